@@ -1,0 +1,82 @@
+//! Which attributes each declaration takes, and which may be repeated.
+
+use crate::diagnostic::{codes, Diagnostic, Diagnostics};
+use crate::syntax::ast::{AttrValue, Decl, DeclKind};
+
+/// Attributes allowed in a declaration of `kind`.
+fn allowed(kind: DeclKind) -> &'static [&'static str] {
+    match kind {
+        DeclKind::Project => &["start", "deadline", "now", "currency", "calendar", "budget", "note"],
+        DeclKind::Calendar => &["workdays", "hours", "holiday", "note"],
+        DeclKind::Resource => &["role", "units", "capacity", "rate", "calendar", "off", "note"],
+        DeclKind::Team => &["resource", "note"],
+        DeclKind::Task => &[
+            "effort", "duration", "elapsed", "assign", "after", "finish after", "start",
+            "not before", "deadline", "priority", "progress", "range", "cost", "budget", "tags",
+            "note",
+        ],
+        DeclKind::Milestone => &["after", "finish after", "date", "deadline", "note", "tags", "priority"],
+        DeclKind::Risk => &["chance", "delay", "cost", "affects", "owner", "response", "status", "note"],
+        DeclKind::Issue => &["raised", "owner", "affects", "severity", "status", "resolution", "note"],
+    }
+}
+
+/// Attributes that may be written more than once (their values add up).
+fn repeatable(keyword: &str) -> bool {
+    matches!(
+        keyword,
+        "assign" | "after" | "finish after" | "holiday" | "off" | "hours" | "tags" | "affects" | "resource"
+    )
+}
+
+/// Reports misplaced and repeated attributes of one declaration. Returns
+/// true when all of them are in place.
+pub fn check_placement(decl: &Decl, diags: &mut Diagnostics) -> bool {
+    let allowed = allowed(decl.kind);
+    let mut ok = true;
+    let mut seen: Vec<(&str, crate::source::Span)> = Vec::new();
+    for attr in decl.attrs() {
+        let kw = attr.value.keyword();
+        if !allowed.contains(&kw) {
+            ok = false;
+            diags.push(misplaced(decl, kw, attr.keyword, allowed));
+            continue;
+        }
+        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == kw) {
+            if !repeatable(kw) {
+                diags.push(
+                    Diagnostic::error(codes::REPEATED_ATTRIBUTE, format!("`{kw}` is given twice"))
+                        .at(attr.keyword, "given again here")
+                        .also(*first, "first given here")
+                        .with_help(format!("a {} has one `{kw}`; remove one of them", decl.kind.keyword())),
+                );
+            }
+            continue;
+        }
+        seen.push((kw, attr.keyword));
+    }
+    ok
+}
+
+fn misplaced(decl: &Decl, kw: &str, span: crate::source::Span, allowed: &[&str]) -> Diagnostic {
+    let what = decl.kind.keyword();
+    let hint = match (decl.kind, kw) {
+        (DeclKind::Milestone, "effort" | "duration" | "elapsed") => {
+            "a milestone takes no time; make it a `task` if it needs work".to_string()
+        }
+        (DeclKind::Task, "date") => "a task's fixed start is written `start DATE`".to_string(),
+        (DeclKind::Team, _) => "a team lists its members: `resource alice, bob`".to_string(),
+        _ => {
+            let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
+            format!("a {what} takes {}", list.join(", "))
+        }
+    };
+    Diagnostic::error(codes::MISPLACED_ATTRIBUTE, format!("`{kw}` does not belong in a {what}"))
+        .at(span, format!("not an attribute of a {what}"))
+        .with_help(hint)
+}
+
+/// The first value of an attribute, if written.
+pub fn first<'a, T>(decl: &'a Decl, pick: impl Fn(&'a AttrValue) -> Option<T>) -> Option<T> {
+    decl.attrs().find_map(|a| pick(&a.value))
+}

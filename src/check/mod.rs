@@ -1,0 +1,163 @@
+//! The front end's second half: from syntax trees to a checked [`Model`].
+//! Resolves every name (spec 2.2), converts values to planc's units, applies
+//! inheritance, and enforces the rules of spec section 2 (one project, a
+//! start, work on every leaf, no dependency cycles, demands a resource can
+//! meet). Every problem is collected; checking goes on after an error.
+
+mod attrs;
+mod calendars;
+mod cycles;
+pub mod model;
+mod names;
+mod resources;
+mod tasks;
+mod values;
+
+use crate::diagnostic::{codes, Diagnostic, Diagnostics};
+use crate::source::Span;
+use crate::syntax::ast::{AttrValue, Decl, DeclKind, TopItem};
+use crate::syntax::Loaded;
+pub use model::*;
+
+/// The result of checking: a model when there were no errors, and every
+/// diagnostic (warnings too).
+#[derive(Debug)]
+pub struct Checked {
+    pub model: Option<Model>,
+    pub diagnostics: Diagnostics,
+}
+
+/// Most tasks one plan may declare.
+pub const MAX_TASKS: usize = 2_000_000;
+
+/// Checks a loaded plan.
+pub fn check(loaded: &Loaded) -> Checked {
+    let mut diags = Diagnostics::new();
+    let decls: Vec<&Decl> = loaded
+        .files
+        .iter()
+        .flat_map(|(_, f)| f.items.iter())
+        .filter_map(|i| match i {
+            TopItem::Decl(d) => Some(d),
+            TopItem::Include(_) => None,
+        })
+        .collect();
+    for decl in &decls {
+        check_placement_deep(decl, &mut diags);
+    }
+    let root_span = loaded
+        .files
+        .first()
+        .map_or(Span::new(crate::source::FileId(0), 0, 0), |(id, _)| Span::new(*id, 0, 0));
+
+    let calendars = calendars::lower_all(&decls, &mut diags);
+    let project_decl = find_project(&decls, root_span, &mut diags);
+    let project_calendar = project_decl
+        .and_then(|p| attrs::first(p, |v| match v {
+            AttrValue::Calendar(r) => Some(r),
+            _ => None,
+        }))
+        .and_then(|r| calendars.names.resolve(r).map_err(|d| diags.push(d)).ok())
+        .unwrap_or(CalendarId(0));
+    let day = calendars.defs[project_calendar.index()].day_minutes;
+    let resources = resources::lower_all(&decls, &calendars.names, project_calendar, &mut diags);
+    let tasks = tasks::lower_all(&decls, &resources, day, &mut diags);
+    cycles::check_dependencies(&tasks.tasks, &mut diags);
+    let (risks, issues) = tasks::lower_risks_and_issues(&decls, &tasks, &resources, day, &mut diags);
+    let project = project_decl.and_then(|p| lower_project(p, project_calendar, &mut diags));
+
+    if tasks.tasks.len() > MAX_TASKS {
+        diags.push(
+            Diagnostic::error(codes::TOO_MANY_TASKS, format!("the plan has {} tasks; planc schedules at most {MAX_TASKS}", tasks.tasks.len()))
+                .at(root_span, "too many tasks"),
+        );
+    }
+    diags.sort();
+    let model = match project {
+        Some(project) if !diags.has_errors() => Some(Model {
+            project,
+            calendars: calendars.defs,
+            resources: resources.resources,
+            teams: resources.teams,
+            tasks: tasks.tasks,
+            risks,
+            issues,
+        }),
+        _ => None,
+    };
+    Checked {
+        model,
+        diagnostics: diags,
+    }
+}
+
+fn check_placement_deep(decl: &Decl, diags: &mut Diagnostics) {
+    attrs::check_placement(decl, diags);
+    for child in decl.children() {
+        check_placement_deep(child, diags);
+    }
+}
+
+/// The one `project`: reports a missing or second one.
+fn find_project<'a>(decls: &[&'a Decl], root: Span, diags: &mut Diagnostics) -> Option<&'a Decl> {
+    let projects: Vec<&Decl> = decls.iter().copied().filter(|d| d.kind == DeclKind::Project).collect();
+    let Some(first) = projects.first() else {
+        diags.push(
+            Diagnostic::error(codes::MISSING_PROJECT, "the plan has no `project`")
+                .at(root, "a plan needs one `project` declaration")
+                .with_help("start the plan with `project \"Title\" { start 2027-01-04 }`"),
+        );
+        return None;
+    };
+    for extra in projects.iter().skip(1) {
+        diags.push(
+            Diagnostic::error(codes::SECOND_PROJECT, "a plan has exactly one `project`")
+                .at(extra.keyword, "second `project` here")
+                .also(first.keyword, "first `project` here")
+                .with_help("merge the two, or split the plan into two files that are built separately"),
+        );
+    }
+    Some(first)
+}
+
+fn lower_project(decl: &Decl, calendar: CalendarId, diags: &mut Diagnostics) -> Option<Project> {
+    let mut project = Project {
+        title: decl.title.as_ref().map(|t| t.value.clone()).or_else(|| decl.id.as_ref().map(|i| i.name.clone())).unwrap_or_else(|| "Untitled project".to_string()),
+        start: crate::units::Moment(0),
+        deadline: None,
+        now: None,
+        currency: None,
+        calendar,
+        budget: None,
+        note: None,
+        span: decl.span,
+    };
+    let mut start = None;
+    for attr in decl.attrs() {
+        match &attr.value {
+            AttrValue::Start(m) => start = Some(values::moment(m)),
+            // Already reported; do not also call the start missing.
+            AttrValue::Invalid("start") => return None,
+            AttrValue::Deadline(m) => project.deadline = Some(values::deadline(m)),
+            AttrValue::Now(m) => project.now = Some(values::moment(m)),
+            AttrValue::Currency(c) => project.currency = Some(c.name.clone()),
+            AttrValue::Budget(n) => project.budget = values::money(n, diags),
+            AttrValue::Note(t) => project.note = Some(t.value.clone()),
+            _ => {}
+        }
+    }
+    match start {
+        Some(s) => {
+            project.start = s;
+            Some(project)
+        }
+        None => {
+            diags.push(
+                Diagnostic::error(codes::MISSING_START, "the project has no `start`")
+                    .at(decl.keyword, "needs `start DATE`")
+                    .with_help("add the first day of work, like `start 2027-01-04`"),
+            );
+            None
+        }
+    }
+}

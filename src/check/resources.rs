@@ -1,0 +1,222 @@
+//! Resources and teams (one namespace) and assignments to them.
+
+use super::model::{Booking, CalendarId, Closure, Rate, RatePer, Resource, ResourceId, Team};
+use super::names::FlatNames;
+use super::values::{self, whole_number};
+use crate::diagnostic::{codes, Diagnostic, Diagnostics};
+use crate::source::Span;
+use crate::syntax::ast::{AssignItem, AttrValue, Decl, DeclKind, RateUnit, Reference};
+use crate::units::{Day, Share};
+
+/// A name in the resource namespace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Member {
+    Resource(ResourceId),
+    Team(usize),
+}
+
+pub struct Resources {
+    pub resources: Vec<Resource>,
+    pub teams: Vec<Team>,
+    pub names: FlatNames<Member>,
+}
+
+impl Resources {
+    fn span_of(&self, m: Member) -> Span {
+        match m {
+            Member::Resource(r) => self.resources[r.index()].span,
+            Member::Team(t) => self.teams[t].span,
+        }
+    }
+
+    /// Resolves a reference that must name a single resource (an owner).
+    pub fn resource(&self, r: &Reference) -> Result<ResourceId, Diagnostic> {
+        match self.names.resolve(r)? {
+            Member::Resource(id) => Ok(id),
+            Member::Team(_) => Err(Diagnostic::error(codes::UNKNOWN_NAME, format!("`{}` is a team, not a resource", r.dotted()))
+                .at(r.span, "a team here")
+                .with_help("name one person or pool")),
+        }
+    }
+
+    /// The bookings an assignment item stands for: one resource, or every
+    /// member of a team.
+    pub fn bookings(&self, item: &AssignItem, diags: &mut Diagnostics) -> Vec<Booking> {
+        let member = match self.names.resolve(&item.resource) {
+            Ok(m) => m,
+            Err(d) => {
+                diags.push(d);
+                return Vec::new();
+            }
+        };
+        let count = match &item.count {
+            Some(n) => match whole_number(n, "a count", 1..=1_000_000, diags) {
+                Some(c) => c as u32,
+                None => return Vec::new(),
+            },
+            None => 1,
+        };
+        let percent = item.percent.as_ref().map_or(Share::FULL, values::share);
+        if percent == Share::ZERO {
+            if let Some(p) = &item.percent {
+                diags.push(
+                    Diagnostic::error(codes::VALUE_RANGE, "an assignment of 0% does no work")
+                        .at(p.span, "must be more than 0%"),
+                );
+            }
+            return Vec::new();
+        }
+        let ids = match member {
+            Member::Resource(r) => vec![r],
+            Member::Team(t) => self.teams[t].members.clone(),
+        };
+        let bookings: Vec<Booking> = ids.into_iter().map(|resource| Booking { resource, count, percent }).collect();
+        for b in &bookings {
+            self.check_demand(b, item, diags);
+        }
+        bookings
+    }
+
+    /// A demand above units x capacity could never be met.
+    fn check_demand(&self, b: &Booking, item: &AssignItem, diags: &mut Diagnostics) {
+        let r = &self.resources[b.resource.index()];
+        let asked = u64::from(b.count) * u64::from(b.percent.0);
+        let available = u64::from(r.units) * u64::from(Share::FULL.0);
+        if asked > available {
+            let asked_units = asked as f64 / 10_000.0;
+            diags.push(
+                Diagnostic::error(
+                    codes::DEMAND_TOO_HIGH,
+                    format!("this asks for {} of `{}`, which has {} unit{}", fmt_units(asked_units), r.id, r.units, if r.units == 1 { "" } else { "s" }),
+                )
+                .at(item.span, "more than the resource has")
+                .also(r.span, "declared here")
+                .with_help(format!("assign at most {} `{}`, or raise its `units`", r.units, r.id)),
+            );
+        }
+    }
+}
+
+fn fmt_units(u: f64) -> String {
+    if u.fract() == 0.0 {
+        format!("{u} units")
+    } else {
+        format!("{u:.2} units")
+    }
+}
+
+/// Lowers every top-level resource and team.
+/// Resources without a `calendar` work `default_calendar` (the project's).
+pub fn lower_all(decls: &[&Decl], calendars: &FlatNames<CalendarId>, default_calendar: CalendarId, diags: &mut Diagnostics) -> Resources {
+    let mut res = Resources {
+        resources: Vec::new(),
+        teams: Vec::new(),
+        names: FlatNames::new("resource or team"),
+    };
+    let mut team_decls = Vec::new();
+    for decl in decls {
+        let Some(id) = &decl.id else { continue };
+        let member = match decl.kind {
+            DeclKind::Resource => Member::Resource(ResourceId(res.resources.len() as u32)),
+            DeclKind::Team => Member::Team(res.teams.len()),
+            _ => continue,
+        };
+        if let Some(old) = res.names.add(&id.name, member) {
+            diags.push(
+                Diagnostic::error(codes::DUPLICATE_ID, format!("`{}` is declared twice", id.name))
+                    .at(id.span, "declared again here")
+                    .also(res.span_of(old), "first declared here")
+                    .with_help("resources and teams share one namespace; give each its own id"),
+            );
+            continue;
+        }
+        match member {
+            Member::Resource(_) => res.resources.push(lower_resource(decl, &id.name, calendars, default_calendar, diags)),
+            Member::Team(_) => {
+                res.teams.push(Team {
+                    id: id.name.clone(),
+                    name: decl.title.as_ref().map_or_else(|| id.name.clone(), |t| t.value.clone()),
+                    members: Vec::new(),
+                    span: id.span,
+                });
+                team_decls.push(*decl);
+            }
+        }
+    }
+    for (t, decl) in team_decls.into_iter().enumerate() {
+        let mut members = Vec::new();
+        for attr in decl.attrs() {
+            if let AttrValue::Members(refs) = &attr.value {
+                for r in refs {
+                    match res.resource(r) {
+                        Ok(id) if !members.contains(&id) => members.push(id),
+                        Ok(_) => {}
+                        Err(d) => diags.push(d),
+                    }
+                }
+            }
+        }
+        res.teams[t].members = members;
+    }
+    res
+}
+
+fn lower_resource(decl: &Decl, id: &str, calendars: &FlatNames<CalendarId>, default_calendar: CalendarId, diags: &mut Diagnostics) -> Resource {
+    let mut r = Resource {
+        id: id.to_string(),
+        name: decl.title.as_ref().map_or_else(|| id.to_string(), |t| t.value.clone()),
+        role: None,
+        units: 1,
+        capacity: Share::FULL,
+        rate: None,
+        calendar: default_calendar,
+        off: Vec::new(),
+        note: None,
+        span: decl.name_span(),
+    };
+    for attr in decl.attrs() {
+        match &attr.value {
+            AttrValue::Role(t) => r.role = Some(t.value.clone()),
+            AttrValue::Units(n) => {
+                if let Some(u) = whole_number(n, "`units`", 1..=1_000_000, diags) {
+                    r.units = u as u32;
+                }
+            }
+            AttrValue::Capacity(p) => {
+                let share = values::share(p);
+                if share == Share::ZERO {
+                    diags.push(
+                        Diagnostic::error(codes::VALUE_RANGE, "a capacity of 0% leaves no time for the plan")
+                            .at(p.span, "must be more than 0%"),
+                    );
+                } else {
+                    r.capacity = share;
+                }
+            }
+            AttrValue::Rate(rate) => match rate.amount.scaled(100) {
+                Some(cents) => {
+                    r.rate = Some(Rate {
+                        amount: crate::units::Money(cents),
+                        per: match rate.unit {
+                            RateUnit::Hour => RatePer::Hour,
+                            RateUnit::Day => RatePer::Day,
+                        },
+                    })
+                }
+                None => diags.push(Diagnostic::error(codes::NUMBER_TOO_LARGE, "this rate is too large").at(rate.span, "too large to represent")),
+            },
+            AttrValue::Calendar(c) => match calendars.resolve(c) {
+                Ok(cal) => r.calendar = cal,
+                Err(d) => diags.push(d),
+            },
+            AttrValue::Off(when, why) => r.off.push(Closure {
+                first: Day::from_date(when.first),
+                last: Day::from_date(when.last),
+                why: why.as_ref().map(|t| t.value.clone()),
+            }),
+            AttrValue::Note(t) => r.note = Some(t.value.clone()),
+            _ => {}
+        }
+    }
+    r
+}

@@ -1,0 +1,414 @@
+//! Tasks, groups and milestones: the tree, their attributes, their
+//! dependencies and assignments, inheritance, and the rules on work. Also
+//! risks and issues, which refer to tasks.
+
+use super::model::*;
+use super::names::{closest, or_list, FlatNames, TaskNames};
+use super::resources::Resources;
+use super::values::{self, whole_number, DayLength};
+use crate::diagnostic::{codes, Diagnostic, Diagnostics};
+use crate::source::Span;
+use crate::syntax::ast::{self, AttrValue, Decl, DeclKind, Ident};
+use crate::units::{Minutes, Money};
+
+pub struct Tasks {
+    pub tasks: Vec<Task>,
+    pub names: TaskNames,
+}
+
+const DEFAULT_PRIORITY: u32 = 500;
+
+/// Lowers every task and milestone in the plan.
+pub fn lower_all(decls: &[&Decl], resources: &Resources, day: Minutes, diags: &mut Diagnostics) -> Tasks {
+    let mut tasks = Tasks {
+        tasks: Vec::new(),
+        names: TaskNames::default(),
+    };
+    let mut sources: Vec<&Decl> = Vec::new();
+    for decl in decls.iter().filter(|d| matches!(d.kind, DeclKind::Task | DeclKind::Milestone)) {
+        add_tree(decl, None, 0, &mut tasks, &mut sources, diags);
+    }
+    for (index, decl) in sources.iter().enumerate() {
+        lower_attributes(TaskId(index as u32), decl, &mut tasks, resources, day, diags);
+    }
+    apply_inheritance(&mut tasks.tasks);
+    tasks
+}
+
+/// Allocates ids in declaration order (pre-order) and records the tree.
+fn add_tree<'a>(
+    decl: &'a Decl,
+    parent: Option<TaskId>,
+    depth: u32,
+    tasks: &mut Tasks,
+    sources: &mut Vec<&'a Decl>,
+    diags: &mut Diagnostics,
+) {
+    let Some(ident) = &decl.id else { return };
+    let path = match parent {
+        Some(p) => format!("{}.{}", tasks.tasks[p.index()].path, ident.name),
+        None => ident.name.clone(),
+    };
+    let id = TaskId(tasks.tasks.len() as u32);
+    if let Some(first) = tasks.names.get(parent, &ident.name) {
+        diags.push(duplicate_task(ident, tasks.tasks[first.index()].name_span, parent.map(|p| tasks.tasks[p.index()].path.as_str())));
+        // Keep it (its own children still get checked) under a name nobody can write.
+        tasks.names.add(parent, &format!("{}#{}", ident.name, id.0), path.clone());
+    } else {
+        tasks.names.add(parent, &ident.name, path.clone());
+    }
+    let has_children = decl.children().next().is_some();
+    let kind = match decl.kind {
+        DeclKind::Milestone => TaskKind::Milestone,
+        _ if has_children => TaskKind::Group,
+        _ => TaskKind::Leaf,
+    };
+    tasks.tasks.push(Task {
+        id: ident.name.clone(),
+        path,
+        title: decl.title.as_ref().map_or_else(|| ident.name.clone(), |t| t.value.clone()),
+        kind,
+        parent,
+        children: Vec::new(),
+        depth,
+        work: None,
+        assignments: Vec::new(),
+        dependencies: Vec::new(),
+        start: None,
+        not_before: None,
+        deadline: None,
+        date: None,
+        priority: 0,
+        progress: None,
+        range: None,
+        cost: Money::ZERO,
+        budget: None,
+        tags: Vec::new(),
+        note: None,
+        span: decl.span,
+        name_span: ident.span,
+    });
+    sources.push(decl);
+    if let Some(p) = parent {
+        tasks.tasks[p.index()].children.push(id);
+    }
+    if decl.kind == DeclKind::Milestone && has_children {
+        if let Some(child) = decl.children().next() {
+            diags.push(
+                Diagnostic::error(codes::MISPLACED_ATTRIBUTE, "a milestone cannot contain tasks")
+                    .at(child.keyword, "nested in a milestone")
+                    .with_help("make the outer declaration a `task` (a group), with the milestone inside it"),
+            );
+        }
+    }
+    for child in decl.children() {
+        add_tree(child, Some(id), depth + 1, tasks, sources, diags);
+    }
+}
+
+fn duplicate_task(ident: &Ident, first: Span, parent: Option<&str>) -> Diagnostic {
+    let place = match parent {
+        Some(p) => format!("in `{p}`"),
+        None => "at the top level".to_string(),
+    };
+    Diagnostic::error(codes::DUPLICATE_ID, format!("the id `{}` is used twice {place}", ident.name))
+        .at(ident.span, "declared again here")
+        .also(first, "first declared here")
+        .with_help("ids must be unique among siblings; rename one of them")
+}
+
+/// Fills in one task's attributes, resolving its references.
+fn lower_attributes(id: TaskId, decl: &Decl, tasks: &mut Tasks, resources: &Resources, day: Minutes, diags: &mut Diagnostics) {
+    let mut works: Vec<(WorkKind, &ast::Duration, Span)> = Vec::new();
+    let mut deps = Vec::new();
+    let mut assignments = Vec::new();
+    let mut priority = None;
+    let mut range = None;
+    let mut task_fields = Vec::new();
+    for attr in decl.attrs() {
+        match &attr.value {
+            AttrValue::Effort(d) => works.push((WorkKind::Effort, d, attr.keyword)),
+            AttrValue::Duration(d) => works.push((WorkKind::Duration, d, attr.keyword)),
+            AttrValue::Elapsed(d) => works.push((WorkKind::Elapsed, d, attr.keyword)),
+            AttrValue::After(list) => {
+                for dep in list {
+                    if let Some(d) = lower_dependency(id, dep, tasks, day, diags) {
+                        deps.push(d);
+                    }
+                }
+            }
+            AttrValue::Assign(list) => {
+                for item in &list.items {
+                    assignments.extend(resources.bookings(item, diags).into_iter().map(Assignment::Fixed));
+                }
+                if let Some((_, items)) = &list.any_of {
+                    let options: Vec<Booking> = items.iter().flat_map(|i| resources.bookings(i, diags)).collect();
+                    if !options.is_empty() {
+                        assignments.push(Assignment::AnyOf(options));
+                    }
+                }
+            }
+            AttrValue::Priority(n) => priority = whole_number(n, "`priority`", 1..=1000, diags).map(|p| p as u32),
+            AttrValue::Range(low, high) => range = Some((low, high, attr.span)),
+            other => task_fields.push(other),
+        }
+    }
+    let work = check_work(&tasks.tasks[id.index()], &works, day, diags);
+    let task = &mut tasks.tasks[id.index()];
+    task.work = work;
+    task.dependencies = deps;
+    task.assignments = assignments;
+    task.priority = priority.unwrap_or(0);
+    for value in task_fields {
+        match value {
+            AttrValue::Start(m) => task.start = Some(values::moment(m)),
+            AttrValue::NotBefore(m) => task.not_before = Some(values::moment(m)),
+            AttrValue::Deadline(m) => task.deadline = Some(values::deadline(m)),
+            AttrValue::Date(m) => task.date = Some(values::moment(m)),
+            AttrValue::Progress(p) => task.progress = Some(values::share(p)),
+            AttrValue::Cost(n) => task.cost = values::money(n, diags).unwrap_or(Money::ZERO),
+            AttrValue::Budget(n) => task.budget = values::money(n, diags),
+            AttrValue::Tags(tags) => task.tags.extend(tags.iter().map(|t| t.name.clone())),
+            AttrValue::Note(t) => task.note = Some(t.value.clone()),
+            _ => {}
+        }
+    }
+    if let Some((low, high, span)) = range {
+        task.range = check_range(task, low, high, span, day, diags);
+    }
+}
+
+/// Exactly one of effort, duration, elapsed on a leaf; none on a group.
+fn check_work(task: &Task, works: &[(WorkKind, &ast::Duration, Span)], day: Minutes, diags: &mut Diagnostics) -> Option<Work> {
+    let day_length = |kind: WorkKind| match kind {
+        WorkKind::Elapsed => DayLength::Calendar,
+        _ => DayLength::Working(day),
+    };
+    match (task.kind, works) {
+        (TaskKind::Milestone, _) => None,
+        (TaskKind::Group, [(_, _, span), ..]) => {
+            diags.push(
+                Diagnostic::error(codes::GROUP_WITH_WORK, format!("the group `{}` has work of its own", task.path))
+                    .at(*span, "a group's span comes from its children")
+                    .with_help("move the work into a child task, like `task work { effort 3d }`"),
+            );
+            None
+        }
+        (TaskKind::Group, []) => None,
+        (TaskKind::Leaf, []) => {
+            diags.push(
+                Diagnostic::error(codes::MISSING_WORK, format!("the task `{}` has no effort, duration or elapsed time", task.path))
+                    .at(task.name_span, "needs one of `effort`, `duration`, `elapsed`")
+                    .with_help("add one, like `effort 3d`; or make it a `milestone` if it takes no time"),
+            );
+            None
+        }
+        (TaskKind::Leaf, [(kind, d, _)]) => Some(Work {
+            kind: *kind,
+            minutes: values::duration_minutes(d, day_length(*kind)),
+        }),
+        (TaskKind::Leaf, [(_, _, first), (_, _, second), ..]) => {
+            diags.push(
+                Diagnostic::error(codes::CONFLICTING_WORK, format!("the task `{}` has more than one of effort, duration and elapsed", task.path))
+                    .at(*second, "second amount of work")
+                    .also(*first, "first amount of work")
+                    .with_help("keep the one that says how the work behaves: `effort` (depends on who works), `duration` (working time) or `elapsed` (calendar time)"),
+            );
+            None
+        }
+    }
+}
+
+fn check_range(task: &Task, low: &ast::Duration, high: &ast::Duration, span: Span, day: Minutes, diags: &mut Diagnostics) -> Option<(Minutes, Minutes)> {
+    let length = match task.work.map(|w| w.kind) {
+        Some(WorkKind::Elapsed) => DayLength::Calendar,
+        _ => DayLength::Working(day),
+    };
+    let (lo, hi) = (values::duration_minutes(low, length), values::duration_minutes(high, length));
+    if hi < lo {
+        diags.push(
+            Diagnostic::error(codes::EMPTY_RANGE, "this range's upper bound is below its lower bound")
+                .at(span, "optimistic..pessimistic, smallest first"),
+        );
+        return None;
+    }
+    if let Some(work) = task.work {
+        if work.minutes < lo || work.minutes > hi {
+            diags.push(
+                Diagnostic::warning(codes::ESTIMATE_OUTSIDE_RANGE, format!("the estimate of `{}` lies outside its range", task.path))
+                    .at(span, "does not contain the estimate")
+                    .with_help("a range gives the optimistic and pessimistic bounds around the estimate"),
+            );
+        }
+    }
+    Some((lo, hi))
+}
+
+fn lower_dependency(from: TaskId, dep: &ast::Dependency, tasks: &Tasks, day: Minutes, diags: &mut Diagnostics) -> Option<Dependency> {
+    let target = match tasks.names.resolve(Some(from), &dep.target) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let lag = dep.lag.as_ref().map_or(Minutes::ZERO, |(positive, d)| {
+        let m = values::duration_minutes(d, DayLength::Working(day));
+        if *positive {
+            m
+        } else {
+            -m
+        }
+    });
+    let me = &tasks.tasks[from.index()];
+    let other = &tasks.tasks[target.index()];
+    if target == from {
+        diags.push(
+            Diagnostic::error(codes::DEPENDENCY_CYCLE, format!("`{}` depends on itself", me.path))
+                .at(dep.target.span, "a task cannot wait for itself")
+                .with_help("remove this dependency"),
+        );
+        return None;
+    }
+    let relation = if is_ancestor(&tasks.tasks, target, from) {
+        Some("contains it")
+    } else if is_ancestor(&tasks.tasks, from, target) {
+        Some("is inside it")
+    } else {
+        None
+    };
+    if let Some(relation) = relation {
+        diags.push(
+            Diagnostic::error(codes::DEPENDS_ON_RELATIVE, format!("`{}` depends on `{}`, which {relation}", me.path, other.path))
+                .at(dep.target.span, "a task may not depend on its own group or its own children")
+                .also(other.name_span, "declared here")
+                .with_help("a group's span is made of its children: depend on a sibling instead"),
+        );
+        return None;
+    }
+    Some(Dependency {
+        kind: dep.kind,
+        target,
+        lag,
+        span: dep.target.span,
+    })
+}
+
+/// Is `a` an ancestor of `b`?
+fn is_ancestor(tasks: &[Task], a: TaskId, b: TaskId) -> bool {
+    let mut cur = tasks[b.index()].parent;
+    while let Some(p) = cur {
+        if p == a {
+            return true;
+        }
+        cur = tasks[p.index()].parent;
+    }
+    false
+}
+
+/// Priority and assignments flow from groups to the tasks inside that do
+/// not set their own. Parents precede children, so one pass suffices.
+fn apply_inheritance(tasks: &mut [Task]) {
+    for i in 0..tasks.len() {
+        let parent = tasks[i].parent.map(|p| (tasks[p.index()].priority, tasks[p.index()].assignments.clone()));
+        let task = &mut tasks[i];
+        if task.priority == 0 {
+            task.priority = parent.as_ref().map_or(DEFAULT_PRIORITY, |(p, _)| *p);
+        }
+        if task.assignments.is_empty() && task.kind != TaskKind::Milestone {
+            if let Some((_, inherited)) = parent {
+                task.assignments = inherited;
+            }
+        }
+    }
+}
+
+/// Lowers risks and issues, which refer to tasks from the top level.
+pub fn lower_risks_and_issues(decls: &[&Decl], tasks: &Tasks, resources: &Resources, day: Minutes, diags: &mut Diagnostics) -> (Vec<Risk>, Vec<Issue>) {
+    let mut risk_names: FlatNames<usize> = FlatNames::new("risk");
+    let mut issue_names: FlatNames<usize> = FlatNames::new("issue");
+    let mut risks = Vec::new();
+    let mut issues = Vec::new();
+    for decl in decls {
+        let Some(ident) = &decl.id else { continue };
+        let (names, index, first_span) = match decl.kind {
+            DeclKind::Risk => (&mut risk_names, risks.len(), risks.iter().map(|r: &Risk| r.span).collect::<Vec<_>>()),
+            DeclKind::Issue => (&mut issue_names, issues.len(), issues.iter().map(|i: &Issue| i.span).collect::<Vec<_>>()),
+            _ => continue,
+        };
+        if let Some(old) = names.add(&ident.name, index) {
+            diags.push(
+                Diagnostic::error(codes::DUPLICATE_ID, format!("the {} `{}` is declared twice", decl.kind.keyword(), ident.name))
+                    .at(ident.span, "declared again here")
+                    .also(first_span[old], "first declared here"),
+            );
+            continue;
+        }
+        let title = decl.title.as_ref().map_or_else(|| ident.name.clone(), |t| t.value.clone());
+        let mut affects = Vec::new();
+        let mut owner = None;
+        let mut status = Status::Open;
+        let mut note = None;
+        for attr in decl.attrs() {
+            match &attr.value {
+                AttrValue::Affects(refs) => {
+                    for r in refs {
+                        match tasks.names.resolve(None, r) {
+                            Ok(t) => affects.push(t),
+                            Err(d) => diags.push(d),
+                        }
+                    }
+                }
+                AttrValue::Owner(r) => owner = resources.resource(r).map_err(|d| diags.push(d)).ok(),
+                AttrValue::Status(s) => status = keyword_value(s, &["open", "closed"], diags).map_or(Status::Open, |k| if k == 0 { Status::Open } else { Status::Closed }),
+                AttrValue::Note(t) => note = Some(t.value.clone()),
+                _ => {}
+            }
+        }
+        if decl.kind == DeclKind::Risk {
+            let mut risk = Risk { id: ident.name.clone(), title, chance: None, delay: None, cost: None, affects, owner, response: None, status, note, span: ident.span };
+            for attr in decl.attrs() {
+                match &attr.value {
+                    AttrValue::Chance(p) => risk.chance = Some(values::share(p)),
+                    AttrValue::Delay(d) => risk.delay = Some(values::duration_minutes(d, DayLength::Working(day))),
+                    AttrValue::Cost(n) => risk.cost = values::money(n, diags),
+                    AttrValue::Response(t) => risk.response = Some(t.value.clone()),
+                    _ => {}
+                }
+            }
+            risks.push(risk);
+        } else {
+            let mut issue = Issue { id: ident.name.clone(), title, raised: None, owner, affects, severity: Severity::Medium, status, resolution: None, note, span: ident.span };
+            for attr in decl.attrs() {
+                match &attr.value {
+                    AttrValue::Raised(m) => issue.raised = Some(values::moment(m)),
+                    AttrValue::Severity(s) => {
+                        if let Some(k) = keyword_value(s, &["low", "medium", "high", "critical"], diags) {
+                            issue.severity = [Severity::Low, Severity::Medium, Severity::High, Severity::Critical][k];
+                        }
+                    }
+                    AttrValue::Resolution(t) => issue.resolution = Some(t.value.clone()),
+                    _ => {}
+                }
+            }
+            issues.push(issue);
+        }
+    }
+    (risks, issues)
+}
+
+/// The index of `word` among `allowed`, or a diagnostic listing them.
+fn keyword_value(word: &Ident, allowed: &[&str], diags: &mut Diagnostics) -> Option<usize> {
+    if let Some(i) = allowed.iter().position(|a| *a == word.name) {
+        return Some(i);
+    }
+    let all: Vec<String> = allowed.iter().map(|s| s.to_string()).collect();
+    let mut d = Diagnostic::error(codes::UNKNOWN_KEYWORD_VALUE, format!("`{}` is not one of {}", word.name, or_list(&all)))
+        .at(word.span, "unknown value");
+    let near = closest(&word.name, allowed.iter().copied());
+    if let Some(n) = near.first() {
+        d = d.with_help(format!("did you mean `{n}`?"));
+    }
+    diags.push(d);
+    None
+}

@@ -1,0 +1,252 @@
+//! The one diagnostic type every phase reports with: a stable code, a
+//! severity, a message, labelled spans and optional help. Phases collect
+//! diagnostics and keep going; printing them is the CLI's job.
+
+use crate::source::Span;
+use std::fmt;
+
+/// How bad a diagnostic is. Errors stop the build; warnings do not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A stable diagnostic code such as `E0201`. Codes are never reused; each is
+/// documented in `docs/diagnostics.md` (a test checks both).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Code(pub &'static str);
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// A span with a short text printed beside it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub text: String,
+}
+
+/// One problem found in a plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    /// Where the problem is. `None` only for problems with no place in any
+    /// file (an unreadable root file, say).
+    pub primary: Option<Label>,
+    /// Further places that explain the problem (the first definition of a
+    /// duplicate, every other task on a cycle).
+    pub secondary: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            primary: None,
+            secondary: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn warning(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    /// Sets the primary place.
+    pub fn at(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
+        self.primary = Some(Label {
+            span,
+            text: text.into(),
+        });
+        self
+    }
+
+    /// Adds a secondary place.
+    pub fn also(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
+        self.secondary.push(Label {
+            span,
+            text: text.into(),
+        });
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Diagnostics gathered by a phase, in the order found.
+#[derive(Clone, Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Diagnostics {
+        Diagnostics::default()
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorts by file and position so that output is stable whatever order
+    /// the phases found things in.
+    pub fn sort(&mut self) {
+        self.items.sort_by_key(|d| {
+            let place = d.primary.as_ref().map(|l| (l.span.file.0, l.span.start));
+            (place, d.code)
+        });
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+/// Every diagnostic code planc can report, with a one-line summary. The
+/// docs test checks this list against `docs/diagnostics.md`.
+pub mod codes {
+    use super::Code;
+
+    pub const SYNTAX: Code = Code("E0001");
+    pub const UNREADABLE: Code = Code("E0002");
+    pub const TOO_DEEP: Code = Code("E0003");
+    pub const TOO_LARGE_INPUT: Code = Code("E0004");
+    pub const INVALID_DATE: Code = Code("E0101");
+    pub const INVALID_TIME: Code = Code("E0102");
+    pub const NUMBER_TOO_LARGE: Code = Code("E0103");
+    pub const PERCENT_RANGE: Code = Code("E0104");
+    pub const VALUE_RANGE: Code = Code("E0105");
+    pub const EMPTY_RANGE: Code = Code("E0106");
+    pub const UNKNOWN_NAME: Code = Code("E0201");
+    pub const DUPLICATE_ID: Code = Code("E0202");
+    pub const MISSING_PROJECT: Code = Code("E0203");
+    pub const SECOND_PROJECT: Code = Code("E0204");
+    pub const MISSING_START: Code = Code("E0205");
+    pub const MISPLACED_ATTRIBUTE: Code = Code("E0206");
+    pub const REPEATED_ATTRIBUTE: Code = Code("E0207");
+    pub const UNKNOWN_KEYWORD_VALUE: Code = Code("E0208");
+    pub const MISSING_WORK: Code = Code("E0301");
+    pub const CONFLICTING_WORK: Code = Code("E0302");
+    pub const DEPENDENCY_CYCLE: Code = Code("E0303");
+    pub const DEPENDS_ON_RELATIVE: Code = Code("E0304");
+    pub const DEMAND_TOO_HIGH: Code = Code("E0305");
+    pub const GROUP_WITH_WORK: Code = Code("E0306");
+    pub const TOO_MANY_TASKS: Code = Code("E0307");
+    pub const INCLUDE_NOT_FOUND: Code = Code("E0401");
+    pub const INCLUDE_CYCLE: Code = Code("E0402");
+    pub const INCLUDED_TWICE: Code = Code("E0403");
+    pub const INCLUDE_OUTSIDE: Code = Code("E0404");
+    pub const CANNOT_FINISH: Code = Code("E0501");
+    pub const NO_WORKING_TIME: Code = Code("E0502");
+    pub const DEADLINE_MISSED: Code = Code("W0501");
+    pub const BUDGET_EXCEEDED: Code = Code("W0502");
+    pub const OVERALLOCATED: Code = Code("W0503");
+    pub const FIXED_START_MOVED: Code = Code("W0504");
+    pub const ESTIMATE_OUTSIDE_RANGE: Code = Code("W0301");
+    pub const RANGE_IGNORED: Code = Code("W0302");
+
+    /// All codes, for the documentation test.
+    pub const ALL: &[Code] = &[
+        SYNTAX,
+        UNREADABLE,
+        TOO_DEEP,
+        TOO_LARGE_INPUT,
+        INVALID_DATE,
+        INVALID_TIME,
+        NUMBER_TOO_LARGE,
+        PERCENT_RANGE,
+        VALUE_RANGE,
+        EMPTY_RANGE,
+        UNKNOWN_NAME,
+        DUPLICATE_ID,
+        MISSING_PROJECT,
+        SECOND_PROJECT,
+        MISSING_START,
+        MISPLACED_ATTRIBUTE,
+        REPEATED_ATTRIBUTE,
+        UNKNOWN_KEYWORD_VALUE,
+        MISSING_WORK,
+        CONFLICTING_WORK,
+        DEPENDENCY_CYCLE,
+        DEPENDS_ON_RELATIVE,
+        DEMAND_TOO_HIGH,
+        GROUP_WITH_WORK,
+        TOO_MANY_TASKS,
+        INCLUDE_NOT_FOUND,
+        INCLUDE_CYCLE,
+        INCLUDED_TWICE,
+        INCLUDE_OUTSIDE,
+        CANNOT_FINISH,
+        NO_WORKING_TIME,
+        DEADLINE_MISSED,
+        BUDGET_EXCEEDED,
+        OVERALLOCATED,
+        FIXED_START_MOVED,
+        ESTIMATE_OUTSIDE_RANGE,
+        RANGE_IGNORED,
+    ];
+}

@@ -1,0 +1,81 @@
+//! planc compiles plain-text project plans (`.plan` files) into schedules.
+//!
+//! The pipeline, one module per phase, data flowing one way:
+//!
+//! 1. [`syntax`]: read the plan and its includes, parse with the pest
+//!    grammar in `grammar/plan.pest`, lower to a typed AST with spans.
+//! 2. [`check`]: resolve names, convert values, enforce the language's
+//!    rules; produce a checked [`check::Model`].
+//! 3. [`schedule`]: working-time calendars, dependencies, resource
+//!    levelling, critical path and cost.
+//! 4. [`render`]: the outputs (JSON, HTML, Mermaid, Markdown).
+//! 5. [`cli`]: the `planc` command.
+//!
+//! Every phase reports problems as [`diagnostic::Diagnostic`] values and
+//! keeps going, so one run reports every error.
+
+pub mod check;
+pub mod cli;
+pub mod render;
+pub mod diagnostic;
+pub mod schedule;
+pub mod source;
+pub mod syntax;
+pub mod units;
+
+use std::path::Path;
+
+pub use check::{Checked, Model};
+pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use syntax::{LoadError, LoadOptions, Loaded};
+
+/// Loads the plan at `path` and every file it includes.
+pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
+    syntax::load_path(path, options)
+}
+
+/// Checks a loaded plan: names, values and rules. Parse diagnostics from
+/// loading are included in the result.
+pub fn check(loaded: &Loaded) -> Checked {
+    let mut checked = check::check(loaded);
+    let mut all = loaded.diagnostics.clone();
+    all.extend(std::mem::take(&mut checked.diagnostics));
+    all.sort();
+    if all.has_errors() {
+        checked.model = None;
+    }
+    checked.diagnostics = all;
+    checked
+}
+
+/// Loads and checks a plan held in memory (standard input, tests).
+pub fn check_str(name: &str, text: &str) -> (Loaded, Checked) {
+    let loaded = syntax::load_str(name, text, None, &LoadOptions::default());
+    let checked = check(&loaded);
+    (loaded, checked)
+}
+
+/// A plan taken through every phase: its model and schedule when there
+/// were no errors, and every diagnostic from every phase.
+pub struct Compiled {
+    pub model: Option<Model>,
+    pub schedule: Option<schedule::Schedule>,
+    pub diagnostics: Diagnostics,
+}
+
+/// Checks and schedules a loaded plan.
+pub fn compile(loaded: &Loaded, options: &schedule::Options) -> Compiled {
+    let checked = check(loaded);
+    let mut diagnostics = checked.diagnostics;
+    let Some(model) = checked.model else {
+        return Compiled { model: None, schedule: None, diagnostics };
+    };
+    let scheduled = schedule::schedule(&model, options);
+    diagnostics.extend(scheduled.diagnostics);
+    diagnostics.sort();
+    Compiled {
+        model: Some(model),
+        schedule: scheduled.schedule,
+        diagnostics,
+    }
+}

@@ -1,0 +1,124 @@
+//! Latest times and total slack: a backward pass over the placed schedule,
+//! against the project end (or the project deadline, if earlier) and every
+//! task deadline. Waits for a resource count as links too, so that after
+//! levelling the critical path runs through the resource chains.
+
+use super::sgs::{Context, Driver, Forward};
+use crate::check::{TaskId, TaskKind, WorkKind};
+use crate::syntax::ast::DepKind;
+use crate::units::{Minutes, Moment};
+
+/// Latest start and finish of every task.
+pub struct Latest {
+    pub start: Vec<Moment>,
+    pub finish: Vec<Moment>,
+}
+
+/// Runs the backward pass. `with_resources` adds the resource waits
+/// recorded in the drivers as finish-to-start links.
+pub fn latest(ctx: &Context<'_>, f: &Forward, with_resources: bool) -> Latest {
+    let model = ctx.model;
+    let n = model.tasks.len();
+    let cal = &ctx.calendars.project;
+    let base = match model.project.deadline {
+        Some(d) => d.min(f.makespan_end),
+        None => f.makespan_end,
+    };
+    let far = Moment(i64::MAX / 4);
+    // Bounds collected on any task (groups too) from the tasks that wait for it.
+    let mut finish_bound: Vec<Moment> = vec![far; n];
+    let mut start_bound: Vec<Moment> = vec![far; n];
+    let mut ls = vec![far; n];
+    let mut lf = vec![far; n];
+    let back = |m: Moment, lag: Minutes| -> Moment {
+        let moved = if lag.0 >= 0 { cal.sub_work(m, lag) } else { cal.add_work(m, -lag) };
+        moved.unwrap_or(m)
+    };
+    for &a in f.order.iter().rev() {
+        let i = a.index();
+        let mut finish = base.min(finish_bound[i]);
+        if let Some(d) = ctx.network.deadline[i] {
+            finish = finish.min(d);
+        }
+        let mut start_limit = start_bound[i];
+        let mut cur = model.task(a).parent;
+        while let Some(g) = cur {
+            finish = finish.min(finish_bound[g.index()]);
+            start_limit = start_limit.min(start_bound[g.index()]);
+            cur = model.task(g).parent;
+        }
+        let mut start = shift_back(ctx, f, a, finish);
+        if start_limit < start {
+            start = start_limit;
+            finish = finish.min(shift_forward(ctx, f, a, start));
+        }
+        ls[i] = start;
+        lf[i] = finish;
+        for c in &ctx.network.constraints[i] {
+            let t = c.target.index();
+            match c.kind {
+                DepKind::FinishToStart => finish_bound[t] = finish_bound[t].min(back(start, c.lag)),
+                DepKind::StartToStart => start_bound[t] = start_bound[t].min(back(start, c.lag)),
+                DepKind::FinishToFinish => finish_bound[t] = finish_bound[t].min(back(finish, c.lag)),
+                DepKind::StartToFinish => start_bound[t] = start_bound[t].min(back(finish, c.lag)),
+            }
+        }
+        if with_resources {
+            if let Some(Driver::Resource(_, Some(blocker))) = f.driver[i] {
+                let b = blocker.index();
+                finish_bound[b] = finish_bound[b].min(start);
+            }
+        }
+    }
+    // Groups: from their children (children come after parents in the
+    // task list, so walk it backwards).
+    for i in (0..n).rev() {
+        if model.tasks[i].kind != TaskKind::Group {
+            continue;
+        }
+        let children = &model.tasks[i].children;
+        ls[i] = children.iter().map(|c| ls[c.index()]).min().unwrap_or(far);
+        lf[i] = children.iter().map(|c| lf[c.index()]).max().unwrap_or(far);
+    }
+    Latest { start: ls, finish: lf }
+}
+
+/// Latest start for a latest finish, keeping the placed length.
+fn shift_back(ctx: &Context<'_>, f: &Forward, a: TaskId, finish: Moment) -> Moment {
+    let i = a.index();
+    let task = ctx.model.task(a);
+    match task.work.map(|w| w.kind) {
+        None | Some(WorkKind::Elapsed) => finish - (f.end[i] - f.start[i]),
+        Some(_) => {
+            let cal = &ctx.calendars.project;
+            let length = cal.work_between(f.start[i], f.end[i]);
+            cal.sub_work(finish, length).unwrap_or(finish - (f.end[i] - f.start[i]))
+        }
+    }
+}
+
+/// Latest finish for a latest start, keeping the placed length.
+fn shift_forward(ctx: &Context<'_>, f: &Forward, a: TaskId, start: Moment) -> Moment {
+    let i = a.index();
+    let task = ctx.model.task(a);
+    match task.work.map(|w| w.kind) {
+        None | Some(WorkKind::Elapsed) => start + (f.end[i] - f.start[i]),
+        Some(_) => {
+            let cal = &ctx.calendars.project;
+            let length = cal.work_between(f.start[i], f.end[i]);
+            cal.add_work(start, length).unwrap_or(start + (f.end[i] - f.start[i]))
+        }
+    }
+}
+
+/// Total slack in working minutes of the project calendar: how far the
+/// task's end may move before it delays the project or breaks a deadline.
+/// Negative when a deadline is already missed.
+pub fn slack(ctx: &Context<'_>, end: Moment, latest_finish: Moment) -> Minutes {
+    let cal = &ctx.calendars.project;
+    if latest_finish >= end {
+        cal.work_between(end, latest_finish)
+    } else {
+        -cal.work_between(latest_finish, end)
+    }
+}

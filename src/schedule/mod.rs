@@ -1,0 +1,219 @@
+//! Scheduling (spec section 3): working-time calendars, the dependency
+//! network, resource levelling, critical path, cost and the warnings that
+//! come with them (deadlines missed, budgets exceeded, over-allocation).
+//!
+//! Entry point: [`schedule`]. The result is a [`Schedule`] with a time span,
+//! bookings, slack and cost for every task, and totals per resource.
+
+pub mod calendar;
+mod cost;
+mod critical;
+mod improve;
+mod network;
+mod profile;
+mod sgs;
+mod warnings;
+mod work;
+
+pub use network::Bound;
+pub use sgs::Driver;
+
+use crate::check::{Booking, Model};
+use crate::diagnostic::{codes, Diagnostic, Diagnostics};
+use crate::units::{Demand, Minutes, Money, Moment, Share};
+
+/// How to schedule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Respect resource limits (on by default); off, over-allocations are
+    /// warned about instead.
+    pub level: bool,
+    /// How hard levelling searches for a shorter schedule.
+    pub effort: LevelEffort,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LevelEffort {
+    /// One priority-rule pass plus a bounded improvement (the default).
+    Normal,
+    /// Searches longer for a shorter schedule.
+    Thorough,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            level: true,
+            effort: LevelEffort::Normal,
+        }
+    }
+}
+
+/// A scheduled plan.
+#[derive(Clone, Debug)]
+pub struct Schedule {
+    pub start: Moment,
+    pub end: Moment,
+    /// Per task, indexed like `Model::tasks`.
+    pub tasks: Vec<TaskSchedule>,
+    /// Per resource, indexed like `Model::resources`.
+    pub resources: Vec<ResourceUse>,
+    pub cost: Money,
+    pub levelled: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct TaskSchedule {
+    pub start: Moment,
+    pub end: Moment,
+    pub bookings: Vec<BookedResource>,
+    /// What fixed the start; `None` for groups.
+    pub driver: Option<Driver>,
+    /// Working minutes the end may slip (negative: a deadline is missed).
+    pub slack: Minutes,
+    pub critical: bool,
+    /// Work booked, in minutes of one full-time unit (effort for effort
+    /// tasks; for groups, the sum of their children).
+    pub work: Minutes,
+    /// Resource cost plus fixed cost (groups: rolled up).
+    pub cost: Money,
+    /// Done share: given, or for groups derived from children by work.
+    pub progress: Share,
+}
+
+#[derive(Clone, Debug)]
+pub struct BookedResource {
+    pub resource: crate::check::ResourceId,
+    pub booking: Booking,
+    pub demand: Demand,
+    /// Minutes of the resource's working time inside the task's span.
+    pub minutes: Minutes,
+    /// Work done: minutes x demand, in full-unit minutes.
+    pub work: Minutes,
+    pub cost: Money,
+}
+
+#[derive(Clone, Debug)]
+pub struct ResourceUse {
+    /// Work booked in full-unit minutes.
+    pub booked: Minutes,
+    /// Working minutes available between project start and end (x units x
+    /// capacity).
+    pub available: Minutes,
+    pub cost: Money,
+}
+
+impl ResourceUse {
+    /// Booked over available, 0 when nothing is available.
+    pub fn utilisation(&self) -> f64 {
+        if self.available.0 <= 0 {
+            0.0
+        } else {
+            self.booked.0 as f64 / self.available.0 as f64
+        }
+    }
+}
+
+/// The scheduler's verdict: a schedule unless an error made one impossible,
+/// and its diagnostics.
+pub struct Scheduled {
+    pub schedule: Option<Schedule>,
+    pub diagnostics: Diagnostics,
+}
+
+/// 100 years in minutes: no plan may run longer (spec 3).
+const HORIZON_YEARS_DAYS: i64 = 36_525;
+
+/// Schedules a checked model.
+pub fn schedule(model: &Model, options: &Options) -> Scheduled {
+    let mut diags = Diagnostics::new();
+    let ctx = sgs::Context {
+        model,
+        network: network::Network::build(model),
+        calendars: work::WorkCalendars::build(model),
+        horizon: (model.project.start + Minutes(HORIZON_YEARS_DAYS * 1440)).min(calendar::HORIZON),
+    };
+    let forward = match improve::best_schedule(&ctx, options) {
+        Ok(f) => f,
+        Err(failure) => {
+            diags.push(failure_diagnostic(model, failure));
+            return Scheduled { schedule: None, diagnostics: diags };
+        }
+    };
+    let latest = critical::latest(&ctx, &forward, options.level);
+    let mut tasks: Vec<TaskSchedule> = (0..model.tasks.len())
+        .map(|i| {
+            let slack = critical::slack(&ctx, forward.end[i], latest.finish[i]);
+            TaskSchedule {
+                start: forward.start[i],
+                end: forward.end[i],
+                bookings: Vec::new(),
+                driver: forward.driver[i],
+                slack,
+                critical: slack.0 <= 0,
+                work: Minutes::ZERO,
+                cost: Money::ZERO,
+                progress: Share::ZERO,
+            }
+        })
+        .collect();
+    let resources = cost::book_and_cost(model, &ctx, &forward, &mut tasks);
+    let start = model.project.start;
+    let end = forward.makespan_end;
+    let schedule = Schedule {
+        start,
+        end,
+        cost: model.roots().map(|r| tasks[r.index()].cost).fold(Money::ZERO, |a, b| a + b),
+        tasks,
+        resources,
+        levelled: options.level,
+    };
+    warnings::deadlines(model, &schedule, &mut diags);
+    warnings::budgets(model, &schedule, &mut diags);
+    warnings::fixed_starts(model, &schedule, &mut diags);
+    if !options.level {
+        warnings::overallocations(model, &forward, &mut diags);
+    }
+    Scheduled { schedule: Some(schedule), diagnostics: diags }
+}
+
+fn failure_diagnostic(model: &Model, failure: sgs::Failure) -> Diagnostic {
+    match failure {
+        sgs::Failure::CannotFinish(t) => {
+            let task = model.task(t);
+            Diagnostic::error(codes::CANNOT_FINISH, format!("the task `{}` cannot finish within 100 years of the project start", task.path))
+                .at(task.name_span, "never finishes")
+                .with_help("check that its resources and calendars have working time (workdays, hours, time off) and that its work is not absurdly large")
+        }
+        sgs::Failure::Stuck(t) => {
+            let task = model.task(t);
+            Diagnostic::error(codes::CANNOT_FINISH, format!("the task `{}` can never start: it waits for itself through its dependencies", task.path))
+                .at(task.name_span, "never ready")
+                .with_help("this is a bug in planc's checker if no cycle was reported; please report the plan")
+        }
+    }
+}
+
+/// Progress of a task: given, or for a group derived from its children
+/// weighted by work.
+pub(crate) fn derived_progress(model: &Model, tasks: &mut [TaskSchedule]) {
+    for i in (0..model.tasks.len()).rev() {
+        let task = &model.tasks[i];
+        if let Some(p) = task.progress {
+            tasks[i].progress = p;
+            continue;
+        }
+        if task.children.is_empty() {
+            continue;
+        }
+        let (mut done, mut total) = (0i128, 0i128);
+        for c in &task.children {
+            let w = i128::from(tasks[c.index()].work.0.max(1));
+            done += w * i128::from(tasks[c.index()].progress.0);
+            total += w;
+        }
+        if total > 0 {
+            tasks[i].progress = Share((done / total) as u32);
+        }
+    }
+}

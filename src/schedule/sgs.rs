@@ -1,0 +1,324 @@
+//! The serial schedule-generation scheme: activities are taken one at a
+//! time, among those whose predecessors are all placed, in the order of a
+//! priority key, and each is placed at the earliest moment its constraints,
+//! its calendars and (when levelling) its resources allow. Every placement
+//! is final, so the result is left-justified.
+
+use super::network::{Bound, Network};
+use super::profile::Profile;
+use super::work::{demand, place, PlaceError, Placement, WorkCalendars};
+use crate::check::{Assignment, Booking, Model, ResourceId, TaskId, TaskKind};
+use crate::syntax::ast::DepKind;
+use crate::units::{Minutes, Moment};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// What fixed a task's start (shown to users as "why here?").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Driver {
+    ProjectStart,
+    /// `start`, `not before` or a milestone `date` (on it or a group).
+    Bound(Bound),
+    /// A dependency on this task (or group).
+    Dependency(TaskId, DepKind),
+    /// Waited for this resource, held until then by that task.
+    Resource(ResourceId, Option<TaskId>),
+}
+
+/// Everything the scheme needs, built once per plan.
+pub struct Context<'m> {
+    pub model: &'m Model,
+    pub network: Network,
+    pub calendars: WorkCalendars,
+    /// Latest moment any task may end (the 100-year horizon).
+    pub horizon: Moment,
+}
+
+/// Ordering of eligible activities: smaller first. Priority always comes
+/// first (spec 3), then the rule's key, then declaration order.
+pub type Key = i64;
+
+/// A complete forward pass.
+#[derive(Clone, Debug)]
+pub struct Forward {
+    /// Per task (groups included): start and end.
+    pub start: Vec<Moment>,
+    pub end: Vec<Moment>,
+    /// Per task: the bookings chosen (any-of resolved) and the minutes each
+    /// resource worked.
+    pub bookings: Vec<Vec<Booking>>,
+    pub worked: Vec<Vec<Minutes>>,
+    pub driver: Vec<Option<Driver>>,
+    /// Activities in the order they were placed (a topological order).
+    pub order: Vec<TaskId>,
+    pub makespan_end: Moment,
+    /// Per resource: the load booked.
+    pub profiles: Vec<Profile>,
+}
+
+/// Why a pass failed: the task that could not be placed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// No working time within the horizon for this task.
+    CannotFinish(TaskId),
+    /// Some tasks never became ready (a cycle the checker should have caught).
+    Stuck(TaskId),
+}
+
+/// Runs the scheme with `keys[task]` ordering ties within a priority.
+pub fn forward(ctx: &Context<'_>, keys: &[Key], level: bool) -> Result<Forward, Failure> {
+    let model = ctx.model;
+    let net = &ctx.network;
+    let n = model.tasks.len();
+    let mut f = Forward {
+        start: vec![model.project.start; n],
+        end: vec![model.project.start; n],
+        bookings: vec![Vec::new(); n],
+        worked: vec![Vec::new(); n],
+        driver: vec![None; n],
+        order: Vec::with_capacity(net.activities.len()),
+        makespan_end: model.project.start,
+        profiles: vec![Profile::new(); model.resources.len()],
+    };
+    let mut waiting_for: Vec<usize> = vec![0; n];
+    let mut leaves_left: Vec<u32> = net.leaf_count.clone();
+    let mut group_seen: Vec<bool> = vec![false; n];
+    let mut heap = BinaryHeap::new();
+    let heap_key = |t: TaskId| Reverse((1000 - model.task(t).priority, keys[t.index()], t.0));
+    for &a in &net.activities {
+        waiting_for[a.index()] = net.target_count(a);
+        if waiting_for[a.index()] == 0 {
+            heap.push(heap_key(a));
+        }
+    }
+    while let Some(Reverse((_, _, raw))) = heap.pop() {
+        let a = TaskId(raw);
+        let (from, end_at_least, driver) = earliest(ctx, &f, a);
+        let (placement, bookings, driver) = place_best(ctx, &f, a, from, end_at_least, driver, level)?;
+        if placement.end > ctx.horizon {
+            return Err(Failure::CannotFinish(a));
+        }
+        for (b, _) in bookings.iter().zip(&placement.worked) {
+            f.profiles[b.resource.index()].add(placement.start, placement.end, demand(model, b), a);
+        }
+        f.start[a.index()] = placement.start;
+        f.end[a.index()] = placement.end;
+        f.worked[a.index()] = placement.worked;
+        f.bookings[a.index()] = bookings;
+        f.driver[a.index()] = Some(driver);
+        f.makespan_end = f.makespan_end.max(placement.end);
+        f.order.push(a);
+        // The activity and every group that it completes are now done.
+        let mut done = vec![a];
+        let mut cur = model.task(a).parent;
+        while let Some(g) = cur {
+            let gi = g.index();
+            if !group_seen[gi] {
+                group_seen[gi] = true;
+                f.start[gi] = placement.start;
+                f.end[gi] = placement.end;
+            } else {
+                f.start[gi] = f.start[gi].min(placement.start);
+                f.end[gi] = f.end[gi].max(placement.end);
+            }
+            leaves_left[gi] -= 1;
+            if leaves_left[gi] == 0 {
+                done.push(g);
+            }
+            cur = model.task(g).parent;
+        }
+        for t in done {
+            for &w in &net.waiters[t.index()] {
+                waiting_for[w.index()] -= 1;
+                if waiting_for[w.index()] == 0 {
+                    heap.push(heap_key(w));
+                }
+            }
+        }
+    }
+    if f.order.len() < net.activities.len() {
+        let stuck = net.activities.iter().copied().find(|a| waiting_for[a.index()] > 0);
+        return Err(Failure::Stuck(stuck.unwrap_or(TaskId(0))));
+    }
+    // Groups with no activity at all cannot exist (a group has children),
+    // but a group of empty groups keeps the project start.
+    Ok(f)
+}
+
+/// The earliest start allowed by the project start, bounds and
+/// dependencies, the earliest end allowed by finish dependencies, and what
+/// set the start.
+fn earliest(ctx: &Context<'_>, f: &Forward, a: TaskId) -> (Moment, Option<Moment>, Driver) {
+    let model = ctx.model;
+    let mut from = model.project.start;
+    let mut driver = Driver::ProjectStart;
+    if let Some((m, bound)) = ctx.network.earliest[a.index()] {
+        if m > from || (m == from && bound == Bound::Date) {
+            from = m;
+            driver = Driver::Bound(bound);
+        }
+    }
+    let mut end_at_least: Option<Moment> = None;
+    for c in &ctx.network.constraints[a.index()] {
+        let t = c.target.index();
+        let base = match c.kind {
+            DepKind::FinishToStart | DepKind::FinishToFinish => f.end[t],
+            DepKind::StartToStart | DepKind::StartToFinish => f.start[t],
+        };
+        let bound = lagged(ctx, base, c.lag);
+        match c.kind {
+            DepKind::FinishToStart | DepKind::StartToStart => {
+                if bound > from {
+                    from = bound;
+                    driver = Driver::Dependency(c.target, c.kind);
+                }
+            }
+            DepKind::FinishToFinish | DepKind::StartToFinish => {
+                end_at_least = Some(end_at_least.map_or(bound, |e| e.max(bound)));
+            }
+        }
+    }
+    (from, end_at_least, driver)
+}
+
+/// `base` moved by a lag (or lead) of working time on the project calendar.
+pub fn lagged(ctx: &Context<'_>, base: Moment, lag: Minutes) -> Moment {
+    let cal = &ctx.calendars.project;
+    let moved = if lag.0 >= 0 {
+        cal.add_work(base, lag)
+    } else {
+        cal.sub_work(base, -lag)
+    };
+    moved.unwrap_or(base)
+}
+
+/// Places an activity, trying each `any of` choice and keeping the one
+/// that finishes earliest (ties: the first listed).
+fn place_best(
+    ctx: &Context<'_>,
+    f: &Forward,
+    a: TaskId,
+    from: Moment,
+    end_at_least: Option<Moment>,
+    driver: Driver,
+    level: bool,
+) -> Result<(Placement, Vec<Booking>, Driver), Failure> {
+    let task = ctx.model.task(a);
+    let mut fixed: Vec<Booking> = Vec::new();
+    let mut choices: Vec<&Vec<Booking>> = Vec::new();
+    for assignment in &task.assignments {
+        match assignment {
+            Assignment::Fixed(b) => fixed.push(*b),
+            Assignment::AnyOf(options) => choices.push(options),
+        }
+    }
+    if task.kind == TaskKind::Milestone {
+        fixed.clear();
+        choices.clear();
+    }
+    // Resolve each `any of` in turn, given the ones before it.
+    for options in choices {
+        let mut best: Option<(Placement, Booking, Driver)> = None;
+        for option in options {
+            let mut trial = fixed.clone();
+            trial.push(*option);
+            if let Ok((p, d)) = place_levelled(ctx, f, a, from, end_at_least, driver, &trial, level) {
+                if best.as_ref().is_none_or(|(bp, _, _)| p.end < bp.end) {
+                    best = Some((p, *option, d));
+                }
+            }
+        }
+        match best {
+            Some((_, option, _)) => fixed.push(option),
+            None => return Err(Failure::CannotFinish(a)),
+        }
+    }
+    let (p, d) = place_levelled(ctx, f, a, from, end_at_least, driver, &fixed, level)?;
+    Ok((p, fixed, d))
+}
+
+/// The earliest placement from `from` at which every booked resource has
+/// room for the whole span (when levelling).
+#[allow(clippy::too_many_arguments)]
+fn place_levelled(
+    ctx: &Context<'_>,
+    f: &Forward,
+    a: TaskId,
+    from: Moment,
+    end_at_least: Option<Moment>,
+    mut driver: Driver,
+    bookings: &[Booking],
+    level: bool,
+) -> Result<(Placement, Driver), Failure> {
+    let model = ctx.model;
+    let task = model.task(a);
+    let fail = |_: PlaceError| Failure::CannotFinish(a);
+    let mut s = from;
+    if let Some(min_end) = end_at_least {
+        let p = place(model, &ctx.calendars, task, s, bookings).map_err(fail)?;
+        if p.end < min_end {
+            s = start_for_end(ctx, a, s, min_end, bookings).map_err(fail)?;
+            if s > from {
+                driver = finish_driver(ctx, f, a).unwrap_or(driver);
+            }
+        }
+    }
+    loop {
+        let p = place(model, &ctx.calendars, task, s, bookings).map_err(fail)?;
+        if p.end > ctx.horizon {
+            return Err(Failure::CannotFinish(a));
+        }
+        if !level {
+            return Ok((p, driver));
+        }
+        let mut retry: Option<(Moment, ResourceId)> = None;
+        for b in bookings {
+            let r = b.resource;
+            let limit = model.resource(r).limit();
+            if let Some(t) = f.profiles[r.index()].conflict(p.start, p.end, demand(model, b), limit) {
+                if retry.is_none_or(|(rt, _)| t > rt) {
+                    retry = Some((t, r));
+                }
+            }
+        }
+        match retry {
+            None => return Ok((p, driver)),
+            Some((t, r)) => {
+                if t > ctx.horizon || t <= s {
+                    return Err(Failure::CannotFinish(a));
+                }
+                driver = Driver::Resource(r, f.profiles[r.index()].ending_at(t));
+                s = t;
+            }
+        }
+    }
+}
+
+/// The dependency that forced the end of `a` later, for the driver.
+fn finish_driver(ctx: &Context<'_>, f: &Forward, a: TaskId) -> Option<Driver> {
+    ctx.network.constraints[a.index()]
+        .iter()
+        .filter(|c| matches!(c.kind, DepKind::FinishToFinish | DepKind::StartToFinish))
+        .max_by_key(|c| match c.kind {
+            DepKind::FinishToFinish => f.end[c.target.index()],
+            _ => f.start[c.target.index()],
+        })
+        .map(|c| Driver::Dependency(c.target, c.kind))
+}
+
+/// The smallest start at or after `from` whose placement ends at or after
+/// `min_end` (placements end later when they start later, so bisect).
+fn start_for_end(ctx: &Context<'_>, a: TaskId, from: Moment, min_end: Moment, bookings: &[Booking]) -> Result<Moment, PlaceError> {
+    let task = ctx.model.task(a);
+    let (mut lo, mut hi) = (from.0, min_end.0.max(from.0));
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let p = place(ctx.model, &ctx.calendars, task, Moment(mid), bookings)?;
+        if p.end >= min_end {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    Ok(Moment(lo))
+}

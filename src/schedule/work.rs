@@ -1,0 +1,186 @@
+//! How long work takes: the working-time calendars of the project and of
+//! each resource, and the placement of one task from a start moment under
+//! given bookings (effort shared across assignments by demand, minute by
+//! minute of each resource's working time).
+
+use super::calendar::{Calendar, WeekPattern};
+use crate::check::{Booking, Model, Task, WorkKind};
+use crate::units::{Day, Demand, Minutes, Moment};
+use std::sync::Arc;
+
+/// Every calendar the scheduler needs, built once.
+pub struct WorkCalendars {
+    pub project: Arc<Calendar>,
+    /// Per resource: its calendar minus its time off and the project's
+    /// holidays. Resources with the same calendar and no time off share one.
+    pub resources: Vec<Arc<Calendar>>,
+}
+
+impl WorkCalendars {
+    pub fn build(model: &Model) -> WorkCalendars {
+        let project_def = model.calendar(model.project.calendar);
+        let holidays: Vec<(Day, Day)> = project_def.holidays.iter().map(|c| (c.first, c.last)).collect();
+        let project = Arc::new(Calendar::new(WeekPattern::new(project_def.week.clone()), holidays.clone()));
+        let mut shared: Vec<Option<Arc<Calendar>>> = vec![None; model.calendars.len()];
+        let resources = model
+            .resources
+            .iter()
+            .map(|r| {
+                let def = model.calendar(r.calendar);
+                let mut closed: Vec<(Day, Day)> = def.holidays.iter().map(|c| (c.first, c.last)).collect();
+                if r.calendar != model.project.calendar {
+                    closed.extend(holidays.iter().copied());
+                }
+                if r.off.is_empty() {
+                    if r.calendar == model.project.calendar {
+                        return project.clone();
+                    }
+                    if let Some(c) = &shared[r.calendar.index()] {
+                        return c.clone();
+                    }
+                    let c = Arc::new(Calendar::new(WeekPattern::new(def.week.clone()), closed));
+                    shared[r.calendar.index()] = Some(c.clone());
+                    return c;
+                }
+                closed.extend(r.off.iter().map(|o| (o.first, o.last)));
+                Arc::new(Calendar::new(WeekPattern::new(def.week.clone()), closed))
+            })
+            .collect();
+        WorkCalendars { project, resources }
+    }
+}
+
+/// Where a task lands: its span and, per booking, the working minutes the
+/// resource spends on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placement {
+    pub start: Moment,
+    pub end: Moment,
+    /// Parallel to the bookings: minutes of the resource's working time
+    /// inside the span.
+    pub worked: Vec<Minutes>,
+}
+
+/// Why a task cannot be placed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlaceError {
+    /// No working time left before the horizon.
+    NoWorkingTime,
+}
+
+/// The demand of a booking on its resource.
+pub fn demand(model: &Model, b: &Booking) -> Demand {
+    Demand::of(b.count, b.percent, model.resource(b.resource).capacity)
+}
+
+/// Places `task` starting no earlier than `from` with `bookings`.
+pub fn place(model: &Model, cals: &WorkCalendars, task: &Task, from: Moment, bookings: &[Booking]) -> Result<Placement, PlaceError> {
+    let Some(work) = task.work else {
+        // Milestones sit at the exact moment their constraints allow.
+        return Ok(Placement { start: from, end: from, worked: Vec::new() });
+    };
+    let worked_in = |start: Moment, end: Moment| -> Vec<Minutes> {
+        bookings.iter().map(|b| cals.resources[b.resource.index()].work_between(start, end)).collect()
+    };
+    match work.kind {
+        WorkKind::Elapsed => {
+            let end = from + work.minutes;
+            Ok(Placement { start: from, end, worked: worked_in(from, end) })
+        }
+        WorkKind::Duration => place_on(&cals.project, from, work.minutes).map(|(s, e)| Placement { start: s, end: e, worked: worked_in(s, e) }),
+        WorkKind::Effort if bookings.is_empty() => place_on(&cals.project, from, work.minutes).map(|(s, e)| Placement { start: s, end: e, worked: Vec::new() }),
+        WorkKind::Effort => place_effort(model, cals, from, work.minutes, bookings),
+    }
+}
+
+/// Fixed working time on one calendar.
+fn place_on(cal: &Calendar, from: Moment, minutes: Minutes) -> Result<(Moment, Moment), PlaceError> {
+    let start = cal.next_working(from).ok_or(PlaceError::NoWorkingTime)?;
+    let end = cal.add_work(start, minutes).ok_or(PlaceError::NoWorkingTime)?;
+    Ok((start, end))
+}
+
+/// Effort shared by several resources: each contributes its demand per
+/// minute it works. When all share one calendar this is one calendar
+/// query; otherwise the working stretches are walked from the start.
+fn place_effort(model: &Model, cals: &WorkCalendars, from: Moment, effort: Minutes, bookings: &[Booking]) -> Result<Placement, PlaceError> {
+    let demands: Vec<i64> = bookings.iter().map(|b| demand(model, b).0).collect();
+    let calendars: Vec<&Arc<Calendar>> = bookings.iter().map(|b| &cals.resources[b.resource.index()]).collect();
+    let total_demand: i64 = demands.iter().sum();
+    if total_demand <= 0 {
+        return Err(PlaceError::NoWorkingTime);
+    }
+    // Work is counted in demand-minutes: one full unit working one minute
+    // does Demand::ONE_UNIT of it.
+    let needed = i128::from(effort.0) * i128::from(Demand::ONE_UNIT);
+    let first = calendars[0];
+    if calendars.iter().all(|c| Arc::ptr_eq(c, first)) {
+        let minutes = div_ceil(needed, i128::from(total_demand));
+        let minutes = i64::try_from(minutes).map_err(|_| PlaceError::NoWorkingTime)?;
+        let (start, end) = place_on(first, from, Minutes(minutes))?;
+        let worked = calendars.iter().map(|c| c.work_between(start, end)).collect();
+        return Ok(Placement { start, end, worked });
+    }
+    walk_stretches(&calendars, &demands, from, needed)
+}
+
+fn walk_stretches(calendars: &[&Arc<Calendar>], demands: &[i64], from: Moment, needed: i128) -> Result<Placement, PlaceError> {
+    let mut start = None;
+    let mut t = from;
+    let mut remaining = needed;
+    let mut worked = vec![Minutes::ZERO; calendars.len()];
+    loop {
+        // Who works now, and when does that change next?
+        let mut rate: i128 = 0;
+        let mut next_change: Option<Moment> = None;
+        let mut working = vec![false; calendars.len()];
+        for (i, cal) in calendars.iter().enumerate() {
+            if let Some((s, e)) = cal.stretch_at_or_after(t) {
+                if s <= t {
+                    working[i] = true;
+                    rate += i128::from(demands[i]);
+                    next_change = Some(next_change.map_or(e, |n: Moment| n.min(e)));
+                } else {
+                    next_change = Some(next_change.map_or(s, |n: Moment| n.min(s)));
+                }
+            }
+        }
+        let Some(next) = next_change else {
+            return Err(PlaceError::NoWorkingTime);
+        };
+        if rate == 0 {
+            t = next;
+            continue;
+        }
+        let begin = *start.get_or_insert(t);
+        let span = i128::from((next - t).0);
+        if rate * span >= remaining {
+            let minutes = div_ceil(remaining, rate) as i64;
+            let end = t + Minutes(minutes);
+            for (i, w) in worked.iter_mut().enumerate() {
+                if working[i] {
+                    *w += Minutes(minutes);
+                }
+            }
+            return Ok(Placement { start: begin, end, worked });
+        }
+        remaining -= rate * span;
+        for (i, w) in worked.iter_mut().enumerate() {
+            if working[i] {
+                *w += Minutes(span as i64);
+            }
+        }
+        t = next;
+    }
+}
+
+fn div_ceil(a: i128, b: i128) -> i128 {
+    (a + b - 1) / b
+}
+
+/// The work a booking does in `minutes` of its resource's time, in minutes
+/// of one full unit (what effort is measured in).
+pub fn work_done(model: &Model, b: &Booking, minutes: Minutes) -> Minutes {
+    let d = demand(model, b);
+    Minutes(((i128::from(minutes.0) * i128::from(d.0)) / i128::from(Demand::ONE_UNIT)) as i64)
+}

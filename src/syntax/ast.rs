@@ -1,0 +1,403 @@
+//! The typed syntax tree of one `.plan` file. Every node keeps its span.
+//! Values are already validated (dates exist, numbers fit); meaning (names,
+//! which attribute belongs where) is the checker's business.
+
+use crate::source::Span;
+use jiff::civil::{Date, Time};
+
+/// One parsed file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct File {
+    pub items: Vec<TopItem>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TopItem {
+    Decl(Decl),
+    Include(Include),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Include {
+    pub path: Text,
+    pub span: Span,
+}
+
+/// The keyword of a declaration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DeclKind {
+    Project,
+    Calendar,
+    Resource,
+    Team,
+    Task,
+    Milestone,
+    Risk,
+    Issue,
+}
+
+impl DeclKind {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            DeclKind::Project => "project",
+            DeclKind::Calendar => "calendar",
+            DeclKind::Resource => "resource",
+            DeclKind::Team => "team",
+            DeclKind::Task => "task",
+            DeclKind::Milestone => "milestone",
+            DeclKind::Risk => "risk",
+            DeclKind::Issue => "issue",
+        }
+    }
+}
+
+/// `KEYWORD [id] ["title"] [{ body }]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decl {
+    pub kind: DeclKind,
+    pub keyword: Span,
+    pub id: Option<Ident>,
+    pub title: Option<Text>,
+    pub body: Vec<Item>,
+    /// Whether a `{ ... }` body was written (even if empty).
+    pub has_body: bool,
+    pub span: Span,
+}
+
+impl Decl {
+    /// The span used to point at this declaration: its id, else its keyword.
+    pub fn name_span(&self) -> Span {
+        self.id.as_ref().map_or(self.keyword, |i| i.span)
+    }
+
+    pub fn attrs(&self) -> impl Iterator<Item = &Attr> {
+        self.body.iter().filter_map(|i| match i {
+            Item::Attr(a) => Some(a),
+            Item::Decl(_) => None,
+        })
+    }
+
+    pub fn children(&self) -> impl Iterator<Item = &Decl> {
+        self.body.iter().filter_map(|i| match i {
+            Item::Decl(d) => Some(d),
+            Item::Attr(_) => None,
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    Decl(Decl),
+    Attr(Attr),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A string or text block, escapes resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub value: String,
+    /// True for a `"""` text block.
+    pub block: bool,
+    pub span: Span,
+}
+
+/// `a` or `a.b.c`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    pub path: Vec<Ident>,
+    pub span: Span,
+}
+
+impl Reference {
+    pub fn dotted(&self) -> String {
+        let names: Vec<&str> = self.path.iter().map(|i| i.name.as_str()).collect();
+        names.join(".")
+    }
+}
+
+/// A decimal number kept exactly: `value = digits / 10^scale`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Decimal {
+    pub digits: i64,
+    pub scale: u8,
+}
+
+impl Decimal {
+    /// The value times `factor`, rounded to the nearest integer; `None` on
+    /// overflow.
+    pub fn scaled(self, factor: i64) -> Option<i64> {
+        let num = i128::from(self.digits).checked_mul(i128::from(factor))?;
+        let den = 10i128.checked_pow(u32::from(self.scale))?;
+        let rounded = (num + den / 2).div_euclid(den);
+        i64::try_from(rounded).ok()
+    }
+
+    pub fn is_integer(self) -> bool {
+        self.scale == 0
+    }
+
+    pub fn as_f64(self) -> f64 {
+        self.digits as f64 / 10f64.powi(i32::from(self.scale))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Number {
+    pub value: Decimal,
+    pub span: Span,
+}
+
+/// A percentage, in hundredths of a percent, checked to be 0..=100%.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Percent {
+    pub value: Decimal,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DurationUnit {
+    Minute,
+    Hour,
+    Day,
+    Week,
+}
+
+impl DurationUnit {
+    pub fn suffix(self) -> &'static str {
+        match self {
+            DurationUnit::Minute => "min",
+            DurationUnit::Hour => "h",
+            DurationUnit::Day => "d",
+            DurationUnit::Week => "w",
+        }
+    }
+}
+
+/// `2.5d`: the amount and unit as written; how many minutes it is depends
+/// on the calendar and the attribute, so conversion is the checker's job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Duration {
+    pub amount: Decimal,
+    pub unit: DurationUnit,
+    pub span: Span,
+}
+
+/// A date with an optional time of day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Moment {
+    pub date: Date,
+    pub time: Option<Time>,
+    pub span: Span,
+}
+
+/// A date or an inclusive date range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateSpan {
+    pub first: Date,
+    pub last: Date,
+    pub span: Span,
+}
+
+/// A time of day in minutes after midnight; `24:00` is 1440.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeRange {
+    pub from: u16,
+    pub to: u16,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+impl Weekday {
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn name(self) -> &'static str {
+        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][self.index()]
+    }
+}
+
+/// `mon..fri` or `sat`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DayItem {
+    pub first: Weekday,
+    pub last: Weekday,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RateUnit {
+    Hour,
+    Day,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rate {
+    pub amount: Decimal,
+    pub unit: RateUnit,
+    pub span: Span,
+}
+
+/// `[COUNT] RESOURCE [PERCENT]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AssignItem {
+    pub count: Option<Number>,
+    pub resource: Reference,
+    pub percent: Option<Percent>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AssignList {
+    pub items: Vec<AssignItem>,
+    /// `any of a, b`: one of these.
+    pub any_of: Option<(Span, Vec<AssignItem>)>,
+}
+
+/// Which ends a dependency links.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DepKind {
+    /// `after x`: finish-to-start.
+    FinishToStart,
+    /// `after start of x`: start-to-start.
+    StartToStart,
+    /// `finish after x`: finish-to-finish.
+    FinishToFinish,
+    /// `finish after start of x`: start-to-finish.
+    StartToFinish,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dependency {
+    pub kind: DepKind,
+    pub target: Reference,
+    /// Positive lag or negative lead.
+    pub lag: Option<(bool, Duration)>,
+    pub span: Span,
+}
+
+/// One attribute line such as `effort 3d`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attr {
+    pub value: AttrValue,
+    pub keyword: Span,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum AttrValue {
+    Start(Moment),
+    Deadline(Moment),
+    Now(Moment),
+    Currency(Ident),
+    Calendar(Reference),
+    Budget(Number),
+    Note(Text),
+    Workdays(Vec<DayItem>),
+    Hours(Vec<DayItem>, Vec<TimeRange>),
+    Holiday(DateSpan, Option<Text>),
+    Role(Text),
+    Units(Number),
+    Capacity(Percent),
+    Rate(Rate),
+    Off(DateSpan, Option<Text>),
+    Effort(Duration),
+    Duration(Duration),
+    Elapsed(Duration),
+    Assign(AssignList),
+    After(Vec<Dependency>),
+    NotBefore(Moment),
+    Priority(Number),
+    Progress(Percent),
+    Range(Duration, Duration),
+    Cost(Number),
+    Tags(Vec<Ident>),
+    Date(Moment),
+    Chance(Percent),
+    Delay(Duration),
+    Affects(Vec<Reference>),
+    Owner(Reference),
+    Response(Text),
+    Status(Ident),
+    Raised(Moment),
+    Severity(Ident),
+    Resolution(Text),
+    Members(Vec<Reference>),
+    /// An attribute whose value was reported as invalid while parsing; kept
+    /// so that later checks do not also call it missing.
+    Invalid(&'static str),
+}
+
+impl AttrValue {
+    /// The keyword as written, for messages.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            AttrValue::Start(_) => "start",
+            AttrValue::Deadline(_) => "deadline",
+            AttrValue::Now(_) => "now",
+            AttrValue::Currency(_) => "currency",
+            AttrValue::Calendar(_) => "calendar",
+            AttrValue::Budget(_) => "budget",
+            AttrValue::Note(_) => "note",
+            AttrValue::Workdays(_) => "workdays",
+            AttrValue::Hours(..) => "hours",
+            AttrValue::Holiday(..) => "holiday",
+            AttrValue::Role(_) => "role",
+            AttrValue::Units(_) => "units",
+            AttrValue::Capacity(_) => "capacity",
+            AttrValue::Rate(_) => "rate",
+            AttrValue::Off(..) => "off",
+            AttrValue::Effort(_) => "effort",
+            AttrValue::Duration(_) => "duration",
+            AttrValue::Elapsed(_) => "elapsed",
+            AttrValue::Assign(_) => "assign",
+            AttrValue::After(deps) => match deps.first().map(|d| d.kind) {
+                Some(DepKind::FinishToFinish | DepKind::StartToFinish) => "finish after",
+                _ => "after",
+            },
+            AttrValue::NotBefore(_) => "not before",
+            AttrValue::Priority(_) => "priority",
+            AttrValue::Progress(_) => "progress",
+            AttrValue::Range(..) => "range",
+            AttrValue::Cost(_) => "cost",
+            AttrValue::Tags(_) => "tags",
+            AttrValue::Date(_) => "date",
+            AttrValue::Chance(_) => "chance",
+            AttrValue::Delay(_) => "delay",
+            AttrValue::Affects(_) => "affects",
+            AttrValue::Owner(_) => "owner",
+            AttrValue::Response(_) => "response",
+            AttrValue::Status(_) => "status",
+            AttrValue::Raised(_) => "raised",
+            AttrValue::Severity(_) => "severity",
+            AttrValue::Resolution(_) => "resolution",
+            AttrValue::Members(_) => "resource",
+            AttrValue::Invalid(keyword) => keyword,
+        }
+    }
+}

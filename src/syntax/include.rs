@@ -1,0 +1,274 @@
+//! Loading a plan: the root file and, depth first, every file it includes.
+//! Includes resolve against the including file, must stay inside the root
+//! plan's folder (unless allowed), and may be neither repeated nor cyclic.
+
+use super::ast::{File, TopItem};
+use super::parser::parse;
+use crate::diagnostic::{codes, Diagnostic, Diagnostics};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+use std::path::{Path, PathBuf};
+
+/// Limits and permissions for loading.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// Let includes reach outside the root plan's folder.
+    pub allow_outside_includes: bool,
+    /// Largest accepted file, in bytes.
+    pub max_file_bytes: usize,
+    /// Most files one plan may consist of.
+    pub max_files: usize,
+}
+
+impl Default for LoadOptions {
+    fn default() -> LoadOptions {
+        LoadOptions {
+            allow_outside_includes: false,
+            max_file_bytes: 64 * 1024 * 1024,
+            max_files: 1_000,
+        }
+    }
+}
+
+/// A plan as read from disk: its files, their syntax trees and what went
+/// wrong along the way.
+#[derive(Debug)]
+pub struct Loaded {
+    pub sources: SourceMap,
+    /// The parsed files in the order loaded: the root first, then includes
+    /// depth first. Declaration order (a levelling tie-breaker) follows it.
+    pub files: Vec<(FileId, File)>,
+    pub diagnostics: Diagnostics,
+}
+
+/// The root file could not be read at all (an I/O problem, not a plan
+/// problem: the CLI exits with 2).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read `{path}`: {source}")]
+pub struct LoadError {
+    pub path: String,
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// Loads the plan at `path` and everything it includes.
+pub fn load_path(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| LoadError {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let root_dir = canonical.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut loader = Loader::new(options, root_dir);
+    loader.add_root(path.display().to_string(), Some(canonical), bytes);
+    Ok(loader.finish())
+}
+
+/// Loads a plan from text (standard input, tests). Includes resolve against
+/// `base_dir`, the current directory when `None`.
+pub fn load_str(name: &str, text: &str, base_dir: Option<&Path>, options: &LoadOptions) -> Loaded {
+    let dir = base_dir
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default();
+    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+    let mut loader = Loader::new(options, dir.clone());
+    loader.add_root(name.to_string(), None, text.as_bytes().to_vec());
+    loader.finish()
+}
+
+struct Loader<'o> {
+    options: &'o LoadOptions,
+    root_dir: PathBuf,
+    sources: SourceMap,
+    files: Vec<(FileId, File)>,
+    diagnostics: Diagnostics,
+    /// Canonical paths loaded so far, with the include that loaded them.
+    seen: Vec<(PathBuf, Option<Span>)>,
+}
+
+impl<'o> Loader<'o> {
+    fn new(options: &'o LoadOptions, root_dir: PathBuf) -> Loader<'o> {
+        Loader {
+            options,
+            root_dir,
+            sources: SourceMap::new(),
+            files: Vec::new(),
+            diagnostics: Diagnostics::new(),
+            seen: Vec::new(),
+        }
+    }
+
+    fn finish(self) -> Loaded {
+        Loaded {
+            sources: self.sources,
+            files: self.files,
+            diagnostics: self.diagnostics,
+        }
+    }
+
+    fn add_root(&mut self, name: String, path: Option<PathBuf>, bytes: Vec<u8>) {
+        if let Some(p) = &path {
+            self.seen.push((p.clone(), None));
+        }
+        let dir = path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| self.root_dir.clone());
+        let mut stack = path.iter().cloned().collect::<Vec<_>>();
+        self.add_file(name, path, bytes, &dir, &mut stack, None);
+    }
+
+    /// Adds one file, parses it and follows its includes depth first.
+    fn add_file(
+        &mut self,
+        name: String,
+        path: Option<PathBuf>,
+        bytes: Vec<u8>,
+        dir: &Path,
+        stack: &mut Vec<PathBuf>,
+        included_at: Option<Span>,
+    ) {
+        let (text, bad_offset) = decode(bytes);
+        let id = self.sources.add(SourceFile::new(name.clone(), path, text));
+        let Some(text) = self.sources.get(id).map(|f| f.text.clone()) else {
+            return;
+        };
+        if let Some(offset) = bad_offset {
+            let mut d = Diagnostic::error(
+                codes::UNREADABLE,
+                format!("`{name}` is not valid UTF-8 (first bad byte at offset {offset})"),
+            )
+            .with_help("save the file as UTF-8");
+            if let Some(at) = included_at {
+                d = d.at(at, "included here");
+            }
+            self.diagnostics.push(d);
+            return;
+        }
+        if text.len() > self.options.max_file_bytes {
+            let mut d = Diagnostic::error(
+                codes::TOO_LARGE_INPUT,
+                format!(
+                    "`{name}` is {} bytes; planc reads files of at most {} bytes",
+                    text.len(),
+                    self.options.max_file_bytes
+                ),
+            );
+            if let Some(at) = included_at {
+                d = d.at(at, "included here");
+            }
+            self.diagnostics.push(d);
+            return;
+        }
+        let file = parse(&text, id, &mut self.diagnostics);
+        let includes: Vec<_> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                TopItem::Include(inc) => Some(inc.clone()),
+                TopItem::Decl(_) => None,
+            })
+            .collect();
+        self.files.push((id, file));
+        for inc in includes {
+            self.follow_include(&inc.path.value, inc.path.span, dir, stack);
+        }
+    }
+
+    fn follow_include(&mut self, written: &str, at: Span, dir: &Path, stack: &mut Vec<PathBuf>) {
+        if self.sources.files().count() >= self.options.max_files {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    codes::TOO_LARGE_INPUT,
+                    format!("a plan may consist of at most {} files", self.options.max_files),
+                )
+                .at(at, "one file too many"),
+            );
+            return;
+        }
+        let joined = dir.join(written);
+        let Ok(canonical) = std::fs::canonicalize(&joined) else {
+            self.diagnostics.push(
+                Diagnostic::error(codes::INCLUDE_NOT_FOUND, format!("cannot find the included file `{written}`"))
+                    .at(at, "no such file")
+                    .with_help(format!("paths are relative to the including file; looked for `{}`", joined.display())),
+            );
+            return;
+        };
+        if !self.options.allow_outside_includes && !canonical.starts_with(&self.root_dir) {
+            self.diagnostics.push(
+                Diagnostic::error(codes::INCLUDE_OUTSIDE, format!("`{written}` is outside the plan's folder"))
+                    .at(at, "includes must stay inside the folder of the root plan")
+                    .with_help("move the file next to the plan, or pass `--allow-outside-includes` if you trust this plan"),
+            );
+            return;
+        }
+        if let Some(pos) = stack.iter().position(|p| *p == canonical) {
+            let chain: Vec<String> = stack[pos..]
+                .iter()
+                .chain(std::iter::once(&canonical))
+                .map(|p| file_name(p))
+                .collect();
+            self.diagnostics.push(
+                Diagnostic::error(codes::INCLUDE_CYCLE, format!("`{written}` includes itself: {}", chain.join(" -> ")))
+                    .at(at, "this include closes the cycle")
+                    .with_help("remove one of the includes on the cycle"),
+            );
+            return;
+        }
+        if let Some((_, first)) = self.seen.iter().find(|(p, _)| *p == canonical) {
+            let mut d = Diagnostic::error(codes::INCLUDED_TWICE, format!("`{written}` is included twice"))
+                .at(at, "included again here")
+                .with_help("include each file once; its declarations are visible everywhere");
+            if let Some(first) = first {
+                d = d.also(*first, "first included here");
+            } else {
+                d = d.with_help("this is the root plan itself");
+            }
+            self.diagnostics.push(d);
+            return;
+        }
+        let bytes = match std::fs::read(&canonical) {
+            Ok(b) => b,
+            Err(e) => {
+                self.diagnostics.push(
+                    Diagnostic::error(codes::UNREADABLE, format!("cannot read the included file `{written}`: {e}"))
+                        .at(at, "unreadable"),
+                );
+                return;
+            }
+        };
+        self.seen.push((canonical.clone(), Some(at)));
+        let name = display_name(dir, written, &self.sources, at);
+        let next_dir = canonical.parent().map(Path::to_path_buf).unwrap_or_default();
+        stack.push(canonical.clone());
+        self.add_file(name, Some(canonical), bytes, &next_dir, stack, Some(at));
+        stack.pop();
+    }
+}
+
+/// The name an included file is shown under: its path relative to the
+/// including file's name, as a person would write it.
+fn display_name(_dir: &Path, written: &str, sources: &SourceMap, at: Span) -> String {
+    let parent = sources
+        .get(at.file)
+        .map(|f| Path::new(&f.name).parent().map(Path::to_path_buf).unwrap_or_default())
+        .unwrap_or_default();
+    let joined = parent.join(written);
+    joined.display().to_string()
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
+}
+
+/// UTF-8 text, or the offset of the first bad byte (the text is then empty).
+fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
+        Err(e) => (String::new(), Some(e.utf8_error().valid_up_to())),
+    }
+}

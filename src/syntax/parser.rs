@@ -1,0 +1,978 @@
+//! Parses one file's text into the AST: runs the pest grammar, recovers
+//! after a syntax error so that every broken declaration is reported, and
+//! lowers pest pairs into typed nodes, validating literal values.
+
+use super::ast::*;
+use super::expected::expected_phrase;
+use super::grammar::{PlanParser, Rule};
+use crate::diagnostic::{codes, Diagnostic, Diagnostics};
+use crate::source::{FileId, Span};
+use pest::iterators::Pair;
+use pest::Parser;
+
+/// Deepest `{` nesting accepted. Bounds the recursion of the parser and of
+/// every later pass over the tree.
+pub const MAX_NESTING: usize = 100;
+
+/// Parses `text` (file `file`). Returns the declarations that parsed and
+/// every diagnostic found; a file with syntax errors still yields the
+/// declarations around them, so names can be checked too.
+pub fn parse(text: &str, file: FileId, diags: &mut Diagnostics) -> File {
+    if let Some(offset) = too_deep_at(text) {
+        diags.push(
+            Diagnostic::error(
+                codes::TOO_DEEP,
+                format!("blocks are nested more than {MAX_NESTING} levels deep"),
+            )
+            .at(Span::new(file, offset, offset + 1), "this `{` is too deep")
+            .with_help("split the work into top-level tasks and link them with `after`"),
+        );
+        return File { items: Vec::new() };
+    }
+    match PlanParser::parse(Rule::plan, text) {
+        Ok(mut pairs) => {
+            let mut lower = Lower { file, diags };
+            let items = pairs
+                .next()
+                .map(|plan| lower.top_items(plan))
+                .unwrap_or_default();
+            File { items }
+        }
+        Err(_) => parse_with_recovery(text, file, diags),
+    }
+}
+
+/// Parses each top-level declaration on its own so that one run reports a
+/// syntax error in every broken declaration, not just the first.
+fn parse_with_recovery(text: &str, file: FileId, diags: &mut Diagnostics) -> File {
+    let mut items = Vec::new();
+    for (start, end) in top_level_chunks(text) {
+        let chunk = &text[start..end];
+        if chunk.trim().is_empty() || chunk_is_only_comments(chunk) {
+            continue;
+        }
+        match PlanParser::parse(Rule::lone_declaration, chunk) {
+            Ok(pairs) => {
+                let mut lower = Lower { file, diags };
+                for pair in pairs {
+                    if pair.as_rule() != Rule::EOI {
+                        items.extend(lower.top_item(pair, start));
+                    }
+                }
+            }
+            Err(err) => diags.push(syntax_error(&err, chunk, start, file)),
+        }
+    }
+    File { items }
+}
+
+fn chunk_is_only_comments(chunk: &str) -> bool {
+    chunk
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+}
+
+const TOP_KEYWORDS: &[&str] = &[
+    "project",
+    "calendar",
+    "resource",
+    "team",
+    "task",
+    "milestone",
+    "risk",
+    "issue",
+    "include",
+];
+
+/// Byte ranges of the top-level declarations, found by a scan that knows
+/// strings, comments and braces. A line that starts in column 0 with a
+/// top-level keyword also starts a new chunk, so an unclosed `{` does not
+/// swallow the rest of the file.
+fn top_level_chunks(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0usize];
+    let mut depth: usize = 0;
+    let mut i = 0;
+    let mut line_start = true;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if line_start && i > 0 && starts_with_keyword(&text[i..]) {
+            if *starts.last().unwrap_or(&0) != i {
+                starts.push(i);
+            }
+            depth = 0;
+        } else if depth == 0 && b.is_ascii_alphabetic() && is_word_start(bytes, i) {
+            if starts_with_keyword(&text[i..]) && *starts.last().unwrap_or(&0) != i && i > 0 {
+                starts.push(i);
+            }
+        }
+        line_start = false;
+        match b {
+            b'#' => i = skip_to_line_end(bytes, i),
+            b'"' => i = skip_string(bytes, i),
+            b'{' => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b'\n' => {
+                line_start = true;
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    let mut chunks = Vec::new();
+    for (k, &s) in starts.iter().enumerate() {
+        let e = starts.get(k + 1).copied().unwrap_or(text.len());
+        chunks.push((s, e));
+    }
+    chunks
+}
+
+fn is_word_start(bytes: &[u8], i: usize) -> bool {
+    i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b'.')
+}
+
+fn starts_with_keyword(rest: &str) -> bool {
+    TOP_KEYWORDS.iter().any(|k| {
+        rest.starts_with(k)
+            && rest[k.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'))
+    })
+}
+
+fn skip_to_line_end(bytes: &[u8], i: usize) -> usize {
+    bytes[i..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |p| i + p)
+}
+
+/// Skips a string or text block starting at `i`; stops at a raw newline in
+/// a plain string so that an unclosed quote damages one line only.
+fn skip_string(bytes: &[u8], i: usize) -> usize {
+    if bytes[i..].starts_with(b"\"\"\"") {
+        let body = i + 3;
+        return find(bytes, body, b"\"\"\"").map_or(bytes.len(), |p| p + 3);
+    }
+    let mut j = i + 1;
+    while j < bytes.len() {
+        match bytes[j] {
+            b'\\' => j += 2,
+            b'"' => return j + 1,
+            b'\n' => return j,
+            _ => j += 1,
+        }
+    }
+    bytes.len()
+}
+
+fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
+}
+
+/// Offset of the first `{` nested deeper than [`MAX_NESTING`], if any.
+fn too_deep_at(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => i = skip_to_line_end(bytes, i),
+            b'"' => i = skip_string(bytes, i),
+            b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+                i += 1;
+            }
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Turns a pest error into a diagnostic that names what was expected in
+/// words.
+fn syntax_error(err: &pest::error::Error<Rule>, chunk: &str, base: usize, file: FileId) -> Diagnostic {
+    use pest::error::{ErrorVariant, InputLocation};
+    let pos = match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let expected = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => expected_phrase(positives),
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let found = describe_found(chunk, pos);
+    let (start, end) = found_span(chunk, pos);
+    let mut d = Diagnostic::error(codes::SYNTAX, format!("expected {expected}, found {found}"))
+        .at(Span::new(file, base + start, base + end), format!("expected {expected}"));
+    if let Some(help) = syntax_help(chunk, pos) {
+        d = d.with_help(help);
+    }
+    d
+}
+
+/// What stands at the error position, in words.
+fn describe_found(chunk: &str, pos: usize) -> String {
+    let rest = chunk.get(pos..).unwrap_or("");
+    match rest.chars().next() {
+        None => "the end of the file".to_string(),
+        Some('\n') | Some('\r') => "the end of the line".to_string(),
+        Some(' ') | Some('\t') => "a space".to_string(),
+        Some(c) if c.is_alphanumeric() || c == '_' => {
+            let word: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ':' | '.'))
+                .take(40)
+                .collect();
+            format!("`{word}`")
+        }
+        Some(c) => format!("`{c}`"),
+    }
+}
+
+/// The span to underline: the word at the error, or one character.
+fn found_span(chunk: &str, pos: usize) -> (usize, usize) {
+    let rest = chunk.get(pos..).unwrap_or("");
+    let len: usize = rest
+        .char_indices()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let len = if len == 0 {
+        rest.chars().next().map_or(0, char::len_utf8)
+    } else {
+        len
+    };
+    (pos, pos + len)
+}
+
+/// Hints for common slips, keyed on what stands at the error.
+fn syntax_help(chunk: &str, pos: usize) -> Option<String> {
+    let rest = chunk.get(pos..).unwrap_or("");
+    let before = chunk.get(..pos).unwrap_or("").trim_end();
+    let number_before: String = before.chars().rev().take_while(|c| c.is_ascii_digit() || *c == '.').collect::<Vec<_>>().into_iter().rev().collect();
+    if !number_before.is_empty() && rest.starts_with([' ', '\t']) {
+        let unit = rest.trim_start().chars().take_while(|c| c.is_alphabetic()).collect::<String>();
+        if matches!(unit.as_str(), "min" | "h" | "d" | "w") {
+            return Some(format!("write the unit right after the number, with no space: `{number_before}{unit}`"));
+        }
+    }
+    if rest.starts_with(char::is_numeric) {
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+        let after = &rest[digits.len()..];
+        if after.starts_with(' ') && (before.ends_with("effort") || before.ends_with("duration") || before.ends_with("elapsed")) {
+            return Some(format!("write the unit right after the number, with no space: `{digits}d`"));
+        }
+        if after.starts_with(|c: char| c.is_alphabetic()) {
+            return Some("durations take `min`, `h`, `d` or `w`, like `90min`, `4h`, `2.5d`, `3w`".to_string());
+        }
+        if before.ends_with("effort") || before.ends_with("duration") || before.ends_with("elapsed") || before.ends_with("delay") {
+            return Some(format!("a duration needs a unit: `{digits}d` (days), `{digits}h` (hours) or `{digits}w` (weeks)"));
+        }
+    }
+    if rest.starts_with('\\') {
+        return Some("strings know the escapes `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{1F600}`".to_string());
+    }
+    if before.ends_with('"') && (rest.starts_with('\n') || rest.is_empty()) {
+        return Some("a string cannot span lines; use a text block `\"\"\"...\"\"\"` for several lines".to_string());
+    }
+    if rest.is_empty() && before.matches('{').count() > before.matches('}').count() {
+        return Some("a `{` is not closed: add the missing `}`".to_string());
+    }
+    None
+}
+
+/// Lowers pest pairs to AST nodes, validating values as it goes.
+struct Lower<'d> {
+    file: FileId,
+    diags: &'d mut Diagnostics,
+}
+
+/// Offset added to spans of pairs parsed from a chunk.
+type Base = usize;
+
+impl Lower<'_> {
+    fn span(&self, pair: &Pair<'_, Rule>, base: Base) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, base + s.start(), base + s.end())
+    }
+
+    fn top_items(&mut self, plan: Pair<'_, Rule>) -> Vec<TopItem> {
+        plan.into_inner()
+            .filter(|p| p.as_rule() != Rule::EOI)
+            .filter_map(|p| self.top_item(p, 0))
+            .collect()
+    }
+
+    fn top_item(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<TopItem> {
+        if pair.as_rule() == Rule::include {
+            let span = self.span(&pair, base);
+            let path = pair
+                .into_inner()
+                .find(|p| p.as_rule() == Rule::string)
+                .map(|p| self.text(p, base))?;
+            return Some(TopItem::Include(Include { path, span }));
+        }
+        self.decl(pair, base).map(TopItem::Decl)
+    }
+
+    fn decl(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<Decl> {
+        let kind = match pair.as_rule() {
+            Rule::project => DeclKind::Project,
+            Rule::calendar => DeclKind::Calendar,
+            Rule::resource => DeclKind::Resource,
+            Rule::team => DeclKind::Team,
+            Rule::task => DeclKind::Task,
+            Rule::milestone => DeclKind::Milestone,
+            Rule::risk => DeclKind::Risk,
+            Rule::issue => DeclKind::Issue,
+            _ => return None,
+        };
+        let span = self.span(&pair, base);
+        let mut decl = Decl {
+            kind,
+            keyword: span,
+            id: None,
+            title: None,
+            body: Vec::new(),
+            has_body: false,
+            span,
+        };
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::ident => decl.id = Some(self.ident(&part, base)),
+                Rule::title => decl.title = part.into_inner().next().map(|t| self.text(t, base)),
+                Rule::block => {
+                    decl.has_body = true;
+                    decl.body = self.block(part, base);
+                }
+                _ if is_keyword(part.as_rule()) => {
+                    decl.keyword = self.span(&part, base)
+                }
+                _ => {}
+            }
+        }
+        Some(decl)
+    }
+
+    fn block(&mut self, pair: Pair<'_, Rule>, base: Base) -> Vec<Item> {
+        let mut items = Vec::new();
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::open_brace | Rule::close_brace => {}
+                Rule::task | Rule::milestone => items.extend(self.decl(part, base).map(Item::Decl)),
+                _ => items.extend(self.attr(part, base).map(Item::Attr)),
+            }
+        }
+        items
+    }
+
+    fn attr(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<Attr> {
+        let span = self.span(&pair, base);
+        let rule = pair.as_rule();
+        let mut parts = pair.into_inner().peekable();
+        let keyword = parts.peek().map_or(span, |k| self.span(k, base));
+        // Skip the keyword pairs (one, or two for `finish after` and `not before`).
+        let values: Vec<Pair<'_, Rule>> = parts
+            .filter(|p| !is_keyword(p.as_rule()))
+            .collect();
+        let keyword = if matches!(rule, Rule::attr_finish_after | Rule::attr_not_before) {
+            values
+                .first()
+                .map_or(keyword, |v| Span::new(self.file, keyword.start as usize, (v.as_span().start() + base).saturating_sub(1)))
+        } else {
+            keyword
+        };
+        let value = self
+            .attr_value(rule, values, base)
+            .unwrap_or(AttrValue::Invalid(rule_keyword(rule)));
+        Some(Attr {
+            value,
+            keyword,
+            span,
+        })
+    }
+
+    /// The value of an attribute; `None` when a part was invalid (and
+    /// reported).
+    fn attr_value(&mut self, rule: Rule, values: Vec<Pair<'_, Rule>>, base: Base) -> Option<AttrValue> {
+        let mut values = values.into_iter();
+        let mut next = || values.next();
+        let value = match rule {
+            Rule::attr_start => AttrValue::Start(self.moment(next()?, base)?),
+            Rule::attr_deadline => AttrValue::Deadline(self.moment(next()?, base)?),
+            Rule::attr_now => AttrValue::Now(self.moment(next()?, base)?),
+            Rule::attr_currency => AttrValue::Currency(self.ident(&next()?, base)),
+            Rule::attr_calendar => AttrValue::Calendar(self.reference(next()?, base)),
+            Rule::attr_budget => AttrValue::Budget(self.number(next()?, base)?),
+            Rule::attr_note => AttrValue::Note(self.text(next()?, base)),
+            Rule::attr_workdays => AttrValue::Workdays(self.day_set(next()?, base)),
+            Rule::attr_hours => {
+                let mut days = Vec::new();
+                let mut ranges = Vec::new();
+                let mut bad = false;
+                while let Some(p) = next() {
+                    match p.as_rule() {
+                        Rule::day_set => days = self.day_set(p, base),
+                        _ => match self.time_range(p, base) {
+                            Some(r) => ranges.push(r),
+                            None => bad = true,
+                        },
+                    }
+                }
+                if bad {
+                    return None;
+                }
+                AttrValue::Hours(days, ranges)
+            }
+            Rule::attr_holiday => {
+                let when = self.date_span(next()?, base)?;
+                let why = next().and_then(|t| t.into_inner().next()).map(|t| self.text(t, base));
+                AttrValue::Holiday(when, why)
+            }
+            Rule::attr_role => AttrValue::Role(self.text(next()?, base)),
+            Rule::attr_units => AttrValue::Units(self.number(next()?, base)?),
+            Rule::attr_capacity => AttrValue::Capacity(self.percent(next()?, base)?),
+            Rule::attr_rate => AttrValue::Rate(self.rate(next()?, base)?),
+            Rule::attr_off => {
+                let when = self.date_span(next()?, base)?;
+                let why = next().and_then(|t| t.into_inner().next()).map(|t| self.text(t, base));
+                AttrValue::Off(when, why)
+            }
+            Rule::attr_effort => AttrValue::Effort(self.duration(next()?, base)?),
+            Rule::attr_duration => AttrValue::Duration(self.duration(next()?, base)?),
+            Rule::attr_elapsed => AttrValue::Elapsed(self.duration(next()?, base)?),
+            Rule::attr_assign => AttrValue::Assign(self.assign_list(next()?, base)?),
+            Rule::attr_after | Rule::attr_finish_after => {
+                let finish = rule == Rule::attr_finish_after;
+                let mut deps = Vec::new();
+                while let Some(p) = next() {
+                    deps.push(self.dependency(p, finish, base)?);
+                }
+                AttrValue::After(deps)
+            }
+            Rule::attr_not_before => AttrValue::NotBefore(self.moment(next()?, base)?),
+            Rule::attr_priority => AttrValue::Priority(self.number(next()?, base)?),
+            Rule::attr_progress => AttrValue::Progress(self.percent(next()?, base)?),
+            Rule::attr_range => {
+                let low = self.duration(next()?, base)?;
+                let high = self.duration(next()?, base)?;
+                AttrValue::Range(low, high)
+            }
+            Rule::attr_cost => AttrValue::Cost(self.number(next()?, base)?),
+            Rule::attr_tags => {
+                let mut tags = Vec::new();
+                while let Some(p) = next() {
+                    tags.push(self.ident(&p, base));
+                }
+                AttrValue::Tags(tags)
+            }
+            Rule::attr_date => AttrValue::Date(self.moment(next()?, base)?),
+            Rule::attr_chance => AttrValue::Chance(self.percent(next()?, base)?),
+            Rule::attr_delay => AttrValue::Delay(self.duration(next()?, base)?),
+            Rule::attr_affects | Rule::attr_members => {
+                let mut refs = Vec::new();
+                while let Some(p) = next() {
+                    refs.push(self.reference(p, base));
+                }
+                if rule == Rule::attr_affects {
+                    AttrValue::Affects(refs)
+                } else {
+                    AttrValue::Members(refs)
+                }
+            }
+            Rule::attr_owner => AttrValue::Owner(self.reference(next()?, base)),
+            Rule::attr_response => AttrValue::Response(self.text(next()?, base)),
+            Rule::attr_status => AttrValue::Status(self.ident(&next()?, base)),
+            Rule::attr_raised => AttrValue::Raised(self.moment(next()?, base)?),
+            Rule::attr_severity => AttrValue::Severity(self.ident(&next()?, base)),
+            Rule::attr_resolution => AttrValue::Resolution(self.text(next()?, base)),
+            _ => return None,
+        };
+        Some(value)
+    }
+
+    fn ident(&mut self, pair: &Pair<'_, Rule>, base: Base) -> Ident {
+        Ident {
+            name: pair.as_str().to_string(),
+            span: self.span(pair, base),
+        }
+    }
+
+    fn reference(&mut self, pair: Pair<'_, Rule>, base: Base) -> Reference {
+        let span = self.span(&pair, base);
+        let mut offset = span.start as usize;
+        let path = pair
+            .as_str()
+            .split('.')
+            .map(|name| {
+                let ident = Ident {
+                    name: name.to_string(),
+                    span: Span::new(self.file, offset, offset + name.len()),
+                };
+                offset += name.len() + 1;
+                ident
+            })
+            .collect();
+        Reference { path, span }
+    }
+
+    fn text(&mut self, pair: Pair<'_, Rule>, base: Base) -> Text {
+        let span = self.span(&pair, base);
+        let block = pair.as_rule() == Rule::text_block;
+        let raw = pair.into_inner().next().map_or("", |p| p.as_str());
+        let value = if block {
+            dedent_block(raw)
+        } else {
+            unescape(raw)
+        };
+        Text { value, block, span }
+    }
+
+    fn decimal(&mut self, text: &str, span: Span) -> Option<Decimal> {
+        let decimal = parse_decimal(text);
+        if decimal.is_none() {
+            self.diags.push(
+                Diagnostic::error(codes::NUMBER_TOO_LARGE, format!("the number `{text}` is too large"))
+                    .at(span, "too large to represent")
+                    .with_help("numbers may have at most 18 significant digits"),
+            );
+        }
+        decimal
+    }
+
+    fn number(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<Number> {
+        let span = self.span(&pair, base);
+        let value = self.decimal(pair.as_str(), span)?;
+        Some(Number { value, span })
+    }
+
+    fn percent(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<Percent> {
+        let span = self.span(&pair, base);
+        let text = pair.as_str().trim_end_matches('%');
+        let value = self.decimal(text, span)?;
+        if value.scaled(100).is_none_or(|hundredths| hundredths > 10_000) {
+            self.diags.push(
+                Diagnostic::error(codes::PERCENT_RANGE, format!("`{}` is more than 100%", pair.as_str()))
+                    .at(span, "must be between 0% and 100%"),
+            );
+            return None;
+        }
+        Some(Percent { value, span })
+    }
+
+    fn duration(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<Duration> {
+        let span = self.span(&pair, base);
+        let written = pair.as_str().to_string();
+        let mut inner = pair.into_inner();
+        let number = inner.next()?;
+        let unit = match inner.next()?.as_str() {
+            "min" => DurationUnit::Minute,
+            "h" => DurationUnit::Hour,
+            "d" => DurationUnit::Day,
+            _ => DurationUnit::Week,
+        };
+        let amount = self.decimal(number.as_str(), span)?;
+        // A duration must fit in minutes even at a 24-hour day, with room to add.
+        let minutes_per_unit = match unit {
+            DurationUnit::Minute => 1,
+            DurationUnit::Hour => 60,
+            DurationUnit::Day => 1440,
+            DurationUnit::Week => 10080,
+        };
+        if amount.scaled(minutes_per_unit).is_none_or(|m| m > MAX_DURATION_MINUTES) {
+            self.diags.push(
+                Diagnostic::error(codes::NUMBER_TOO_LARGE, format!("the duration `{written}` is too long"))
+                    .at(span, "longer than planc can schedule")
+                    .with_help("plans may span at most 100 years"),
+            );
+            return None;
+        }
+        Some(Duration { amount, unit, span })
+    }
+
+    fn rate(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<Rate> {
+        let span = self.span(&pair, base);
+        let mut inner = pair.into_inner();
+        let number = inner.next()?;
+        let unit = if inner.next()?.as_str() == "h" {
+            RateUnit::Hour
+        } else {
+            RateUnit::Day
+        };
+        let amount = self.decimal(number.as_str(), span)?;
+        Some(Rate { amount, unit, span })
+    }
+
+    fn moment(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<Moment> {
+        let span = self.span(&pair, base);
+        let mut inner = pair.into_inner();
+        let date = self.date(inner.next()?, base)?;
+        let time = match inner.next() {
+            Some(t) => {
+                let t_span = self.span(&t, base);
+                let minutes = self.time_of_day(t.as_str(), t_span, false)?;
+                Some(jiff::civil::Time::new((minutes / 60) as i8, (minutes % 60) as i8, 0, 0).ok()?)
+            }
+            None => None,
+        };
+        Some(Moment { date, time, span })
+    }
+
+    fn date(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<jiff::civil::Date> {
+        let span = self.span(&pair, base);
+        self.date_text(pair.as_str(), span)
+    }
+
+    fn date_text(&mut self, text: &str, span: Span) -> Option<jiff::civil::Date> {
+        let mut parts = text.split('-').map(|p| p.parse::<i16>().ok());
+        let (Some(Some(y)), Some(Some(m)), Some(Some(d))) = (parts.next(), parts.next(), parts.next()) else {
+            return None;
+        };
+        match jiff::civil::Date::new(y, m as i8, d as i8) {
+            Ok(date) if (1900..=2999).contains(&y) => Some(date),
+            Ok(_) => {
+                self.diags.push(
+                    Diagnostic::error(codes::INVALID_DATE, format!("the year in `{text}` is out of range"))
+                        .at(span, "planc handles years 1900 to 2999"),
+                );
+                None
+            }
+            Err(_) => {
+                let why = if !(1..=12).contains(&m) {
+                    format!("there is no month {m}")
+                } else {
+                    let last = days_in_month(y, m as i8);
+                    format!("{} {y} has {last} days", month_name(m as i8))
+                };
+                self.diags.push(
+                    Diagnostic::error(codes::INVALID_DATE, format!("`{text}` is not a date"))
+                        .at(span, why)
+                        .with_help("dates are written YYYY-MM-DD, like `2027-01-04`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Minutes after midnight; `24:00` only where `end_allowed`.
+    fn time_of_day(&mut self, text: &str, span: Span, end_allowed: bool) -> Option<u16> {
+        let (h, m) = text.split_once(':')?;
+        let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+        let ok = (h < 24 && m < 60) || (end_allowed && h == 24 && m == 0);
+        if !ok {
+            let why = if m >= 60 {
+                "minutes go from 00 to 59".to_string()
+            } else if h == 24 && !end_allowed {
+                "`24:00` may only end a range of hours".to_string()
+            } else {
+                "hours go from 00 to 23".to_string()
+            };
+            self.diags.push(
+                Diagnostic::error(codes::INVALID_TIME, format!("`{text}` is not a time of day"))
+                    .at(span, why)
+                    .with_help("times are written HH:MM, like `09:30`; `24:00` may end a range"),
+            );
+            return None;
+        }
+        Some(h * 60 + m)
+    }
+
+    fn time_range(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<TimeRange> {
+        let span = self.span(&pair, base);
+        let mut inner = pair.into_inner();
+        let a = inner.next()?;
+        let b = inner.next()?;
+        let a_span = self.span(&a, base);
+        let b_span = self.span(&b, base);
+        let from = self.time_of_day(a.as_str(), a_span, false);
+        let to = self.time_of_day(b.as_str(), b_span, true);
+        let (from, to) = (from?, to?);
+        if to <= from {
+            self.diags.push(
+                Diagnostic::error(codes::EMPTY_RANGE, "this range of hours ends before it starts")
+                    .at(span, "the end must come after the start")
+                    .with_help("night shifts are written as two ranges: `22:00..24:00` and `00:00..06:00`"),
+            );
+            return None;
+        }
+        Some(TimeRange { from, to, span })
+    }
+
+    fn date_span(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<DateSpan> {
+        let span = self.span(&pair, base);
+        let dates: Vec<_> = pair.into_inner().collect();
+        let first = self.date(dates.first()?.clone(), base);
+        let last = match dates.get(1) {
+            Some(p) => self.date(p.clone(), base),
+            None => first,
+        };
+        let (first, last) = (first?, last?);
+        if last < first {
+            self.diags.push(
+                Diagnostic::error(codes::EMPTY_RANGE, "this range of dates ends before it starts")
+                    .at(span, "the last day must not come before the first"),
+            );
+            return None;
+        }
+        Some(DateSpan { first, last, span })
+    }
+
+    fn day_set(&mut self, pair: Pair<'_, Rule>, base: Base) -> Vec<DayItem> {
+        pair.into_inner()
+            .map(|item| {
+                let span = self.span(&item, base);
+                let days: Vec<Weekday> = item.into_inner().map(|d| weekday(d.as_str())).collect();
+                let first = days.first().copied().unwrap_or(Weekday::Mon);
+                let last = days.get(1).copied().unwrap_or(first);
+                DayItem { first, last, span }
+            })
+            .collect()
+    }
+
+    fn assign_list(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<AssignList> {
+        let mut list = AssignList {
+            items: Vec::new(),
+            any_of: None,
+        };
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::assign_item => list.items.push(self.assign_item(part, base)?),
+                Rule::any_of => {
+                    let span = self.span(&part, base);
+                    let mut items = Vec::new();
+                    for p in part.into_inner().filter(|p| p.as_rule() == Rule::assign_item) {
+                        items.push(self.assign_item(p, base)?);
+                    }
+                    list.any_of = Some((span, items));
+                }
+                _ => {}
+            }
+        }
+        Some(list)
+    }
+
+    fn assign_item(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<AssignItem> {
+        let span = self.span(&pair, base);
+        let mut item = AssignItem {
+            count: None,
+            resource: Reference {
+                path: Vec::new(),
+                span,
+            },
+            percent: None,
+            span,
+        };
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::count => item.count = Some(self.number(part, base)?),
+                Rule::reference => item.resource = self.reference(part, base),
+                Rule::percent => item.percent = Some(self.percent(part, base)?),
+                _ => {}
+            }
+        }
+        Some(item)
+    }
+
+    fn dependency(&mut self, pair: Pair<'_, Rule>, finish: bool, base: Base) -> Option<Dependency> {
+        let span = self.span(&pair, base);
+        let mut start_of = false;
+        let mut target = None;
+        let mut lag = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::start_of => start_of = true,
+                Rule::reference => target = Some(self.reference(part, base)),
+                Rule::lag => {
+                    let mut inner = part.into_inner();
+                    let positive = inner.next()?.as_str() == "+";
+                    lag = Some((positive, self.duration(inner.next()?, base)?));
+                }
+                _ => {}
+            }
+        }
+        let kind = match (finish, start_of) {
+            (false, false) => DepKind::FinishToStart,
+            (false, true) => DepKind::StartToStart,
+            (true, false) => DepKind::FinishToFinish,
+            (true, true) => DepKind::StartToFinish,
+        };
+        Some(Dependency {
+            kind,
+            target: target?,
+            lag,
+            span,
+        })
+    }
+}
+
+/// Keyword rules are skipped when reading an attribute's values.
+fn is_keyword(rule: Rule) -> bool {
+    format!("{rule:?}").starts_with("kw_")
+}
+
+/// The keyword of an attribute rule, for attributes whose value was bad.
+fn rule_keyword(rule: Rule) -> &'static str {
+    match rule {
+        Rule::attr_start => "start",
+        Rule::attr_deadline => "deadline",
+        Rule::attr_now => "now",
+        Rule::attr_budget => "budget",
+        Rule::attr_workdays => "workdays",
+        Rule::attr_hours => "hours",
+        Rule::attr_holiday => "holiday",
+        Rule::attr_units => "units",
+        Rule::attr_capacity => "capacity",
+        Rule::attr_rate => "rate",
+        Rule::attr_off => "off",
+        Rule::attr_effort => "effort",
+        Rule::attr_duration => "duration",
+        Rule::attr_elapsed => "elapsed",
+        Rule::attr_assign => "assign",
+        Rule::attr_after => "after",
+        Rule::attr_finish_after => "finish after",
+        Rule::attr_not_before => "not before",
+        Rule::attr_priority => "priority",
+        Rule::attr_progress => "progress",
+        Rule::attr_range => "range",
+        Rule::attr_cost => "cost",
+        Rule::attr_date => "date",
+        Rule::attr_chance => "chance",
+        Rule::attr_delay => "delay",
+        Rule::attr_raised => "raised",
+        _ => "note",
+    }
+}
+
+/// Durations longer than this many minutes (about 200 years of 24-hour
+/// days) are rejected as too large.
+const MAX_DURATION_MINUTES: i64 = 200 * 366 * 1440;
+
+fn weekday(text: &str) -> Weekday {
+    match text {
+        "mon" => Weekday::Mon,
+        "tue" => Weekday::Tue,
+        "wed" => Weekday::Wed,
+        "thu" => Weekday::Thu,
+        "fri" => Weekday::Fri,
+        "sat" => Weekday::Sat,
+        _ => Weekday::Sun,
+    }
+}
+
+/// Parses `123` or `12.50` exactly; `None` if it does not fit.
+pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    let frac = frac.trim_end_matches('0');
+    let scale = u8::try_from(frac.len()).ok()?;
+    if scale > 9 {
+        return None;
+    }
+    let digits: i64 = format!("{whole}{frac}").parse().ok()?;
+    Some(Decimal { digits, scale })
+}
+
+/// Resolves the escapes of a string the grammar accepted.
+fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('u') => {
+                let hex: String = chars.by_ref().skip(1).take_while(|&c| c != '}').collect();
+                let ch = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
+                out.push(ch.unwrap_or('\u{FFFD}'));
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+/// A text block loses its first newline and the indentation common to its
+/// lines, so that it can be indented with the plan.
+fn dedent_block(raw: &str) -> String {
+    let raw = raw.strip_prefix('\n').unwrap_or(raw);
+    let raw = raw.strip_prefix("\r\n").unwrap_or(raw);
+    let indent = raw
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let lines: Vec<&str> = raw
+        .lines()
+        .map(|l| l.get(indent..).unwrap_or(l.trim_start()))
+        .collect();
+    lines.join("\n").trim_end().to_string()
+}
+
+fn days_in_month(year: i16, month: i8) -> i8 {
+    jiff::civil::Date::new(year, month, 1)
+        .map(|d| d.days_in_month())
+        .unwrap_or(31)
+}
+
+fn month_name(month: i8) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ];
+    NAMES.get((month - 1) as usize).copied().unwrap_or("that month")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_are_exact() {
+        assert_eq!(parse_decimal("2.50"), Some(Decimal { digits: 25, scale: 1 }));
+        assert_eq!(parse_decimal("42"), Some(Decimal { digits: 42, scale: 0 }));
+        assert_eq!(parse_decimal("99999999999999999999"), None);
+        assert_eq!(parse_decimal("0.0000000001"), None);
+    }
+
+    #[test]
+    fn text_blocks_are_dedented() {
+        assert_eq!(dedent_block("\n    one\n      two\n    "), "one\n  two");
+    }
+
+    #[test]
+    fn escapes_are_resolved() {
+        assert_eq!(unescape(r#"a\"b\\c\nd\u{1F600}"#), "a\"b\\c\nd😀");
+    }
+
+    #[test]
+    fn nesting_limit_is_found_outside_strings_and_comments() {
+        let deep = "{".repeat(MAX_NESTING + 1);
+        assert_eq!(too_deep_at(&deep), Some(MAX_NESTING));
+        let quoted = format!("\"{deep}\" # {deep}");
+        assert_eq!(too_deep_at(&quoted), None);
+    }
+}
