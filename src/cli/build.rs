@@ -39,9 +39,14 @@ pub fn run(args: &BuildArgs) -> u8 {
         return exit::PLAN_ERRORS;
     };
     let diags: Vec<crate::Diagnostic> = compiled.diagnostics.iter().cloned().collect();
-    let text = match format {
-        Format::Json => crate::render::json::render(model, schedule, &diags, &loaded.sources),
+    let input = crate::render::Input {
+        model,
+        schedule,
+        diagnostics: &diags,
+        sources: &loaded.sources,
+        depth: args.depth,
     };
+    let text = crate::render::render(format, &input);
     match &args.output {
         Some(path) => {
             if let Err(e) = write_atomic(path, text.as_bytes()) {

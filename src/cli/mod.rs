@@ -89,17 +89,30 @@ pub struct BuildArgs {
     /// The output format; by default it follows the extension of `-o`.
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
+    /// Collapse groups below this depth in the chart (HTML, Mermaid, Markdown).
+    #[arg(long, value_name = "N")]
+    pub depth: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
+    /// The schedule as JSON (docs/plan.schema.json).
     Json,
+    /// A self-contained HTML report.
+    Html,
+    /// A Mermaid Gantt chart.
+    Mermaid,
+    /// A Markdown page with a Mermaid chart and a task table.
+    Markdown,
 }
 
 impl From<FormatArg> for crate::render::Format {
     fn from(f: FormatArg) -> crate::render::Format {
         match f {
             FormatArg::Json => crate::render::Format::Json,
+            FormatArg::Html => crate::render::Format::Html,
+            FormatArg::Mermaid => crate::render::Format::Mermaid,
+            FormatArg::Markdown => crate::render::Format::Markdown,
         }
     }
 }

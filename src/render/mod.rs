@@ -3,10 +3,18 @@
 
 pub mod json;
 
+use crate::check::Model;
+use crate::diagnostic::Diagnostic;
+use crate::schedule::Schedule;
+use crate::source::SourceMap;
+
 /// The output formats of `planc build`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Json,
+    Html,
+    Mermaid,
+    Markdown,
 }
 
 impl Format {
@@ -14,7 +22,31 @@ impl Format {
     pub fn from_extension(ext: &str) -> Option<Format> {
         match ext {
             "json" => Some(Format::Json),
+            "html" | "htm" => Some(Format::Html),
+            "mmd" | "mermaid" => Some(Format::Mermaid),
+            "md" | "markdown" => Some(Format::Markdown),
             _ => None,
+        }
+    }
+}
+
+/// Everything a renderer may draw on.
+pub struct Input<'a> {
+    pub model: &'a Model,
+    pub schedule: &'a Schedule,
+    /// Warnings (a rendered plan has no errors).
+    pub diagnostics: &'a [Diagnostic],
+    pub sources: &'a SourceMap,
+    /// Collapse groups below this depth in visual outputs (`--depth`).
+    pub depth: Option<u32>,
+}
+
+/// Renders in `format`.
+pub fn render(format: Format, input: &Input<'_>) -> String {
+    match format {
+        Format::Json => json::render(input.model, input.schedule, input.diagnostics, input.sources),
+        Format::Html | Format::Mermaid | Format::Markdown => {
+            json::render(input.model, input.schedule, input.diagnostics, input.sources)
         }
     }
 }
