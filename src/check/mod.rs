@@ -51,7 +51,10 @@ pub fn check(loaded: &Loaded) -> Checked {
         .map_or(Span::new(crate::source::FileId(0), 0, 0), |(id, _)| Span::new(*id, 0, 0));
 
     let calendars = calendars::lower_all(&decls, &mut diags);
-    let project_decl = find_project(&decls, root_span, &mut diags);
+    // A broken `project` block was already reported as a syntax error; do
+    // not also say the plan has none.
+    let had_syntax_errors = loaded.diagnostics.iter().any(|d| d.code == codes::SYNTAX);
+    let project_decl = find_project(&decls, root_span, !had_syntax_errors, &mut diags);
     let project_calendar = project_decl
         .and_then(|p| attrs::first(p, |v| match v {
             AttrValue::Calendar(r) => Some(r),
@@ -99,9 +102,12 @@ fn check_placement_deep(decl: &Decl, diags: &mut Diagnostics) {
 }
 
 /// The one `project`: reports a missing or second one.
-fn find_project<'a>(decls: &[&'a Decl], root: Span, diags: &mut Diagnostics) -> Option<&'a Decl> {
+fn find_project<'a>(decls: &[&'a Decl], root: Span, report_missing: bool, diags: &mut Diagnostics) -> Option<&'a Decl> {
     let projects: Vec<&Decl> = decls.iter().copied().filter(|d| d.kind == DeclKind::Project).collect();
     let Some(first) = projects.first() else {
+        if !report_missing {
+            return None;
+        }
         diags.push(
             Diagnostic::error(codes::MISSING_PROJECT, "the plan has no `project`")
                 .at(root, "a plan needs one `project` declaration")

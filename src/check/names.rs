@@ -71,7 +71,9 @@ impl TaskNames {
         };
         let mut d = Diagnostic::error(codes::UNKNOWN_NAME, message).at(part.span, "not found");
         let suggestions = self.suggest(from, &written);
-        if !suggestions.is_empty() {
+        if at == 0 && reference.path.len() == 1 && part.name == "finish" {
+            d = d.with_help("`finish after` starts an attribute of its own: put it after the `after` list, not inside it");
+        } else if !suggestions.is_empty() {
             d = d.with_help(format!("did you mean {}?", or_list(&suggestions)));
         }
         d

@@ -70,6 +70,16 @@ impl Resources {
             Member::Resource(r) => vec![r],
             Member::Team(t) => self.teams[t].members.clone(),
         };
+        if ids.is_empty() {
+            if let Member::Team(t) = member {
+                diags.push(
+                    Diagnostic::error(codes::VALUE_RANGE, format!("the team `{}` has no members to assign", self.teams[t].id))
+                        .at(item.resource.span, "an empty team")
+                        .also(self.teams[t].span, "declared here")
+                        .with_help("list its members in the team: `resource alice, bob`"),
+                );
+            }
+        }
         let bookings: Vec<Booking> = ids.into_iter().map(|resource| Booking { resource, count, percent }).collect();
         for b in &bookings {
             self.check_demand(b, item, diags);

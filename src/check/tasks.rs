@@ -154,6 +154,7 @@ fn lower_attributes(id: TaskId, decl: &Decl, tasks: &mut Tasks, resources: &Reso
         }
     }
     let work = check_work(&tasks.tasks[id.index()], &works, day, diags);
+    check_total_demand(decl, &assignments, resources, diags);
     let task = &mut tasks.tasks[id.index()];
     task.work = work;
     task.dependencies = deps;
@@ -175,6 +176,35 @@ fn lower_attributes(id: TaskId, decl: &Decl, tasks: &mut Tasks, resources: &Reso
     }
     if let Some((low, high, span)) = range {
         task.range = check_range(task, low, high, span, day, diags);
+    }
+}
+
+/// The fixed bookings of one task on one resource add up; together they
+/// may not ask for more than the resource has.
+fn check_total_demand(decl: &Decl, assignments: &[Assignment], resources: &Resources, diags: &mut Diagnostics) {
+    let mut totals: Vec<(ResourceId, u64)> = Vec::new();
+    for a in assignments {
+        if let Assignment::Fixed(b) = a {
+            let asked = u64::from(b.count) * u64::from(b.percent.0);
+            match totals.iter_mut().find(|(r, _)| *r == b.resource) {
+                Some((_, total)) => *total += asked,
+                None => totals.push((b.resource, asked)),
+            }
+        }
+    }
+    let span = decl.attrs().find(|a| matches!(a.value, AttrValue::Assign(_))).map_or(decl.name_span(), |a| a.span);
+    for (r, asked) in totals {
+        let res = &resources.resources[r.index()];
+        let available = u64::from(res.units) * 10_000;
+        let single_item_too_big = asked > available && assignments.iter().filter(|a| matches!(a, Assignment::Fixed(b) if b.resource == r)).count() == 1;
+        if asked > available && !single_item_too_big {
+            diags.push(
+                Diagnostic::error(codes::DEMAND_TOO_HIGH, format!("this task asks for {}% of `{}`, which has {}% ({} unit{})", asked / 100, res.id, available / 100, res.units, if res.units == 1 { "" } else { "s" }))
+                    .at(span, "these assignments add up to more than the resource has")
+                    .also(res.span, "declared here")
+                    .with_help(format!("assign `{}` once, with the share it really gives", res.id)),
+            );
+        }
     }
 }
 
@@ -204,6 +234,11 @@ fn check_work(task: &Task, works: &[(WorkKind, &ast::Duration, Span)], day: Minu
             None
         }
         (TaskKind::Leaf, [(kind, d, _)]) => Some(Work {
+            kind: *kind,
+            minutes: values::duration_minutes(d, day_length(*kind)),
+        }),
+        // The same keyword twice was reported as a repeated attribute.
+        (TaskKind::Leaf, [(kind, d, _), rest @ ..]) if rest.iter().all(|(k, _, _)| k == kind) => Some(Work {
             kind: *kind,
             minutes: values::duration_minutes(d, day_length(*kind)),
         }),

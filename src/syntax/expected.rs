@@ -147,42 +147,42 @@ fn is_top_level(rule: Rule) -> bool {
             | Rule::calendar
             | Rule::resource
             | Rule::team
-            | Rule::task
-            | Rule::milestone
             | Rule::risk
             | Rule::issue
             | Rule::include
             | Rule::kw_project
-            | Rule::kw_calendar
-            | Rule::kw_resource
             | Rule::kw_team
-            | Rule::kw_task
-            | Rule::kw_milestone
             | Rule::kw_risk
             | Rule::kw_issue
             | Rule::kw_include
     )
 }
 
+/// Does this rule start an attribute (as a keyword or as the whole rule)?
+fn starts_attribute(rule: Rule) -> bool {
+    describe(rule) == "an attribute"
+        || (format!("{rule:?}").starts_with("kw_")
+            && !is_top_level(rule)
+            && !matches!(rule, Rule::kw_task | Rule::kw_milestone | Rule::kw_any | Rule::kw_of))
+}
+
 /// Describes what the parser expected at a position, as one phrase.
 pub(crate) fn expected_phrase(positives: &[Rule]) -> String {
-    let mut words: Vec<&'static str> = Vec::new();
-    let attributes = positives
-        .iter()
-        .filter(|r| describe(**r) == "an attribute")
-        .count();
+    let attributes = positives.iter().filter(|r| starts_attribute(**r)).count();
     let top_levels = positives.iter().filter(|r| is_top_level(**r)).count();
-    if top_levels >= 5 {
+    let in_block = attributes >= 5;
+    let at_top = top_levels >= 4 && !in_block;
+    let mut words: Vec<&'static str> = Vec::new();
+    if at_top {
         words.push("a declaration (`project`, `calendar`, `resource`, `team`, `task`, `milestone`, `risk`, `issue` or `include`)");
     }
-    if attributes >= 5 {
+    if in_block {
         words.push("an attribute (like `effort 3d` or `after design`), a nested `task` or `milestone`");
     }
     for rule in positives {
-        if (top_levels >= 5 && is_top_level(*rule)) || describe(*rule) == "an attribute" {
-            continue;
-        }
-        if matches!(rule, Rule::task | Rule::milestone) && attributes >= 5 {
+        let skip = (in_block && (starts_attribute(*rule) || matches!(rule, Rule::task | Rule::milestone | Rule::kw_task | Rule::kw_milestone | Rule::calendar | Rule::resource | Rule::kw_calendar | Rule::kw_resource)))
+            || (at_top && (is_top_level(*rule) || matches!(rule, Rule::task | Rule::milestone | Rule::kw_task | Rule::kw_milestone | Rule::kw_calendar | Rule::kw_resource)));
+        if skip {
             continue;
         }
         let word = describe(*rule);
@@ -195,4 +195,9 @@ pub(crate) fn expected_phrase(positives: &[Rule]) -> String {
         1 => words[0].to_string(),
         n => format!("{} or {}", words[..n - 1].join(", "), words[n - 1]),
     }
+}
+
+/// Did the parser stand inside a block (expecting attributes)?
+pub(crate) fn inside_block(positives: &[Rule]) -> bool {
+    positives.iter().filter(|r| starts_attribute(**r)).count() >= 5
 }

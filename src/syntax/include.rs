@@ -211,7 +211,7 @@ impl<'o> Loader<'o> {
                 .map(|p| file_name(p))
                 .collect();
             self.diagnostics.push(
-                Diagnostic::error(codes::INCLUDE_CYCLE, format!("`{written}` includes itself: {}", chain.join(" -> ")))
+                Diagnostic::error(codes::INCLUDE_CYCLE, format!("include cycle: {}", chain.join(" -> ")))
                     .at(at, "this include closes the cycle")
                     .with_help("remove one of the includes on the cycle"),
             );

@@ -3,7 +3,7 @@
 //! lowers pest pairs into typed nodes, validating literal values.
 
 use super::ast::*;
-use super::expected::expected_phrase;
+use super::expected::{expected_phrase, inside_block};
 use super::grammar::{PlanParser, Rule};
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
@@ -215,15 +215,15 @@ fn syntax_error(err: &pest::error::Error<Rule>, chunk: &str, base: usize, file: 
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
-    let expected = match &err.variant {
-        ErrorVariant::ParsingError { positives, .. } => expected_phrase(positives),
-        ErrorVariant::CustomError { message } => message.clone(),
+    let (expected, in_block) = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => (expected_phrase(positives), inside_block(positives)),
+        ErrorVariant::CustomError { message } => (message.clone(), false),
     };
     let found = describe_found(chunk, pos);
     let (start, end) = found_span(chunk, pos);
     let mut d = Diagnostic::error(codes::SYNTAX, format!("expected {expected}, found {found}"))
         .at(Span::new(file, base + start, base + end), format!("expected {expected}"));
-    if let Some(help) = syntax_help(chunk, pos) {
+    if let Some(help) = syntax_help(chunk, pos, in_block) {
         d = d.with_help(help);
     }
     d
@@ -265,9 +265,14 @@ fn found_span(chunk: &str, pos: usize) -> (usize, usize) {
 }
 
 /// Hints for common slips, keyed on what stands at the error.
-fn syntax_help(chunk: &str, pos: usize) -> Option<String> {
+fn syntax_help(chunk: &str, pos: usize, in_block: bool) -> Option<String> {
     let rest = chunk.get(pos..).unwrap_or("");
     let before = chunk.get(..pos).unwrap_or("").trim_end();
+    let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    if in_block && TOP_KEYWORDS.contains(&word.as_str()) && !matches!(word.as_str(), "task" | "milestone") {
+        return Some(format!("`{word}` declarations are only allowed at the top level, outside every `{{ ... }}`"));
+    }
+    let after_duration_keyword = ["effort", "duration", "elapsed", "delay"].iter().any(|k| before.ends_with(k));
     let number_before: String = before.chars().rev().take_while(|c| c.is_ascii_digit() || *c == '.').collect::<Vec<_>>().into_iter().rev().collect();
     if !number_before.is_empty() && rest.starts_with([' ', '\t']) {
         let unit = rest.trim_start().chars().take_while(|c| c.is_alphabetic()).collect::<String>();
@@ -278,13 +283,10 @@ fn syntax_help(chunk: &str, pos: usize) -> Option<String> {
     if rest.starts_with(char::is_numeric) {
         let digits: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
         let after = &rest[digits.len()..];
-        if after.starts_with(' ') && (before.ends_with("effort") || before.ends_with("duration") || before.ends_with("elapsed")) {
-            return Some(format!("write the unit right after the number, with no space: `{digits}d`"));
-        }
-        if after.starts_with(|c: char| c.is_alphabetic()) {
+        if after.starts_with(|c: char| c.is_alphabetic()) && after_duration_keyword {
             return Some("durations take `min`, `h`, `d` or `w`, like `90min`, `4h`, `2.5d`, `3w`".to_string());
         }
-        if before.ends_with("effort") || before.ends_with("duration") || before.ends_with("elapsed") || before.ends_with("delay") {
+        if after_duration_keyword {
             return Some(format!("a duration needs a unit: `{digits}d` (days), `{digits}h` (hours) or `{digits}w` (weeks)"));
         }
     }
@@ -542,6 +544,13 @@ impl Lower<'_> {
         let value = if block {
             dedent_block(raw)
         } else {
+            if let Some(bad) = invalid_unicode_escape(raw) {
+                self.diags.push(
+                    Diagnostic::error(codes::SYNTAX, format!("`{bad}` is not a Unicode character"))
+                        .at(span, "invalid escape in this string")
+                        .with_help("`\\u{...}` takes the hex code of a character, like `\\u{1F600}`; surrogates and codes above 10FFFF are not characters"),
+                );
+            }
             unescape(raw)
         };
         Text { value, block, span }
@@ -569,7 +578,7 @@ impl Lower<'_> {
         let span = self.span(&pair, base);
         let text = pair.as_str().trim_end_matches('%');
         let value = self.decimal(text, span)?;
-        if value.scaled(100).is_none_or(|hundredths| hundredths > 10_000) {
+        if exceeds_hundred(value) {
             self.diags.push(
                 Diagnostic::error(codes::PERCENT_RANGE, format!("`{}` is more than 100%", pair.as_str()))
                     .at(span, "must be between 0% and 100%"),
@@ -683,6 +692,8 @@ impl Lower<'_> {
                 "minutes go from 00 to 59".to_string()
             } else if h == 24 && !end_allowed {
                 "`24:00` may only end a range of hours".to_string()
+            } else if h == 24 {
+                "`24:00` is the latest time of day".to_string()
             } else {
                 "hours go from 00 to 23".to_string()
             };
@@ -878,6 +889,12 @@ fn weekday(text: &str) -> Weekday {
     }
 }
 
+/// Is a decimal above 100 (exactly, before any rounding)?
+fn exceeds_hundred(value: Decimal) -> bool {
+    let hundred = 10i128.pow(u32::from(value.scale)) * 100;
+    i128::from(value.digits) > hundred
+}
+
 /// Parses `123` or `12.50` exactly; `None` if it does not fit.
 pub fn parse_decimal(text: &str) -> Option<Decimal> {
     let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
@@ -888,6 +905,22 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
     }
     let digits: i64 = format!("{whole}{frac}").parse().ok()?;
     Some(Decimal { digits, scale })
+}
+
+/// The first `\u{...}` escape that names no character, if any.
+fn invalid_unicode_escape(raw: &str) -> Option<String> {
+    let mut rest = raw;
+    while let Some(i) = rest.find("\\u{") {
+        let after = &rest[i + 3..];
+        let hex: String = after.chars().take_while(|&c| c != '}').collect();
+        let valid = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32).is_some();
+        let preceded_by_backslash = rest[..i].chars().rev().take_while(|&c| c == '\\').count() % 2 == 1;
+        if !valid && !preceded_by_backslash {
+            return Some(format!("\\u{{{hex}}}"));
+        }
+        rest = &rest[i + 3..];
+    }
+    None
 }
 
 /// Resolves the escapes of a string the grammar accepted.
