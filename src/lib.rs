@@ -18,6 +18,7 @@ pub mod check;
 pub mod cli;
 pub mod render;
 pub mod diagnostic;
+pub mod fmt;
 pub mod schedule;
 pub mod source;
 pub mod syntax;

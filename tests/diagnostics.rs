@@ -140,7 +140,7 @@ fn relative(text: &str) -> String {
 fn snapshot_settings(case: &Case) -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(SNAPSHOTS);
-    settings.set_prepend_module_name(false);
+    settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
     settings.set_input_file(&case.root);
     settings

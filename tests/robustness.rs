@@ -5,7 +5,6 @@
 //! thread (what a library user gets), behind a watchdog that turns a hang
 //! into a failure. The last tests run the real `planc` binary.
 
-use planc::diagnostic::codes;
 use planc::{Checked, LoadOptions};
 use proptest::prelude::*;
 use std::process::{Command, Stdio};
@@ -39,16 +38,51 @@ fn guarded<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static
     }
 }
 
-/// Checks `text` under the guard and returns the codes reported.
-fn check(what: &str, text: String) -> Vec<&'static str> {
+/// What a check reported: the codes in order, and `code: message` lines
+/// to show when an assertion fails.
+#[derive(Debug)]
+struct Found {
+    codes: Vec<&'static str>,
+    messages: Vec<String>,
+}
+
+impl Found {
+    fn of(checked: &Checked) -> Found {
+        Found {
+            codes: checked.diagnostics.iter().map(|d| d.code.0).collect(),
+            messages: checked
+                .diagnostics
+                .iter()
+                .map(|d| format!("{}: {}", d.code, d.message.chars().take(300).collect::<String>()))
+                .collect(),
+        }
+    }
+
+    fn has(&self, code: &str) -> bool {
+        self.codes.contains(&code)
+    }
+}
+
+/// Checks `text` under the guard.
+fn check(what: &str, text: String) -> Found {
     guarded(what, move || {
         let (_, checked) = planc::check_str("input.plan", &text);
-        codes_of(&checked)
+        Found::of(&checked)
     })
 }
 
-fn codes_of(checked: &Checked) -> Vec<&'static str> {
-    checked.diagnostics.iter().map(|d| d.code.0).collect()
+/// Loads `path` from disk and checks it under the guard.
+fn check_file(what: &str, path: std::path::PathBuf) -> Found {
+    guarded(what, move || {
+        let loaded = planc::load(&path, &LoadOptions::default()).expect("loads");
+        Found::of(&planc::check(&loaded))
+    })
+}
+
+/// Asserts that exactly `codes` were reported, in this order.
+#[track_caller]
+fn assert_codes(found: &Found, codes: &[&str]) {
+    assert_eq!(found.codes, codes, "{:#?}", found.messages);
 }
 
 const PROJECT: &str = "project \"P\" { start 2027-01-04 }\n";
@@ -99,18 +133,18 @@ risk vendor "Hosting vendor slips" {
 
 #[test]
 fn the_spec_example_is_clean() {
-    assert_eq!(check("spec example", SPEC_EXAMPLE.to_string()), Vec::<&str>::new());
+    assert_codes(&check("spec example", SPEC_EXAMPLE.to_string()), &[]);
 }
 
 #[test]
 fn empty_file() {
-    assert_eq!(check("empty", String::new()), vec!["E0203"]);
+    assert_codes(&check("empty", String::new()), &["E0203"]);
 }
 
 #[test]
 fn only_comments_and_blank_lines() {
     let text = "# nothing here\n\n   # still nothing\n\t\n#".to_string();
-    assert_eq!(check("comments", text), vec!["E0203"]);
+    assert_codes(&check("comments", text), &["E0203"]);
 }
 
 #[test]
@@ -123,14 +157,14 @@ fn ten_thousand_nested_tasks_hit_the_nesting_limit() {
     text.push_str("effort 1d\n");
     text.push_str(&"}".repeat(n));
     let found = check("10,000 nested tasks", text);
-    assert!(found.contains(&"E0003"), "{found:?}");
+    assert!(found.has("E0003"), "{found:#?}");
 }
 
 #[test]
 fn ten_thousand_open_braces_hit_the_nesting_limit() {
     let text = format!("{PROJECT}{}", "{".repeat(10_000));
     let found = check("10,000 open braces", text);
-    assert!(found.contains(&"E0003"), "{found:?}");
+    assert!(found.has("E0003"), "{found:#?}");
 }
 
 #[test]
@@ -143,7 +177,7 @@ fn nesting_at_the_limit_is_accepted() {
     }
     text.push_str("effort 1d ");
     text.push_str(&"} ".repeat(n));
-    assert_eq!(check("nesting at the limit", text), Vec::<&str>::new());
+    assert_codes(&check("nesting at the limit", text), &[]);
 }
 
 #[test]
@@ -155,16 +189,16 @@ fn braces_inside_strings_and_comments_do_not_count() {
     // `note2` is a deliberate syntax error: recovery must also cope with
     // the braces in strings and comments.
     let found = check("braces in strings (with a syntax error)", text);
-    assert_eq!(found, vec!["E0001"]);
+    assert_codes(&found, &["E0001"]);
     let text = format!("{PROJECT}task t \"{deep}\" {{\n  effort 1d\n  note \"\"\"{deep}\n{deep}\"\"\"\n  # {deep}\n}}\n");
-    assert_eq!(check("braces in strings", text), Vec::<&str>::new());
+    assert_codes(&check("braces in strings", text), &[]);
 }
 
 #[test]
 fn a_one_megabyte_title() {
     let title = "x".repeat(1 << 20);
     let text = format!("project \"{title}\" {{ start 2027-01-04 }}\ntask t \"{title}\" {{ effort 1d }}\n");
-    assert_eq!(check("1 MB title", text), Vec::<&str>::new());
+    assert_codes(&check("1 MB title", text), &[]);
 }
 
 #[test]
@@ -172,14 +206,14 @@ fn a_one_megabyte_identifier_and_line() {
     let id = "a".repeat(1 << 20);
     let text = format!("{PROJECT}task {id} {{ effort 1d }}\ntask b {{ after {id}x  effort 1d }}\n");
     let found = check("1 MB identifier", text);
-    assert_eq!(found, vec!["E0201"]);
+    assert_codes(&found, &["E0201"]);
 }
 
 #[test]
 fn a_long_unclosed_string() {
     let text = format!("{PROJECT}task t \"{} {{ effort 1d }}\n", "y".repeat(1 << 20));
     let found = check("unclosed 1 MB string", text);
-    assert!(found.contains(&"E0001"), "{found:?}");
+    assert!(found.has("E0001"), "{found:#?}");
 }
 
 #[test]
@@ -187,20 +221,16 @@ fn invalid_utf8_file() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let path = dir.path().join("bad.plan");
     std::fs::write(&path, b"project \"\xff\xfe\" { start 2027-01-04 }\n\x80\x80").expect("write");
-    let found = guarded("invalid UTF-8", move || {
-        let loaded = planc::load(&path, &LoadOptions::default()).expect("loads");
-        let checked = planc::check(&loaded);
-        (codes_of(&checked), checked.diagnostics.iter().map(|d| d.message.clone()).collect::<Vec<_>>())
-    });
-    assert!(found.0.contains(&"E0002"), "{found:?}");
-    assert!(found.1.iter().any(|m| m.contains("offset 9")), "{found:?}");
+    let found = check_file("invalid UTF-8", path);
+    assert!(found.has("E0002"), "{found:#?}");
+    assert!(found.messages.iter().any(|m| m.contains("offset 9")), "{found:#?}");
 }
 
 #[test]
 fn a_number_too_large() {
     let text = format!("{PROJECT}task t {{ effort 99999999999999999999d }}\n");
     let found = check("huge number", text);
-    assert!(found.contains(&"E0103"), "{found:?}");
+    assert!(found.has("E0103"), "{found:#?}");
 }
 
 #[test]
@@ -214,8 +244,8 @@ fn extreme_values_everywhere() {
          task u {{ after t + {big}w, start of t - 0.0000000001min  elapsed 0.5min  progress 100.0000000001% }}\n"
     );
     let found = check("extreme values", text);
-    assert!(found.iter().all(|c| c.starts_with('E')), "{found:?}");
-    assert!(!found.is_empty());
+    assert!(!found.codes.is_empty());
+    assert!(found.codes.iter().all(|c| c.starts_with('E')), "{found:#?}");
 }
 
 #[test]
@@ -225,21 +255,39 @@ fn a_hundred_thousand_flat_tasks() {
     for i in 0..n {
         text.push_str(&format!("task t{i} \"Task {i}\" {{ effort 1d }}\n"));
     }
-    assert_eq!(check("100,000 tasks", text), Vec::<&str>::new());
+    assert_codes(&check("100,000 tasks", text), &[]);
+}
+
+/// `n` tasks, each waiting for the next one (declared after it), so that a
+/// depth-first walk from the first task goes `n` deep; with `cycle` the
+/// last waits for the first.
+fn chain(n: usize, cycle: bool) -> String {
+    let mut text = String::from(PROJECT);
+    for i in 0..n {
+        let next = if i + 1 < n { Some(i + 1) } else if cycle { Some(0) } else { None };
+        match next {
+            Some(j) => text.push_str(&format!("task t{i} {{ after t{j}  effort 1h }}\n")),
+            None => text.push_str(&format!("task t{i} {{ effort 1h }}\n")),
+        }
+    }
+    text
 }
 
 #[test]
 fn a_long_dependency_chain_and_a_long_cycle() {
-    let n = 20_000;
-    let mut text = String::from(PROJECT);
-    text.push_str("task t0 { effort 1d }\n");
-    for i in 1..n {
-        text.push_str(&format!("task t{i} {{ after t{} effort 1h }}\n", i - 1));
-    }
-    assert_eq!(check("long chain", text.clone()), Vec::<&str>::new());
-    // Close the chain into one cycle of 20,000 tasks.
-    text = text.replacen("task t0 { effort 1d }", &format!("task t0 {{ after t{}  effort 1d }}", n - 1), 1);
-    assert_eq!(check("long cycle", text), vec!["E0303"]);
+    assert_codes(&check("long chain", chain(2_000, false)), &[]);
+    assert_codes(&check("long cycle", chain(2_000, true)), &["E0303"]);
+}
+
+/// Known bug: the cycle check uses petgraph's recursive `tarjan_scc`, which
+/// overflows a 2 MiB stack (aborting the process) on a chain of 20,000
+/// tasks. The CLI survives only because it runs on a 256 MiB stack (see
+/// `cli_long_dependency_chain_and_cycle`).
+#[test]
+#[ignore = "bug: recursive cycle detection overflows a 2 MiB stack"]
+fn a_very_long_dependency_chain_on_a_small_stack() {
+    assert_codes(&check("very long chain", chain(20_000, false)), &[]);
+    assert_codes(&check("very long cycle", chain(20_000, true)), &["E0303"]);
 }
 
 #[test]
@@ -247,7 +295,7 @@ fn a_very_long_dotted_reference() {
     let path = vec!["a"; 50_000].join(".");
     let text = format!("{PROJECT}task a {{ effort 1d }}\ntask b {{ after {path}  effort 1d }}\n");
     let found = check("long reference", text);
-    assert_eq!(found, vec!["E0201"]);
+    assert_codes(&found, &["E0201"]);
 }
 
 #[test]
@@ -258,13 +306,12 @@ fn many_errors_in_one_file() {
         text.push_str(&format!("tsak u{i} {{ }}\n"));
     }
     let found = check("many errors", text);
-    assert!(found.len() >= 5_000, "{}", found.len());
+    assert!(found.codes.len() >= 5_000, "{}", found.codes.len());
 }
 
-#[test]
-fn a_deep_chain_of_includes() {
+/// `n` files, each including the next.
+fn include_chain(n: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let n = 300;
     for i in 0..n {
         let next = if i + 1 < n {
             format!("include \"f{}.plan\"\n", i + 1)
@@ -274,12 +321,24 @@ fn a_deep_chain_of_includes() {
         std::fs::write(dir.path().join(format!("f{i}.plan")), format!("{next}task t{i} {{ effort 1d }}\n")).expect("write");
     }
     std::fs::write(dir.path().join("main.plan"), format!("{PROJECT}include \"f0.plan\"\n")).expect("write");
-    let main = dir.path().join("main.plan");
-    let found = guarded("deep includes", move || {
-        let loaded = planc::load(&main, &LoadOptions::default()).expect("loads");
-        codes_of(&planc::check(&loaded))
-    });
-    assert_eq!(found, Vec::<&str>::new());
+    dir
+}
+
+#[test]
+fn a_deep_chain_of_includes() {
+    let dir = include_chain(100);
+    assert_codes(&check_file("deep includes", dir.path().join("main.plan")), &[]);
+}
+
+/// Known bug: each include nests the loader (and a pest parse) one level
+/// deeper; at about 300 levels on a 2 MiB stack pest's stack guard fires
+/// and planc reports "expected stack limit reached, found `task`" (E0001)
+/// in files that are fine. The CLI's 256 MiB stack hides it.
+#[test]
+#[ignore = "bug: deep include chains on a 2 MiB stack give bogus syntax errors"]
+fn a_very_deep_chain_of_includes_on_a_small_stack() {
+    let dir = include_chain(999);
+    assert_codes(&check_file("very deep includes", dir.path().join("main.plan")), &[]);
 }
 
 /// Text made of the characters plans are made of, so that the parser gets
@@ -484,6 +543,24 @@ fn cli_good_plan_exits_0() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
     assert_no_crash(&stderr);
+}
+
+#[test]
+fn cli_long_dependency_chain_and_cycle() {
+    let (code, _, stderr) = run(&["check", "-"], chain(20_000, false).as_bytes());
+    assert_eq!(code, Some(0), "{}", &stderr[..stderr.len().min(2000)]);
+    let (code, _, stderr) = run(&["check", "-"], chain(20_000, true).as_bytes());
+    assert_eq!(code, Some(1), "{}", &stderr[..stderr.len().min(2000)]);
+    assert_no_crash(&stderr);
+    assert_eq!(stderr.matches("error[E0303]").count(), 1, "one cycle, reported once");
+}
+
+#[test]
+fn cli_deep_chain_of_includes() {
+    let dir = include_chain(999);
+    let main = dir.path().join("main.plan");
+    let (code, _, stderr) = run(&["check", main.to_str().expect("UTF-8")], b"");
+    assert_eq!(code, Some(0), "{stderr}");
 }
 
 #[test]

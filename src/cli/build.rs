@@ -1,25 +1,32 @@
-//! `planc build`: compile a plan to JSON (and, later, other formats).
+//! `planc build`: compile a plan and write it in one of the output formats.
+//! The steps of one build (load, compile, render, write atomically) are
+//! functions of their own because `planc watch` runs them on every save.
 
 use super::check::{load_input, print_diagnostics};
 use super::output::{check_not_input, write_atomic};
-use super::{exit, BuildArgs, MessageFormat};
+use super::{exit, BuildArgs, CommonArgs, FormatArg, MessageFormat};
 use crate::render::Format;
-use crate::LoadOptions;
+use crate::{Compiled, LoadError, LoadOptions, Loaded};
 use std::io::Write;
+use std::path::Path;
 
 pub fn run(args: &BuildArgs) -> u8 {
-    let format = match resolve_format(args) {
+    // A `.plan` output is refused before anything else is said about it.
+    if let Some(out) = &args.output {
+        if let Err(message) = check_not_input(out, &crate::source::SourceMap::new()) {
+            eprintln!("planc: {message}");
+            return exit::USAGE;
+        }
+    }
+    let format = match resolve_format(args.format, args.output.as_deref()) {
         Ok(f) => f,
         Err(message) => {
             eprintln!("planc: {message}");
             return exit::USAGE;
         }
     };
-    let options = LoadOptions {
-        allow_outside_includes: args.common.allow_outside_includes,
-        ..LoadOptions::default()
-    };
-    let loaded = match load_input(&args.common.file, &options) {
+    let settings = Settings::new(&args.common, args.depth);
+    let loaded = match load_input(&args.common.file, &settings.load) {
         Ok(l) => l,
         Err(message) => {
             eprintln!("planc: {message}");
@@ -32,25 +39,16 @@ pub fn run(args: &BuildArgs) -> u8 {
             return exit::USAGE;
         }
     }
-    let compiled = crate::compile(&loaded, &args.common.schedule_options());
+    let compiled = crate::compile(&loaded, &settings.schedule);
     print_diagnostics(compiled.diagnostics.iter(), &loaded, MessageFormat::Human);
-    let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) else {
+    let Some(text) = render_compiled(format, &loaded, &compiled, settings.depth) else {
         eprintln!("{}", super::report::summary(compiled.diagnostics.error_count(), compiled.diagnostics.warning_count()));
         return exit::PLAN_ERRORS;
     };
-    let diags: Vec<crate::Diagnostic> = compiled.diagnostics.iter().cloned().collect();
-    let input = crate::render::Input {
-        model,
-        schedule,
-        diagnostics: &diags,
-        sources: &loaded.sources,
-        depth: args.depth,
-    };
-    let text = crate::render::render(format, &input);
     match &args.output {
         Some(path) => {
-            if let Err(e) = write_atomic(path, text.as_bytes()) {
-                eprintln!("planc: cannot write `{}`: {e}", path.display());
+            if let Err(message) = write_output(path, &text) {
+                eprintln!("planc: {message}");
                 return exit::USAGE;
             }
         }
@@ -63,12 +61,64 @@ pub fn run(args: &BuildArgs) -> u8 {
     exit::OK
 }
 
+/// Everything a build needs besides the plan and where the output goes.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub load: LoadOptions,
+    pub schedule: crate::schedule::Options,
+    /// `--depth`: collapse groups below it in visual outputs.
+    pub depth: Option<u32>,
+}
+
+impl Settings {
+    pub fn new(common: &CommonArgs, depth: Option<u32>) -> Settings {
+        Settings {
+            load: LoadOptions {
+                allow_outside_includes: common.allow_outside_includes,
+                ..LoadOptions::default()
+            },
+            schedule: common.schedule_options(),
+            depth,
+        }
+    }
+}
+
+/// Loads a plan from disk, with its includes, and compiles it. Only an
+/// unreadable root file is an `Err`; everything else is a diagnostic.
+pub fn load_and_compile(plan: &Path, settings: &Settings) -> Result<(Loaded, Compiled), LoadError> {
+    let loaded = crate::load(plan, &settings.load)?;
+    let compiled = crate::compile(&loaded, &settings.schedule);
+    Ok((loaded, compiled))
+}
+
+/// Renders a compiled plan in `format`; `None` when it has errors and so
+/// nothing to render.
+pub fn render_compiled(format: Format, loaded: &Loaded, compiled: &Compiled, depth: Option<u32>) -> Option<String> {
+    let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) else {
+        return None;
+    };
+    let diags: Vec<crate::Diagnostic> = compiled.diagnostics.iter().cloned().collect();
+    let input = crate::render::Input {
+        model,
+        schedule,
+        diagnostics: &diags,
+        sources: &loaded.sources,
+        depth,
+    };
+    Some(crate::render::render(format, &input))
+}
+
+/// Writes an output file atomically; the error names the file.
+pub fn write_output(path: &Path, text: &str) -> Result<(), String> {
+    write_atomic(path, text.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+}
+
 /// `--format`, else the extension of `-o`, else JSON.
-fn resolve_format(args: &BuildArgs) -> Result<Format, String> {
-    if let Some(f) = args.format {
+pub fn resolve_format(format: Option<FormatArg>, output: Option<&Path>) -> Result<Format, String> {
+    if let Some(f) = format {
         return Ok(f.into());
     }
-    let Some(out) = &args.output else {
+    let Some(out) = output else {
         return Ok(Format::Json);
     };
     let ext = out.extension().and_then(|e| e.to_str()).unwrap_or("");

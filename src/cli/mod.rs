@@ -5,6 +5,15 @@ mod build;
 mod check;
 mod output;
 pub mod report;
+mod completions;
+mod fmt;
+mod init;
+mod interrupt;
+mod serve;
+mod usage;
+mod watch;
+
+pub use watch::rebuild_file;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -12,7 +21,7 @@ use std::process::ExitCode;
 
 /// planc compiles plain-text project plans into schedules and reports.
 #[derive(Parser, Debug)]
-#[command(name = "planc", version, about, long_about = None)]
+#[command(name = "planc", version, about, long_about = None, after_help = examples::PLANC)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -24,23 +33,42 @@ pub enum Command {
     ///
     /// Exits 0 when the plan has no errors (warnings are fine), 1 when it
     /// has errors, 2 when the file cannot be read or the arguments are wrong.
-    ///
-    /// Examples:
-    ///   planc check plan.plan
-    ///   planc check --message-format json plan.plan
-    ///   cat plan.plan | planc check -
+    #[command(after_help = examples::CHECK)]
     Check(CheckArgs),
     /// Schedule a plan and write it as JSON, HTML, Mermaid or Markdown.
     ///
     /// Without `-o` the output goes to standard output; warnings go to
     /// standard error. The format follows `--format`, else the extension of
     /// `-o` (.json, .html, .mmd, .md), else JSON.
-    ///
-    /// Examples:
-    ///   planc build plan.plan -o plan.json
-    ///   planc build plan.plan --format json | jq .project
-    ///   planc build plan.plan --no-level -o unlevelled.json
+    #[command(after_help = examples::BUILD)]
     Build(BuildArgs),
+    /// Build, then rebuild on every save of the plan or a file it includes.
+    ///
+    /// A broken save prints its diagnostics and keeps the last good output;
+    /// a missing file is waited for. Each rebuild prints one line on standard
+    /// error. With `--serve` the HTML report is served on this machine only
+    /// (127.0.0.1) and open tabs reload after every rebuild. Ctrl-C stops
+    /// watching (exit status 0).
+    #[command(after_help = examples::WATCH)]
+    Watch(WatchArgs),
+    /// Write a commented starter plan that builds as is.
+    ///
+    /// NAME is the file to write (`.plan` is added when it has no extension)
+    /// or a folder to write `plan.plan` into; an existing file is never
+    /// overwritten.
+    #[command(after_help = examples::INIT)]
+    Init(InitArgs),
+    /// Print a shell completion script.
+    #[command(after_help = examples::COMPLETIONS)]
+    Completions(CompletionsArgs),
+    /// Rewrite plans in the one canonical layout (docs/fmt.md).
+    ///
+    /// Comments and blank lines are kept; nothing changes meaning. A plan
+    /// with syntax errors is left as it is and its errors are printed
+    /// (exit 1). `--check` changes nothing, prints a diff and exits 1 if any
+    /// file would change.
+    #[command(after_help = fmt::EXAMPLES)]
+    Fmt(fmt::FmtArgs),
 }
 
 /// Options shared by every command that schedules a plan.
@@ -134,6 +162,82 @@ pub enum MessageFormat {
     Json,
 }
 
+#[derive(clap::Args, Debug)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Where to write the output after every good build (atomically).
+    /// Required unless `--serve` is given.
+    #[arg(short, long, required_unless_present = "serve")]
+    pub output: Option<PathBuf>,
+    /// The output format; by default it follows the extension of `-o`.
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Collapse groups below this depth in the chart (HTML, Mermaid, Markdown).
+    #[arg(long, value_name = "N")]
+    pub depth: Option<u32>,
+    /// Serve the HTML report with live reload. Without ADDR: 127.0.0.1 on a
+    /// free port, reachable from this machine only; ADDR is a port (`8080`)
+    /// or an address (`127.0.0.1:8080`). Put it after the plan.
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:0", value_parser = serve::parse_addr)]
+    pub serve: Option<std::net::SocketAddr>,
+    /// Wait this long after a change before rebuilding, in milliseconds, so
+    /// that a burst of saves makes one rebuild.
+    #[arg(long, value_name = "MS", default_value_t = 100)]
+    pub debounce: u64,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct InitArgs {
+    /// The file to write (default `plan.plan`).
+    pub name: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// The examples at the end of each `--help`.
+mod examples {
+    pub const PLANC: &str = "\
+Examples:
+  planc init roadmap                    write a starter plan, roadmap.plan
+  planc check roadmap.plan              report every problem
+  planc build roadmap.plan -o out.html  write a report
+  planc watch roadmap.plan --serve      live preview in the browser
+
+Exit status: 0 ok, 1 the plan has errors, 2 wrong arguments or a file problem.";
+    pub const CHECK: &str = "\
+Examples:
+  planc check plan.plan
+  planc check --message-format json plan.plan
+  cat plan.plan | planc check -";
+    pub const BUILD: &str = "\
+Examples:
+  planc build plan.plan -o plan.html
+  planc build plan.plan --format json | jq .project
+  planc build plan.plan --no-level -o unlevelled.json";
+    pub const WATCH: &str = "\
+Examples:
+  planc watch plan.plan -o plan.html
+  planc watch plan.plan --serve
+  planc watch plan.plan --serve 8080 -o plan.json
+  planc watch plan.plan --format markdown -o plan.md --debounce 300";
+    pub const INIT: &str = "\
+Examples:
+  planc init
+  planc init roadmap
+  planc init plans/q3.plan";
+    pub const COMPLETIONS: &str = "\
+Examples:
+  planc completions bash > ~/.local/share/bash-completion/completions/planc
+  planc completions zsh > ~/.zfunc/_planc
+  planc completions fish > ~/.config/fish/completions/planc.fish";
+}
+
 /// Exit statuses.
 pub mod exit {
     pub const OK: u8 = 0;
@@ -144,9 +248,11 @@ pub mod exit {
 /// Runs planc with the process's arguments.
 pub fn main() -> ExitCode {
     install_panic_hook();
+    let args: Vec<String> = std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
+            let e = usage::improve(e, &args);
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
         }
@@ -165,6 +271,10 @@ fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
+        Command::Watch(args) => watch::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
     }
 }
 

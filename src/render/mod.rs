@@ -1,7 +1,11 @@
 //! Outputs, one module per format, all drawn from a checked model and its
 //! schedule.
 
+pub mod html;
 pub mod json;
+pub mod markdown;
+pub mod mermaid;
+pub mod view;
 
 use crate::check::Model;
 use crate::diagnostic::Diagnostic;
@@ -45,8 +49,8 @@ pub struct Input<'a> {
 pub fn render(format: Format, input: &Input<'_>) -> String {
     match format {
         Format::Json => json::render(input.model, input.schedule, input.diagnostics, input.sources),
-        Format::Html | Format::Mermaid | Format::Markdown => {
-            json::render(input.model, input.schedule, input.diagnostics, input.sources)
-        }
+        Format::Html => html::render(&view::build(input)),
+        Format::Mermaid => mermaid::render(&view::build(input)),
+        Format::Markdown => markdown::render(&view::build(input)),
     }
 }

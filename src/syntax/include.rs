@@ -6,7 +6,7 @@ use super::ast::{File, TopItem};
 use super::parser::parse;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// Limits and permissions for loading.
 #[derive(Clone, Debug)]
@@ -188,6 +188,12 @@ impl<'o> Loader<'o> {
             return;
         }
         let joined = dir.join(written);
+        // Judge the written path before touching the file system, so that a
+        // plan cannot learn which files exist outside its folder.
+        if !self.options.allow_outside_includes && !lexically_normal(&joined).starts_with(&self.root_dir) {
+            self.diagnostics.push(outside_folder(written, at));
+            return;
+        }
         let Ok(canonical) = std::fs::canonicalize(&joined) else {
             self.diagnostics.push(
                 Diagnostic::error(codes::INCLUDE_NOT_FOUND, format!("cannot find the included file `{written}`"))
@@ -197,11 +203,11 @@ impl<'o> Loader<'o> {
             return;
         };
         if !self.options.allow_outside_includes && !canonical.starts_with(&self.root_dir) {
-            self.diagnostics.push(
-                Diagnostic::error(codes::INCLUDE_OUTSIDE, format!("`{written}` is outside the plan's folder"))
-                    .at(at, "includes must stay inside the folder of the root plan")
-                    .with_help("move the file next to the plan, or pass `--allow-outside-includes` if you trust this plan"),
-            );
+            self.diagnostics.push(outside_folder(written, at));
+            return;
+        }
+        if let Some(d) = unfit_to_read(&canonical, written, at, self.options.max_file_bytes) {
+            self.diagnostics.push(d);
             return;
         }
         if let Some(pos) = stack.iter().position(|p| *p == canonical) {
@@ -246,6 +252,50 @@ impl<'o> Loader<'o> {
         self.add_file(name, Some(canonical), bytes, &next_dir, stack, Some(at));
         stack.pop();
     }
+}
+
+fn outside_folder(written: &str, at: Span) -> Diagnostic {
+    Diagnostic::error(codes::INCLUDE_OUTSIDE, format!("`{written}` is outside the plan's folder"))
+        .at(at, "includes must stay inside the folder of the root plan")
+        .with_help("move the file next to the plan, or pass `--allow-outside-includes` if you trust this plan")
+}
+
+/// `path` with `.` and `..` resolved by name alone, without the file system.
+fn lexically_normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Why an included file is not read at all: not a regular file (a FIFO
+/// would block, a device never ends) or larger than the limit (judged
+/// before reading, so memory stays bounded).
+fn unfit_to_read(path: &Path, written: &str, at: Span, max_bytes: usize) -> Option<Diagnostic> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() {
+        return Some(
+            Diagnostic::error(codes::UNREADABLE, format!("the included file `{written}` is not a regular file"))
+                .at(at, "not a regular file"),
+        );
+    }
+    if meta.len() > max_bytes as u64 {
+        return Some(
+            Diagnostic::error(
+                codes::TOO_LARGE_INPUT,
+                format!("`{written}` is {} bytes; planc reads files of at most {max_bytes} bytes", meta.len()),
+            )
+            .at(at, "included here"),
+        );
+    }
+    None
 }
 
 /// The name an included file is shown under: its path relative to the

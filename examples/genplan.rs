@@ -1,0 +1,245 @@
+//! Generates a random plan of any size for benchmarks, as `.plan` or as
+//! TaskJuggler `.tjp` (the same plan, for comparing the two tools).
+//!
+//! ```text
+//! cargo run --release --example genplan -- TASKS [SEED] [--tjp] > plan.plan
+//! ```
+//!
+//! The plans look like the ones the performance issue measured TaskJuggler
+//! on: about 1.5 dependencies per task, one resource per 20 tasks, efforts
+//! of 1-10 days; plus groups (two levels), project holidays, part-time
+//! people (a half-day calendar or a 50% capacity), time off, a milestone
+//! per group and a few `any of` assignments. The same TASKS and SEED give
+//! the same plan.
+
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64;
+use std::fmt::Write;
+
+/// Leaves per subgroup and subgroups per top-level group.
+const TASKS_PER_SUBGROUP: usize = 10;
+const SUBGROUPS_PER_GROUP: usize = 10;
+const TASKS_PER_RESOURCE: usize = 20;
+/// Dependencies mostly point a short way back (work flows through a
+/// project); this many tasks back at most, except for rare long links.
+const LOCAL_WINDOW: usize = 60;
+
+struct Resource {
+    id: String,
+    /// On the half-day calendar.
+    half_days: bool,
+    /// At 50% capacity.
+    half_capacity: bool,
+    /// A week off starting this many weeks into the project.
+    off_week: Option<usize>,
+}
+
+struct Leaf {
+    path: String,
+    effort_days: u32,
+    deps: Vec<usize>,
+    /// One resource, or several to choose from (`any of`).
+    assign: Vec<usize>,
+    any_of: bool,
+}
+
+struct Plan {
+    resources: Vec<Resource>,
+    /// Leaves in declaration order; groups follow from the paths.
+    leaves: Vec<Leaf>,
+    holidays: Vec<String>,
+}
+
+fn generate(tasks: usize, seed: u64) -> Plan {
+    let mut rng = Pcg64::seed_from_u64(seed);
+    let resource_count = tasks.div_ceil(TASKS_PER_RESOURCE).max(1);
+    let resources = (0..resource_count)
+        .map(|i| Resource {
+            id: format!("r{i}"),
+            half_days: i % 10 == 3,
+            half_capacity: i % 10 == 7,
+            off_week: (i % 4 == 1).then(|| rng.random_range(1..40)),
+        })
+        .collect();
+    let mut leaves: Vec<Leaf> = Vec::with_capacity(tasks);
+    for i in 0..tasks {
+        let sub = i / TASKS_PER_SUBGROUP;
+        let path = format!("g{}.s{}.t{i}", sub / SUBGROUPS_PER_GROUP, sub);
+        // 0..=3 dependencies, 1.5 on average.
+        let count = match rng.random_range(0..4u32) {
+            0 => 0,
+            1 => 1,
+            2 => 2,
+            _ => 3,
+        };
+        let mut deps: Vec<usize> = Vec::new();
+        for _ in 0..count.min(i) {
+            let back = if rng.random_range(0..50u32) == 0 { rng.random_range(1..=i) } else { rng.random_range(1..=i.min(LOCAL_WINDOW)) };
+            deps.push(i - back);
+        }
+        deps.sort_unstable();
+        deps.dedup();
+        let any_of = rng.random_range(0..25u32) == 0 && resource_count > 2;
+        let assign = if any_of {
+            let first = rng.random_range(0..resource_count - 2);
+            vec![first, first + 1, first + 2]
+        } else {
+            vec![rng.random_range(0..resource_count)]
+        };
+        leaves.push(Leaf { path, effort_days: rng.random_range(1..=10), deps, assign, any_of });
+    }
+    let holidays = (2027..2037)
+        .flat_map(|y| [format!("{y}-01-01"), format!("{y}-05-01"), format!("{y}-10-03"), format!("{y}-12-25"), format!("{y}-12-26")])
+        .collect();
+    Plan { resources, leaves, holidays }
+}
+
+/// Monday of the week `w` weeks after 2027-01-04, as a date.
+fn week_start(w: usize) -> String {
+    let base = jiff::civil::date(2027, 1, 4);
+    let d = base.checked_add(jiff::Span::new().days(7 * w as i64)).unwrap_or(base);
+    d.to_string()
+}
+
+fn week_end(w: usize) -> String {
+    let base = jiff::civil::date(2027, 1, 8);
+    let d = base.checked_add(jiff::Span::new().days(7 * w as i64)).unwrap_or(base);
+    d.to_string()
+}
+
+/// Groups and subgroups opening and closing around the leaves.
+fn structure(leaf: usize) -> (usize, usize) {
+    let sub = leaf / TASKS_PER_SUBGROUP;
+    (sub / SUBGROUPS_PER_GROUP, sub)
+}
+
+fn write_plan(p: &Plan) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "project \"Generated plan\" {{\n  start 2027-01-04\n  calendar office\n}}\n");
+    let _ = writeln!(o, "calendar office {{\n  workdays mon..fri\n  hours 09:00..17:00");
+    for h in &p.holidays {
+        let _ = writeln!(o, "  holiday {h}");
+    }
+    let _ = writeln!(o, "}}\ncalendar half {{\n  workdays mon..fri\n  hours 09:00..13:00\n}}\n");
+    for r in &p.resources {
+        let _ = write!(o, "resource {} {{", r.id);
+        if r.half_days {
+            let _ = write!(o, " calendar half");
+        }
+        if r.half_capacity {
+            let _ = write!(o, " capacity 50%");
+        }
+        if let Some(w) = r.off_week {
+            let _ = write!(o, " off {}..{}", week_start(w), week_end(w));
+        }
+        let _ = writeln!(o, " }}");
+    }
+    let mut open: Option<(usize, usize)> = None;
+    for (i, leaf) in p.leaves.iter().enumerate() {
+        let (g, s) = structure(i);
+        if open.map(|(_, os)| os) != Some(s) {
+            if let Some((og, os)) = open {
+                let _ = writeln!(o, "    milestone m{os} {{ after t{} }}\n  }}", i - 1);
+                if og != g {
+                    let _ = writeln!(o, "}}");
+                }
+            }
+            if open.map(|(og, _)| og) != Some(g) {
+                let _ = writeln!(o, "task g{g} {{");
+            }
+            let _ = writeln!(o, "  task s{s} {{");
+            open = Some((g, s));
+        }
+        let _ = write!(o, "    task t{i} {{ effort {}d", leaf.effort_days);
+        if !leaf.deps.is_empty() {
+            let deps: Vec<&str> = leaf.deps.iter().map(|&d| p.leaves[d].path.as_str()).collect();
+            let _ = write!(o, "  after {}", deps.join(", "));
+        }
+        let names: Vec<&str> = leaf.assign.iter().map(|&r| p.resources[r].id.as_str()).collect();
+        if leaf.any_of {
+            let _ = write!(o, "  assign any of {}", names.join(", "));
+        } else {
+            let _ = write!(o, "  assign {}", names.join(", "));
+        }
+        let _ = writeln!(o, " }}");
+    }
+    if let Some((_, os)) = open {
+        let _ = writeln!(o, "    milestone m{os} {{ after t{} }}\n  }}\n}}", p.leaves.len() - 1);
+    }
+    o
+}
+
+/// The same plan in TaskJuggler's language, with one CSV report.
+fn write_tjp(p: &Plan) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "project gen \"Generated plan\" 2027-01-04 +10y {{\n  timezone \"UTC\"\n  workinghours mon-fri 9:00-17:00\n  workinghours sat, sun off\n}}\n");
+    for h in &p.holidays {
+        let _ = writeln!(o, "leaves holiday \"holiday\" {h}");
+    }
+    for r in &p.resources {
+        let _ = write!(o, "resource {} \"{}\" {{", r.id, r.id);
+        if r.half_days {
+            let _ = write!(o, " workinghours mon-fri 9:00-13:00");
+        }
+        if r.half_capacity {
+            let _ = write!(o, " efficiency 0.5");
+        }
+        if let Some(w) = r.off_week {
+            let _ = write!(o, " leaves annual {} - {}", week_start(w), week_start(w + 1));
+        }
+        let _ = writeln!(o, " }}");
+    }
+    let mut open: Option<(usize, usize)> = None;
+    for (i, leaf) in p.leaves.iter().enumerate() {
+        let (g, s) = structure(i);
+        if open.map(|(_, os)| os) != Some(s) {
+            if let Some((og, os)) = open {
+                let _ = writeln!(o, "    task m{os} \"m{os}\" {{ milestone depends {} }}\n  }}", p.leaves[i - 1].path);
+                if og != g {
+                    let _ = writeln!(o, "}}");
+                }
+            }
+            if open.map(|(og, _)| og) != Some(g) {
+                let _ = writeln!(o, "task g{g} \"g{g}\" {{");
+            }
+            let _ = writeln!(o, "  task s{s} \"s{s}\" {{");
+            open = Some((g, s));
+        }
+        let _ = write!(o, "    task t{i} \"t{i}\" {{ effort {}d", leaf.effort_days);
+        if !leaf.deps.is_empty() {
+            let deps: Vec<&str> = leaf.deps.iter().map(|&d| p.leaves[d].path.as_str()).collect();
+            let _ = write!(o, " depends {}", deps.join(", "));
+        }
+        let names: Vec<&str> = leaf.assign.iter().map(|&r| p.resources[r].id.as_str()).collect();
+        match names.split_first() {
+            Some((first, rest)) if leaf.any_of => {
+                let _ = write!(o, " allocate {first} {{ alternative {} }}", rest.join(", "));
+            }
+            Some((first, _)) => {
+                let _ = write!(o, " allocate {first}");
+            }
+            None => {}
+        }
+        let _ = writeln!(o, " }}");
+    }
+    if let Some((_, os)) = open {
+        let last = p.leaves.last().map_or("", |l| l.path.as_str());
+        let _ = writeln!(o, "    task m{os} \"m{os}\" {{ milestone depends {last} }}\n  }}\n}}");
+    }
+    let _ = writeln!(o, "\ntaskreport tasks \"tasks\" {{\n  formats csv\n  columns id, start, end\n}}");
+    o
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let tjp = args.iter().any(|a| a == "--tjp");
+    let numbers: Vec<u64> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    let Some(&tasks) = numbers.first() else {
+        eprintln!("usage: genplan TASKS [SEED] [--tjp]");
+        std::process::exit(2);
+    };
+    let seed = numbers.get(1).copied().unwrap_or(1);
+    let plan = generate(tasks.max(1) as usize, seed);
+    let text = if tjp { write_tjp(&plan) } else { write_plan(&plan) };
+    print!("{text}");
+}

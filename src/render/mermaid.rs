@@ -1,0 +1,196 @@
+//! Mermaid Gantt output: the computed dates written out task by task, never
+//! Mermaid's own scheduling (its `after`, durations and `excludes` have
+//! known bugs, and an unknown id silently starts a task "today").
+//!
+//! What the emitter relies on, measured with mermaid 12.3: `dateFormat` must
+//! be set or explicit end dates are ignored; end dates are exclusive (our
+//! ends are exclusive too); `todayMarker off` keeps the output reproducible;
+//! tags come first in the metadata, then id, start and end. Names have no
+//! quoting, so every character Mermaid would read as syntax is written as a
+//! `#N;` entity, which Mermaid decodes back for display (see [`name`]).
+
+use super::view::{Kind, Progress, Row, View};
+use crate::units::Moment;
+
+/// GitHub replaces larger charts with an error box.
+pub const GITHUB_LIMIT: usize = 50_000;
+
+/// The `gantt` diagram of a whole plan.
+pub fn render(view: &View) -> String {
+    let rows: Vec<usize> = (0..view.rows.len()).collect();
+    let mut text = chart(view, &view.title, &rows);
+    if text.len() > GITHUB_LIMIT {
+        let note = format!(
+            "%% planc: this chart has {} characters; GitHub shows charts of at most {GITHUB_LIMIT}.\n\
+             %% Build with `--depth 1` or `--depth 2`, or use `--format markdown`, which splits it by top-level group.\n",
+            text.len()
+        );
+        text.insert_str(0, &note);
+    }
+    text
+}
+
+/// One chart per top-level group (and one for the top-level tasks outside
+/// any group), for plans too large for one chart.
+pub fn render_split(view: &View) -> Vec<(String, String)> {
+    let mut charts = Vec::new();
+    let mut loose: Vec<usize> = Vec::new();
+    for (i, row) in view.rows.iter().enumerate() {
+        if row.depth != 0 {
+            continue;
+        }
+        if row.is_group() {
+            let members: Vec<usize> = (0..view.rows.len()).filter(|&j| view.rows[j].root == i).collect();
+            charts.push((row.title.clone(), chart(view, &row.title, &members)));
+        } else {
+            loose.push(i);
+        }
+    }
+    if !loose.is_empty() {
+        charts.insert(0, (view.title.clone(), chart(view, &view.title, &loose)));
+    }
+    charts
+}
+
+/// The chart of some rows: top-level groups become sections, their leaves
+/// and milestones (and collapsed groups) become bars.
+fn chart(view: &View, title: &str, rows: &[usize]) -> String {
+    let mut out = String::new();
+    out.push_str("gantt\n");
+    out.push_str(&format!("    title {}\n", name(title, "Plan")));
+    out.push_str("    dateFormat YYYY-MM-DD HH:mm\n");
+    out.push_str(&format!("    axisFormat {}\n", axis_format(view)));
+    out.push_str("    todayMarker off\n");
+    let mut section: Option<usize> = None;
+    for &i in rows {
+        let Some(row) = view.rows.get(i) else { continue };
+        if !is_bar(row) {
+            continue;
+        }
+        let wanted = if row.depth == 0 && !row.is_group() { usize::MAX } else { row.root };
+        if section != Some(wanted) {
+            let heading = view.rows.get(wanted).map_or(view.title.as_str(), |r| r.title.as_str());
+            out.push_str(&format!("    section {}\n", name(heading, "Tasks")));
+            section = Some(wanted);
+        }
+        out.push_str(&format!("    {} :{}\n", name(&row.title, &row.path), metadata(view, i, row)));
+    }
+    out
+}
+
+/// Leaves, milestones and groups collapsed by `--depth` are drawn; open
+/// groups are shown by their sections and children.
+fn is_bar(row: &Row) -> bool {
+    !row.is_group() || row.collapsed
+}
+
+/// Tags, then id, start and end: never more than three items after the
+/// tags.
+fn metadata(view: &View, i: usize, row: &Row) -> String {
+    let mut items: Vec<String> = Vec::new();
+    if row.critical {
+        items.push("crit".into());
+    }
+    match row.status {
+        Progress::Done => items.push("done".into()),
+        Progress::Active | Progress::Late if view.now.is_some() => items.push("active".into()),
+        _ => {}
+    }
+    if row.kind == Kind::Milestone {
+        items.push("milestone".into());
+    }
+    items.push(format!("t{i}"));
+    items.push(moment(row.start));
+    items.push(moment(row.end));
+    items.join(", ")
+}
+
+fn moment(m: Moment) -> String {
+    super::view::date_time(m)
+}
+
+/// Short labels for long plans, full dates for short ones.
+fn axis_format(view: &View) -> &'static str {
+    let days = (view.end - view.start).0 / 1440;
+    if days > 540 {
+        "%b %Y"
+    } else {
+        "%Y-%m-%d"
+    }
+}
+
+/// Words Mermaid's gantt grammar reads as statements when a line starts
+/// with them (compared without case, as its lexer does).
+const STATEMENTS: &[&str] = &[
+    "gantt",
+    "title",
+    "section",
+    "dateformat",
+    "axisformat",
+    "tickinterval",
+    "inclusiveenddates",
+    "topaxis",
+    "includes",
+    "excludes",
+    "todaymarker",
+    "weekday",
+    "weekend",
+    "click",
+    "acctitle",
+    "accdescr",
+];
+
+/// A task, section or chart name that Mermaid shows exactly as written:
+/// control characters become spaces; `#` `:` `;` `%` `<` `>` `&` `"` `` ` ``
+/// become `#N;` entities; a name that would start a statement or a date
+/// has its first character written as an entity too. Empty names fall back
+/// to `fallback`.
+pub fn name(text: &str, fallback: &str) -> String {
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() || c == '\u{2028}' || c == '\u{2029}' { ' ' } else { c })
+        .collect();
+    let trimmed = flat.trim();
+    let source = if trimmed.is_empty() { fallback.trim() } else { trimmed };
+    let lower = source.to_lowercase();
+    let guard_first = source.starts_with(|c: char| c.is_ascii_digit()) || STATEMENTS.iter().any(|w| lower.starts_with(w));
+    let mut out = String::with_capacity(source.len() + 8);
+    for (n, c) in source.chars().enumerate() {
+        let special = matches!(c, '#' | ':' | ';' | '%' | '<' | '>' | '&' | '"' | '`' | '\\' | '{' | '}' | '\u{b6}' | '\u{fb02}');
+        if special || (n == 0 && guard_first) {
+            out.push_str(&format!("#{};", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    if out.is_empty() {
+        out.push_str("#32;");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_characters_become_entities() {
+        assert_eq!(name("a: b; c# 5%", "x"), "a#58; b#59; c#35; 5#37;");
+        assert_eq!(name("#1;", "x"), "#35;1#59;");
+    }
+
+    #[test]
+    fn statement_words_and_dates_are_guarded() {
+        assert_eq!(name("title page", "x"), "#116;itle page");
+        assert_eq!(name("Section 3", "x"), "#83;ection 3");
+        assert_eq!(name("2027-01-04 kickoff", "x"), "#50;027-01-04 kickoff");
+        assert_eq!(name("Clicker", "x"), "#67;licker");
+    }
+
+    #[test]
+    fn newlines_and_empty_names() {
+        assert_eq!(name("two\nlines", "x"), "two lines");
+        assert_eq!(name(" \n ", "fallback"), "fallback");
+        assert_eq!(name("", ""), "#32;");
+    }
+}

@@ -1,0 +1,233 @@
+// Browser checks of planc's visual outputs, in headless Chromium (Debian's
+// /usr/bin/chromium through playwright-core; `npx playwright install` is not
+// needed). Run by tests/render.rs; by hand:
+//
+//   node tests/browser/run.mjs PATH/TO/planc OUT_DIR
+//
+// For every sample plan and the hostile plan:
+// - Mermaid (the .mmd file and every ```mermaid block of the .md page) is
+//   rendered by the real Mermaid library: no error, one bar or milestone per
+//   task emitted (Mermaid drops tasks silently), and each bar's text equal
+//   to the task's title (so no title was cut, decoded wrongly or eaten).
+// - The HTML report is opened with every request blocked: no console error,
+//   no page error, no request attempted, one chart bar per task, tooltips and
+//   folding work, the chart is drawn with JavaScript off too; a screenshot
+//   is written to OUT_DIR.
+// - No script from a title runs (the hostile plan sets window.__pwned if it
+//   does), and its titles show as text.
+// - The report of a 5,000-task plan opens in under 2 s.
+
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bigPlan } from './bigplan.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const planc = process.argv[2] || process.env.PLANC_BIN;
+const out = path.resolve(process.argv[3] || path.join(root, 'target', 'browser'));
+if (!planc) {
+  console.error('usage: node tests/browser/run.mjs PATH/TO/planc [OUT_DIR]');
+  process.exit(2);
+}
+fs.mkdirSync(out, { recursive: true });
+
+const CHROMIUM = process.env.PLANC_CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const MERMAID = path.join(here, 'node_modules', 'mermaid', 'dist', 'mermaid.min.js');
+const DOC_URL = 'http://planc.invalid/report.html';
+const BIG_LIMIT_MS = Number(process.env.PLANC_BIG_LIMIT_MS || 2000);
+
+const failures = [];
+function check(ok, what) {
+  if (!ok) failures.push(what);
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+}
+
+function plans() {
+  const dir = path.join(root, 'samples');
+  const list = fs.readdirSync(dir).filter((f) => f.endsWith('.plan')).sort().map((f) => path.join(dir, f));
+  list.push(path.join(dir, 'platform', 'main.plan'));
+  list.push(path.join(root, 'tests', 'render', 'hostile.plan'));
+  return list;
+}
+
+function build(plan, file, extra = []) {
+  execFileSync(planc, ['build', plan, '-o', file, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return fs.readFileSync(file, 'utf8');
+}
+
+/// What a title looks like once it is on one line.
+function flat(s) {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').trim();
+}
+
+/// Titles of the tasks a chart draws as bars (leaves and milestones).
+function barTitles(json) {
+  return json.tasks.filter((t) => t.kind !== 'group').map((t) => flat(t.title)).sort();
+}
+
+function mermaidBlocks(markdown) {
+  return [...markdown.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]);
+}
+
+async function renderMermaid(page, text) {
+  return page.evaluate(async (text) => {
+    const holder = document.createElement('div');
+    document.body.appendChild(holder);
+    try {
+      const { svg } = await window.mermaid.render('chart' + Math.random().toString(36).slice(2), text);
+      holder.innerHTML = svg;
+    } catch (e) {
+      return { error: String(e && e.message ? e.message : e) };
+    }
+    const drawn = holder.querySelectorAll('rect.task').length;
+    const texts = [...holder.querySelectorAll('text[class*="taskText"]')].map((t) => t.textContent.trim());
+    holder.remove();
+    return { drawn, texts };
+  }, text);
+}
+
+async function mermaidChecks(browser, name, mmd, md, json) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.setContent('<!doctype html><html><body></body></html>');
+  await page.addScriptTag({ path: MERMAID });
+  await page.evaluate(() => window.mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' }));
+  const expected = barTitles(json);
+  const charts = [['mmd', mmd], ...mermaidBlocks(md).map((b, i) => [`md#${i + 1}`, b])];
+  let drawnTexts = [];
+  for (const [label, text] of charts) {
+    const emitted = (text.match(/ :(?:(?:crit|done|active|milestone), )*t\d+, /g) || []).length;
+    const r = await renderMermaid(page, text);
+    check(!r.error, `${name} ${label}: Mermaid renders without error${r.error ? ` (${r.error})` : ''}`);
+    if (r.error) continue;
+    check(r.drawn === emitted, `${name} ${label}: ${r.drawn} bars and milestones drawn for ${emitted} tasks emitted`);
+    if (label === 'mmd') {
+      check(JSON.stringify([...r.texts].sort()) === JSON.stringify(expected),
+        `${name} mmd: every bar shows its task's title exactly`);
+      if (JSON.stringify([...r.texts].sort()) !== JSON.stringify(expected)) {
+        console.log('  drawn:   ', JSON.stringify([...r.texts].sort()));
+        console.log('  expected:', JSON.stringify(expected));
+      }
+      check(emitted === expected.length, `${name} mmd: ${emitted} tasks emitted for ${expected.length} tasks in the plan`);
+    } else {
+      drawnTexts = drawnTexts.concat(r.texts);
+    }
+  }
+  check(JSON.stringify(drawnTexts.sort()) === JSON.stringify(expected), `${name} md: the Markdown charts show every task once`);
+  check(await page.evaluate(() => window.__pwned === undefined), `${name}: no script from the plan ran in Mermaid`);
+  check(errors.length === 0, `${name}: no console or page error in Mermaid${errors.length ? ` (${errors.join(' | ')})` : ''}`);
+  await page.close();
+}
+
+/// Opens `html` with every request blocked; returns the page and what went
+/// wrong.
+async function openReport(browser, html, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, ...options });
+  const page = await context.newPage();
+  const problems = { console: [], page: [], requests: [] };
+  page.on('console', (m) => { if (m.type() === 'error') problems.console.push(m.text()); });
+  page.on('pageerror', (e) => problems.page.push(e.message));
+  page.on('request', (r) => { if (r.url() !== DOC_URL) problems.requests.push(r.url()); });
+  await context.route('**/*', (route) => {
+    if (route.request().url() === DOC_URL) {
+      return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+    }
+    return route.abort('blockedbyclient');
+  });
+  const started = Date.now();
+  await page.goto(DOC_URL, { waitUntil: 'load' });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return { context, page, problems, ms: Date.now() - started };
+}
+
+async function htmlChecks(browser, name, html, json, hostile) {
+  const { context, page, problems } = await openReport(browser, html);
+  const leaves = json.tasks.length;
+  check(await page.locator('.g-bars .bar').count() === leaves, `${name} html: one chart row per task (${leaves})`);
+  check(await page.locator('table.tasks tbody tr').count() === leaves, `${name} html: one table row per task`);
+  // Hover a bar: the tooltip shows its dates.
+  const bar = page.locator('.g-bars .bar').first();
+  await bar.hover();
+  const tip = await page.locator('#tip').innerText();
+  check(/→|at:/.test(tip) && tip.includes('slack'), `${name} html: hovering a bar shows dates and slack`);
+  // Keyboard: focus a bar.
+  await page.locator('.g-bars .bar').nth(Math.min(1, leaves - 1)).focus();
+  check(await page.locator('#tip').isVisible(), `${name} html: focusing a bar shows its tooltip`);
+  // Fold the first group with the keyboard: its children disappear.
+  const group = page.locator('.g-labels .lab.group').first();
+  if (await group.count()) {
+    const before = await page.locator('.g-bars .bar:not(.hidden)').count();
+    await group.focus();
+    await page.keyboard.press('Enter');
+    const after = await page.locator('.g-bars .bar:not(.hidden)').count();
+    check(after < before, `${name} html: folding a group hides its rows (${before} -> ${after})`);
+    await page.keyboard.press('Enter');
+    check(await page.locator('.g-bars .bar:not(.hidden)').count() === before, `${name} html: unfolding shows them again`);
+  }
+  if (hostile) {
+    const text = await page.locator('body').innerText();
+    for (const s of ["<script>window.__pwned = 'task'</script>", '#1; entity #quot; and #35;', '5% done', 'title page', '🚀', 'שלום עולם']) {
+      check(text.includes(s), `${name} html: shows ${JSON.stringify(s)} as text`);
+    }
+    check(await page.title() === json.project.title.replace(/\s+/g, ' ').trim(), `${name} html: the page title is the project title, as text`);
+  }
+  check(await page.evaluate(() => window.__pwned === undefined), `${name} html: no script from the plan ran`);
+  await page.screenshot({ path: path.join(out, `${name}.png`) });
+  check(problems.console.length === 0, `${name} html: no console error${problems.console.length ? ` (${problems.console.join(' | ')})` : ''}`);
+  check(problems.page.length === 0, `${name} html: no page error${problems.page.length ? ` (${problems.page.join(' | ')})` : ''}`);
+  check(problems.requests.length === 0, `${name} html: no request attempted${problems.requests.length ? ` (${problems.requests.join(' ')})` : ''}`);
+  await context.close();
+
+  // With JavaScript off the chart is all there (it is server-rendered).
+  const off = await openReport(browser, html, { javaScriptEnabled: false });
+  check(await off.page.locator('.g-bars .bar').count() === leaves, `${name} html: the chart is complete with JavaScript off`);
+  await off.context.close();
+
+  const dark = await openReport(browser, html, { colorScheme: 'dark', viewport: { width: 390, height: 844 } });
+  await dark.page.screenshot({ path: path.join(out, `${name}-phone-dark.png`) });
+  check(dark.problems.console.length === 0 && dark.problems.page.length === 0, `${name} html: phone size in dark mode opens cleanly`);
+  await dark.context.close();
+}
+
+async function bigCheck(browser) {
+  const plan = path.join(out, 'big-5000.plan');
+  fs.writeFileSync(plan, bigPlan(5000));
+  const file = path.join(out, 'big-5000.html');
+  const html = build(plan, file);
+  const { context, page, problems, ms } = await openReport(browser, html);
+  const bars = await page.locator('.g-bars .bar').count();
+  const mb = (Buffer.byteLength(html) / 1e6).toFixed(1);
+  check(bars === 5000, `big: the 5,000-task report draws ${bars} rows`);
+  check(ms < BIG_LIMIT_MS, `big: the 5,000-task report (${mb} MB) opens in ${ms} ms (limit ${BIG_LIMIT_MS} ms)`);
+  check(problems.console.length + problems.page.length + problems.requests.length === 0, 'big: no error and no request');
+  await context.close();
+}
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+try {
+  for (const plan of plans()) {
+    const name = path.basename(plan, '.plan') === 'main' ? 'platform' : path.basename(plan, '.plan');
+    const base = path.join(out, name);
+    const json = JSON.parse(build(plan, `${base}.json`));
+    const mmd = build(plan, `${base}.mmd`);
+    const md = build(plan, `${base}.md`);
+    const html = build(plan, `${base}.html`);
+    await mermaidChecks(browser, name, mmd, md, json);
+    await htmlChecks(browser, name, html, json, name === 'hostile');
+  }
+  if (!process.env.PLANC_SKIP_BIG) await bigCheck(browser);
+} catch (e) {
+  failures.push(String(e && e.stack ? e.stack : e));
+  console.log('FAIL', e);
+} finally {
+  await browser.close();
+}
+console.log(`\n${failures.length ? `${failures.length} browser check(s) failed` : 'all browser checks passed'}; screenshots in ${out}`);
+process.exit(failures.length ? 1 : 0);
