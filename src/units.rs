@@ -1,6 +1,14 @@
 //! Units shared by every phase: moments in civil time, spans of minutes,
 //! money and shares. Newtypes keep minutes, money and percentages from being
 //! mixed up; every phase (syntax, check, schedule, render) speaks in them.
+//!
+//! Dates go through jiff rather than chrono or time: plans use civil dates
+//! with no time zone, and jiff's `civil::Date` models exactly that, rejects
+//! impossible dates (2027-02-30) at construction and does checked
+//! arithmetic, while chrono's naive types panic on overflow in several
+//! operations. Inside the scheduler, moments are plain minute counts
+//! ([`Moment`]) so that calendar arithmetic is integer arithmetic; jiff is
+//! used at the edges (validating input, printing output).
 
 use std::fmt;
 use std::ops::{Add, AddAssign, Neg, Sub};

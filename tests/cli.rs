@@ -98,17 +98,34 @@ fn version_prints_the_version() {
     );
 }
 
+/// The subcommands `planc --help` lists (without `help` itself).
+fn subcommands(dir: &Path) -> Vec<String> {
+    let help = stdout(&planc(dir, &["--help"]));
+    let listed = help.split("Commands:").nth(1).unwrap_or("");
+    listed
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(String::from)
+        .collect()
+}
+
 #[test]
 fn every_help_shows_examples() {
     let dir = tempfile::tempdir().unwrap();
-    for args in [
-        vec!["--help"],
-        vec!["check", "--help"],
-        vec!["build", "--help"],
-        vec!["watch", "--help"],
-        vec!["init", "--help"],
-        vec!["completions", "--help"],
-    ] {
+    let names = subcommands(dir.path());
+    for expected in ["check", "build", "watch", "init", "completions"] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} is listed: {names:?}"
+        );
+    }
+    let mut all = vec![vec!["--help".to_string()]];
+    all.extend(names.into_iter().map(|n| vec![n, "--help".to_string()]));
+    for args in all {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let output = planc(dir.path(), &args);
         assert_eq!(output.status.code(), Some(0), "{args:?}");
         let text = stdout(&output);

@@ -216,23 +216,130 @@ fn every_code_is_documented() {
     assert!(stale.is_empty(), "docs/diagnostics.md documents codes that are not in codes::ALL: {stale:?}");
 }
 
+/// The rendered outputs kept as snapshots: the golden cases above and the
+/// generated ones below (`too_many_tasks`).
+fn snapshot_texts() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(CASES).join("snapshots");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/diagnostics/snapshots exists")
+        .map(|e| e.expect("readable directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "snap"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("readable snapshot");
+            (p.display().to_string(), text)
+        })
+        .collect()
+}
+
+/// Every message docs/diagnostics.md quotes from a golden case is still
+/// what planc prints: each diagnostic in a ```text block must appear word
+/// for word in a snapshot. Blocks about `office.plan` show the scheduler's
+/// messages, which have no golden case yet.
+#[test]
+fn messages_in_the_docs_match_the_snapshots() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/diagnostics.md");
+    let docs = std::fs::read_to_string(&path).expect("docs/diagnostics.md exists");
+    let snapshots = snapshot_texts();
+    let mut blocks = Vec::new();
+    let mut lines = docs.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "```text" {
+            let block: Vec<&str> = lines.by_ref().take_while(|l| l.trim() != "```").collect();
+            blocks.push(block.join("\n"));
+        }
+    }
+    let mut checked = 0;
+    let mut stale = Vec::new();
+    for block in blocks {
+        if !(block.starts_with("error[") || block.starts_with("warning[")) || block.contains("office.plan") {
+            continue;
+        }
+        for diagnostic in split_diagnostics(&block) {
+            checked += 1;
+            if !snapshots.iter().any(|(_, text)| text.contains(&diagnostic)) {
+                stale.push(diagnostic);
+            }
+        }
+    }
+    assert!(checked > 30, "found only {checked} quoted messages in docs/diagnostics.md");
+    assert!(
+        stale.is_empty(),
+        "docs/diagnostics.md quotes messages that no snapshot shows (copy them again from tests/diagnostics/snapshots):\n\n{}",
+        stale.join("\n\n")
+    );
+}
+
+/// Splits rendered text into its diagnostics (each starts with `error[` or
+/// `warning[` after a blank line).
+fn split_diagnostics(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut blank = true;
+    for line in text.lines() {
+        if blank && (line.starts_with("error[") || line.starts_with("warning[")) {
+            out.push(String::new());
+        }
+        blank = line.is_empty();
+        if let Some(current) = out.last_mut() {
+            current.push_str(line);
+            current.push('\n');
+        }
+    }
+    out.into_iter().map(|d| d.trim_end().to_string()).collect()
+}
+
 #[test]
 fn every_checker_code_has_a_golden_case() {
     let mut produced = BTreeSet::new();
-    for case in cases() {
-        produced.extend(codes_in(&render(&case)));
+    for (_, text) in snapshot_texts() {
+        produced.extend(codes_in(&text));
     }
     let missing: Vec<&str> = codes::ALL
         .iter()
         .map(|c| c.0)
         .filter(|c| !is_scheduler_code(c) && !produced.contains(*c) && !NOT_EMITTED_YET.contains(c))
         .collect();
-    assert!(missing.is_empty(), "no golden case under {CASES} produces {missing:?}");
+    assert!(missing.is_empty(), "no snapshot under {CASES}/snapshots shows {missing:?}");
     let now_emitted: Vec<&&str> = NOT_EMITTED_YET.iter().filter(|c| produced.contains(**c)).collect();
     assert!(
         now_emitted.is_empty(),
         "{now_emitted:?} is emitted now: remove it from NOT_EMITTED_YET and keep its snapshot"
     );
+}
+
+/// More tasks than planc schedules. The limit (`check::MAX_TASKS`, two
+/// million) is not configurable, so this builds a plan of that size in
+/// memory: minutes and gigabytes in a debug build, hence ignored by
+/// default. Run it with `cargo test --test diagnostics -- --ignored`.
+#[test]
+#[ignore = "slow: checks a plan of more than two million tasks"]
+fn too_many_tasks() {
+    let n = planc::check::MAX_TASKS + 1;
+    let mut text = String::with_capacity(n * 24);
+    text.push_str("project \"Huge\" { start 2027-01-04 }\n");
+    for i in 0..n {
+        text.push_str("task t");
+        text.push_str(&i.to_string());
+        text.push_str(" { effort 1d }\n");
+    }
+    let (loaded, checked) = planc::check_str("too_many_tasks.plan", &text);
+    drop(text);
+    let mut out = String::new();
+    for d in checked.diagnostics.iter() {
+        out.push_str(&report::plain(d, &loaded.sources));
+        out.push('\n');
+    }
+    out.push_str(&report::summary(checked.diagnostics.error_count(), checked.diagnostics.warning_count()));
+    out.push('\n');
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(SNAPSHOTS);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_description("generated: a project and 2,000,001 tasks `task tN { effort 1d }`");
+    settings.bind(|| insta::assert_snapshot!("too_many_tasks", out));
 }
 
 /// An `E` code is always an error and a `W` code always a warning.

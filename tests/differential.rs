@@ -14,6 +14,9 @@
 //! Left out on purpose, because the two tools mean different things:
 //! - leads (negative lags): tj3 has no negative gaps;
 //! - finish-to-finish and start-to-finish: tj3 has no direct equivalent;
+//! - start-to-start on a milestone: tj3 3.7 reports a dependency loop for
+//!   `depends m { onstart }` when `m` is a milestone (it is the same as
+//!   finish-to-start on a milestone, which is generated);
 //! - `capacity`, `units` and partial assignments: tj3's `efficiency` and
 //!   `limits` are not the same model; resource contention: the levelling
 //!   heuristics differ (planc documents its own tie-breaker). A resource is
@@ -69,13 +72,25 @@ impl Calendar {
 
     fn planc(&self, id: &str) -> String {
         let days: Vec<&str> = self.days.iter().map(|&d| DAY_NAMES[d]).collect();
-        let hours: Vec<String> = self.hours.iter().map(|&(s, e)| format!("{}..{}", clock(s), clock(e))).collect();
-        format!("calendar {id} {{\n  workdays {}\n  hours {}\n", days.join(", "), hours.join(", "))
+        let hours: Vec<String> = self
+            .hours
+            .iter()
+            .map(|&(s, e)| format!("{}..{}", clock(s), clock(e)))
+            .collect();
+        format!(
+            "calendar {id} {{\n  workdays {}\n  hours {}\n",
+            days.join(", "),
+            hours.join(", ")
+        )
     }
 
     fn tj3(&self, indent: &str) -> String {
         let days: Vec<&str> = self.days.iter().map(|&d| DAY_NAMES[d]).collect();
-        let hours: Vec<String> = self.hours.iter().map(|&(s, e)| format!("{} - {}", clock(s), clock(e))).collect();
+        let hours: Vec<String> = self
+            .hours
+            .iter()
+            .map(|&(s, e)| format!("{} - {}", clock(s), clock(e)))
+            .collect();
         format!(
             "{indent}workinghours {} off\n{indent}workinghours {} {}\n",
             DAY_NAMES.join(", "),
@@ -151,7 +166,10 @@ struct Resource {
 enum Kind {
     Group,
     Milestone,
-    Effort { amount: Amount, resources: Vec<usize> },
+    Effort {
+        amount: Amount,
+        resources: Vec<usize>,
+    },
     /// `effort` without `assign`: behaves as `duration` (tj3 `length`).
     Unassigned(Amount),
     Duration(Amount),
@@ -201,9 +219,22 @@ struct Plan {
 
 fn random_calendar(rng: &mut Pcg64, allow_weekends: bool) -> Calendar {
     let day_sets: &[&[usize]] = if allow_weekends {
-        &[&[0, 1, 2, 3, 4], &[0, 1, 2, 3, 4, 5], &[1, 2, 3, 4, 5], &[0, 2, 4], &[0, 1, 2, 3, 4, 5, 6], &[5, 6]]
+        &[
+            &[0, 1, 2, 3, 4],
+            &[0, 1, 2, 3, 4, 5],
+            &[1, 2, 3, 4, 5],
+            &[0, 2, 4],
+            &[0, 1, 2, 3, 4, 5, 6],
+            &[5, 6],
+        ]
     } else {
-        &[&[0, 1, 2, 3, 4], &[0, 1, 2, 3, 4, 5], &[1, 2, 3, 4, 5], &[0, 2, 4], &[0, 1, 2, 3]]
+        &[
+            &[0, 1, 2, 3, 4],
+            &[0, 1, 2, 3, 4, 5],
+            &[1, 2, 3, 4, 5],
+            &[0, 2, 4],
+            &[0, 1, 2, 3],
+        ]
     };
     let hour_sets: &[&[(u32, u32)]] = &[
         &[(540, 1020)],
@@ -231,9 +262,16 @@ fn random_days(rng: &mut Pcg64, start: Date, within: i32, longest: i32) -> Days 
 fn random_batch(rng: &mut Pcg64, plans: usize) -> Batch {
     let start = add_days(jiff::civil::date(2027, 1, 1), rng.random_range(0..730));
     let calendar = random_calendar(rng, false);
-    let holidays = (0..rng.random_range(0..=3)).map(|_| random_days(rng, start, 40, 3)).collect();
+    let holidays = (0..rng.random_range(0..=3))
+        .map(|_| random_days(rng, start, 40, 3))
+        .collect();
     let plans = (0..plans).map(|_| random_plan(rng, start)).collect();
-    Batch { start, calendar, holidays, plans }
+    Batch {
+        start,
+        calendar,
+        holidays,
+        plans,
+    }
 }
 
 /// A working-time amount: minutes, hours or days of the project calendar,
@@ -242,9 +280,18 @@ fn random_batch(rng: &mut Pcg64, plans: usize) -> Batch {
 fn random_amount(rng: &mut Pcg64, allow_zero: bool) -> Amount {
     let lowest = u32::from(!allow_zero);
     match rng.random_range(0..4u8) {
-        0 => Amount { value: rng.random_range(lowest..=6) * 30, unit: "min" },
-        1 => Amount { value: rng.random_range(lowest..=12), unit: "h" },
-        _ => Amount { value: rng.random_range(lowest..=5), unit: "d" },
+        0 => Amount {
+            value: rng.random_range(lowest..=6) * 30,
+            unit: "min",
+        },
+        1 => Amount {
+            value: rng.random_range(lowest..=12),
+            unit: "h",
+        },
+        _ => Amount {
+            value: rng.random_range(lowest..=5),
+            unit: "d",
+        },
     }
 }
 
@@ -253,7 +300,9 @@ struct Generator<'r> {
     next_id: usize,
     /// Paths of the nodes finished so far (a valid dependency target: not
     /// an ancestor of what comes next, and declared before it).
-    finished: Vec<(String, bool)>,
+    /// With each: whether tj3 may report its start outside working time,
+    /// and whether it is a milestone.
+    finished: Vec<(String, bool, bool)>,
     /// For each resource, the task that used it last.
     last_user: Vec<Option<String>>,
 }
@@ -262,7 +311,9 @@ fn random_plan(rng: &mut Pcg64, start: Date) -> Plan {
     let resources: Vec<Resource> = (0..rng.random_range(1..=4))
         .map(|_| Resource {
             calendar: rng.random_bool(0.35).then(|| random_calendar(rng, true)),
-            off: (0..rng.random_range(0..=2)).map(|_| random_days(rng, start, 30, 4)).collect(),
+            off: (0..rng.random_range(0..=2))
+                .map(|_| random_days(rng, start, 30, 4))
+                .collect(),
         })
         .collect();
     let count = resources.len();
@@ -273,30 +324,66 @@ fn random_plan(rng: &mut Pcg64, start: Date) -> Plan {
         last_user: vec![None; count],
     };
     let top = gen.rng.random_range(2..=5);
-    let tasks = (0..top).map(|_| gen.node("", 0)).collect();
+    let tasks = (0..top).map(|_| gen.node("", 0, &[])).collect();
     Plan { resources, tasks }
 }
 
 impl Generator<'_> {
-    fn node(&mut self, parent: &str, depth: usize) -> Node {
+    /// `inherited`: what the enclosing groups depend on (tj3 refuses a
+    /// dependency repeated from a group; planc applies it anyway).
+    fn node(&mut self, parent: &str, depth: usize, inherited: &[String]) -> Node {
         let is_group = depth < 2 && self.rng.random_bool(0.25);
         let prefix = if is_group { "g" } else { "t" };
         let id = format!("{prefix}{}", self.next_id);
         self.next_id += 1;
-        let path = if parent.is_empty() { id.clone() } else { format!("{parent}.{id}") };
-        let kind = if is_group { Kind::Group } else { self.leaf_kind() };
-        let mut deps = self.random_deps(&kind);
-        if let Kind::Effort { resources, .. } = &kind {
-            deps.extend(self.chain_resources(resources, &path));
+        let path = if parent.is_empty() {
+            id.clone()
+        } else {
+            format!("{parent}.{id}")
+        };
+        let mut kind = if is_group {
+            Kind::Group
+        } else {
+            self.leaf_kind()
+        };
+        // The finish-to-start chain on shared resources comes first, so
+        // that it wins over a random dependency on the same task.
+        let mut deps = Vec::new();
+        if let Kind::Effort { amount, resources } = kind.clone() {
+            match self.chain_resources(&resources, &path, inherited) {
+                Some(chain) => deps = chain,
+                None => kind = Kind::Duration(amount),
+            }
         }
+        for d in self.random_deps() {
+            if deps.iter().all(|e| e.path != d.path) {
+                deps.push(d);
+            }
+        }
+        let mut seen: Vec<String> = inherited.to_vec();
+        deps.retain(|d| {
+            let fresh = !seen.contains(&d.path);
+            seen.push(d.path.clone());
+            fresh
+        });
         let children = if is_group {
-            (0..self.rng.random_range(1..=4)).map(|_| self.node(&path, depth + 1)).collect()
+            (0..self.rng.random_range(1..=4))
+                .map(|_| self.node(&path, depth + 1, &seen))
+                .collect()
         } else {
             Vec::new()
         };
-        let node = Node { id, path, kind, deps, children };
+        let node = Node {
+            id,
+            path,
+            kind,
+            deps,
+            children,
+        };
         let starts_off_hours = may_start_off_hours(&node);
-        self.finished.push((node.path.clone(), starts_off_hours));
+        let milestone = matches!(node.kind, Kind::Milestone);
+        self.finished
+            .push((node.path.clone(), starts_off_hours, milestone));
         node
     }
 
@@ -321,7 +408,7 @@ impl Generator<'_> {
         }
     }
 
-    fn random_deps(&mut self, kind: &Kind) -> Vec<Dep> {
+    fn random_deps(&mut self) -> Vec<Dep> {
         let mut deps = Vec::new();
         if self.finished.is_empty() {
             return deps;
@@ -331,22 +418,34 @@ impl Generator<'_> {
             4..=8 => 1,
             _ => 2,
         };
-        let _ = kind;
         for _ in 0..wanted {
-            let (path, off_hours) = self.finished[self.rng.random_range(0..self.finished.len())].clone();
-            let on_start = self.rng.random_bool(0.3);
+            let (path, off_hours, milestone) =
+                self.finished[self.rng.random_range(0..self.finished.len())].clone();
+            // tj3 reports a dependency loop for a start-to-start dependency
+            // on a milestone (whose start is its end anyway).
+            let on_start = !milestone && self.rng.random_bool(0.3);
             let mut lag = if self.rng.random_bool(0.5) {
-                Amount { value: 0, unit: "h" }
+                Amount {
+                    value: 0,
+                    unit: "h",
+                }
             } else {
                 random_amount(self.rng, true)
             };
             if on_start && off_hours && lag.is_zero() {
                 // See the module documentation: counted from a start that
                 // tj3 leaves outside working time.
-                lag = Amount { value: 1, unit: "h" };
+                lag = Amount {
+                    value: 1,
+                    unit: "h",
+                };
             }
             if deps.iter().all(|d: &Dep| d.path != path) {
-                deps.push(Dep { path, on_start, lag });
+                deps.push(Dep {
+                    path,
+                    on_start,
+                    lag,
+                });
             }
         }
         deps
@@ -354,7 +453,19 @@ impl Generator<'_> {
 
     /// A resource used before is only used again after its last task has
     /// finished, so that tasks never contend for it.
-    fn chain_resources(&mut self, resources: &[usize], path: &str) -> Vec<Dep> {
+    /// `None` when the chain would repeat a dependency of an enclosing group
+    /// (which may be start-to-start, so no guarantee): the task then gets no
+    /// resources.
+    fn chain_resources(
+        &mut self,
+        resources: &[usize],
+        path: &str,
+        inherited: &[String],
+    ) -> Option<Vec<Dep>> {
+        let previous_users = resources.iter().filter_map(|&r| self.last_user[r].as_ref());
+        if previous_users.into_iter().any(|p| inherited.contains(p)) {
+            return None;
+        }
         let mut deps = Vec::new();
         for &r in resources {
             if let Some(previous) = self.last_user[r].replace(path.to_string()) {
@@ -367,7 +478,7 @@ impl Generator<'_> {
                 }
             }
         }
-        deps
+        Some(deps)
     }
 }
 
@@ -383,7 +494,10 @@ fn may_start_off_hours(node: &Node) -> bool {
 // ------------------------------------------------------------------ writers
 
 fn plan_text(batch: &Batch, plan: &Plan, title: &str) -> String {
-    let mut out = format!("project \"{title}\" {{\n  start {}\n  calendar project_days\n}}\n\n", batch.start);
+    let mut out = format!(
+        "project \"{title}\" {{\n  start {}\n  calendar project_days\n}}\n\n",
+        batch.start
+    );
     out.push_str(&batch.calendar.planc("project_days"));
     for h in &batch.holidays {
         let _ = writeln!(out, "  holiday {}", h.planc());
@@ -412,17 +526,30 @@ fn plan_text(batch: &Batch, plan: &Plan, title: &str) -> String {
 
 fn write_plan_node(out: &mut String, node: &Node, depth: usize) {
     let pad = "  ".repeat(depth);
-    let keyword = if matches!(node.kind, Kind::Milestone) { "milestone" } else { "task" };
+    let keyword = if matches!(node.kind, Kind::Milestone) {
+        "milestone"
+    } else {
+        "task"
+    };
     let _ = writeln!(out, "{pad}{keyword} {} {{", node.id);
     for d in &node.deps {
         let of = if d.on_start { "start of " } else { "" };
-        let lag = if d.lag.is_zero() { String::new() } else { format!(" + {}", d.lag.text()) };
+        let lag = if d.lag.is_zero() {
+            String::new()
+        } else {
+            format!(" + {}", d.lag.text())
+        };
         let _ = writeln!(out, "{pad}  after {of}{}{lag}", d.path);
     }
     match &node.kind {
         Kind::Effort { amount, resources } => {
             let names: Vec<String> = resources.iter().map(|r| format!("r{r}")).collect();
-            let _ = writeln!(out, "{pad}  effort {}\n{pad}  assign {}", amount.text(), names.join(", "));
+            let _ = writeln!(
+                out,
+                "{pad}  effort {}\n{pad}  assign {}",
+                amount.text(),
+                names.join(", ")
+            );
         }
         Kind::Unassigned(a) => {
             let _ = writeln!(out, "{pad}  effort {}", a.text());
@@ -485,13 +612,22 @@ fn write_tjp_node(out: &mut String, node: &Node, plan: usize, depth: usize) {
         if !d.lag.is_zero() {
             options.push(format!("gaplength {}", d.lag.text()));
         }
-        let block = if options.is_empty() { String::new() } else { format!(" {{ {} }}", options.join(" ")) };
+        let block = if options.is_empty() {
+            String::new()
+        } else {
+            format!(" {{ {} }}", options.join(" "))
+        };
         let _ = writeln!(out, "{pad}  depends p{plan}.{}{block}", d.path);
     }
     match &node.kind {
         Kind::Effort { amount, resources } => {
             let names: Vec<String> = resources.iter().map(|r| format!("p{plan}_r{r}")).collect();
-            let _ = writeln!(out, "{pad}  effort {}\n{pad}  allocate {}", amount.text(), names.join(", "));
+            let _ = writeln!(
+                out,
+                "{pad}  effort {}\n{pad}  allocate {}",
+                amount.text(),
+                names.join(", ")
+            );
         }
         Kind::Unassigned(a) | Kind::Duration(a) => {
             let _ = writeln!(out, "{pad}  length {}", a.text());
@@ -524,8 +660,15 @@ fn planc_dates(text: &str) -> Result<Dates, String> {
     let loaded = planc::syntax::load_str("diff.plan", text, None, &planc::LoadOptions::default());
     let compiled = planc::compile(&loaded, &planc::schedule::Options::default());
     let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) else {
-        let messages: Vec<String> = compiled.diagnostics.iter().map(|d| format!("{} {}", d.code.0, d.message)).collect();
-        return Err(format!("planc did not schedule the plan: {}", messages.join("; ")));
+        let messages: Vec<String> = compiled
+            .diagnostics
+            .iter()
+            .map(|d| format!("{} {}", d.code.0, d.message))
+            .collect();
+        return Err(format!(
+            "planc did not schedule the plan: {}",
+            messages.join("; ")
+        ));
     };
     let diagnostics: Vec<planc::Diagnostic> = compiled.diagnostics.iter().cloned().collect();
     let input = planc::render::Input {
@@ -536,13 +679,22 @@ fn planc_dates(text: &str) -> Result<Dates, String> {
         depth: None,
     };
     let json = planc::render::render(planc::render::Format::Json, &input);
-    let value: serde_json::Value = serde_json::from_str(&json).map_err(|e| format!("planc JSON: {e}"))?;
-    let tasks = value["tasks"].as_array().ok_or("planc JSON has no `tasks`")?;
+    let value: serde_json::Value =
+        serde_json::from_str(&json).map_err(|e| format!("planc JSON: {e}"))?;
+    let tasks = value["tasks"]
+        .as_array()
+        .ok_or("planc JSON has no `tasks`")?;
     let mut dates = Dates::new();
     for t in tasks {
         let id = t["id"].as_str().ok_or("a task without `id`")?;
-        let start = t["start"].as_str().and_then(parse_moment).ok_or(format!("{id}: bad start"))?;
-        let end = t["end"].as_str().and_then(parse_moment).ok_or(format!("{id}: bad end"))?;
+        let start = t["start"]
+            .as_str()
+            .and_then(parse_moment)
+            .ok_or(format!("{id}: bad start"))?;
+        let end = t["end"]
+            .as_str()
+            .and_then(parse_moment)
+            .ok_or(format!("{id}: bad end"))?;
         dates.insert(id.to_string(), (start, end));
     }
     Ok(dates)
@@ -581,7 +733,10 @@ fn tj3_dates(dir: &Path, tjp: &str) -> Result<Dates, String> {
 }
 
 fn tj3_available() -> bool {
-    Command::new("tj3").arg("--version").output().is_ok_and(|o| o.status.success())
+    Command::new("tj3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 // ------------------------------------------------------------------ comparing
@@ -605,7 +760,13 @@ fn next_working(at: DateTime, batch: &Batch) -> DateTime {
 
 /// tj3's dates for `node` (and, recursively, its children) under planc's
 /// rule that working-time tasks start in working time.
-fn expected(node: &Node, plan: usize, tj3: &Dates, batch: &Batch, into: &mut Dates) -> Result<(DateTime, DateTime), String> {
+fn expected(
+    node: &Node,
+    plan: usize,
+    tj3: &Dates,
+    batch: &Batch,
+    into: &mut Dates,
+) -> Result<(DateTime, DateTime), String> {
     let key = format!("p{plan}.{}", node.path);
     let &(start, end) = tj3.get(&key).ok_or(format!("tj3 reported no `{key}`"))?;
     let start = match node.kind {
@@ -625,7 +786,13 @@ fn expected(node: &Node, plan: usize, tj3: &Dates, batch: &Batch, into: &mut Dat
 }
 
 /// Compares one plan; returns a line per task that differs.
-fn compare(plan_index: usize, plan: &Plan, batch: &Batch, tj3: &Dates, ours: &Dates) -> Result<Vec<String>, String> {
+fn compare(
+    plan_index: usize,
+    plan: &Plan,
+    batch: &Batch,
+    tj3: &Dates,
+    ours: &Dates,
+) -> Result<Vec<String>, String> {
     let mut want = Dates::new();
     for t in &plan.tasks {
         expected(t, plan_index, tj3, batch, &mut want)?;
@@ -656,11 +823,17 @@ fn failure_dir() -> PathBuf {
 
 /// Schedules one batch with both tools and compares every plan in it.
 fn run_batch(batch: &Batch, label: &str) -> Outcome {
-    let mut outcome = Outcome { compared_plans: 0, compared_tasks: 0, failures: Vec::new() };
+    let mut outcome = Outcome {
+        compared_plans: 0,
+        compared_tasks: 0,
+        failures: Vec::new(),
+    };
     let dir = match tempfile::tempdir() {
         Ok(d) => d,
         Err(e) => {
-            outcome.failures.push(format!("{label}: no temporary folder: {e}"));
+            outcome
+                .failures
+                .push(format!("{label}: no temporary folder: {e}"));
             return outcome;
         }
     };
@@ -669,7 +842,9 @@ fn run_batch(batch: &Batch, label: &str) -> Outcome {
         Ok(d) => d,
         Err(e) => {
             let saved = save(&format!("{label}.tjp"), &tjp);
-            outcome.failures.push(format!("{label}: {e}\n(saved as {saved})"));
+            outcome
+                .failures
+                .push(format!("{label}: {e}\n(saved as {saved})"));
             return outcome;
         }
     };
@@ -688,13 +863,16 @@ fn run_batch(batch: &Batch, label: &str) -> Outcome {
             Ok((_, diffs)) => {
                 let saved = save(&format!("{label}-plan{p}.plan"), &text);
                 save(&format!("{label}.tjp"), &tjp);
-                outcome
-                    .failures
-                    .push(format!("{title} (tj3 tree p{p}; saved as {saved}):\n{}", diffs.join("\n")));
+                outcome.failures.push(format!(
+                    "{title} (tj3 tree p{p}; saved as {saved}):\n{}",
+                    diffs.join("\n")
+                ));
             }
             Err(e) => {
                 let saved = save(&format!("{label}-plan{p}.plan"), &text);
-                outcome.failures.push(format!("{title}: {e} (saved as {saved})"));
+                outcome
+                    .failures
+                    .push(format!("{title}: {e} (saved as {saved})"));
             }
         }
     }
@@ -725,7 +903,10 @@ fn batches_for(seed: u64, plans: usize) -> Vec<Batch> {
 fn planc_agrees_with_taskjuggler() {
     if !tj3_available() {
         let required = std::env::var("PLANC_REQUIRE_TJ3").is_ok_and(|v| v == "1");
-        assert!(!required, "PLANC_REQUIRE_TJ3=1 but `tj3` is not on the PATH (apt-get install tj3)");
+        assert!(
+            !required,
+            "PLANC_REQUIRE_TJ3=1 but `tj3` is not on the PATH (apt-get install tj3)"
+        );
         eprintln!("differential test skipped: `tj3` is not on the PATH (apt-get install tj3)");
         return;
     }
@@ -733,7 +914,10 @@ fn planc_agrees_with_taskjuggler() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(rand::random::<u64>);
-    let per_seed = std::env::var("DIFF_PLANS").ok().and_then(|s| s.parse().ok()).unwrap_or(120usize);
+    let per_seed = std::env::var("DIFF_PLANS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(120usize);
     let mut jobs: Vec<(String, Batch)> = Vec::new();
     for seed in [FIXED_SEED, random_seed] {
         for (i, b) in batches_for(seed, per_seed).into_iter().enumerate() {
@@ -745,7 +929,14 @@ fn planc_agrees_with_taskjuggler() {
     let outcomes: Vec<Outcome> = std::thread::scope(|scope| {
         let handles: Vec<_> = jobs
             .chunks(jobs.len().div_ceil(2).max(1))
-            .map(|chunk| scope.spawn(move || chunk.iter().map(|(label, b)| run_batch(b, label)).collect::<Vec<_>>()))
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|(label, b)| run_batch(b, label))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
         handles
             .into_iter()
@@ -767,7 +958,10 @@ fn planc_agrees_with_taskjuggler() {
         failures.len(),
         shown.join("\n")
     );
-    assert!(plans >= 200 || per_seed * 2 < 200, "only {plans} plans compared");
+    assert!(
+        plans >= 200 || per_seed * 2 < 200,
+        "only {plans} plans compared"
+    );
 }
 
 /// The writers themselves, on one fixed plan: both texts say the same.
@@ -775,23 +969,51 @@ fn planc_agrees_with_taskjuggler() {
 fn the_two_texts_describe_the_same_plan() {
     let batch = Batch {
         start: jiff::civil::date(2027, 1, 4),
-        calendar: Calendar { days: vec![0, 1, 2, 3, 4], hours: vec![(540, 720), (780, 1020)] },
-        holidays: vec![Days { first: jiff::civil::date(2027, 1, 6), count: 2 }],
+        calendar: Calendar {
+            days: vec![0, 1, 2, 3, 4],
+            hours: vec![(540, 720), (780, 1020)],
+        },
+        holidays: vec![Days {
+            first: jiff::civil::date(2027, 1, 6),
+            count: 2,
+        }],
         plans: vec![Plan {
-            resources: vec![Resource { calendar: None, off: vec![Days { first: jiff::civil::date(2027, 1, 11), count: 3 }] }],
+            resources: vec![Resource {
+                calendar: None,
+                off: vec![Days {
+                    first: jiff::civil::date(2027, 1, 11),
+                    count: 3,
+                }],
+            }],
             tasks: vec![
                 Node {
                     id: "t0".into(),
                     path: "t0".into(),
-                    kind: Kind::Effort { amount: Amount { value: 2, unit: "d" }, resources: vec![0] },
+                    kind: Kind::Effort {
+                        amount: Amount {
+                            value: 2,
+                            unit: "d",
+                        },
+                        resources: vec![0],
+                    },
                     deps: vec![],
                     children: vec![],
                 },
                 Node {
                     id: "t1".into(),
                     path: "t1".into(),
-                    kind: Kind::Duration(Amount { value: 90, unit: "min" }),
-                    deps: vec![Dep { path: "t0".into(), on_start: true, lag: Amount { value: 1, unit: "d" } }],
+                    kind: Kind::Duration(Amount {
+                        value: 90,
+                        unit: "min",
+                    }),
+                    deps: vec![Dep {
+                        path: "t0".into(),
+                        on_start: true,
+                        lag: Amount {
+                            value: 1,
+                            unit: "d",
+                        },
+                    }],
                     children: vec![],
                 },
             ],
@@ -803,9 +1025,18 @@ fn the_two_texts_describe_the_same_plan() {
     assert!(plan.contains("after start of t0 + 1d"), "{plan}");
     assert!(plan.contains("hours 09:00..12:00, 13:00..17:00"), "{plan}");
     let tjp = tjp_text(&batch);
-    assert!(tjp.contains("leaves holiday \"holiday\" 2027-01-06 - 2027-01-08"), "{tjp}");
-    assert!(tjp.contains("leaves annual 2027-01-11 - 2027-01-14"), "{tjp}");
-    assert!(tjp.contains("depends p0.t0 { onstart gaplength 1d }"), "{tjp}");
+    assert!(
+        tjp.contains("leaves holiday \"holiday\" 2027-01-06 - 2027-01-08"),
+        "{tjp}"
+    );
+    assert!(
+        tjp.contains("leaves annual 2027-01-11 - 2027-01-14"),
+        "{tjp}"
+    );
+    assert!(
+        tjp.contains("depends p0.t0 { onstart gaplength 1d }"),
+        "{tjp}"
+    );
     assert!(tjp.contains("dailyworkinghours 7"), "{tjp}");
     assert!(tjp.contains("length 90min"), "{tjp}");
     // planc itself schedules the plan.

@@ -287,8 +287,10 @@ fn work(rng: &mut Pcg64) -> String {
         "w" => 1,
         _ => rng.random_range(1..6),
     };
-    let half = if rng.random_bool(0.3) { ".50" } else { "" };
-    format!("{kind} {}{half}{unit}", number(rng, amount))
+    if rng.random_bool(0.3) {
+        return format!("{kind} {amount}.50{unit}");
+    }
+    format!("{kind} {}{unit}", number(rng, amount))
 }
 
 fn string(rng: &mut Pcg64, base: &str) -> String {
@@ -321,10 +323,8 @@ fn leaf_attrs(rng: &mut Pcg64, resources: usize, earlier: &[String]) -> Vec<Stri
         });
     }
     if rng.random_bool(0.3) {
-        attrs.push(format!(
-            "progress {}%",
-            number(rng, rng.random_range(0..101))
-        ));
+        let done = rng.random_range(0..101);
+        attrs.push(format!("progress {}%", number(rng, done)));
     }
     if rng.random_bool(0.2) {
         attrs.push(format!("note {}", string(rng, "about it")));

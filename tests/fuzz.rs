@@ -36,8 +36,13 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-/// Longest one input may take, even in a debug build on a busy machine.
+/// Most CPU time one input may take (debug build). Measured as the worker
+/// thread's own CPU time where the OS tells it (Linux), so that a busy
+/// machine does not turn a slow run into a false hang.
 const HANG: Duration = Duration::from_secs(5);
+
+/// Wall-clock bound per input, whatever the CPU time says.
+const HANG_WALL: Duration = Duration::from_secs(60);
 
 /// Seed that always runs, so every run covers the same ground first.
 const FIXED_SEED: u64 = 0x706c_616e_6366_757a;
@@ -46,7 +51,12 @@ const FIXED_SEED: u64 = 0x706c_616e_6366_757a;
 /// executions stay fast (size limits are tested in `tests/security.rs`).
 const MAX_INPUT: usize = 256 * 1024;
 
-const FORMATS: [Format; 4] = [Format::Json, Format::Html, Format::Mermaid, Format::Markdown];
+const FORMATS: [Format; 4] = [
+    Format::Json,
+    Format::Html,
+    Format::Mermaid,
+    Format::Markdown,
+];
 
 // ------------------------------------------------------------------ targets
 
@@ -93,11 +103,19 @@ fn run_target(target: Target, case: &Case, scratch: &Path) -> Reached {
     }
     if target == Target::Checker {
         let checked = planc::check(&loaded);
-        return if checked.model.is_some() { Reached::Checked } else { Reached::Loaded };
+        return if checked.model.is_some() {
+            Reached::Checked
+        } else {
+            Reached::Loaded
+        };
     }
     let compiled = planc::compile(&loaded, &planc::schedule::Options::default());
     let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) else {
-        return if compiled.model.is_some() { Reached::Checked } else { Reached::Loaded };
+        return if compiled.model.is_some() {
+            Reached::Checked
+        } else {
+            Reached::Loaded
+        };
     };
     if target == Target::Scheduler {
         return Reached::Scheduled;
@@ -128,7 +146,11 @@ fn load(case: &Case, scratch: &Path) -> Loaded {
         Err(_) => {
             let path = scratch.join("fuzz.plan");
             let written = std::fs::write(&path, &case.bytes);
-            assert!(written.is_ok(), "cannot write scratch file {}: {written:?}", path.display());
+            assert!(
+                written.is_ok(),
+                "cannot write scratch file {}: {written:?}",
+                path.display()
+            );
             match planc::load(&path, &options) {
                 Ok(loaded) => loaded,
                 Err(e) => panic!("the scratch file could not be read back: {e}"),
@@ -149,18 +171,27 @@ enum Outcome {
 struct Worker {
     jobs: mpsc::Sender<Case>,
     results: mpsc::Receiver<Outcome>,
+    /// `/proc/<pid>/task/<tid>/stat` of the worker thread, when known.
+    stat: Option<PathBuf>,
 }
 
 impl Worker {
     fn start(target: Target, scratch: PathBuf) -> Worker {
         let (jobs, job_rx) = mpsc::channel::<Case>();
         let (result_tx, results) = mpsc::channel();
+        let (stat_tx, stat_rx) = mpsc::channel();
         let spawned = std::thread::Builder::new()
             .name(format!("fuzz-{}", target.name()))
             .stack_size(2 * 1024 * 1024)
             .spawn(move || {
+                let own = std::fs::read_link("/proc/thread-self")
+                    .ok()
+                    .map(|p| Path::new("/proc").join(p).join("stat"));
+                let _ = stat_tx.send(own);
                 for case in job_rx {
-                    let outcome = match catch_unwind(AssertUnwindSafe(|| run_target(target, &case, &scratch))) {
+                    let outcome = match catch_unwind(AssertUnwindSafe(|| {
+                        run_target(target, &case, &scratch)
+                    })) {
                         Ok(reached) => Outcome::Done(reached),
                         Err(payload) => Outcome::Panicked(panic_message(payload.as_ref())),
                     };
@@ -170,18 +201,48 @@ impl Worker {
                 }
             });
         assert!(spawned.is_ok(), "cannot start the fuzz worker");
-        Worker { jobs, results }
+        let stat = stat_rx.recv().ok().flatten();
+        Worker {
+            jobs,
+            results,
+            stat,
+        }
     }
 
-    /// Runs one case; `None` when it did not finish within [`HANG`].
+    /// The worker thread's CPU time so far, where the OS reports it.
+    fn cpu_time(&self) -> Option<Duration> {
+        let text = std::fs::read_to_string(self.stat.as_ref()?).ok()?;
+        // Fields after the parenthesised name: state is field 3, utime 14,
+        // stime 15, in clock ticks (100 per second on Linux).
+        let rest = &text[text.rfind(')')? + 1..];
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        Some(Duration::from_millis(ticks * 10))
+    }
+
+    /// Runs one case; `None` when it took more than [`HANG`] of CPU time
+    /// (or [`HANG_WALL`] of wall-clock time).
     fn run(&self, case: Case) -> Option<Outcome> {
+        let cpu_before = self.cpu_time();
+        let started = Instant::now();
         if self.jobs.send(case).is_err() {
             return Some(Outcome::Panicked("the worker thread died".into()));
         }
-        match self.results.recv_timeout(HANG) {
-            Ok(outcome) => Some(outcome),
-            Err(mpsc::RecvTimeoutError::Timeout) => None,
-            Err(mpsc::RecvTimeoutError::Disconnected) => Some(Outcome::Panicked("the worker thread died".into())),
+        loop {
+            match self.results.recv_timeout(Duration::from_millis(500)) {
+                Ok(outcome) => return Some(outcome),
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return Some(Outcome::Panicked("the worker thread died".into()))
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+            }
+            let used = match (cpu_before, self.cpu_time()) {
+                (Some(before), Some(now)) => now.saturating_sub(before),
+                _ => started.elapsed(),
+            };
+            if used > HANG || started.elapsed() > HANG_WALL {
+                return None;
+            }
         }
     }
 }
@@ -208,7 +269,9 @@ fn plan_files(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(d) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -246,11 +309,16 @@ fn seeds() -> Vec<Case> {
     }];
     for folder in ["samples", "tests"] {
         for path in plan_files(&root.join(folder)) {
-            let Ok(bytes) = std::fs::read(&path) else { continue };
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
             if bytes.len() > MAX_INPUT {
                 continue;
             }
-            let dir = path.parent().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
+            let dir = path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| root.clone());
             cases.push(Case { dir, bytes });
         }
     }
@@ -260,33 +328,182 @@ fn seeds() -> Vec<Case> {
 // ------------------------------------------------------------------ mutators
 
 const KEYWORDS: &[&str] = &[
-    "project", "task", "milestone", "resource", "team", "calendar", "risk", "issue", "include", "after",
-    "finish after", "start of", "effort", "duration", "elapsed", "assign", "any of", "start", "not before",
-    "deadline", "priority", "progress", "range", "cost", "budget", "tags", "note", "date", "workdays", "hours",
-    "holiday", "off", "units", "capacity", "rate", "role", "calendar", "now", "currency", "chance", "delay",
-    "affects", "owner", "response", "status", "raised", "severity", "resolution", "open", "closed", "mon..fri",
-    "sat..sun", "{", "}", "{}", "\"", "\"\"\"", ",", "..", "+", "-", "#", "\n", "%", "/d", "/h", ":", ".",
+    "project",
+    "task",
+    "milestone",
+    "resource",
+    "team",
+    "calendar",
+    "risk",
+    "issue",
+    "include",
+    "after",
+    "finish after",
+    "start of",
+    "effort",
+    "duration",
+    "elapsed",
+    "assign",
+    "any of",
+    "start",
+    "not before",
+    "deadline",
+    "priority",
+    "progress",
+    "range",
+    "cost",
+    "budget",
+    "tags",
+    "note",
+    "date",
+    "workdays",
+    "hours",
+    "holiday",
+    "off",
+    "units",
+    "capacity",
+    "rate",
+    "role",
+    "calendar",
+    "now",
+    "currency",
+    "chance",
+    "delay",
+    "affects",
+    "owner",
+    "response",
+    "status",
+    "raised",
+    "severity",
+    "resolution",
+    "open",
+    "closed",
+    "mon..fri",
+    "sat..sun",
+    "{",
+    "}",
+    "{}",
+    "\"",
+    "\"\"\"",
+    ",",
+    "..",
+    "+",
+    "-",
+    "#",
+    "\n",
+    "%",
+    "/d",
+    "/h",
+    ":",
+    ".",
 ];
 
 const VALUES: &[&str] = &[
-    "0", "1", "2.5", "-1", "1000", "1001", "99999999999999999999", "0.0000001", "1e9", "0min", "1min", "90min",
-    "4h", "1d", "2.5d", "3w", "1000w", "0d", "100000d", "9999999w", "0%", "50%", "100%", "100.5%", "1000%",
-    "2027-01-04", "2027-02-29", "2028-02-29", "2027-12-31", "0000-01-01", "9999-12-31", "1900-01-01",
-    "2127-01-04", "2027-01-04T09:30", "2027-01-04 24:00", "2027-01-04T23:59", "00:00", "24:00", "09:00..17:00",
-    "17:00..09:00", "00:00..24:00", "12:00..12:00", "2027-01-01..2026-01-01", "2027-01-01..2127-01-01",
-    "600/d", "75/h", "0/h", "mon", "sun..mon", "sat, sun", "\"\"", "\"x\"", "\"\\u{1F600}\"", "\"\\u{D800}\"",
-    "\"\\u{110000}\"", "\"\\q\"", "\"</script><script>alert(1)</script>\"", "\"%%{init}%%\"",
-    "\"a\\nb\"", "alice", "bob", "qa", "devs", "a.b.c", "a..b", ".a", "a.", "_", "task", "start",
+    "0",
+    "1",
+    "2.5",
+    "-1",
+    "1000",
+    "1001",
+    "99999999999999999999",
+    "0.0000001",
+    "1e9",
+    "0min",
+    "1min",
+    "90min",
+    "4h",
+    "1d",
+    "2.5d",
+    "3w",
+    "1000w",
+    "0d",
+    "100000d",
+    "9999999w",
+    "0%",
+    "50%",
+    "100%",
+    "100.5%",
+    "1000%",
+    "2027-01-04",
+    "2027-02-29",
+    "2028-02-29",
+    "2027-12-31",
+    "0000-01-01",
+    "9999-12-31",
+    "1900-01-01",
+    "2127-01-04",
+    "2027-01-04T09:30",
+    "2027-01-04 24:00",
+    "2027-01-04T23:59",
+    "00:00",
+    "24:00",
+    "09:00..17:00",
+    "17:00..09:00",
+    "00:00..24:00",
+    "12:00..12:00",
+    "2027-01-01..2026-01-01",
+    "2027-01-01..2127-01-01",
+    "600/d",
+    "75/h",
+    "0/h",
+    "mon",
+    "sun..mon",
+    "sat, sun",
+    "\"\"",
+    "\"x\"",
+    "\"\\u{1F600}\"",
+    "\"\\u{D800}\"",
+    "\"\\u{110000}\"",
+    "\"\\q\"",
+    "\"</script><script>alert(1)</script>\"",
+    "\"%%{init}%%\"",
+    "\"a\\nb\"",
+    "alice",
+    "bob",
+    "qa",
+    "devs",
+    "a.b.c",
+    "a..b",
+    ".a",
+    "a.",
+    "_",
+    "task",
+    "start",
 ];
 
 /// Odd characters: right-to-left and zero-width marks, combining marks,
 /// line and paragraph separators, a BOM, NUL, an emoji and a 4-byte CJK.
 const UNICODE: &[&str] = &[
-    "\u{202E}", "\u{200F}", "\u{200B}", "\u{FEFF}", "\u{0301}", "\u{2028}", "\u{2029}", "\u{0000}", "\u{7F}",
-    "\u{1F600}", "\u{20000}", "\u{FFFD}", "\r", "\r\n", "\t", "\u{0085}", "\u{00A0}", "ß", "İ", "ﬃ",
+    "\u{202E}",
+    "\u{200F}",
+    "\u{200B}",
+    "\u{FEFF}",
+    "\u{0301}",
+    "\u{2028}",
+    "\u{2029}",
+    "\u{0000}",
+    "\u{7F}",
+    "\u{1F600}",
+    "\u{20000}",
+    "\u{FFFD}",
+    "\r",
+    "\r\n",
+    "\t",
+    "\u{0085}",
+    "\u{00A0}",
+    "ß",
+    "İ",
+    "ﬃ",
 ];
 
-const INVALID_UTF8: &[&[u8]] = &[b"\xff", b"\xc0\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xe2\x82", b"\x80"];
+const INVALID_UTF8: &[&[u8]] = &[
+    b"\xff",
+    b"\xc0\x80",
+    b"\xed\xa0\x80",
+    b"\xf4\x90\x80\x80",
+    b"\xe2\x82",
+    b"\x80",
+];
 
 fn pick<'a, T>(rng: &mut Pcg64, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
@@ -297,7 +514,10 @@ fn random_pos(rng: &mut Pcg64, len: usize) -> usize {
 }
 
 fn lines_of(bytes: &[u8]) -> Vec<Vec<u8>> {
-    bytes.split_inclusive(|&b| b == b'\n').map(<[u8]>::to_vec).collect()
+    bytes
+        .split_inclusive(|&b| b == b'\n')
+        .map(<[u8]>::to_vec)
+        .collect()
 }
 
 /// Token boundaries: maximal runs of non-whitespace.
@@ -359,7 +579,8 @@ fn mutate_once(rng: &mut Pcg64, bytes: &mut Vec<u8>, other: &[u8], gentle: bool)
         13 => insert_token(rng, bytes, UNICODE),
         14 => {
             let at = random_pos(rng, bytes.len());
-            insert_at(bytes, at, pick(rng, INVALID_UTF8));
+            let bad: &[u8] = *pick(rng, INVALID_UTF8);
+            insert_at(bytes, at, bad);
         }
         _ => {
             if !bytes.is_empty() {
@@ -381,7 +602,11 @@ fn replace_token(rng: &mut Pcg64, bytes: &mut Vec<u8>, with: &[&str]) {
 
 fn insert_token(rng: &mut Pcg64, bytes: &mut Vec<u8>, from: &[&str]) {
     let spans = token_spans(bytes);
-    let at = if spans.is_empty() { bytes.len() } else { pick(rng, &spans).1 };
+    let at = if spans.is_empty() {
+        bytes.len()
+    } else {
+        pick(rng, &spans).1
+    };
     let mut token = b" ".to_vec();
     token.extend_from_slice(pick(rng, from).as_bytes());
     token.push(b' ');
@@ -450,7 +675,12 @@ fn splice_lines(rng: &mut Pcg64, bytes: &mut Vec<u8>, other: &[u8]) {
 }
 
 fn tweak_digit(rng: &mut Pcg64, bytes: &mut [u8]) {
-    let digits: Vec<usize> = bytes.iter().enumerate().filter(|(_, b)| b.is_ascii_digit()).map(|(i, _)| i).collect();
+    let digits: Vec<usize> = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.is_ascii_digit())
+        .map(|(i, _)| i)
+        .collect();
     if digits.is_empty() {
         return;
     }
@@ -460,11 +690,19 @@ fn tweak_digit(rng: &mut Pcg64, bytes: &mut [u8]) {
 
 fn deep_nesting(rng: &mut Pcg64, bytes: &mut Vec<u8>) {
     let depth = *pick(rng, &[10usize, 99, 100, 101, 500, 5_000]);
-    let opener: &[u8] = pick(rng, &[&b"task n { "[..], b"{", b"task n \"t\" { task m { ", b"milestone x { "]);
+    let openers: [&[u8]; 4] = [
+        b"task n { ",
+        b"{",
+        b"task n \"t\" { task m { ",
+        b"milestone x { ",
+    ];
+    let opener: &[u8] = *pick(rng, &openers);
     let mut chunk = opener.repeat(depth);
     if rng.random_bool(0.7) {
         chunk.extend_from_slice(b"effort 1d ");
-        chunk.extend_from_slice(&b"} ".repeat(depth * opener.iter().filter(|&&b| b == b'{').count()));
+        chunk.extend_from_slice(
+            &b"} ".repeat(depth * opener.iter().filter(|&&b| b == b'{').count()),
+        );
     }
     let anywhere = random_pos(rng, bytes.len());
     let at = *pick(rng, &[0, bytes.len(), anywhere]);
@@ -473,7 +711,8 @@ fn deep_nesting(rng: &mut Pcg64, bytes: &mut Vec<u8>) {
 
 fn long_string(rng: &mut Pcg64, bytes: &mut Vec<u8>) {
     let len = *pick(rng, &[1_000usize, 10_000, 100_000]);
-    let fill: &[u8] = pick(rng, &[&b"x"[..], b"\\n", b"{", b"\xe2\x80\xae", b"<", b"\"\"", b"\\"]);
+    let fills: [&[u8]; 7] = [b"x", b"\\n", b"{", b"\xe2\x80\xae", b"<", b"\"\"", b"\\"];
+    let fill: &[u8] = *pick(rng, &fills);
     let mut chunk = b" \"".to_vec();
     chunk.extend_from_slice(&fill.repeat(len / fill.len().max(1)));
     if rng.random_bool(0.8) {
@@ -481,7 +720,11 @@ fn long_string(rng: &mut Pcg64, bytes: &mut Vec<u8>) {
     }
     chunk.push(b' ');
     let spans = token_spans(bytes);
-    let at = if spans.is_empty() { 0 } else { pick(rng, &spans).1 };
+    let at = if spans.is_empty() {
+        0
+    } else {
+        pick(rng, &spans).1
+    };
     insert_at(bytes, at, &chunk);
 }
 
@@ -495,7 +738,10 @@ struct Settings {
 }
 
 fn settings() -> Settings {
-    let seconds = std::env::var("FUZZ_SECONDS").ok().and_then(|s| s.parse::<f64>().ok()).unwrap_or(3.0);
+    let seconds = std::env::var("FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .unwrap_or(3.0);
     let extra_seed = std::env::var("FUZZ_SEED")
         .ok()
         .and_then(|s| s.parse::<u64>().ok())
@@ -509,7 +755,9 @@ fn settings() -> Settings {
 }
 
 fn crash_dir() -> PathBuf {
-    let dir = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| manifest_dir().join("target"));
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest_dir().join("target"));
     let _ = std::fs::create_dir_all(&dir);
     dir
 }
@@ -527,7 +775,10 @@ struct Stats {
 fn fuzz(target: Target) {
     let settings = settings();
     let seeds = seeds();
-    assert!(seeds.len() > 1, "no seed plans found under samples/ and tests/");
+    assert!(
+        seeds.len() > 1,
+        "no seed plans found under samples/ and tests/"
+    );
     let scratch = match tempfile::tempdir() {
         Ok(d) => d,
         Err(e) => panic!("cannot create a scratch folder: {e}"),
@@ -538,7 +789,16 @@ fn fuzz(target: Target) {
     let half = Duration::from_secs_f64(settings.seconds / 2.0);
     for (round, seed) in [FIXED_SEED, settings.extra_seed].into_iter().enumerate() {
         let deadline = started + half * (round as u32 + 1);
-        fuzz_with_seed(target, seed, deadline, &seeds, &settings, &mut worker, scratch.path(), &mut stats);
+        fuzz_with_seed(
+            target,
+            seed,
+            deadline,
+            &seeds,
+            &settings,
+            &mut worker,
+            scratch.path(),
+            &mut stats,
+        );
     }
     let elapsed = started.elapsed().as_secs_f64();
     println!(
@@ -552,7 +812,12 @@ fn fuzz(target: Target) {
         stats.reached[3],
         settings.extra_seed,
     );
-    assert!(stats.crashes.is_empty(), "{} crash(es):\n{}", stats.crashes.len(), stats.crashes.join("\n"));
+    assert!(
+        stats.crashes.is_empty(),
+        "{} crash(es):\n{}",
+        stats.crashes.len(),
+        stats.crashes.join("\n")
+    );
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -572,7 +837,11 @@ fn fuzz_with_seed(
     let mut pool: Vec<Case> = Vec::new();
     let gentle_target = matches!(target, Target::Scheduler | Target::Renderers);
     while Instant::now() < deadline {
-        let base = if !pool.is_empty() && rng.random_bool(0.3) { pick(&mut rng, &pool) } else { pick(&mut rng, seeds) };
+        let base = if !pool.is_empty() && rng.random_bool(0.3) {
+            pick(&mut rng, &pool)
+        } else {
+            pick(&mut rng, seeds)
+        };
         let mut case = base.clone();
         let other = pick(&mut rng, seeds).bytes.clone();
         let gentle = gentle_target && rng.random_bool(0.8);
@@ -581,7 +850,10 @@ fn fuzz_with_seed(
         }
         case.bytes.truncate(MAX_INPUT);
         if settings.save_each {
-            let _ = std::fs::write(crash_dir().join(format!("fuzz-current-{}.plan", target.name())), &case.bytes);
+            let _ = std::fs::write(
+                crash_dir().join(format!("fuzz-current-{}.plan", target.name())),
+                &case.bytes,
+            );
         }
         stats.executions += 1;
         match worker.run(case.clone()) {
@@ -592,19 +864,44 @@ fn fuzz_with_seed(
                 }
             }
             Some(Outcome::Panicked(message)) => {
-                record_crash(target, seed, &case, &format!("panicked: {message}"), stats, settings.keep_going);
+                record_crash(
+                    target,
+                    seed,
+                    &case,
+                    &format!("panicked: {message}"),
+                    stats,
+                    settings.keep_going,
+                );
                 // A panic may leave the worker poisoned; start afresh.
                 *worker = Worker::start(target, scratch.to_path_buf());
             }
             None => {
-                record_crash(target, seed, &case, &format!("did not finish within {HANG:?}"), stats, false);
+                record_crash(
+                    target,
+                    seed,
+                    &case,
+                    &format!("did not finish within {HANG:?}"),
+                    stats,
+                    false,
+                );
             }
         }
     }
 }
 
-fn record_crash(target: Target, seed: u64, case: &Case, what: &str, stats: &mut Stats, keep_going: bool) {
-    let path = crash_dir().join(format!("fuzz-crash-{}-{}.plan", target.name(), stats.crashes.len()));
+fn record_crash(
+    target: Target,
+    seed: u64,
+    case: &Case,
+    what: &str,
+    stats: &mut Stats,
+    keep_going: bool,
+) {
+    let path = crash_dir().join(format!(
+        "fuzz-crash-{}-{}.plan",
+        target.name(),
+        stats.crashes.len()
+    ));
     let _ = std::fs::write(&path, &case.bytes);
     let line = format!(
         "fuzz {}: {what} (seed {seed}, includes from {}); reproducer: {}",
@@ -658,7 +955,10 @@ fn fuzz_regressions() {
             failures.push(format!("{}: unreadable", path.display()));
             continue;
         };
-        let case = Case { dir: folder.clone(), bytes };
+        let case = Case {
+            dir: folder.clone(),
+            bytes,
+        };
         match worker.run(case) {
             Some(Outcome::Done(_)) => {}
             Some(Outcome::Panicked(message)) => {
@@ -666,7 +966,10 @@ fn fuzz_regressions() {
                 worker = Worker::start(Target::Renderers, scratch.path().to_path_buf());
             }
             None => {
-                failures.push(format!("{}: did not finish within {HANG:?}", path.display()));
+                failures.push(format!(
+                    "{}: did not finish within {HANG:?}",
+                    path.display()
+                ));
                 worker = Worker::start(Target::Renderers, scratch.path().to_path_buf());
             }
         }

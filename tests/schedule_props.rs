@@ -514,11 +514,14 @@ fn dependencies_hold(c: &Compiled) -> Result<(), String> {
                     DepKind::StartToStart | DepKind::StartToFinish => s.tasks[t].start.0,
                 };
                 let bound = project.shift(base, d.lag.0);
-                let (what, actual) = match d.kind {
-                    DepKind::FinishToStart | DepKind::StartToStart => ("start", s.tasks[i].start.0),
-                    DepKind::FinishToFinish | DepKind::StartToFinish => ("end", s.tasks[i].end.0),
+                let (what, actual, met) = match d.kind {
+                    DepKind::FinishToStart | DepKind::StartToStart => ("start", s.tasks[i].start.0, s.tasks[i].start.0 >= bound),
+                    DepKind::FinishToFinish | DepKind::StartToFinish => {
+                        let end = s.tasks[i].end.0;
+                        ("end", end, end >= bound || no_own_work_between(c, i, end, bound))
+                    }
                 };
-                if actual < bound && !no_own_work_between(c, i, actual, bound) {
+                if !met {
                     return Err(format!(
                         "`{}` {what} {} is before {} required by {:?} on `{}` (lag {} min)",
                         task.path,
@@ -758,4 +761,63 @@ fn generated_plans_are_valid_plans() {
     let text = render(&spec);
     let c = compile(&text, true);
     assert!(c.is_ok(), "{c:?}\n{text}", c = c.as_ref().err());
+}
+
+
+/// Compiles a small plan whose schedule the tests below then break.
+fn sample() -> Compiled {
+    let text = "project \"p\" { start 2027-01-04 }\nresource alice {}\n\
+                task a { effort 1d  assign alice }\ntask b { after a + 1h  effort 1d  assign alice }\n\
+                task c { finish after a  duration 4h }\ntask g { task x { duration 1h } task y { after x  duration 1h } }\n";
+    match compile(text, true) {
+        Ok(c) => c,
+        Err(e) => panic!("the sample does not compile: {e}"),
+    }
+}
+
+#[test]
+fn the_checks_accept_a_good_schedule() {
+    let c = sample();
+    assert_eq!(dependencies_hold(&c), Ok(()));
+    assert_eq!(work_is_in_working_time(&c), Ok(()));
+    assert_eq!(bounds_hold(&c), Ok(()));
+    assert_eq!(groups_span_children(&c), Ok(()));
+    assert_eq!(first_overload(&c), None);
+}
+
+#[test]
+fn the_checks_catch_broken_schedules() {
+    use planc::units::{Minutes, Moment};
+    let shift = |c: &mut Compiled, i: usize, by: i64| {
+        let t = &mut c.schedule.tasks[i];
+        t.start = t.start + Minutes(by);
+        t.end = t.end + Minutes(by);
+    };
+    // b one minute too early: inside a's lag, and overlapping a on alice.
+    let mut c = sample();
+    let lag_end = c.schedule.tasks[0].end.0 + 60;
+    let b_start = c.schedule.tasks[1].start.0;
+    shift(&mut c, 1, (b_start - lag_end).min(0) - 1);
+    assert!(dependencies_hold(&c).is_err());
+    let mut c = sample();
+    let gap = c.schedule.tasks[1].start.0 - c.schedule.tasks[0].start.0;
+    shift(&mut c, 1, -gap);
+    assert!(first_overload(&c).is_some());
+    // c finishing before a (in working time).
+    let mut c = sample();
+    shift(&mut c, 2, -60);
+    assert!(dependencies_hold(&c).is_err());
+    // A task stretched by a minute no longer matches its work.
+    let mut c = sample();
+    c.schedule.tasks[0].end = c.schedule.tasks[0].end + Minutes(1);
+    assert!(work_is_in_working_time(&c).is_err());
+    // A start before the project start.
+    let mut c = sample();
+    c.schedule.tasks[0].start = Moment(c.model.project.start.0 - 1);
+    assert!(bounds_hold(&c).is_err());
+    // A group that does not span its children.
+    let mut c = sample();
+    let g = c.model.tasks.iter().position(|t| t.path == "g").unwrap_or(0);
+    c.schedule.tasks[g].end = c.schedule.tasks[g].end + Minutes(1);
+    assert!(groups_span_children(&c).is_err());
 }

@@ -183,7 +183,7 @@ pub struct WatchArgs {
     pub serve: Option<std::net::SocketAddr>,
     /// Wait this long after a change before rebuilding, in milliseconds, so
     /// that a burst of saves makes one rebuild.
-    #[arg(long, value_name = "MS", default_value_t = 100)]
+    #[arg(long, value_name = "MS", default_value_t = 100, value_parser = clap::value_parser!(u64).range(10..=60_000))]
     pub debounce: u64,
 }
 
@@ -230,7 +230,7 @@ Examples:
 Examples:
   planc init
   planc init roadmap
-  planc init plans/q3.plan";
+  planc init plans/           (writes plans/plan.plan)";
     pub const COMPLETIONS: &str = "\
 Examples:
   planc completions bash > ~/.local/share/bash-completion/completions/planc

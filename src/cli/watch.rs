@@ -83,10 +83,11 @@ fn start(args: &WatchArgs) -> Result<(Session, Receiver<DebounceEventResult>), S
         plan.display()
     );
     if let Some(preview) = &preview {
-        eprintln!(
-            "planc: serving the report at http://{}/ (loopback only unless --serve names another address)",
-            preview.addr()
-        );
+        let addr = preview.addr();
+        eprintln!("planc: serving the report at http://{addr}/");
+        if !addr.ip().is_loopback() {
+            eprintln!("planc: warning: {addr} is not a loopback address; other machines may be able to read the report");
+        }
     }
     let session = Session {
         plan,
@@ -124,7 +125,7 @@ struct Session {
     watch: Watch,
     /// The warnings last printed, so unchanged warnings are not repeated.
     shown_warnings: Vec<String>,
-    /// The plan could not be read at the last build.
+    /// The plan was missing at the last build.
     waiting: bool,
     /// How long no file may change before a rebuild starts.
     quiet: Duration,
@@ -219,7 +220,9 @@ impl Session {
     }
 
     fn on_unreadable(&mut self, e: &LoadError) -> String {
-        self.waiting = true;
+        // A missing plan is looked for every second; an unreadable one
+        // (permissions) waits for an event, so as not to repeat itself.
+        self.waiting = e.source.kind() == std::io::ErrorKind::NotFound;
         // Keep watching what the plan consisted of, and its own folder.
         let mut files = self.watch.files.clone();
         files.insert(self.root.clone());
@@ -346,7 +349,7 @@ fn build_once(
 
 /// One rebuild of `plan` into `out` (format from its extension) with the
 /// default settings, exactly as `planc watch` does it on a save; for the
-/// rebuild benchmark. Plan errors are not an `Err`: only I/O problems are.
+/// rebuild benchmark. A plan with errors is an `Err` too: nothing was built.
 pub fn rebuild_file(plan: &Path, out: &Path) -> Result<(), String> {
     let format = resolve_format(None, Some(out))?;
     let settings = Settings {
@@ -355,7 +358,14 @@ pub fn rebuild_file(plan: &Path, out: &Path) -> Result<(), String> {
         depth: None,
     };
     let build = build_once(plan, &settings, format, Some(out), false).map_err(|e| e.to_string())?;
-    build.written.unwrap_or(Ok(()))
+    build.written.unwrap_or_else(|| {
+        let errors = build.compiled.diagnostics.error_count();
+        Err(format!(
+            "`{}` has {}",
+            plan.display(),
+            report::summary(errors, 0)
+        ))
+    })
 }
 
 /// The files a rebuild must follow: the plan itself, every file it loaded,

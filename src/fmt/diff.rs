@@ -244,3 +244,75 @@ fn range(start: usize, count: usize) -> String {
         format!("{start},{count}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_texts_have_no_diff() {
+        assert_eq!(unified("a\nb\n", "a\nb\n", "a", "b"), "");
+    }
+
+    #[test]
+    fn a_change_is_shown_with_three_lines_of_context() {
+        let old = "1\n2\n3\n4\n5\n6\n7\n8\n9\n";
+        let new = "1\n2\n3\n4\nfive\n6\n7\n8\n9\n";
+        assert_eq!(
+            unified(old, new, "a/p", "b/p"),
+            "--- a/p\n+++ b/p\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+five\n 6\n 7\n 8\n"
+        );
+    }
+
+    #[test]
+    fn distant_changes_make_separate_hunks() {
+        let old: String = (1..=20).map(|i| format!("{i}\n")).collect();
+        let new = old.replace("2\n", "two\n").replace("19\n", "nineteen\n");
+        let diff = unified(&old, &new, "a", "b");
+        assert_eq!(diff.matches("@@ -").count(), 2, "{diff}");
+        assert!(
+            diff.contains("@@ -1,5 +1,5 @@\n 1\n-2\n+two\n 3\n"),
+            "{diff}"
+        );
+        assert!(
+            diff.contains("@@ -16,5 +16,5 @@\n 16\n 17\n 18\n-19\n+nineteen\n 20\n"),
+            "{diff}"
+        );
+    }
+
+    #[test]
+    fn a_missing_final_newline_is_marked() {
+        assert_eq!(
+            unified("a\nb", "a\nb\n", "x", "y"),
+            "--- x\n+++ y\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n"
+        );
+    }
+
+    #[test]
+    fn an_empty_side_has_the_range_zero() {
+        assert_eq!(
+            unified("", "a\n", "x", "y"),
+            "--- x\n+++ y\n@@ -0,0 +1 @@\n+a\n"
+        );
+        assert_eq!(
+            unified("a\n", "", "x", "y"),
+            "--- x\n+++ y\n@@ -1 +0,0 @@\n-a\n"
+        );
+    }
+
+    #[test]
+    fn repeated_lines_are_matched_exactly() {
+        let old = "}\n}\nx\n}\n";
+        let new = "}\ny\n}\n}\n";
+        let diff = unified(old, new, "a", "b");
+        let removed = diff
+            .lines()
+            .filter(|l| l.starts_with('-') && !l.starts_with("---"))
+            .count();
+        let added = diff
+            .lines()
+            .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+            .count();
+        assert_eq!((removed, added), (1, 1), "{diff}");
+    }
+}

@@ -7,7 +7,7 @@
 use super::network::{Bound, Network};
 use super::profile::Profile;
 use super::work::{demand, place, PlaceError, Placement, WorkCalendars};
-use crate::check::{Assignment, Booking, Model, ResourceId, TaskId, TaskKind};
+use crate::check::{Assignment, Booking, Model, ResourceId, TaskId, TaskKind, WorkKind};
 use crate::syntax::ast::DepKind;
 use crate::units::{Minutes, Moment};
 use std::cmp::Reverse;
@@ -255,6 +255,7 @@ fn place_levelled(
     let fail = |_: PlaceError| Failure::CannotFinish(a);
     let mut s = from;
     if let Some(min_end) = end_at_least {
+        let min_end = end_bound_in_working_time(ctx, task, bookings, min_end);
         let p = place(model, &ctx.calendars, task, s, bookings).map_err(fail)?;
         if p.end < min_end {
             s = start_for_end(ctx, a, s, min_end, bookings).map_err(fail)?;
@@ -304,6 +305,26 @@ fn finish_driver(ctx: &Context<'_>, f: &Forward, a: TaskId) -> Option<Driver> {
             _ => f.start[c.target.index()],
         })
         .map(|c| Driver::Dependency(c.target, c.kind))
+}
+
+/// A finish dependency's bound as the task's own working time sees it: a
+/// task that must not finish before Wednesday 09:00 has met that bound when
+/// its last work ends Tuesday 17:00, because it could not have worked in
+/// between (as a task after one ending at 17:00 starts 09:00 the next
+/// working day). Milestones and `elapsed` tasks are in calendar time and
+/// keep the bound as it is.
+fn end_bound_in_working_time(ctx: &Context<'_>, task: &crate::check::Task, bookings: &[Booking], min_end: Moment) -> Moment {
+    let Some(work) = task.work else { return min_end };
+    let last_work_before = |cal: &super::calendar::Calendar| cal.stretch_before(min_end).map_or(min_end, |(_, end)| end);
+    match work.kind {
+        WorkKind::Elapsed => min_end,
+        WorkKind::Effort if !bookings.is_empty() => bookings
+            .iter()
+            .map(|b| last_work_before(&ctx.calendars.resources[b.resource.index()]))
+            .max()
+            .unwrap_or(min_end),
+        WorkKind::Effort | WorkKind::Duration => last_work_before(&ctx.calendars.project),
+    }
 }
 
 /// The smallest start at or after `from` whose placement ends at or after

@@ -69,17 +69,22 @@ pub fn budgets(model: &Model, s: &Schedule, diags: &mut Diagnostics) {
     }
 }
 
-/// A fixed `start` is a promise; when a dependency or a busy resource
-/// pushed the task later, say so.
+/// A fixed `start` (or a milestone's `date`) is a promise; when a
+/// dependency or a busy resource pushed the task later, say so.
 pub fn fixed_starts(model: &Model, s: &Schedule, diags: &mut Diagnostics) {
     for (i, task) in model.tasks.iter().enumerate() {
-        let Some(fixed) = task.start else { continue };
+        let Some(fixed) = task.start.or(task.date) else { continue };
         let pushed = matches!(s.tasks[i].driver, Some(Driver::Dependency(..) | Driver::Resource(..)));
         if task.kind != TaskKind::Group && pushed && s.tasks[i].start > fixed {
             let actual = s.tasks[i].start;
+            let message = if task.start.is_some() {
+                format!("`{}` cannot start at its fixed start {}; it starts {}", task.path, fixed.to_iso(), actual.to_iso())
+            } else {
+                format!("`{}` cannot be at its fixed date {}; it is at {}", task.path, fixed.to_iso(), actual.to_iso())
+            };
             diags.push(
-                Diagnostic::warning(codes::FIXED_START_MOVED, format!("`{}` cannot start at its fixed start {}; it starts {}", task.path, fixed.to_iso(), actual.to_iso()))
-                    .at(task.name_span, "starts later than fixed")
+                Diagnostic::warning(codes::FIXED_START_MOVED, message)
+                    .at(task.name_span, "later than fixed")
                     .with_help("a dependency or a busy resource pushed it; see the task's driver in the report"),
             );
         }

@@ -1,0 +1,42 @@
+//! How long `planc fmt` takes on a large plan: 100 000 tasks in groups of
+//! ten, with comments, blank lines and non-canonical spellings, built here
+//! as text. Run with `cargo bench --bench fmt`.
+
+use std::fmt::Write;
+
+fn main() {
+    divan::main();
+}
+
+/// A plan of `groups` groups of ten tasks each, written untidily.
+fn large_plan(groups: usize) -> String {
+    let mut out =
+        String::from("# A generated plan.\nproject \"Large\" {start 2027-01-04 09:00}\n\n");
+    out.push_str("resource dev \"Developer\" {rate 600.00/d   units 04}\n");
+    for g in 0..groups {
+        let _ = writeln!(out, "\n# group {g}\ntask g{g} \"Group {g}\" {{");
+        for t in 0..10 {
+            let after = if t > 0 {
+                format!("  after t{}+1.0d", t - 1)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "    task t{t} \"Task {t}\" {{ effort 2.50d  assign dev 50.0%{after} }}   # task {t}"
+            );
+        }
+        out.push_str("}\n");
+    }
+    out
+}
+
+#[divan::bench(args = [100_000])]
+fn format_large_plan(bencher: divan::Bencher, tasks: usize) {
+    let text = large_plan(tasks / 10);
+    bencher.bench(|| {
+        planc::fmt::format(divan::black_box(&text))
+            .map(|s| s.len())
+            .unwrap_or(0)
+    });
+}

@@ -1,0 +1,208 @@
+//! The visual outputs: snapshots of the Mermaid and Markdown text and of the
+//! HTML report's structure for every sample, the hostile plan's titles
+//! escaped in every output, `--depth`, and the browser checks of
+//! `tests/browser/run.mjs` (real Mermaid and real Chromium), which run when
+//! Chromium and the node packages are installed.
+//!
+//! Re-bless snapshots with `INSTA_UPDATE=always cargo test --test render`
+//! (or `cargo insta review`).
+
+use planc::render::{self, Format, Input};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The sample plans and the hostile plan, with short names.
+fn plans() -> Vec<(&'static str, PathBuf)> {
+    vec![
+        ("office-move", root().join("samples/office-move.plan")),
+        ("software-release", root().join("samples/software-release.plan")),
+        ("website-relaunch", root().join("samples/website-relaunch.plan")),
+        ("platform", root().join("samples/platform/main.plan")),
+        ("hostile", root().join("tests/render/hostile.plan")),
+    ]
+}
+
+/// Compiles `path` and renders it.
+fn build(path: &Path, format: Format, depth: Option<u32>) -> String {
+    let loaded = planc::load(path, &planc::LoadOptions::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let compiled = planc::compile(&loaded, &planc::schedule::Options::default());
+    let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) else {
+        panic!("{} does not compile", path.display());
+    };
+    let diagnostics: Vec<planc::Diagnostic> = compiled.diagnostics.iter().cloned().collect();
+    render::render(
+        format,
+        &Input { model, schedule, diagnostics: &diagnostics, sources: &loaded.sources, depth },
+    )
+}
+
+#[test]
+fn mermaid_snapshots() {
+    for (name, path) in plans() {
+        insta::assert_snapshot!(format!("mermaid_{name}"), build(&path, Format::Mermaid, None));
+    }
+}
+
+#[test]
+fn markdown_snapshots() {
+    for (name, path) in plans() {
+        insta::assert_snapshot!(format!("markdown_{name}"), build(&path, Format::Markdown, None));
+    }
+}
+
+/// The report's structure: its elements with their ids and classes, in
+/// order, with text and coordinates left out (the chart's geometry is
+/// checked in the browser).
+fn skeleton(html: &str) -> String {
+    let body = html.split("<body>").nth(1).unwrap_or(html);
+    let body = body.split("<script>").next().unwrap_or(body);
+    let mut out = String::new();
+    let mut rest = body;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open + 1..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        rest = &rest[end..];
+        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '/').collect();
+        if name.is_empty() || name.starts_with('/') {
+            continue;
+        }
+        let attr = |key: &str| {
+            tag.split(&format!(" {key}=\"")).nth(1).and_then(|s| s.split('"').next()).map(|v| format!(" {key}={v}"))
+        };
+        let line = format!("{name}{}{}", attr("id").unwrap_or_default(), attr("class").unwrap_or_default());
+        // Runs of identical elements (bars, cells) collapse to one line.
+        match out.lines().last() {
+            Some(last) if last.trim_end_matches(|c: char| c == '+' || c == ' ') == line => out.push('+'),
+            _ => {
+                out.push('\n');
+                out.push_str(&line);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn html_structure_snapshots() {
+    for (name, path) in [plans()[2].clone(), plans()[4].clone()] {
+        insta::assert_snapshot!(format!("html_{name}"), skeleton(&build(&path, Format::Html, None)));
+    }
+}
+
+#[test]
+fn html_has_no_network_references() {
+    for (name, path) in plans() {
+        let html = build(&path, Format::Html, None);
+        for needle in ["http://", "https://", "src=", "@import", "<link", "url(http", "//cdn"] {
+            // The hostile plan's titles may contain such text, escaped.
+            if name == "hostile" && (needle == "http://" || needle == "src=") {
+                continue;
+            }
+            assert!(!html.contains(needle), "{name}: the report contains `{needle}`");
+        }
+        assert_eq!(html.matches("<script").count(), 1, "{name}: exactly one (inline) script");
+    }
+}
+
+#[test]
+fn hostile_titles_are_text_in_html() {
+    let html = build(&root().join("tests/render/hostile.plan"), Format::Html, None);
+    assert_eq!(html.matches("<script>").count(), 1, "only planc's own script element");
+    assert!(!html.contains("<img"), "a note's <img> stays text");
+    assert!(!html.contains("<svg onload"), "an issue's <svg> stays text");
+    assert!(!html.contains("<b>Bobby"), "a resource name's markup stays text");
+    assert!(html.contains("&lt;script&gt;window.__pwned = &#39;task&#39;&lt;/script&gt;") || html.contains("&lt;script&gt;window.__pwned = &#x27;task&#x27;&lt;/script&gt;"));
+    assert!(html.contains("5% done") && html.contains("title page") && html.contains("🚀") && html.contains("שלום עולם"));
+}
+
+#[test]
+fn hostile_titles_keep_mermaid_lines_whole() {
+    let text = build(&root().join("tests/render/hostile.plan"), Format::Mermaid, None);
+    let tasks: Vec<&str> = text.lines().filter(|l| l.contains(", t") && l.starts_with("    ") && !l.trim_start().starts_with("section")).collect();
+    assert_eq!(tasks.len(), 17, "every task of the hostile plan is emitted:\n{text}");
+    for line in &tasks {
+        let name = line.trim_start();
+        assert_eq!(line.matches(':').count(), 1 + 2, "one `:` before the metadata, two in the times: {line}");
+        assert!(!name.starts_with('%'), "no comment lines: {line}");
+        let lower = name.to_lowercase();
+        for word in ["title", "section", "excludes", "click", "dateformat", "2027"] {
+            assert!(!lower.starts_with(word), "a name starts a statement: {line}");
+        }
+        let (name_part, _) = name.split_once(" :").unwrap_or((name, ""));
+        let bare = without_entities(name_part);
+        assert!(!bare.contains(['#', ';', '%', ':']), "syntax characters outside entities: {line}");
+    }
+    assert!(!text.lines().any(|l| l.trim_start().starts_with("%%") && !l.starts_with("%% planc")), "no stray comments");
+}
+
+/// `name_part` with every `#N;` entity removed.
+fn without_entities(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('#') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        if digits > 0 && after[digits..].starts_with(';') {
+            rest = &after[digits + 1..];
+        } else {
+            out.push('#');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn depth_collapses_groups_in_every_visual_output() {
+    let path = root().join("samples/software-release.plan");
+    let mermaid = build(&path, Format::Mermaid, Some(1));
+    let bars = mermaid.lines().filter(|l| l.contains(", t") && !l.trim_start().starts_with("section")).count();
+    // Six top-level groups, shown as one bar each.
+    assert_eq!(bars, 6, "{mermaid}");
+    let html = build(&path, Format::Html, Some(1));
+    assert_eq!(html.matches("<g class=\"bar ").count(), 6);
+    let markdown = build(&path, Format::Markdown, Some(2));
+    let full = build(&path, Format::Markdown, None);
+    assert!(markdown.lines().count() < full.lines().count());
+}
+
+#[test]
+fn outputs_are_deterministic() {
+    let path = root().join("samples/software-release.plan");
+    for format in [Format::Html, Format::Mermaid, Format::Markdown] {
+        assert_eq!(build(&path, format, None), build(&path, format, None));
+    }
+}
+
+/// Real Mermaid and real Chromium (tests/browser/run.mjs). Skipped, with a
+/// message, when Chromium or the node packages are missing, unless
+/// PLANC_REQUIRE_BROWSER=1 (CI), where missing tools fail the test.
+#[test]
+fn browser_checks() {
+    let chromium = Path::new("/usr/bin/chromium");
+    let modules = root().join("tests/browser/node_modules");
+    let required = std::env::var("PLANC_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+    if !chromium.exists() || !modules.join("playwright-core").exists() || !modules.join("mermaid").exists() {
+        let how = "apt-get install chromium && (cd tests/browser && npm ci)";
+        assert!(!required, "PLANC_REQUIRE_BROWSER=1 but Chromium or tests/browser/node_modules is missing; install with: {how}");
+        eprintln!("skipping the browser checks: Chromium or the node packages are missing; to run them: {how}");
+        return;
+    }
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().map_or_else(|| root().join("target"), Path::to_path_buf).join("browser");
+    let status = Command::new("node")
+        .arg(root().join("tests/browser/run.mjs"))
+        .arg(env!("CARGO_BIN_EXE_planc"))
+        .arg(&out)
+        .status();
+    match status {
+        Ok(s) => assert!(s.success(), "browser checks failed (see the output above); screenshots in {}", out.display()),
+        Err(e) => panic!("cannot run node: {e}; install Node.js to run the browser checks"),
+    }
+}
