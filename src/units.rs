@@ -274,6 +274,28 @@ impl Moment {
     }
 }
 
+impl Moment {
+    /// How a person reads a moment: the date alone at midnight, else the
+    /// date and time.
+    pub fn describe(self) -> String {
+        if self.minute_of_day() == 0 {
+            self.day().to_date().map_or_else(|| self.to_iso(), |d| d.to_string())
+        } else {
+            self.to_iso()
+        }
+    }
+
+    /// How a person reads a deadline: midnight is the end of the day before.
+    pub fn describe_as_end(self) -> String {
+        if self.minute_of_day() == 0 {
+            let day = Day(self.day().0 - 1);
+            day.to_date().map_or_else(|| self.to_iso(), |d| format!("end of {d}"))
+        } else {
+            self.to_iso()
+        }
+    }
+}
+
 #[cfg(test)]
 mod date_tests {
     use super::*;

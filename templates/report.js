@@ -44,8 +44,9 @@
   if (!labels.length) return;
   var n = labels.length;
   var parent = labels.map(function (l) { return +l.getAttribute("data-p"); });
-  var barRows = new Array(n), stripes = new Array(n);
-  document.querySelectorAll(".g-bars .bar").forEach(function (b) { barRows[+b.getAttribute("data-i")] = b; });
+  // Labels and bars come in row order; only group stripes say their row.
+  var barRows = Array.prototype.slice.call(document.querySelectorAll(".g-bars .bar"));
+  var stripes = new Array(n);
   document.querySelectorAll(".stripes rect").forEach(function (s) { stripes[+s.getAttribute("data-i")] = s; });
   var arrows = Array.prototype.slice.call(document.querySelectorAll(".arrows path"));
   var folded = new Array(n).fill(false);
@@ -65,7 +66,7 @@
       if (visible[i]) next++;
     }
     for (var j = 0; j < n; j++) {
-      var dy = "translate(0," + (y[j] - +labels[j].getAttribute("data-y")) + ")";
+      var dy = "translate(0," + (y[j] - j * ROW) + ")";
       [labels[j], barRows[j], stripes[j]].forEach(function (el) {
         if (!el) return;
         el.setAttribute("transform", dy);

@@ -32,11 +32,7 @@ const SNAPSHOTS: &str = "diagnostics/snapshots";
 /// Codes in `codes::ALL` that no phase emits yet. Each entry is a known gap
 /// in `src/`; the coverage test fails when one of them starts to be emitted,
 /// so that it is removed from here and gets a snapshot case.
-const NOT_EMITTED_YET: &[&str] = &[
-    // RANGE_IGNORED: nothing in src/ emits it; `range_on_group.plan` is the
-    // situation it should describe.
-    "W0302",
-];
+const NOT_EMITTED_YET: &[&str] = &[];
 
 /// One golden case: its name (the snapshot's name) and its root plan,
 /// relative to the package root.
@@ -51,7 +47,8 @@ struct Case {
 fn at_package_root() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).expect("cannot enter the package root");
+        std::env::set_current_dir(env!("CARGO_MANIFEST_DIR"))
+            .expect("cannot enter the package root");
     });
 }
 
@@ -77,7 +74,12 @@ fn cases() -> Vec<Case> {
             let root = [path.join("main.plan"), path.join("sub").join("main.plan")]
                 .into_iter()
                 .find(|p| p.is_file())
-                .unwrap_or_else(|| panic!("case folder `{}` has no main.plan or sub/main.plan", path.display()));
+                .unwrap_or_else(|| {
+                    panic!(
+                        "case folder `{}` has no main.plan or sub/main.plan",
+                        path.display()
+                    )
+                });
             cases.push(Case { name, root });
         } else if let Some(stem) = name.strip_suffix(".plan") {
             cases.push(Case {
@@ -86,7 +88,11 @@ fn cases() -> Vec<Case> {
             });
         }
     }
-    assert!(cases.len() > 40, "expected the golden cases under {CASES}, found {}", cases.len());
+    assert!(
+        cases.len() > 40,
+        "expected the golden cases under {CASES}, found {}",
+        cases.len()
+    );
     cases
 }
 
@@ -132,7 +138,10 @@ fn relative(text: &str) -> String {
     let mut out = text.to_string();
     let canonical = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     for prefix in [canonical.as_path(), root] {
-        out = out.replace(&format!("{}{}", prefix.display(), std::path::MAIN_SEPARATOR), "");
+        out = out.replace(
+            &format!("{}{}", prefix.display(), std::path::MAIN_SEPARATOR),
+            "",
+        );
     }
     out
 }
@@ -158,7 +167,11 @@ fn golden_cases() {
             failed.push(case.name);
         }
     }
-    assert!(failed.is_empty(), "snapshots differ for: {}", failed.join(", "));
+    assert!(
+        failed.is_empty(),
+        "snapshots differ for: {}",
+        failed.join(", ")
+    );
 }
 
 /// Codes that appear in a rendered text as `error[CODE]` or `warning[CODE]`.
@@ -184,10 +197,16 @@ fn is_scheduler_code(code: &str) -> bool {
 fn codes_are_unique_and_well_formed() {
     let mut seen = BTreeSet::new();
     for code in codes::ALL {
-        assert!(seen.insert(code.0), "code {} is listed twice in codes::ALL", code.0);
+        assert!(
+            seen.insert(code.0),
+            "code {} is listed twice in codes::ALL",
+            code.0
+        );
         let (letter, digits) = code.0.split_at(1);
         assert!(
-            matches!(letter, "E" | "W") && digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()),
+            matches!(letter, "E" | "W")
+                && digits.len() == 4
+                && digits.chars().all(|c| c.is_ascii_digit()),
             "code {} is not of the form E0000 or W0000",
             code.0
         );
@@ -209,17 +228,32 @@ fn documented_codes() -> BTreeSet<String> {
 #[test]
 fn every_code_is_documented() {
     let documented = documented_codes();
-    let missing: Vec<&str> = codes::ALL.iter().map(|c| c.0).filter(|c| !documented.contains(*c)).collect();
-    assert!(missing.is_empty(), "docs/diagnostics.md has no `## CODE: name` heading for {missing:?}");
+    let missing: Vec<&str> = codes::ALL
+        .iter()
+        .map(|c| c.0)
+        .filter(|c| !documented.contains(*c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/diagnostics.md has no `## CODE: name` heading for {missing:?}"
+    );
     let known: BTreeSet<&str> = codes::ALL.iter().map(|c| c.0).collect();
-    let stale: Vec<&String> = documented.iter().filter(|c| !known.contains(c.as_str())).collect();
-    assert!(stale.is_empty(), "docs/diagnostics.md documents codes that are not in codes::ALL: {stale:?}");
+    let stale: Vec<&String> = documented
+        .iter()
+        .filter(|c| !known.contains(c.as_str()))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "docs/diagnostics.md documents codes that are not in codes::ALL: {stale:?}"
+    );
 }
 
 /// The rendered outputs kept as snapshots: the golden cases above and the
 /// generated ones below (`too_many_tasks`).
 fn snapshot_texts() -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(CASES).join("snapshots");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(CASES)
+        .join("snapshots");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/diagnostics/snapshots exists")
         .map(|e| e.expect("readable directory entry").path())
@@ -255,7 +289,9 @@ fn messages_in_the_docs_match_the_snapshots() {
     let mut checked = 0;
     let mut stale = Vec::new();
     for block in blocks {
-        if !(block.starts_with("error[") || block.starts_with("warning[")) || block.contains("office.plan") {
+        if !(block.starts_with("error[") || block.starts_with("warning["))
+            || block.contains("office.plan")
+        {
             continue;
         }
         for diagnostic in split_diagnostics(&block) {
@@ -265,7 +301,10 @@ fn messages_in_the_docs_match_the_snapshots() {
             }
         }
     }
-    assert!(checked > 30, "found only {checked} quoted messages in docs/diagnostics.md");
+    assert!(
+        checked > 30,
+        "found only {checked} quoted messages in docs/diagnostics.md"
+    );
     assert!(
         stale.is_empty(),
         "docs/diagnostics.md quotes messages that no snapshot shows (copy them again from tests/diagnostics/snapshots):\n\n{}",
@@ -302,8 +341,14 @@ fn every_checker_code_has_a_golden_case() {
         .map(|c| c.0)
         .filter(|c| !is_scheduler_code(c) && !produced.contains(*c) && !NOT_EMITTED_YET.contains(c))
         .collect();
-    assert!(missing.is_empty(), "no snapshot under {CASES}/snapshots shows {missing:?}");
-    let now_emitted: Vec<&&str> = NOT_EMITTED_YET.iter().filter(|c| produced.contains(**c)).collect();
+    assert!(
+        missing.is_empty(),
+        "no snapshot under {CASES}/snapshots shows {missing:?}"
+    );
+    let now_emitted: Vec<&&str> = NOT_EMITTED_YET
+        .iter()
+        .filter(|c| produced.contains(**c))
+        .collect();
     assert!(
         now_emitted.is_empty(),
         "{now_emitted:?} is emitted now: remove it from NOT_EMITTED_YET and keep its snapshot"
@@ -332,7 +377,10 @@ fn too_many_tasks() {
         out.push_str(&report::plain(d, &loaded.sources));
         out.push('\n');
     }
-    out.push_str(&report::summary(checked.diagnostics.error_count(), checked.diagnostics.warning_count()));
+    out.push_str(&report::summary(
+        checked.diagnostics.error_count(),
+        checked.diagnostics.warning_count(),
+    ));
     out.push('\n');
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(SNAPSHOTS);
@@ -348,8 +396,16 @@ fn severity_matches_the_code_letter() {
     for case in cases() {
         let text = render(&case);
         for line in text.lines() {
-            assert!(!line.starts_with("error[W"), "{}: a W code reported as an error: {line}", case.name);
-            assert!(!line.starts_with("warning[E"), "{}: an E code reported as a warning: {line}", case.name);
+            assert!(
+                !line.starts_with("error[W"),
+                "{}: a W code reported as an error: {line}",
+                case.name
+            );
+            assert!(
+                !line.starts_with("warning[E"),
+                "{}: an E code reported as a warning: {line}",
+                case.name
+            );
         }
     }
 }
@@ -357,12 +413,21 @@ fn severity_matches_the_code_letter() {
 /// Every error of a file is reported, not only the first.
 #[test]
 fn several_errors_are_all_reported() {
-    let case = cases().into_iter().find(|c| c.name == "several_errors").expect("case several_errors");
+    let case = cases()
+        .into_iter()
+        .find(|c| c.name == "several_errors")
+        .expect("case several_errors");
     let found = codes_in(&render(&case));
     for code in ["E0101", "E0104", "E0201", "E0202", "E0301", "E0302"] {
-        assert!(found.contains(code), "several_errors does not report {code}: {found:?}");
+        assert!(
+            found.contains(code),
+            "several_errors does not report {code}: {found:?}"
+        );
     }
-    let case = cases().into_iter().find(|c| c.name == "syntax_several_errors").expect("case syntax_several_errors");
+    let case = cases()
+        .into_iter()
+        .find(|c| c.name == "syntax_several_errors")
+        .expect("case syntax_several_errors");
     let text = render(&case);
     assert_eq!(text.matches("error[E0001]").count(), 3, "{text}");
 }
@@ -370,18 +435,32 @@ fn several_errors_are_all_reported() {
 /// Errors inside an included file carry the included file's name.
 #[test]
 fn errors_in_includes_name_the_included_file() {
-    let case = cases().into_iter().find(|c| c.name == "include_error").expect("case include_error");
+    let case = cases()
+        .into_iter()
+        .find(|c| c.name == "include_error")
+        .expect("case include_error");
     let text = render(&case);
-    assert!(text.contains("--> tests/diagnostics/include_error/tasks/packing.plan:7:"), "{text}");
-    assert!(text.contains("--> tests/diagnostics/include_error/tasks/packing.plan:3:"), "{text}");
+    assert!(
+        text.contains("--> tests/diagnostics/include_error/tasks/packing.plan:7:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("--> tests/diagnostics/include_error/tasks/packing.plan:3:"),
+        "{text}"
+    );
 }
 
 /// The committed `non_utf8.plan` has a Latin-1 `é` at byte 12.
 #[test]
 fn invalid_utf8_root_names_the_byte_offset() {
-    let case = cases().into_iter().find(|c| c.name == "non_utf8").expect("case non_utf8");
+    let case = cases()
+        .into_iter()
+        .find(|c| c.name == "non_utf8")
+        .expect("case non_utf8");
     let bytes = std::fs::read(&case.root).expect("readable");
-    let offset = std::str::from_utf8(&bytes).expect_err("the case must not be UTF-8").valid_up_to();
+    let offset = std::str::from_utf8(&bytes)
+        .expect_err("the case must not be UTF-8")
+        .valid_up_to();
     assert_eq!(offset, 12);
     let text = render(&case);
     assert!(text.contains("error[E0002]"), "{text}");
@@ -399,21 +478,32 @@ fn invalid_utf8_include_names_the_byte_offset() {
     )
     .expect("write main.plan");
     let mut people = b"resource bob \"Bob Jones\" { role \"Fahrer \xfc\" }\n".to_vec();
-    let offset = people.iter().position(|&b| b == 0xfc).expect("the bad byte");
+    let offset = people
+        .iter()
+        .position(|&b| b == 0xfc)
+        .expect("the bad byte");
     people.push(b'\n');
     std::fs::write(dir.path().join("people.plan"), &people).expect("write people.plan");
 
-    let loaded = planc::load(&dir.path().join("main.plan"), &LoadOptions::default()).expect("loads");
+    let loaded =
+        planc::load(&dir.path().join("main.plan"), &LoadOptions::default()).expect("loads");
     let checked = planc::check(&loaded);
     let d = checked
         .diagnostics
         .iter()
         .find(|d| d.code == codes::UNREADABLE)
         .expect("an E0002 diagnostic");
-    assert!(d.message.contains(&format!("offset {offset}")), "{}", d.message);
+    assert!(
+        d.message.contains(&format!("offset {offset}")),
+        "{}",
+        d.message
+    );
     assert!(d.message.contains("people.plan"), "{}", d.message);
     let text = report::plain(d, &loaded.sources);
-    assert!(text.contains("main.plan:2:9"), "points at the include: {text}");
+    assert!(
+        text.contains("main.plan:2:9"),
+        "points at the include: {text}"
+    );
     assert!(text.contains("included here"), "{text}");
 }
 

@@ -158,11 +158,21 @@ fn plans_under(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Schedule options for the comparisons: levelling off, because it is by
+/// far the slowest phase in a debug build and adds nothing here (the JSON
+/// still holds every task, dependency, assignment and date).
+fn unlevelled() -> planc::schedule::Options {
+    planc::schedule::Options {
+        level: false,
+        ..planc::schedule::Options::default()
+    }
+}
+
 /// The compiled JSON of the plan at `root`, without what depends on layout
 /// (diagnostic positions): `None` when it has errors.
 fn compiled(root: &Path) -> Option<serde_json::Value> {
     let loaded = planc::load(root, &LoadOptions::default()).ok()?;
-    let compiled = planc::compile(&loaded, &planc::schedule::Options::default());
+    let compiled = planc::compile(&loaded, &unlevelled());
     let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) else {
         return None;
     };
@@ -395,7 +405,7 @@ fn generated_plan(seed: u64) -> String {
 
 fn compiled_text(text: &str) -> Option<serde_json::Value> {
     let loaded = planc::syntax::load_str("gen.plan", text, None, &LoadOptions::default());
-    let compiled = planc::compile(&loaded, &planc::schedule::Options::default());
+    let compiled = planc::compile(&loaded, &unlevelled());
     let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) else {
         return None;
     };
@@ -552,4 +562,23 @@ fn fmt_reports_a_missing_file_as_a_usage_problem() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let out = planc(&["fmt", "missing.plan"], dir.path(), "");
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn the_examples_in_the_fmt_docs_are_already_formatted() {
+    at_package_root();
+    let doc = std::fs::read_to_string("docs/fmt.md").expect("docs/fmt.md exists");
+    let blocks: Vec<&str> = doc
+        .split("```plan\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .collect();
+    assert!(!blocks.is_empty(), "docs/fmt.md has no plan example");
+    for block in blocks {
+        assert_eq!(
+            format_ok("docs/fmt.md", block),
+            block,
+            "a docs/fmt.md example is not in the canonical layout"
+        );
+    }
 }

@@ -579,7 +579,7 @@ fn mutate_once(rng: &mut Pcg64, bytes: &mut Vec<u8>, other: &[u8], gentle: bool)
         13 => insert_token(rng, bytes, UNICODE),
         14 => {
             let at = random_pos(rng, bytes.len());
-            let bad: &[u8] = *pick(rng, INVALID_UTF8);
+            let bad = *pick::<&[u8]>(rng, INVALID_UTF8);
             insert_at(bytes, at, bad);
         }
         _ => {
@@ -696,7 +696,7 @@ fn deep_nesting(rng: &mut Pcg64, bytes: &mut Vec<u8>) {
         b"task n \"t\" { task m { ",
         b"milestone x { ",
     ];
-    let opener: &[u8] = *pick(rng, &openers);
+    let opener = *pick::<&[u8]>(rng, &openers);
     let mut chunk = opener.repeat(depth);
     if rng.random_bool(0.7) {
         chunk.extend_from_slice(b"effort 1d ");
@@ -712,7 +712,7 @@ fn deep_nesting(rng: &mut Pcg64, bytes: &mut Vec<u8>) {
 fn long_string(rng: &mut Pcg64, bytes: &mut Vec<u8>) {
     let len = *pick(rng, &[1_000usize, 10_000, 100_000]);
     let fills: [&[u8]; 7] = [b"x", b"\\n", b"{", b"\xe2\x80\xae", b"<", b"\"\"", b"\\"];
-    let fill: &[u8] = *pick(rng, &fills);
+    let fill = *pick::<&[u8]>(rng, &fills);
     let mut chunk = b" \"".to_vec();
     chunk.extend_from_slice(&fill.repeat(len / fill.len().max(1)));
     if rng.random_bool(0.8) {

@@ -31,7 +31,8 @@ fn package_root() -> PathBuf {
 
 fn load_schema() -> Value {
     let path = package_root().join(SCHEMA);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{SCHEMA} is not JSON: {e}"))
 }
 
@@ -57,7 +58,10 @@ fn validate(root: &Value, schema: &Value, value: &Value, at: &str, problems: &mu
                 }
             }
             "enum" => {
-                if !rule.as_array().is_some_and(|options| options.contains(value)) {
+                if !rule
+                    .as_array()
+                    .is_some_and(|options| options.contains(value))
+                {
                     problems.push(format!("{at}: {value} is not one of {rule}"));
                 }
             }
@@ -75,7 +79,11 @@ fn validate(root: &Value, schema: &Value, value: &Value, at: &str, problems: &mu
             }
             "minimum" | "maximum" => {
                 if let (Some(v), Some(limit)) = (value.as_f64(), rule.as_f64()) {
-                    let ok = if key == "minimum" { v >= limit } else { v <= limit };
+                    let ok = if key == "minimum" {
+                        v >= limit
+                    } else {
+                        v <= limit
+                    };
                     if !ok {
                         problems.push(format!("{at}: {v} is beyond the {key} {limit}"));
                     }
@@ -85,13 +93,17 @@ fn validate(root: &Value, schema: &Value, value: &Value, at: &str, problems: &mu
                 if let (Some(text), Some(pattern)) = (value.as_str(), rule.as_str()) {
                     match matches_pattern(pattern, text) {
                         Ok(true) => {}
-                        Ok(false) => problems.push(format!("{at}: {text:?} does not match {pattern}")),
+                        Ok(false) => {
+                            problems.push(format!("{at}: {text:?} does not match {pattern}"))
+                        }
                         Err(e) => problems.push(format!("{at}: pattern {pattern}: {e}")),
                     }
                 }
             }
             other if ANNOTATIONS.contains(&other) => {}
-            other => problems.push(format!("{at}: the validator does not know the keyword `{other}`")),
+            other => problems.push(format!(
+                "{at}: the validator does not know the keyword `{other}`"
+            )),
         }
     }
 }
@@ -114,7 +126,11 @@ fn type_name(value: &Value) -> &'static str {
 
 fn has_type(value: &Value, name: &str) -> bool {
     match name {
-        "integer" => value.as_i64().is_some() || value.as_u64().is_some() || value.as_f64().is_some_and(|f| f.fract() == 0.0),
+        "integer" => {
+            value.as_i64().is_some()
+                || value.as_u64().is_some()
+                || value.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
         other => type_name(value) == other,
     }
 }
@@ -132,7 +148,15 @@ fn check_type(rule: &Value, value: &Value, at: &str, problems: &mut Vec<String>)
     }
 }
 
-fn check_object(root: &Value, key: &str, rule: &Value, rules: &Map<String, Value>, object: &Map<String, Value>, at: &str, problems: &mut Vec<String>) {
+fn check_object(
+    root: &Value,
+    key: &str,
+    rule: &Value,
+    rules: &Map<String, Value>,
+    object: &Map<String, Value>,
+    at: &str,
+    problems: &mut Vec<String>,
+) {
     let properties = rules.get("properties").and_then(Value::as_object);
     match key {
         "properties" => {
@@ -143,7 +167,12 @@ fn check_object(root: &Value, key: &str, rule: &Value, rules: &Map<String, Value
             }
         }
         "required" => {
-            for name in rule.as_array().into_iter().flatten().filter_map(Value::as_str) {
+            for name in rule
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
                 if !object.contains_key(name) {
                     problems.push(format!("{at}: `{name}` is missing"));
                 }
@@ -151,7 +180,9 @@ fn check_object(root: &Value, key: &str, rule: &Value, rules: &Map<String, Value
         }
         _ => {
             if rule != &Value::Bool(false) {
-                problems.push(format!("{at}: only `additionalProperties: false` is supported"));
+                problems.push(format!(
+                    "{at}: only `additionalProperties: false` is supported"
+                ));
                 return;
             }
             for name in object.keys() {
@@ -187,31 +218,53 @@ impl Atom {
 /// characters `[EW]`, or a literal other than a regex metacharacter), each
 /// optionally followed by `{n}`, then `$`.
 fn parse_pattern(pattern: &str) -> Result<Vec<Atom>, String> {
-    let body = pattern.strip_prefix('^').and_then(|p| p.strip_suffix('$')).ok_or("patterns must be anchored with ^ and $")?;
+    let body = pattern
+        .strip_prefix('^')
+        .and_then(|p| p.strip_suffix('$'))
+        .ok_or("patterns must be anchored with ^ and $")?;
     let mut atoms: Vec<Atom> = Vec::new();
     let mut chars = body.chars();
     while let Some(c) = chars.next() {
         let atom = match c {
             '\\' => match chars.next() {
-                Some('d') => Atom { digit: true, chars: Vec::new(), times: 1 },
+                Some('d') => Atom {
+                    digit: true,
+                    chars: Vec::new(),
+                    times: 1,
+                },
                 other => return Err(format!("unsupported escape \\{other:?}")),
             },
             '[' => {
                 let class: Vec<char> = chars.by_ref().take_while(|&d| d != ']').collect();
                 if class.is_empty() || class.iter().any(|c| !c.is_ascii_alphanumeric()) {
-                    return Err(format!("unsupported class [{}]", class.iter().collect::<String>()));
+                    return Err(format!(
+                        "unsupported class [{}]",
+                        class.iter().collect::<String>()
+                    ));
                 }
-                Atom { digit: false, chars: class, times: 1 }
+                Atom {
+                    digit: false,
+                    chars: class,
+                    times: 1,
+                }
             }
             '{' => {
                 let digits: String = chars.by_ref().take_while(|&d| d != '}').collect();
-                let times = digits.parse().map_err(|_| format!("bad repeat {{{digits}}}"))?;
+                let times = digits
+                    .parse()
+                    .map_err(|_| format!("bad repeat {{{digits}}}"))?;
                 let last = atoms.last_mut().ok_or("a repeat with nothing before it")?;
                 last.times = times;
                 continue;
             }
-            ']' | '(' | ')' | '|' | '*' | '+' | '?' | '.' | '^' | '$' | '}' => return Err(format!("unsupported `{c}`")),
-            literal => Atom { digit: false, chars: vec![literal], times: 1 },
+            ']' | '(' | ')' | '|' | '*' | '+' | '?' | '.' | '^' | '$' | '}' => {
+                return Err(format!("unsupported `{c}`"))
+            }
+            literal => Atom {
+                digit: false,
+                chars: vec![literal],
+                times: 1,
+            },
         };
         atoms.push(atom);
     }
@@ -322,7 +375,10 @@ fn every_sample_builds_to_schema_valid_identical_json() {
         (p, problems)
     });
     let text = report(results.collect());
-    assert!(text.is_empty(), "JSON output does not match {SCHEMA}:\n{text}");
+    assert!(
+        text.is_empty(),
+        "JSON output does not match {SCHEMA}:\n{text}"
+    );
 }
 
 #[test]
@@ -334,13 +390,20 @@ fn every_golden_schedule_builds_to_schema_valid_json() {
         if text.contains("# expect-error:") {
             continue;
         }
-        let extra: &[&str] = if text.contains("# options: no-level") { &["--no-level"] } else { &[] };
+        let extra: &[&str] = if text.contains("# options: no-level") {
+            &["--no-level"]
+        } else {
+            &[]
+        };
         // Once: tests/schedule_props.rs checks determinism on random plans.
         let problems = check_plan(&schema, &plan, extra, false);
         results.push((plan, problems));
     }
     let text = report(results);
-    assert!(text.is_empty(), "JSON output does not match {SCHEMA}:\n{text}");
+    assert!(
+        text.is_empty(),
+        "JSON output does not match {SCHEMA}:\n{text}"
+    );
 }
 
 // ------------------------------------------------ the validator itself
@@ -373,19 +436,46 @@ fn the_validator_rejects_each_kind_of_mistake() {
     let schema = tiny_schema();
     let cases = [
         (serde_json::json!({ "kind": "a" }), "`at` is missing"),
-        (serde_json::json!({ "at": "2027-01T9:30", "kind": "c" }), "is not one of"),
-        (serde_json::json!({ "at": "2027-01T9:3", "kind": "a" }), "does not match"),
-        (serde_json::json!({ "at": "2027-01T9:300", "kind": "a" }), "does not match"),
-        (serde_json::json!({ "at": "2027-01T9:30", "kind": "a", "n": 1.5 }), "not of type"),
-        (serde_json::json!({ "at": "2027-01T9:30", "kind": "a", "n": 0 }), "beyond the minimum"),
-        (serde_json::json!({ "at": "2027-01T9:30", "kind": "a", "maybe": 4 }), "not of type"),
-        (serde_json::json!({ "at": "2027-01T9:30", "kind": "a", "list": [11] }), "beyond the maximum"),
-        (serde_json::json!({ "at": "2027-01T9:30", "kind": "a", "extra": true }), "not in the schema"),
+        (
+            serde_json::json!({ "at": "2027-01T9:30", "kind": "c" }),
+            "is not one of",
+        ),
+        (
+            serde_json::json!({ "at": "2027-01T9:3", "kind": "a" }),
+            "does not match",
+        ),
+        (
+            serde_json::json!({ "at": "2027-01T9:300", "kind": "a" }),
+            "does not match",
+        ),
+        (
+            serde_json::json!({ "at": "2027-01T9:30", "kind": "a", "n": 1.5 }),
+            "not of type",
+        ),
+        (
+            serde_json::json!({ "at": "2027-01T9:30", "kind": "a", "n": 0 }),
+            "beyond the minimum",
+        ),
+        (
+            serde_json::json!({ "at": "2027-01T9:30", "kind": "a", "maybe": 4 }),
+            "not of type",
+        ),
+        (
+            serde_json::json!({ "at": "2027-01T9:30", "kind": "a", "list": [11] }),
+            "beyond the maximum",
+        ),
+        (
+            serde_json::json!({ "at": "2027-01T9:30", "kind": "a", "extra": true }),
+            "not in the schema",
+        ),
         (serde_json::json!([]), "not of type"),
     ];
     for (value, expected) in cases {
         let problems = problems_of(&schema, &value);
-        assert!(problems.iter().any(|p| p.contains(expected)), "{value}: expected `{expected}`, got {problems:?}");
+        assert!(
+            problems.iter().any(|p| p.contains(expected)),
+            "{value}: expected `{expected}`, got {problems:?}"
+        );
     }
 }
 
@@ -393,7 +483,10 @@ fn the_validator_rejects_each_kind_of_mistake() {
 fn the_validator_refuses_keywords_it_does_not_check() {
     let schema = serde_json::json!({ "type": "string", "minLength": 3 });
     let problems = problems_of(&schema, &serde_json::json!("ab"));
-    assert!(problems.iter().any(|p| p.contains("minLength")), "{problems:?}");
+    assert!(
+        problems.iter().any(|p| p.contains("minLength")),
+        "{problems:?}"
+    );
     assert!(matches_pattern("^a+$", "aa").is_err());
     assert!(matches_pattern("^[a-z]$", "b").is_err());
     assert_eq!(matches_pattern("^[EW]\\d{4}$", "W0501"), Ok(true));
@@ -404,7 +497,9 @@ fn the_validator_refuses_keywords_it_does_not_check() {
 /// Every keyword of every schema node, walked through `properties`,
 /// `items` and `$defs`, with its place.
 fn keywords(node: &Value, at: &str, out: &mut Vec<(String, String)>) {
-    let Some(rules) = node.as_object() else { return };
+    let Some(rules) = node.as_object() else {
+        return;
+    };
     for (key, rule) in rules {
         out.push((at.to_string(), key.clone()));
         match key.as_str() {
@@ -422,22 +517,48 @@ fn keywords(node: &Value, at: &str, out: &mut Vec<(String, String)>) {
 #[test]
 fn the_schema_itself_uses_only_the_checked_subset() {
     const CHECKED: &[&str] = &[
-        "$ref", "type", "const", "enum", "properties", "required", "additionalProperties", "items", "minimum", "maximum", "pattern",
+        "$ref",
+        "type",
+        "const",
+        "enum",
+        "properties",
+        "required",
+        "additionalProperties",
+        "items",
+        "minimum",
+        "maximum",
+        "pattern",
     ];
     let schema = load_schema();
     let mut found = Vec::new();
     keywords(&schema, "#", &mut found);
-    assert!(found.len() > 100, "the walk saw only {} keywords", found.len());
+    assert!(
+        found.len() > 100,
+        "the walk saw only {} keywords",
+        found.len()
+    );
     for (at, key) in &found {
-        assert!(CHECKED.contains(&key.as_str()) || ANNOTATIONS.contains(&key.as_str()), "{at}: `{key}` is outside the subset");
+        assert!(
+            CHECKED.contains(&key.as_str()) || ANNOTATIONS.contains(&key.as_str()),
+            "{at}: `{key}` is outside the subset"
+        );
     }
     for (at, key) in found.iter().filter(|(_, k)| k == "pattern") {
-        let pattern = pointer(&schema, at).and_then(|n| n.get(key)).and_then(Value::as_str).unwrap_or("");
-        assert!(parse_pattern(pattern).is_ok(), "{at}: pattern {pattern} is outside the subset");
+        let pattern = pointer(&schema, at)
+            .and_then(|n| n.get(key))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        assert!(
+            parse_pattern(pattern).is_ok(),
+            "{at}: pattern {pattern} is outside the subset"
+        );
     }
     for (at, key) in found.iter().filter(|(_, k)| k == "$ref") {
         let node = pointer(&schema, at).and_then(|n| n.get(key));
-        assert!(node.is_some_and(|r| resolve(&schema, r).is_some()), "{at}: unresolvable $ref");
+        assert!(
+            node.is_some_and(|r| resolve(&schema, r).is_some()),
+            "{at}: unresolvable $ref"
+        );
     }
 }
 

@@ -33,7 +33,9 @@ fn guarded<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static
             let _ = handle.join();
             value
         }
-        Err(mpsc::RecvTimeoutError::Timeout) => panic!("{what}: planc did not finish within {HANG:?}"),
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            panic!("{what}: planc did not finish within {HANG:?}")
+        }
         Err(mpsc::RecvTimeoutError::Disconnected) => panic!("{what}: planc panicked"),
     }
 }
@@ -53,7 +55,13 @@ impl Found {
             messages: checked
                 .diagnostics
                 .iter()
-                .map(|d| format!("{}: {}", d.code, d.message.chars().take(300).collect::<String>()))
+                .map(|d| {
+                    format!(
+                        "{}: {}",
+                        d.code,
+                        d.message.chars().take(300).collect::<String>()
+                    )
+                })
                 .collect(),
         }
     }
@@ -197,7 +205,8 @@ fn braces_inside_strings_and_comments_do_not_count() {
 #[test]
 fn a_one_megabyte_title() {
     let title = "x".repeat(1 << 20);
-    let text = format!("project \"{title}\" {{ start 2027-01-04 }}\ntask t \"{title}\" {{ effort 1d }}\n");
+    let text =
+        format!("project \"{title}\" {{ start 2027-01-04 }}\ntask t \"{title}\" {{ effort 1d }}\n");
     assert_codes(&check("1 MB title", text), &[]);
 }
 
@@ -211,7 +220,10 @@ fn long_identifier(len: usize) -> String {
 
 #[test]
 fn a_long_identifier() {
-    assert_codes(&check("2,000-character identifier", long_identifier(2_000)), &["E0201"]);
+    assert_codes(
+        &check("2,000-character identifier", long_identifier(2_000)),
+        &["E0201"],
+    );
 }
 
 /// Known bug: the "did you mean" search compares the unknown name with
@@ -221,12 +233,18 @@ fn a_long_identifier() {
 #[test]
 #[ignore = "bug: name suggestions are quadratic in the length of names (hangs)"]
 fn a_one_megabyte_identifier() {
-    assert_codes(&check("1 MB identifier", long_identifier(1 << 20)), &["E0201"]);
+    assert_codes(
+        &check("1 MB identifier", long_identifier(1 << 20)),
+        &["E0201"],
+    );
 }
 
 #[test]
 fn a_long_unclosed_string() {
-    let text = format!("{PROJECT}task t \"{} {{ effort 1d }}\n", "y".repeat(1 << 20));
+    let text = format!(
+        "{PROJECT}task t \"{} {{ effort 1d }}\n",
+        "y".repeat(1 << 20)
+    );
     let found = check("unclosed 1 MB string", text);
     assert!(found.has("E0001"), "{found:#?}");
 }
@@ -235,10 +253,17 @@ fn a_long_unclosed_string() {
 fn invalid_utf8_file() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let path = dir.path().join("bad.plan");
-    std::fs::write(&path, b"project \"\xff\xfe\" { start 2027-01-04 }\n\x80\x80").expect("write");
+    std::fs::write(
+        &path,
+        b"project \"\xff\xfe\" { start 2027-01-04 }\n\x80\x80",
+    )
+    .expect("write");
     let found = check_file("invalid UTF-8", path);
     assert!(found.has("E0002"), "{found:#?}");
-    assert!(found.messages.iter().any(|m| m.contains("offset 9")), "{found:#?}");
+    assert!(
+        found.messages.iter().any(|m| m.contains("offset 9")),
+        "{found:#?}"
+    );
 }
 
 #[test]
@@ -279,7 +304,13 @@ fn a_hundred_thousand_flat_tasks() {
 fn chain(n: usize, cycle: bool) -> String {
     let mut text = String::from(PROJECT);
     for i in 0..n {
-        let next = if i + 1 < n { Some(i + 1) } else if cycle { Some(0) } else { None };
+        let next = if i + 1 < n {
+            Some(i + 1)
+        } else if cycle {
+            Some(0)
+        } else {
+            None
+        };
         match next {
             Some(j) => text.push_str(&format!("task t{i} {{ after t{j}  effort 1h }}\n")),
             None => text.push_str(&format!("task t{i} {{ effort 1h }}\n")),
@@ -317,7 +348,9 @@ fn a_very_long_dotted_reference() {
 fn many_errors_in_one_file() {
     let mut text = String::from(PROJECT);
     for i in 0..5_000 {
-        text.push_str(&format!("task t{i} {{ after nowhere{i}  effort 3 d  progress 200% }}\n"));
+        text.push_str(&format!(
+            "task t{i} {{ after nowhere{i}  effort 3 d  progress 200% }}\n"
+        ));
         text.push_str(&format!("tsak u{i} {{ }}\n"));
     }
     let found = check("many errors", text);
@@ -333,16 +366,27 @@ fn include_chain(n: usize) -> tempfile::TempDir {
         } else {
             String::new()
         };
-        std::fs::write(dir.path().join(format!("f{i}.plan")), format!("{next}task t{i} {{ effort 1d }}\n")).expect("write");
+        std::fs::write(
+            dir.path().join(format!("f{i}.plan")),
+            format!("{next}task t{i} {{ effort 1d }}\n"),
+        )
+        .expect("write");
     }
-    std::fs::write(dir.path().join("main.plan"), format!("{PROJECT}include \"f0.plan\"\n")).expect("write");
+    std::fs::write(
+        dir.path().join("main.plan"),
+        format!("{PROJECT}include \"f0.plan\"\n"),
+    )
+    .expect("write");
     dir
 }
 
 #[test]
 fn a_deep_chain_of_includes() {
     let dir = include_chain(100);
-    assert_codes(&check_file("deep includes", dir.path().join("main.plan")), &[]);
+    assert_codes(
+        &check_file("deep includes", dir.path().join("main.plan")),
+        &[],
+    );
 }
 
 /// Known bug: each include nests the loader (and a pest parse) one level
@@ -353,7 +397,10 @@ fn a_deep_chain_of_includes() {
 #[ignore = "bug: deep include chains on a 2 MiB stack give bogus syntax errors"]
 fn a_very_deep_chain_of_includes_on_a_small_stack() {
     let dir = include_chain(999);
-    assert_codes(&check_file("very deep includes", dir.path().join("main.plan")), &[]);
+    assert_codes(
+        &check_file("very deep includes", dir.path().join("main.plan")),
+        &[],
+    );
 }
 
 /// Text made of the characters plans are made of, so that the parser gets
@@ -567,7 +614,11 @@ fn cli_long_dependency_chain_and_cycle() {
     let (code, _, stderr) = run(&["check", "-"], chain(20_000, true).as_bytes());
     assert_eq!(code, Some(1), "{}", &stderr[..stderr.len().min(2000)]);
     assert_no_crash(&stderr);
-    assert_eq!(stderr.matches("error[E0303]").count(), 1, "one cycle, reported once");
+    assert_eq!(
+        stderr.matches("error[E0303]").count(),
+        1,
+        "one cycle, reported once"
+    );
 }
 
 #[test]
@@ -587,23 +638,53 @@ fn cli_json_is_one_object_per_line() {
     let lines: Vec<&str> = stdout.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), 3, "{stdout}");
     for line in &lines {
-        let v: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
-        let obj = v.as_object().unwrap_or_else(|| panic!("not an object: {line}"));
-        for key in ["code", "severity", "message", "file", "line", "column", "end_line", "end_column", "help"] {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        let obj = v
+            .as_object()
+            .unwrap_or_else(|| panic!("not an object: {line}"));
+        for key in [
+            "code",
+            "severity",
+            "message",
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "help",
+        ] {
             assert!(obj.contains_key(key), "no `{key}` in {line}");
         }
-        assert!(obj["code"].is_string() && obj["message"].is_string(), "{line}");
+        assert!(
+            obj["code"].is_string() && obj["message"].is_string(),
+            "{line}"
+        );
         assert_eq!(obj["severity"], "error", "{line}");
-        assert!(obj["file"].as_str().is_some_and(|f| f.ends_with("bad.plan")), "{line}");
+        assert!(
+            obj["file"]
+                .as_str()
+                .is_some_and(|f| f.ends_with("bad.plan")),
+            "{line}"
+        );
         for key in ["line", "column", "end_line", "end_column"] {
-            assert!(obj[key].as_u64().is_some_and(|n| n >= 1), "`{key}` in {line}");
+            assert!(
+                obj[key].as_u64().is_some_and(|n| n >= 1),
+                "`{key}` in {line}"
+            );
         }
         assert!(obj["help"].is_string() || obj["help"].is_null(), "{line}");
     }
     let first: serde_json::Value = serde_json::from_str(lines[0]).expect("JSON");
     assert_eq!(first["code"], "E0101");
-    assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(1), Some(21)));
-    assert_eq!((first["end_line"].as_u64(), first["end_column"].as_u64()), (Some(1), Some(31)));
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(1), Some(21))
+    );
+    assert_eq!(
+        (first["end_line"].as_u64(), first["end_column"].as_u64()),
+        (Some(1), Some(31))
+    );
 }
 
 #[test]
@@ -611,17 +692,32 @@ fn cli_reads_standard_input() {
     let (code, _, stderr) = run(&["check", "-"], BAD_PLAN.as_bytes());
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("<stdin>:1:21"), "{stderr}");
-    let (code, stdout, stderr) = run(&["check", "--message-format", "json", "-"], BAD_PLAN.as_bytes());
+    let (code, stdout, stderr) = run(
+        &["check", "--message-format", "json", "-"],
+        BAD_PLAN.as_bytes(),
+    );
     assert_eq!(code, Some(1), "{stderr}");
-    assert!(stdout.lines().all(|l| l.contains("\"file\":\"<stdin>\"")), "{stdout}");
+    assert!(
+        stdout.lines().all(|l| l.contains("\"file\":\"<stdin>\"")),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn cli_invalid_utf8_on_standard_input() {
-    let (code, stdout, stderr) = run(&["check", "--message-format", "json", "-"], b"project \"\xff\" { start 2027-01-04 }");
+    let (code, stdout, stderr) = run(
+        &["check", "--message-format", "json", "-"],
+        b"project \"\xff\" { start 2027-01-04 }",
+    );
     assert_eq!(code, Some(1), "{stderr}");
     assert_no_crash(&stderr);
-    let v: serde_json::Value = serde_json::from_str(stdout.lines().next().expect("one line")).expect("JSON");
+    let v: serde_json::Value =
+        serde_json::from_str(stdout.lines().next().expect("one line")).expect("JSON");
     assert_eq!(v["code"], "E0002");
-    assert!(v["message"].as_str().is_some_and(|m| m.contains("offset 9")), "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("offset 9")),
+        "{v}"
+    );
 }

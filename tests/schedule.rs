@@ -73,15 +73,20 @@ fn plans() -> Vec<PathBuf> {
 }
 
 fn number(word: &str, line: &str) -> Result<f64, String> {
-    word.parse().map_err(|_| format!("not a number in `{line}`"))
+    word.parse()
+        .map_err(|_| format!("not a number in `{line}`"))
 }
 
 /// Reads the `# expect...` comments of a plan.
 fn parse_expected(text: &str) -> Result<Expected, String> {
     let mut e = Expected::default();
     for raw in text.lines() {
-        let Some(comment) = raw.trim().strip_prefix('#') else { continue };
-        let Some((key, rest)) = comment.trim().split_once(':') else { continue };
+        let Some(comment) = raw.trim().strip_prefix('#') else {
+            continue;
+        };
+        let Some((key, rest)) = comment.trim().split_once(':') else {
+            continue;
+        };
         let words: Vec<&str> = rest.split_whitespace().collect();
         let arity = |n: usize| -> Result<(), String> {
             if words.len() == n {
@@ -101,7 +106,10 @@ fn parse_expected(text: &str) -> Result<Expected, String> {
             }
             "expect" => {
                 arity(3)?;
-                let old = e.spans.insert(words[0].to_string(), (words[1].to_string(), words[2].to_string()));
+                let old = e.spans.insert(
+                    words[0].to_string(),
+                    (words[1].to_string(), words[2].to_string()),
+                );
                 if old.is_some() {
                     return Err(format!("`{}` is expected twice", words[0]));
                 }
@@ -116,7 +124,8 @@ fn parse_expected(text: &str) -> Result<Expected, String> {
             }
             "expect-slack" => {
                 arity(2)?;
-                e.checks.push(Check::Slack(words[0].to_string(), number(words[1], raw)?));
+                e.checks
+                    .push(Check::Slack(words[0].to_string(), number(words[1], raw)?));
             }
             "expect-critical" => {
                 arity(2)?;
@@ -129,7 +138,8 @@ fn parse_expected(text: &str) -> Result<Expected, String> {
             }
             "expect-cost" => {
                 arity(2)?;
-                e.checks.push(Check::Cost(words[0].to_string(), number(words[1], raw)?));
+                e.checks
+                    .push(Check::Cost(words[0].to_string(), number(words[1], raw)?));
             }
             "expect-driver" => {
                 if words.len() < 2 {
@@ -142,15 +152,20 @@ fn parse_expected(text: &str) -> Result<Expected, String> {
                 if words.is_empty() {
                     return Err(format!("`{raw}` needs a task"));
                 }
-                e.checks.push(Check::Assign(words[0].to_string(), words[1..].iter().map(|w| w.to_string()).collect()));
+                e.checks.push(Check::Assign(
+                    words[0].to_string(),
+                    words[1..].iter().map(|w| w.to_string()).collect(),
+                ));
             }
             "expect-booked" => {
                 arity(2)?;
-                e.checks.push(Check::Booked(words[0].to_string(), number(words[1], raw)?));
+                e.checks
+                    .push(Check::Booked(words[0].to_string(), number(words[1], raw)?));
             }
             "expect-effort" => {
                 arity(2)?;
-                e.checks.push(Check::Effort(words[0].to_string(), number(words[1], raw)?));
+                e.checks
+                    .push(Check::Effort(words[0].to_string(), number(words[1], raw)?));
             }
             "tj3" => e.tj3 = Some(rest.trim().to_string()),
             _ => {}
@@ -169,12 +184,19 @@ struct Outcome {
 
 fn run(path: &Path, no_level: bool) -> Result<Outcome, String> {
     let loaded = planc::load(path, &LoadOptions::default()).map_err(|e| e.to_string())?;
-    let options = Options { level: !no_level, ..Options::default() };
+    let options = Options {
+        level: !no_level,
+        ..Options::default()
+    };
     let compiled = planc::compile(&loaded, &options);
     let mut warnings = Vec::new();
     let mut errors = Vec::new();
     for d in compiled.diagnostics.iter() {
-        let list = if d.is_error() { &mut errors } else { &mut warnings };
+        let list = if d.is_error() {
+            &mut errors
+        } else {
+            &mut warnings
+        };
         list.push(d.code.0.to_string());
     }
     warnings.sort();
@@ -183,11 +205,18 @@ fn run(path: &Path, no_level: bool) -> Result<Outcome, String> {
         (Some(model), Some(schedule)) => {
             let diags: Vec<planc::Diagnostic> = compiled.diagnostics.iter().cloned().collect();
             let text = planc::render::json::render(model, schedule, &diags, &loaded.sources);
-            Some(serde_json::from_str(&text).map_err(|e| format!("the JSON output does not parse: {e}"))?)
+            Some(
+                serde_json::from_str(&text)
+                    .map_err(|e| format!("the JSON output does not parse: {e}"))?,
+            )
         }
         _ => None,
     };
-    Ok(Outcome { warnings, errors, json })
+    Ok(Outcome {
+        warnings,
+        errors,
+        json,
+    })
 }
 
 fn find<'v>(json: &'v Value, list: &str, id: &str) -> Result<&'v Value, String> {
@@ -198,11 +227,17 @@ fn find<'v>(json: &'v Value, list: &str, id: &str) -> Result<&'v Value, String> 
 }
 
 fn close(actual: &Value, expected: f64) -> bool {
-    actual.as_f64().is_some_and(|a| (a - expected).abs() < 0.005)
+    actual
+        .as_f64()
+        .is_some_and(|a| (a - expected).abs() < 0.005)
 }
 
 fn check_one(json: &Value, check: &Check) -> Result<(), String> {
-    let fail = |what: &str, id: &str, actual: &Value, expected: String| Err(format!("{what} of `{id}`: got {actual}, expected {expected}"));
+    let fail = |what: &str, id: &str, actual: &Value, expected: String| {
+        Err(format!(
+            "{what} of `{id}`: got {actual}, expected {expected}"
+        ))
+    };
     match check {
         Check::Slack(id, hours) => {
             let t = find(json, "tasks", id)?;
@@ -217,7 +252,11 @@ fn check_one(json: &Value, check: &Check) -> Result<(), String> {
             }
         }
         Check::Cost(id, amount) => {
-            let cost = if id == "@project" { &json["project"]["cost"] } else { &find(json, "tasks", id)?["cost"] };
+            let cost = if id == "@project" {
+                &json["project"]["cost"]
+            } else {
+                &find(json, "tasks", id)?["cost"]
+            };
             if !close(cost, *amount) {
                 return fail("cost", id, cost, amount.to_string());
             }
@@ -236,9 +275,17 @@ fn check_one(json: &Value, check: &Check) -> Result<(), String> {
         }
         Check::Assign(id, resources) => {
             let t = find(json, "tasks", id)?;
-            let actual: Vec<&str> = t["assignments"].as_array().map(|a| a.iter().filter_map(|x| x["resource"].as_str()).collect()).unwrap_or_default();
+            let actual: Vec<&str> = t["assignments"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|x| x["resource"].as_str()).collect())
+                .unwrap_or_default();
             if actual != *resources {
-                return fail("assignments", id, &t["assignments"], format!("{resources:?}"));
+                return fail(
+                    "assignments",
+                    id,
+                    &t["assignments"],
+                    format!("{resources:?}"),
+                );
             }
         }
         Check::Driver(id, words) => {
@@ -278,10 +325,16 @@ fn verify(path: &Path) -> Vec<String> {
     let mut want_errors = expected.errors.clone();
     want_errors.sort();
     if outcome.warnings != want_warnings {
-        problems.push(format!("warnings {:?}, expected {:?}", outcome.warnings, want_warnings));
+        problems.push(format!(
+            "warnings {:?}, expected {:?}",
+            outcome.warnings, want_warnings
+        ));
     }
     if outcome.errors != want_errors {
-        problems.push(format!("errors {:?}, expected {:?}", outcome.errors, want_errors));
+        problems.push(format!(
+            "errors {:?}, expected {:?}",
+            outcome.errors, want_errors
+        ));
     }
     let Some(json) = outcome.json else {
         if want_errors.is_empty() {
@@ -292,11 +345,20 @@ fn verify(path: &Path) -> Vec<String> {
     let tasks = json["tasks"].as_array().cloned().unwrap_or_default();
     for t in &tasks {
         let id = t["id"].as_str().unwrap_or("?");
-        let actual = (t["start"].as_str().unwrap_or("?"), t["end"].as_str().unwrap_or("?"));
+        let actual = (
+            t["start"].as_str().unwrap_or("?"),
+            t["end"].as_str().unwrap_or("?"),
+        );
         match expected.spans.get(id) {
-            None => problems.push(format!("`{id}` has no expectation; it ran {} .. {}", actual.0, actual.1)),
+            None => problems.push(format!(
+                "`{id}` has no expectation; it ran {} .. {}",
+                actual.0, actual.1
+            )),
             Some((s, e)) if (s.as_str(), e.as_str()) != actual => {
-                problems.push(format!("`{id}`: got {} {}, expected {s} {e}", actual.0, actual.1));
+                problems.push(format!(
+                    "`{id}`: got {} {}, expected {s} {e}",
+                    actual.0, actual.1
+                ));
             }
             Some(_) => {}
         }
@@ -340,7 +402,11 @@ fn every_plan_expects_something_checkable() {
     for path in plans() {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         let e = parse_expected(&text).unwrap_or_default();
-        assert!(!e.spans.is_empty() || !e.errors.is_empty(), "{} expects nothing", path.display());
+        assert!(
+            !e.spans.is_empty() || !e.errors.is_empty(),
+            "{} expects nothing",
+            path.display()
+        );
     }
 }
 
@@ -350,7 +416,15 @@ fn the_expectation_parser_rejects_malformed_lines() {
     assert!(parse_expected("# expect-critical: a maybe").is_err());
     assert!(parse_expected("# options: fast").is_err());
     assert!(parse_expected("# expect: a x y\n# expect: a x y").is_err());
-    let e = parse_expected("# expect: a.b 2027-01-04T09:00 2027-01-04T17:00\n# expect-driver: a fixed_start").unwrap_or_default();
-    assert_eq!(e.spans.get("a.b").map(|s| s.0.as_str()), Some("2027-01-04T09:00"));
-    assert!(matches!(&e.checks[..], [Check::Driver(_, words)] if words == &["fixed start".to_string()]));
+    let e = parse_expected(
+        "# expect: a.b 2027-01-04T09:00 2027-01-04T17:00\n# expect-driver: a fixed_start",
+    )
+    .unwrap_or_default();
+    assert_eq!(
+        e.spans.get("a.b").map(|s| s.0.as_str()),
+        Some("2027-01-04T09:00")
+    );
+    assert!(
+        matches!(&e.checks[..], [Check::Driver(_, words)] if words == &["fixed start".to_string()])
+    );
 }

@@ -9,7 +9,9 @@
 //! spec, with working time computed independently of `src/schedule`
 //! (straight from the checked model's weekly hours and closed days):
 //!
-//! - every dependency holds, lags and leads in project working time;
+//! - every dependency holds, lags and leads in project working time, and
+//!   a task starts no later than its constraints allow unless it waited
+//!   for a resource;
 //! - no resource is booked over `units x capacity` at any minute
 //!   (levelled), and `--no-level` warns exactly when it is;
 //! - duration and effort work only in working time: a task starts on a
@@ -93,7 +95,13 @@ fn cal_spec() -> impl Strategy<Value = CalSpec> {
         prop::option::of((7u16..=10, 2u16..=4)),
         prop::collection::vec((0i64..40, 0i64..3), 0..=2),
     )
-        .prop_map(|(workdays, first, second, friday, holidays)| CalSpec { workdays, first, second, friday, holidays })
+        .prop_map(|(workdays, first, second, friday, holidays)| CalSpec {
+            workdays,
+            first,
+            second,
+            friday,
+            holidays,
+        })
 }
 
 fn res_spec() -> impl Strategy<Value = ResSpec> {
@@ -103,30 +111,54 @@ fn res_spec() -> impl Strategy<Value = ResSpec> {
         prop::option::of(0usize..2),
         prop::collection::vec((0i64..40, 0i64..4), 0..=2),
     )
-        .prop_map(|(units, capacity, calendar, off)| ResSpec { units, capacity, calendar, off })
+        .prop_map(|(units, capacity, calendar, off)| ResSpec {
+            units,
+            capacity,
+            calendar,
+            off,
+        })
 }
 
 fn task_spec() -> impl Strategy<Value = TaskSpec> {
     (
         (0usize..4, 0u8..6, 1u8..=8, any::<bool>()),
-        prop::collection::vec((0usize..64, 0u8..4, 0u8..8).prop_map(|(target, kind, lag)| DepSpec { target, kind, lag }), 0..=2),
+        prop::collection::vec(
+            (0usize..64, 0u8..4, 0u8..8).prop_map(|(target, kind, lag)| DepSpec {
+                target,
+                kind,
+                lag,
+            }),
+            0..=2,
+        ),
         prop::collection::vec((0usize..4, 1u32..=3, any::<bool>()), 0..=2),
         prop::option::of((0usize..4, 0usize..4)),
         prop::option::of((0i64..20, 0u16..24)),
-        (any::<bool>(), prop::option::of(prop::sample::select(vec![100u32, 400, 500, 600, 900]))),
+        (
+            any::<bool>(),
+            prop::option::of(prop::sample::select(vec![100u32, 400, 500, 600, 900])),
+        ),
     )
-        .prop_map(|((parent, kind, amount, unit_days), deps, assign, any_of, not_before, (fixed_start, priority))| TaskSpec {
-            parent,
-            kind,
-            amount,
-            unit_days,
-            deps,
-            assign,
-            any_of,
-            not_before,
-            fixed_start,
-            priority,
-        })
+        .prop_map(
+            |(
+                (parent, kind, amount, unit_days),
+                deps,
+                assign,
+                any_of,
+                not_before,
+                (fixed_start, priority),
+            )| TaskSpec {
+                parent,
+                kind,
+                amount,
+                unit_days,
+                deps,
+                assign,
+                any_of,
+                not_before,
+                fixed_start,
+                priority,
+            },
+        )
 }
 
 fn plan_spec() -> impl Strategy<Value = PlanSpec> {
@@ -138,20 +170,24 @@ fn plan_spec() -> impl Strategy<Value = PlanSpec> {
         prop::collection::vec(res_spec(), 1..=4),
         prop::collection::vec(task_spec(), 5..=40),
     )
-        .prop_map(|(start_offset, start_hour, calendars, project_calendar, resources, tasks)| PlanSpec {
-            start_offset,
-            start_hour,
-            calendars,
-            project_calendar,
-            resources,
-            tasks,
-        })
+        .prop_map(
+            |(start_offset, start_hour, calendars, project_calendar, resources, tasks)| PlanSpec {
+                start_offset,
+                start_hour,
+                calendars,
+                project_calendar,
+                resources,
+                tasks,
+            },
+        )
 }
 
 /// 2027-01-01 plus `offset` days, as `YYYY-MM-DD`.
 fn date(offset: i64) -> String {
     let base = Day::from_date(jiff::civil::date(2027, 1, 1));
-    Day(base.0 + offset).to_date().map_or_else(|| "2027-01-01".to_string(), |d| d.to_string())
+    Day(base.0 + offset)
+        .to_date()
+        .map_or_else(|| "2027-01-01".to_string(), |d| d.to_string())
 }
 
 fn hhmm(minutes: u16) -> String {
@@ -173,7 +209,11 @@ fn parents(spec: &PlanSpec) -> Vec<Option<usize>> {
         }
         open.retain(|&c| depth(&parents, c) < 3);
         let choice = t.parent % (open.len() + 1);
-        parents.push(if choice == open.len() { None } else { open.get(choice).copied() });
+        parents.push(if choice == open.len() {
+            None
+        } else {
+            open.get(choice).copied()
+        });
     }
     parents
 }
@@ -216,7 +256,11 @@ fn render(spec: &PlanSpec) -> String {
         None => date(spec.start_offset),
     };
     let cal_count = spec.calendars.len();
-    let pcal = spec.project_calendar.filter(|&c| c < cal_count).map(|c| format!("  calendar c{c}")).unwrap_or_default();
+    let pcal = spec
+        .project_calendar
+        .filter(|&c| c < cal_count)
+        .map(|c| format!("  calendar c{c}"))
+        .unwrap_or_default();
     let _ = writeln!(out, "project \"Random\" {{ start {start}{pcal} }}");
     for (k, c) in spec.calendars.iter().enumerate() {
         let days: Vec<&str> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -231,28 +275,46 @@ fn render(spec: &PlanSpec) -> String {
             let s2 = s1 + l1 + gap * 60;
             hours.push_str(&format!(", {}..{}", hhmm(s2), hhmm(s2 + len * 60)));
         }
-        let _ = writeln!(out, "calendar c{k} {{\n  workdays {}\n  hours {hours}", days.join(", "));
+        let _ = writeln!(
+            out,
+            "calendar c{k} {{\n  workdays {}\n  hours {hours}",
+            days.join(", ")
+        );
         if let Some((s, l)) = c.friday {
             let _ = writeln!(out, "  hours fri {}..{}", hhmm(s * 60), hhmm((s + l) * 60));
         }
         for &(off, extra) in &c.holidays {
-            let _ = writeln!(out, "  holiday {}..{}", date(spec.start_offset + off), date(spec.start_offset + off + extra));
+            let _ = writeln!(
+                out,
+                "  holiday {}..{}",
+                date(spec.start_offset + off),
+                date(spec.start_offset + off + extra)
+            );
         }
         let _ = writeln!(out, "}}");
     }
     for (k, r) in spec.resources.iter().enumerate() {
-        let _ = write!(out, "resource r{k} {{ units {}  capacity {}%", r.units, r.capacity);
+        let _ = write!(
+            out,
+            "resource r{k} {{ units {}  capacity {}%",
+            r.units, r.capacity
+        );
         if let Some(c) = r.calendar.filter(|&c| c < cal_count) {
             let _ = write!(out, "  calendar c{c}");
         }
         for &(off, extra) in &r.off {
-            let _ = write!(out, "  off {}..{}", date(spec.start_offset + off), date(spec.start_offset + off + extra));
+            let _ = write!(
+                out,
+                "  off {}..{}",
+                date(spec.start_offset + off),
+                date(spec.start_offset + off + extra)
+            );
         }
         let _ = writeln!(out, " }}");
     }
     let parents = parents(spec);
     let n = spec.tasks.len();
-    let has_children: Vec<bool> = (0..n).map(|i| parents.iter().any(|p| *p == Some(i))).collect();
+    let has_children: Vec<bool> = (0..n).map(|i| parents.contains(&Some(i))).collect();
     // Last index inside each task's subtree.
     let mut last = (0..n).collect::<Vec<_>>();
     for i in (0..n).rev() {
@@ -277,19 +339,30 @@ fn render(spec: &PlanSpec) -> String {
     out
 }
 
-fn render_task(out: &mut String, spec: &PlanSpec, parents: &[Option<usize>], has_children: &[bool], last: &[usize], i: usize) {
+fn render_task(
+    out: &mut String,
+    spec: &PlanSpec,
+    parents: &[Option<usize>],
+    has_children: &[bool],
+    last: &[usize],
+    i: usize,
+) {
     let t = &spec.tasks[i];
     let indent = "  ".repeat(depth(parents, i));
     let group = has_children[i];
     let milestone = !group && t.kind == 5;
     let mut attrs: Vec<String> = Vec::new();
-    let lags = ["", " + 2h", " + 1d", " - 4h", " - 1d", " + 90min", "", " + 0.5d"];
+    let lags = [
+        "", " + 2h", " + 1d", " - 4h", " - 1d", " + 90min", "", " + 0.5d",
+    ];
     let mut after = Vec::new();
     let mut finish_after = Vec::new();
     for d in &t.deps {
         // Only targets wholly declared before this task and not its
         // ancestors: such a plan can never have a cycle.
-        let candidates: Vec<usize> = (0..i).filter(|&j| last[j] < i && !is_ancestor(parents, j, i)).collect();
+        let candidates: Vec<usize> = (0..i)
+            .filter(|&j| last[j] < i && !is_ancestor(parents, j, i))
+            .collect();
         if candidates.is_empty() {
             continue;
         }
@@ -337,7 +410,7 @@ fn render_task(out: &mut String, spec: &PlanSpec, parents: &[Option<usize>], has
             items.push(format!("{count} r{r}{pct}"));
         }
         // Groups assign only sometimes, so that leaves inherit.
-        if !items.is_empty() && (!group || t.amount % 2 == 0) {
+        if !items.is_empty() && (!group || t.amount.is_multiple_of(2)) {
             attrs.push(format!("assign {}", items.join(", ")));
         }
         if let Some((a, b)) = t.any_of {
@@ -375,7 +448,11 @@ impl Cal {
     fn project(model: &Model) -> Cal {
         let def = model.calendar(model.project.calendar);
         Cal {
-            week: def.week.clone().map(|d| d.iter().map(|&(s, e)| (i64::from(s), i64::from(e))).collect()),
+            week: def.week.clone().map(|d| {
+                d.iter()
+                    .map(|&(s, e)| (i64::from(s), i64::from(e)))
+                    .collect()
+            }),
             closed: def.holidays.iter().map(|h| (h.first.0, h.last.0)).collect(),
         }
     }
@@ -383,11 +460,22 @@ impl Cal {
     fn resource(model: &Model, r: usize) -> Cal {
         let res = &model.resources[r];
         let def = model.calendar(res.calendar);
-        let mut closed: Vec<(i64, i64)> = def.holidays.iter().map(|h| (h.first.0, h.last.0)).collect();
-        closed.extend(model.calendar(model.project.calendar).holidays.iter().map(|h| (h.first.0, h.last.0)));
+        let mut closed: Vec<(i64, i64)> =
+            def.holidays.iter().map(|h| (h.first.0, h.last.0)).collect();
+        closed.extend(
+            model
+                .calendar(model.project.calendar)
+                .holidays
+                .iter()
+                .map(|h| (h.first.0, h.last.0)),
+        );
         closed.extend(res.off.iter().map(|o| (o.first.0, o.last.0)));
         Cal {
-            week: def.week.clone().map(|d| d.iter().map(|&(s, e)| (i64::from(s), i64::from(e))).collect()),
+            week: def.week.clone().map(|d| {
+                d.iter()
+                    .map(|&(s, e)| (i64::from(s), i64::from(e)))
+                    .collect()
+            }),
             closed,
         }
     }
@@ -398,11 +486,27 @@ impl Cal {
             return Vec::new();
         }
         let weekday = (day + 3).rem_euclid(7) as usize;
-        self.week[weekday].iter().map(|&(s, e)| (day * DAY + s, day * DAY + e)).collect()
+        self.week[weekday]
+            .iter()
+            .map(|&(s, e)| (day * DAY + s, day * DAY + e))
+            .collect()
     }
 
     fn is_working(&self, t: i64) -> bool {
-        self.ranges(t.div_euclid(DAY)).iter().any(|&(s, e)| s <= t && t < e)
+        self.ranges(t.div_euclid(DAY))
+            .iter()
+            .any(|&(s, e)| s <= t && t < e)
+    }
+
+    /// The first working minute at or after `t`.
+    fn next_working(&self, t: i64) -> Option<i64> {
+        let first = t.div_euclid(DAY);
+        (first..first + 3650).find_map(|day| {
+            self.ranges(day)
+                .into_iter()
+                .find(|&(_, e)| e > t)
+                .map(|(s, _)| s.max(t))
+        })
     }
 
     fn work_between(&self, a: i64, b: i64) -> i64 {
@@ -479,8 +583,19 @@ struct Compiled {
 
 fn compile(text: &str, level: bool) -> Result<Compiled, String> {
     let loaded = planc::syntax::load_str("random.plan", text, None, &LoadOptions::default());
-    let compiled = planc::compile(&loaded, &Options { level, ..Options::default() });
-    let errors: Vec<String> = compiled.diagnostics.iter().filter(|d| d.is_error()).map(|d| format!("{} {}", d.code, d.message)).collect();
+    let compiled = planc::compile(
+        &loaded,
+        &Options {
+            level,
+            ..Options::default()
+        },
+    );
+    let errors: Vec<String> = compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect();
     if !errors.is_empty() {
         return Err(format!("errors: {errors:?}"));
     }
@@ -489,8 +604,18 @@ fn compile(text: &str, level: bool) -> Result<Compiled, String> {
     };
     let diags: Vec<planc::Diagnostic> = compiled.diagnostics.iter().cloned().collect();
     let json = planc::render::json::render(&model, &schedule, &diags, &loaded.sources);
-    let warnings = compiled.diagnostics.iter().filter(|d| !d.is_error()).map(|d| d.code.0.to_string()).collect();
-    Ok(Compiled { model, schedule, warnings, json })
+    let warnings = compiled
+        .diagnostics
+        .iter()
+        .filter(|d| !d.is_error())
+        .map(|d| d.code.0.to_string())
+        .collect();
+    Ok(Compiled {
+        model,
+        schedule,
+        warnings,
+        json,
+    })
 }
 
 fn iso(m: i64) -> String {
@@ -515,10 +640,16 @@ fn dependencies_hold(c: &Compiled) -> Result<(), String> {
                 };
                 let bound = project.shift(base, d.lag.0);
                 let (what, actual, met) = match d.kind {
-                    DepKind::FinishToStart | DepKind::StartToStart => ("start", s.tasks[i].start.0, s.tasks[i].start.0 >= bound),
+                    DepKind::FinishToStart | DepKind::StartToStart => {
+                        ("start", s.tasks[i].start.0, s.tasks[i].start.0 >= bound)
+                    }
                     DepKind::FinishToFinish | DepKind::StartToFinish => {
                         let end = s.tasks[i].end.0;
-                        ("end", end, end >= bound || no_own_work_between(c, i, end, bound))
+                        (
+                            "end",
+                            end,
+                            end >= bound || no_own_work_between(c, i, end, bound),
+                        )
                     }
                 };
                 if !met {
@@ -547,8 +678,13 @@ fn no_own_work_between(c: &Compiled, i: usize, from: i64, to: i64) -> bool {
     match work.kind {
         WorkKind::Elapsed => false,
         WorkKind::Duration => Cal::project(&c.model).work_between(from, to) == 0,
-        WorkKind::Effort if c.schedule.tasks[i].bookings.is_empty() => Cal::project(&c.model).work_between(from, to) == 0,
-        WorkKind::Effort => c.schedule.tasks[i].bookings.iter().all(|b| Cal::resource(&c.model, b.resource.index()).work_between(from, to) == 0),
+        WorkKind::Effort if c.schedule.tasks[i].bookings.is_empty() => {
+            Cal::project(&c.model).work_between(from, to) == 0
+        }
+        WorkKind::Effort => c.schedule.tasks[i]
+            .bookings
+            .iter()
+            .all(|b| Cal::resource(&c.model, b.resource.index()).work_between(from, to) == 0),
     }
 }
 
@@ -589,25 +725,50 @@ fn work_is_in_working_time(c: &Compiled) -> Result<(), String> {
         match work.kind {
             WorkKind::Elapsed => {
                 if end - start != work.minutes.0 {
-                    return Err(format!("`{}` elapsed {} min but spans {}", task.path, work.minutes.0, end - start));
+                    return Err(format!(
+                        "`{}` elapsed {} min but spans {}",
+                        task.path,
+                        work.minutes.0,
+                        end - start
+                    ));
                 }
             }
             WorkKind::Duration => check_on(&project, &task.path, start, end, work.minutes.0)?,
-            WorkKind::Effort if ts.bookings.is_empty() => check_on(&project, &task.path, start, end, work.minutes.0)?,
+            WorkKind::Effort if ts.bookings.is_empty() => {
+                check_on(&project, &task.path, start, end, work.minutes.0)?
+            }
             WorkKind::Effort => {
-                let cals: Vec<Cal> = ts.bookings.iter().map(|b| Cal::resource(model, b.resource.index())).collect();
+                let cals: Vec<Cal> = ts
+                    .bookings
+                    .iter()
+                    .map(|b| Cal::resource(model, b.resource.index()))
+                    .collect();
                 if !cals.iter().any(|k| k.is_working(start)) {
-                    return Err(format!("`{}` starts {} when none of its resources works", task.path, iso(start)));
+                    return Err(format!(
+                        "`{}` starts {} when none of its resources works",
+                        task.path,
+                        iso(start)
+                    ));
                 }
                 if !cals.iter().any(|k| k.is_working(end - 1)) {
-                    return Err(format!("`{}` ends {} after a minute none of its resources works", task.path, iso(end)));
+                    return Err(format!(
+                        "`{}` ends {} after a minute none of its resources works",
+                        task.path,
+                        iso(end)
+                    ));
                 }
                 let mut done: i128 = 0;
                 let mut rate: i128 = 0;
                 for (b, k) in ts.bookings.iter().zip(&cals) {
                     let minutes = k.work_between(start, end);
                     if minutes != b.minutes.0 {
-                        return Err(format!("`{}`: {} worked {} min, planc says {}", task.path, model.resources[b.resource.index()].id, minutes, b.minutes.0));
+                        return Err(format!(
+                            "`{}`: {} worked {} min, planc says {}",
+                            task.path,
+                            model.resources[b.resource.index()].id,
+                            minutes,
+                            b.minutes.0
+                        ));
                     }
                     done += i128::from(minutes) * i128::from(b.demand.0);
                     rate += i128::from(b.demand.0);
@@ -616,7 +777,10 @@ fn work_is_in_working_time(c: &Compiled) -> Result<(), String> {
                 // At least the effort, and less than one more minute of
                 // everyone's work (the last minute is a whole minute).
                 if done < asked || done >= asked + rate.max(1) {
-                    return Err(format!("`{}`: {} unit-minutes booked for an effort of {}", task.path, done, asked));
+                    return Err(format!(
+                        "`{}`: {} unit-minutes booked for an effort of {}",
+                        task.path, done, asked
+                    ));
                 }
             }
         }
@@ -626,14 +790,22 @@ fn work_is_in_working_time(c: &Compiled) -> Result<(), String> {
 
 fn check_on(cal: &Cal, path: &str, start: i64, end: i64, minutes: i64) -> Result<(), String> {
     if minutes > 0 && !cal.is_working(start) {
-        return Err(format!("`{path}` starts {} outside working time", iso(start)));
+        return Err(format!(
+            "`{path}` starts {} outside working time",
+            iso(start)
+        ));
     }
     if minutes > 0 && !cal.is_working(end - 1) {
-        return Err(format!("`{path}` ends {} after a non-working minute", iso(end)));
+        return Err(format!(
+            "`{path}` ends {} after a non-working minute",
+            iso(end)
+        ));
     }
     let worked = cal.work_between(start, end);
     if worked != minutes {
-        return Err(format!("`{path}` spans {worked} working minutes, not {minutes}"));
+        return Err(format!(
+            "`{path}` spans {worked} working minutes, not {minutes}"
+        ));
     }
     Ok(())
 }
@@ -652,7 +824,12 @@ fn bounds_hold(c: &Compiled) -> Result<(), String> {
             cur = t.parent.map(|p| p.index());
         }
         if let Some(e) = earliest.iter().find(|e| start < **e) {
-            return Err(format!("`{}` starts {} before its bound {}", task.path, start.to_iso(), e.to_iso()));
+            return Err(format!(
+                "`{}` starts {} before its bound {}",
+                task.path,
+                start.to_iso(),
+                e.to_iso()
+            ));
         }
         if c.schedule.tasks[i].end < start {
             return Err(format!("`{}` ends before it starts", task.path));
@@ -671,7 +848,81 @@ fn groups_span_children(c: &Compiled) -> Result<(), String> {
         let end = kids.map(|k| k.end).max();
         let g = &c.schedule.tasks[i];
         if start != Some(g.start) || end != Some(g.end) {
-            return Err(format!("group `{}` spans {}..{}, its children {:?}..{:?}", task.path, g.start.to_iso(), g.end.to_iso(), start.map(|m| m.to_iso()), end.map(|m| m.to_iso())));
+            return Err(format!(
+                "group `{}` spans {}..{}, its children {:?}..{:?}",
+                task.path,
+                g.start.to_iso(),
+                g.end.to_iso(),
+                start.map(|m| m.to_iso()),
+                end.map(|m| m.to_iso())
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The other half of "every dependency holds": a task starts no later than
+/// its constraints allow (the schedule is left-justified), unless it waited
+/// for a resource, and then its driver says so. Tasks with finish
+/// dependencies may start later to meet them and are left out.
+fn starts_as_early_as_allowed(c: &Compiled, level: bool) -> Result<(), String> {
+    let (model, s) = (&c.model, &c.schedule);
+    let project = Cal::project(model);
+    for (i, task) in model.tasks.iter().enumerate() {
+        if task.kind == TaskKind::Group {
+            continue;
+        }
+        let mut earliest = model.project.start.0;
+        let mut has_finish_dependency = false;
+        let mut cur = Some(i);
+        while let Some(h) = cur {
+            let holder = &model.tasks[h];
+            for bound in [holder.start, holder.not_before, holder.date]
+                .into_iter()
+                .flatten()
+            {
+                earliest = earliest.max(bound.0);
+            }
+            for d in &holder.dependencies {
+                let t = &s.tasks[d.target.index()];
+                match d.kind {
+                    DepKind::FinishToStart => {
+                        earliest = earliest.max(project.shift(t.end.0, d.lag.0))
+                    }
+                    DepKind::StartToStart => {
+                        earliest = earliest.max(project.shift(t.start.0, d.lag.0))
+                    }
+                    DepKind::FinishToFinish | DepKind::StartToFinish => {
+                        has_finish_dependency = true
+                    }
+                }
+            }
+            cur = holder.parent.map(|p| p.index());
+        }
+        if has_finish_dependency {
+            continue;
+        }
+        let ts = &s.tasks[i];
+        let expected = match task.work.map(|w| w.kind) {
+            None | Some(WorkKind::Elapsed) => Some(earliest),
+            Some(WorkKind::Effort) if !ts.bookings.is_empty() => ts
+                .bookings
+                .iter()
+                .filter_map(|b| Cal::resource(model, b.resource.index()).next_working(earliest))
+                .min(),
+            Some(_) => project.next_working(earliest),
+        };
+        let Some(expected) = expected else { continue };
+        let waited = matches!(ts.driver, Some(planc::schedule::Driver::Resource(..)));
+        let ok = ts.start.0 == expected || (level && waited && ts.start.0 > expected);
+        if !ok {
+            return Err(format!(
+                "`{}` starts {}, but its constraints allow {} (driver {:?})",
+                task.path,
+                iso(ts.start.0),
+                iso(expected),
+                ts.driver
+            ));
         }
     }
     Ok(())
@@ -680,6 +931,7 @@ fn groups_span_children(c: &Compiled) -> Result<(), String> {
 fn check_all(text: &str, level: bool) -> Result<(), String> {
     let c = compile(text, level)?;
     dependencies_hold(&c)?;
+    starts_as_early_as_allowed(&c, level)?;
     work_is_in_working_time(&c)?;
     bounds_hold(&c)?;
     groups_span_children(&c)?;
@@ -687,13 +939,19 @@ fn check_all(text: &str, level: bool) -> Result<(), String> {
     let warned = c.warnings.iter().any(|w| w == "W0503");
     if level {
         if let Some((r, m)) = overload {
-            return Err(format!("`{}` is over-allocated at {}", c.model.resources[r].id, iso(m)));
+            return Err(format!(
+                "`{}` is over-allocated at {}",
+                c.model.resources[r].id,
+                iso(m)
+            ));
         }
         if warned {
             return Err("W0503 with levelling on".to_string());
         }
     } else if overload.is_some() != warned {
-        return Err(format!("over-allocation {overload:?} but W0503 warned: {warned}"));
+        return Err(format!(
+            "over-allocation {overload:?} but W0503 warned: {warned}"
+        ));
     }
     let again = compile(text, level)?;
     if again.json != c.json {
@@ -702,8 +960,21 @@ fn check_all(text: &str, level: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// 64 cases by default (a few seconds); `PROPTEST_CASES=5000` searches
+/// harder.
+fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(64);
+    ProptestConfig {
+        cases,
+        ..ProptestConfig::default()
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(config())]
 
     #[test]
     fn levelled_schedules_keep_every_rule(spec in plan_spec()) {
@@ -725,7 +996,10 @@ proptest! {
 #[test]
 fn the_oracle_calendar_counts_like_the_spec() {
     // Built-in hours, no closed days: Mon 2027-01-04 is day 17_900.
-    let cal = Cal { week: std::array::from_fn(|d| if d < 5 { vec![(540, 1020)] } else { Vec::new() }), closed: Vec::new() };
+    let cal = Cal {
+        week: std::array::from_fn(|d| if d < 5 { vec![(540, 1020)] } else { Vec::new() }),
+        closed: Vec::new(),
+    };
     let mon = Day::from_date(jiff::civil::date(2027, 1, 4)).0 * DAY;
     assert_eq!(cal.work_between(mon, mon + 7 * DAY), 40 * 60);
     // Friday 17:00 + 1h is Monday 10:00; Wednesday 17:00 - 8h is Tuesday 17:00.
@@ -742,14 +1016,23 @@ fn generated_plans_are_valid_plans() {
         start_hour: None,
         calendars: Vec::new(),
         project_calendar: None,
-        resources: vec![ResSpec { units: 2, capacity: 50, calendar: None, off: vec![(2, 1)] }],
+        resources: vec![ResSpec {
+            units: 2,
+            capacity: 50,
+            calendar: None,
+            off: vec![(2, 1)],
+        }],
         tasks: (0..6)
             .map(|k| TaskSpec {
                 parent: k % 2,
                 kind: (k % 6) as u8,
                 amount: 3,
                 unit_days: true,
-                deps: vec![DepSpec { target: k, kind: (k % 4) as u8, lag: k as u8 }],
+                deps: vec![DepSpec {
+                    target: k,
+                    kind: (k % 4) as u8,
+                    lag: k as u8,
+                }],
                 assign: vec![(0, 2, false)],
                 any_of: None,
                 not_before: None,
@@ -762,7 +1045,6 @@ fn generated_plans_are_valid_plans() {
     let c = compile(&text, true);
     assert!(c.is_ok(), "{c:?}\n{text}", c = c.as_ref().err());
 }
-
 
 /// Compiles a small plan whose schedule the tests below then break.
 fn sample() -> Compiled {
@@ -783,6 +1065,7 @@ fn the_checks_accept_a_good_schedule() {
     assert_eq!(bounds_hold(&c), Ok(()));
     assert_eq!(groups_span_children(&c), Ok(()));
     assert_eq!(first_overload(&c), None);
+    assert_eq!(starts_as_early_as_allowed(&c, true), Ok(()));
 }
 
 #[test]
@@ -803,6 +1086,16 @@ fn the_checks_catch_broken_schedules() {
     let gap = c.schedule.tasks[1].start.0 - c.schedule.tasks[0].start.0;
     shift(&mut c, 1, -gap);
     assert!(first_overload(&c).is_some());
+    // x later than it has to be.
+    let mut c = sample();
+    let x = c
+        .model
+        .tasks
+        .iter()
+        .position(|t| t.path == "g.x")
+        .unwrap_or(0);
+    shift(&mut c, x, 60);
+    assert!(starts_as_early_as_allowed(&c, true).is_err());
     // c finishing before a (in working time).
     let mut c = sample();
     shift(&mut c, 2, -60);
@@ -817,7 +1110,12 @@ fn the_checks_catch_broken_schedules() {
     assert!(bounds_hold(&c).is_err());
     // A group that does not span its children.
     let mut c = sample();
-    let g = c.model.tasks.iter().position(|t| t.path == "g").unwrap_or(0);
+    let g = c
+        .model
+        .tasks
+        .iter()
+        .position(|t| t.path == "g")
+        .unwrap_or(0);
     c.schedule.tasks[g].end = c.schedule.tasks[g].end + Minutes(1);
     assert!(groups_span_children(&c).is_err());
 }

@@ -381,6 +381,7 @@ fn nesting_deeper_than_the_limit_is_an_error() {
 }
 
 #[test]
+#[ignore = "2 million tasks: about 30 s of CPU in a debug build; run with --ignored"]
 fn more_tasks_than_the_limit_is_an_error() {
     // The shortest task declaration, repeated past the limit, through the
     // library (the text is ~20 MB; well under the file size limit).

@@ -31,12 +31,12 @@ pub fn lower_all(decls: &[&Decl], diags: &mut Diagnostics) -> Calendars {
             diags.push(d);
             continue;
         }
-        cals.defs.push(lower(decl, &id.name, diags));
+        cals.defs.push(lower(decl, &id.name));
     }
     cals
 }
 
-fn lower(decl: &Decl, id: &str, diags: &mut Diagnostics) -> CalendarDef {
+fn lower(decl: &Decl, id: &str) -> CalendarDef {
     let mut workdays: Option<[bool; 7]> = None;
     let mut general: Vec<(u16, u16)> = Vec::new();
     let mut overrides: [Option<Vec<(u16, u16)>>; 7] = Default::default();
@@ -83,13 +83,6 @@ fn lower(decl: &Decl, id: &str, diags: &mut Diagnostics) -> CalendarDef {
         None => Vec::new(),
     });
     let day_minutes = Minutes(general.iter().map(|(a, b)| i64::from(b - a)).sum());
-    if week.iter().all(Vec::is_empty) {
-        diags.push(
-            Diagnostic::warning(codes::NO_WORKING_TIME, format!("the calendar `{id}` has no working time"))
-                .at(decl.name_span(), "no day has working hours")
-                .with_help("give it `workdays mon..fri`, or remove it"),
-        );
-    }
     CalendarDef {
         id: id.to_string(),
         title: decl.title.as_ref().map_or_else(|| id.to_string(), |t| t.value.clone()),

@@ -4,9 +4,13 @@
 
 use super::model::{Task, TaskId, TaskKind};
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{HashMap, HashSet, VecDeque};
+
+/// Most tasks a cycle message names and labels; a longer cycle is
+/// summarised.
+const MAX_NAMED: usize = 12;
 
 /// Node `i` is task `i` finished; node `n + i` is the gate of group `i`
 /// (what every task inside waits for).
@@ -30,7 +34,14 @@ pub fn check_dependencies(tasks: &[Task], diags: &mut Diagnostics) {
             graph.add_edge(node(from), node(dep.target.index()), ());
         }
     }
-    for scc in tarjan_scc(&graph) {
+    // kosaraju_scc is iterative: long chains cannot overflow the stack.
+    let mut sccs = kosaraju_scc(&graph);
+    // Report in declaration order whatever order the algorithm found them in.
+    for scc in &mut sccs {
+        scc.sort_unstable();
+    }
+    sccs.sort_unstable();
+    for scc in sccs {
         if scc.len() < 2 {
             continue;
         }
@@ -52,7 +63,10 @@ fn report_cycle(tasks: &[Task], graph: &DiGraph<(), ()>, scc: &[NodeIndex], diag
         }
     }
     let in_cycle: HashSet<TaskId> = scc.iter().map(|ix| to_task(*ix)).collect();
-    let mut names: Vec<String> = order.iter().map(|t| format!("`{}`", tasks[t.index()].path)).collect();
+    let mut names: Vec<String> = order.iter().take(MAX_NAMED).map(|t| format!("`{}`", tasks[t.index()].path)).collect();
+    if order.len() > MAX_NAMED {
+        names.push(format!("... ({} more)", order.len() - MAX_NAMED));
+    }
     if let Some(first) = names.first().cloned() {
         names.push(first);
     }
@@ -73,7 +87,7 @@ fn report_cycle(tasks: &[Task], graph: &DiGraph<(), ()>, scc: &[NodeIndex], diag
     let mut d = Diagnostic::error(codes::DEPENDENCY_CYCLE, format!("these tasks wait for each other in a cycle: {}", names.join(" -> ")))
         .at(first_span, first_text)
         .with_help("no task on a cycle can ever start; remove or reverse one of these dependencies");
-    for (span, text) in labels.into_iter().skip(1) {
+    for (span, text) in labels.into_iter().skip(1).take(MAX_NAMED) {
         d = d.also(span, text);
     }
     diags.push(d);

@@ -27,8 +27,8 @@ pub struct Checked {
     pub diagnostics: Diagnostics,
 }
 
-/// Most tasks one plan may declare.
-pub const MAX_TASKS: usize = 2_000_000;
+/// Most tasks one plan may declare by default (`LoadOptions::max_tasks`).
+pub const MAX_TASKS: usize = crate::syntax::DEFAULT_MAX_TASKS;
 
 /// Checks a loaded plan.
 pub fn check(loaded: &Loaded) -> Checked {
@@ -51,16 +51,17 @@ pub fn check(loaded: &Loaded) -> Checked {
         .map_or(Span::new(crate::source::FileId(0), 0, 0), |(id, _)| Span::new(*id, 0, 0));
 
     let calendars = calendars::lower_all(&decls, &mut diags);
-    // A broken `project` block was already reported as a syntax error; do
-    // not also say the plan has none.
-    let had_syntax_errors = loaded.diagnostics.iter().any(|d| d.code == codes::SYNTAX);
-    let project_decl = find_project(&decls, root_span, !had_syntax_errors, &mut diags);
+    // When loading lost part of the plan (a syntax error, an unreadable or
+    // too-deep file), the project may be in the lost part: do not also say
+    // the plan has none.
+    let lost_something = loaded.diagnostics.has_errors();
+    let project_decl = find_project(&decls, root_span, !lost_something, &mut diags);
     let project_calendar = project_decl
         .and_then(|p| attrs::first(p, |v| match v {
             AttrValue::Calendar(r) => Some(r),
             _ => None,
         }))
-        .and_then(|r| calendars.names.resolve(r).map_err(|d| diags.push(d)).ok())
+        .and_then(|r| calendars.names.resolve(r).map_err(|d| diags.push(*d)).ok())
         .unwrap_or(CalendarId(0));
     let day = calendars.defs[project_calendar.index()].day_minutes;
     let resources = resources::lower_all(&decls, &calendars.names, project_calendar, &mut diags);
@@ -69,10 +70,15 @@ pub fn check(loaded: &Loaded) -> Checked {
     let (risks, issues) = tasks::lower_risks_and_issues(&decls, &tasks, &resources, day, &mut diags);
     let project = project_decl.and_then(|p| lower_project(p, project_calendar, &mut diags));
 
-    if tasks.tasks.len() > MAX_TASKS {
+    let max_tasks = loaded.options.max_tasks;
+    if tasks.tasks.len() > max_tasks {
         diags.push(
-            Diagnostic::error(codes::TOO_MANY_TASKS, format!("the plan has {} tasks; planc schedules at most {MAX_TASKS}", tasks.tasks.len()))
-                .at(root_span, "too many tasks"),
+            Diagnostic::error(
+                codes::TOO_MANY_TASKS,
+                format!("the plan has {} tasks; planc schedules at most {}", thousands(tasks.tasks.len()), thousands(max_tasks)),
+            )
+            .at(root_span, "too many tasks in this plan")
+            .with_help("split the plan into several plans, or summarise detail into larger tasks"),
         );
     }
     diags.sort();
@@ -92,6 +98,19 @@ pub fn check(loaded: &Loaded) -> Checked {
         model,
         diagnostics: diags,
     }
+}
+
+/// `2000001` as `2,000,001`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn check_placement_deep(decl: &Decl, diags: &mut Diagnostics) {

@@ -15,6 +15,8 @@ pub struct TaskNames {
     by_scope: HashMap<(Option<TaskId>, String), TaskId>,
     parents: Vec<Option<TaskId>>,
     paths: Vec<String>,
+    /// How many unknown names got suggestions so far.
+    suggested: std::cell::Cell<usize>,
 }
 
 impl TaskNames {
@@ -32,9 +34,9 @@ impl TaskNames {
 
     /// Resolves `reference` written inside the task `from` (or at the top
     /// level when `from` is `None`).
-    pub fn resolve(&self, from: Option<TaskId>, reference: &Reference) -> Result<TaskId, Diagnostic> {
+    pub fn resolve(&self, from: Option<TaskId>, reference: &Reference) -> Result<TaskId, Box<Diagnostic>> {
         let Some(first) = reference.path.first() else {
-            return Err(Diagnostic::error(codes::UNKNOWN_NAME, "empty reference"));
+            return Err(Box::new(Diagnostic::error(codes::UNKNOWN_NAME, "empty reference")));
         };
         let mut scope = from.and_then(|t| self.parents[t.index()]);
         let mut found = None;
@@ -49,12 +51,12 @@ impl TaskNames {
             }
         }
         let Some(mut task) = found else {
-            return Err(self.unknown(from, reference, 0));
+            return Err(Box::new(self.unknown(from, reference, 0)));
         };
         for (i, part) in reference.path.iter().enumerate().skip(1) {
             match self.get(Some(task), &part.name) {
                 Some(child) => task = child,
-                None => return Err(self.unknown(from, reference, i)),
+                None => return Err(Box::new(self.unknown(from, reference, i))),
             }
         }
         Ok(task)
@@ -79,36 +81,60 @@ impl TaskNames {
         d
     }
 
-    /// Close names: visible ids with a similar spelling, and full paths
-    /// whose last part matches what was written.
+    /// Close names: tasks whose id is spelled like the last part written,
+    /// each shown the shortest way that reaches it from here. Bounded so
+    /// that a plan with thousands of unknown names stays fast.
     fn suggest(&self, from: Option<TaskId>, written: &str) -> Vec<String> {
         let last = written.rsplit('.').next().unwrap_or(written);
-        let mut visible: Vec<String> = Vec::new();
-        let mut scope = from.and_then(|t| self.parents[t.index()]);
-        loop {
-            for ((p, id), t) in &self.by_scope {
-                if *p == scope && Some(*t) != from {
-                    visible.push(id.clone());
-                }
-            }
-            match scope {
-                Some(s) => scope = self.parents[s.index()],
-                None => break,
-            }
+        if last.len() > MAX_SUGGESTED_LEN || self.suggested.get() >= MAX_SUGGESTIONS {
+            return Vec::new();
         }
-        let mut out = closest(written, visible.iter().map(String::as_str));
-        for path in &self.paths {
+        self.suggested.set(self.suggested.get() + 1);
+        let limit = (last.chars().count() / 3).max(1);
+        let mut scored: Vec<(usize, usize)> = Vec::new();
+        for (i, path) in self.paths.iter().enumerate() {
             let tail = path.rsplit('.').next().unwrap_or(path);
-            if (tail == last || strsim::levenshtein(tail, last) <= 1) && path != written && !out.contains(path) {
-                out.push(path.clone());
+            if Some(TaskId(i as u32)) == from || tail.len() > MAX_SUGGESTED_LEN {
+                continue;
+            }
+            let distance = strsim::damerau_levenshtein(tail, last);
+            if distance <= limit {
+                scored.push((distance, i));
             }
         }
-        out.sort();
-        out.dedup();
-        out.truncate(3);
+        scored.sort_unstable();
+        let mut out: Vec<String> = Vec::new();
+        for (_, i) in scored {
+            let path = &self.paths[i];
+            let tail = path.rsplit('.').next().unwrap_or(path);
+            let shown = if self.find(from, tail) == Some(TaskId(i as u32)) { tail } else { path };
+            if shown != written && !out.iter().any(|o| o == shown) {
+                out.push(shown.to_string());
+            }
+            if out.len() == 3 {
+                break;
+            }
+        }
         out
     }
+
+    /// The task a single name reaches from `from`, without diagnostics.
+    fn find(&self, from: Option<TaskId>, name: &str) -> Option<TaskId> {
+        let mut scope = from.and_then(|t| self.parents[t.index()]);
+        loop {
+            if let Some(t) = self.get(scope, name) {
+                return Some(t);
+            }
+            scope = self.parents[scope?.index()];
+        }
+    }
 }
+
+/// Names longer than this get no spelling suggestions (edit distance is
+/// quadratic in the length).
+const MAX_SUGGESTED_LEN: usize = 64;
+/// Unknown names per plan that get suggestions; the rest get none.
+const MAX_SUGGESTIONS: usize = 200;
 
 /// A flat namespace (resources and teams, calendars, risks, issues).
 pub struct FlatNames<T> {
@@ -136,7 +162,7 @@ impl<T: Copy> FlatNames<T> {
         None
     }
 
-    pub fn resolve(&self, reference: &Reference) -> Result<T, Diagnostic> {
+    pub fn resolve(&self, reference: &Reference) -> Result<T, Box<Diagnostic>> {
         let written = reference.dotted();
         if let Some(v) = self.map.get(&written) {
             return Ok(*v);
@@ -150,7 +176,7 @@ impl<T: Copy> FlatNames<T> {
         } else if self.order.is_empty() {
             d = d.with_help(format!("declare it first, like `{} {written} {{ ... }}`", self.keyword()));
         }
-        Err(d)
+        Err(Box::new(d))
     }
 
     fn keyword(&self) -> &'static str {
@@ -163,6 +189,10 @@ impl<T: Copy> FlatNames<T> {
 
 /// Up to three names close to `written`, closest first.
 pub fn closest<'a>(written: &str, names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    if written.len() > MAX_SUGGESTED_LEN {
+        return Vec::new();
+    }
+    let names = names.filter(|n| n.len() <= MAX_SUGGESTED_LEN);
     let limit = (written.chars().count() / 3).max(1) + 1;
     let mut scored: Vec<(usize, &str)> = names
         .filter(|n| *n != written)

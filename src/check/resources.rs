@@ -30,12 +30,14 @@ impl Resources {
     }
 
     /// Resolves a reference that must name a single resource (an owner).
-    pub fn resource(&self, r: &Reference) -> Result<ResourceId, Diagnostic> {
+    pub fn resource(&self, r: &Reference) -> Result<ResourceId, Box<Diagnostic>> {
         match self.names.resolve(r)? {
             Member::Resource(id) => Ok(id),
-            Member::Team(_) => Err(Diagnostic::error(codes::UNKNOWN_NAME, format!("`{}` is a team, not a resource", r.dotted()))
-                .at(r.span, "a team here")
-                .with_help("name one person or pool")),
+            Member::Team(_) => Err(Box::new(
+                Diagnostic::error(codes::UNKNOWN_NAME, format!("`{}` is a team, not a resource", r.dotted()))
+                    .at(r.span, "a team here")
+                    .with_help("name one person or pool"),
+            )),
         }
     }
 
@@ -45,7 +47,7 @@ impl Resources {
         let member = match self.names.resolve(&item.resource) {
             Ok(m) => m,
             Err(d) => {
-                diags.push(d);
+                diags.push(*d);
                 return Vec::new();
             }
         };
@@ -161,7 +163,7 @@ pub fn lower_all(decls: &[&Decl], calendars: &FlatNames<CalendarId>, default_cal
                     match res.resource(r) {
                         Ok(id) if !members.contains(&id) => members.push(id),
                         Ok(_) => {}
-                        Err(d) => diags.push(d),
+                        Err(d) => diags.push(*d),
                     }
                 }
             }
@@ -217,7 +219,7 @@ fn lower_resource(decl: &Decl, id: &str, calendars: &FlatNames<CalendarId>, defa
             },
             AttrValue::Calendar(c) => match calendars.resolve(c) {
                 Ok(cal) => r.calendar = cal,
-                Err(d) => diags.push(d),
+                Err(d) => diags.push(*d),
             },
             AttrValue::Off(when, why) => r.off.push(Closure {
                 first: Day::from_date(when.first),

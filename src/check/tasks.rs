@@ -125,8 +125,11 @@ fn lower_attributes(id: TaskId, decl: &Decl, tasks: &mut Tasks, resources: &Reso
     let mut priority = None;
     let mut range = None;
     let mut task_fields = Vec::new();
+    let mut work_was_invalid = false;
     for attr in decl.attrs() {
         match &attr.value {
+            // Already reported while parsing; not also "missing".
+            AttrValue::Invalid("effort" | "duration" | "elapsed") => work_was_invalid = true,
             AttrValue::Effort(d) => works.push((WorkKind::Effort, d, attr.keyword)),
             AttrValue::Duration(d) => works.push((WorkKind::Duration, d, attr.keyword)),
             AttrValue::Elapsed(d) => works.push((WorkKind::Elapsed, d, attr.keyword)),
@@ -153,7 +156,11 @@ fn lower_attributes(id: TaskId, decl: &Decl, tasks: &mut Tasks, resources: &Reso
             other => task_fields.push(other),
         }
     }
-    let work = check_work(&tasks.tasks[id.index()], &works, day, diags);
+    let work = if work_was_invalid && works.is_empty() {
+        None
+    } else {
+        check_work(&tasks.tasks[id.index()], &works, day, diags)
+    };
     check_total_demand(decl, &assignments, resources, diags);
     let task = &mut tasks.tasks[id.index()];
     task.work = work;
@@ -175,7 +182,15 @@ fn lower_attributes(id: TaskId, decl: &Decl, tasks: &mut Tasks, resources: &Reso
         }
     }
     if let Some((low, high, span)) = range {
-        task.range = check_range(task, low, high, span, day, diags);
+        if task.kind == TaskKind::Group {
+            diags.push(
+                Diagnostic::warning(codes::RANGE_IGNORED, format!("the `range` of the group `{}` is ignored", task.path))
+                    .at(span, "a group's estimate comes from its children")
+                    .with_help("give each task inside its own `range`"),
+            );
+        } else {
+            task.range = check_range(task, low, high, span, day, diags);
+        }
     }
 }
 
@@ -283,7 +298,7 @@ fn lower_dependency(from: TaskId, dep: &ast::Dependency, tasks: &Tasks, day: Min
     let target = match tasks.names.resolve(Some(from), &dep.target) {
         Ok(t) => t,
         Err(d) => {
-            diags.push(d);
+            diags.push(*d);
             return None;
         }
     };
@@ -390,11 +405,11 @@ pub fn lower_risks_and_issues(decls: &[&Decl], tasks: &Tasks, resources: &Resour
                     for r in refs {
                         match tasks.names.resolve(None, r) {
                             Ok(t) => affects.push(t),
-                            Err(d) => diags.push(d),
+                            Err(d) => diags.push(*d),
                         }
                     }
                 }
-                AttrValue::Owner(r) => owner = resources.resource(r).map_err(|d| diags.push(d)).ok(),
+                AttrValue::Owner(r) => owner = resources.resource(r).map_err(|d| diags.push(*d)).ok(),
                 AttrValue::Status(s) => status = keyword_value(s, &["open", "closed"], diags).map_or(Status::Open, |k| if k == 0 { Status::Open } else { Status::Closed }),
                 AttrValue::Note(t) => note = Some(t.value.clone()),
                 _ => {}

@@ -67,11 +67,7 @@ pub fn print_diagnostics<'a>(diags: impl Iterator<Item = &'a crate::Diagnostic>,
     let mut text = String::new();
     for d in diags {
         text.push_str(&report::render(d, &loaded.sources, style));
-        if style != Style::Json {
-            text.push('\n');
-        } else {
-            text.push('\n');
-        }
+        text.push('\n');
     }
     if style == Style::Json {
         let _ = std::io::stdout().write_all(text.as_bytes());

@@ -192,6 +192,7 @@ fn report(name: &str, text: &str, mut diagnostics: Diagnostics) {
         sources,
         files: Vec::new(),
         diagnostics,
+        options: crate::LoadOptions::default(),
     };
     print_diagnostics(loaded.diagnostics.iter(), &loaded, MessageFormat::Human);
     eprintln!(

@@ -22,13 +22,15 @@ use crate::syntax::ast::File;
 pub use print::{MAX_INLINE_ATTRS, MAX_WIDTH};
 
 /// Why a text was not formatted.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum FormatError {
     /// The text has errors the parser reports (syntax, bad values); it is
     /// left as it is and these are the diagnostics.
+    #[error("the plan has errors and was not formatted")]
     Invalid(Diagnostics),
     /// The formatted text would not parse to the same plan: a bug in the
     /// formatter. The text is left as it is.
+    #[error("{0}")]
     Internal(String),
 }
 

@@ -188,12 +188,20 @@ pub fn render(view: &View) -> String {
     let report = Report {
         title: view.title.clone(),
         note: view.note.as_ref().map(|n| n.trim().to_string()),
-        generated_range: format!("{} – {}", view::date(view.start), view::end_date(view.start, view.end)),
+        generated_range: format!(
+            "{} – {}",
+            view::date(view.start),
+            view::end_date(view.start, view.end)
+        ),
         kpis: kpis(view),
         chart: chart(view),
         tasks: view.rows.iter().map(|r| task_line(view, r)).collect(),
         week_labels: view.weeks.iter().map(|d| view::date(d.start())).collect(),
-        resources: view.resources.iter().map(|r| resource_line(view, r)).collect(),
+        resources: view
+            .resources
+            .iter()
+            .map(|r| resource_line(view, r))
+            .collect(),
         levelled: view.levelled,
         budgets: budgets(view),
         risks: view.risks.iter().map(|r| risk_line(view, r)).collect(),
@@ -207,7 +215,9 @@ pub fn render(view: &View) -> String {
 
 /// Escapes text for HTML outside the template (only the fallback page).
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 // ----------------------------------------------------------------- summary
@@ -224,28 +234,42 @@ fn kpis(view: &View) -> Vec<Kpi> {
         out.push(Kpi {
             label: "Deadline",
             value: view::deadline_date(deadline),
-            detail: if missed { format!("missed by {}", view::calendar_span(view.end - deadline)) } else { "met".to_string() },
+            detail: if missed {
+                format!("missed by {}", view::calendar_span(view.end - deadline))
+            } else {
+                "met".to_string()
+            },
             tone: if missed { "bad" } else { "ok" },
         });
     }
     out.push(Kpi {
         label: "Progress",
         value: view.progress.to_string(),
-        detail: view.now.map_or_else(|| "no status date".to_string(), |n| format!("status date {}", view::date(n))),
+        detail: view.now.map_or_else(
+            || "no status date".to_string(),
+            |n| format!("status date {}", view::date(n)),
+        ),
         tone: "",
     });
     let over = view.budget.is_some_and(|b| view.cost > b);
     out.push(Kpi {
         label: "Cost",
         value: view::money(view.cost, &view.currency),
-        detail: view.budget.map_or_else(|| "no budget set".to_string(), |b| format!("budget {}", view::money(b, &view.currency))),
+        detail: view.budget.map_or_else(
+            || "no budget set".to_string(),
+            |b| format!("budget {}", view::money(b, &view.currency)),
+        ),
         tone: match view.budget {
             Some(_) if over => "bad",
             Some(_) => "ok",
             None => "",
         },
     });
-    let critical = view.rows.iter().filter(|r| r.critical && !r.is_group()).count();
+    let critical = view
+        .rows
+        .iter()
+        .filter(|r| r.critical && !r.is_group())
+        .count();
     out.push(Kpi {
         label: "Tasks",
         value: view.task_count.to_string(),
@@ -340,9 +364,17 @@ fn chart(view: &View) -> Chart {
     let last = align_down(Day(last_moment.day().0 + 1), scale);
     let last = next_unit(last, scale);
     let last = next_unit(last, scale);
-    let axis = Axis { origin: first, ppd: scale.px_per_day() };
+    let axis = Axis {
+        origin: first,
+        ppd: scale.px_per_day(),
+    };
     let width = axis.day_x(last).max(320.0);
-    let rows: Vec<ChartRow> = view.rows.iter().enumerate().map(|(i, r)| chart_row(view, &axis, i, r)).collect();
+    let rows: Vec<ChartRow> = view
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| chart_row(view, &axis, i, r))
+        .collect();
     let arrows = arrows(view, &rows);
     let (upper, lower) = ticks(&axis, first, last, scale);
     Chart {
@@ -356,14 +388,21 @@ fn chart(view: &View) -> Chart {
         shades: if matches!(scale, Scale::Days | Scale::Weeks) {
             view.closed_days
                 .iter()
-                .map(|&(a, b)| Span { x: axis.day_x(a), w: round1(axis.day_x(Day(b.0 + 1)) - axis.day_x(a)) })
+                .map(|&(a, b)| Span {
+                    x: axis.day_x(a),
+                    w: round1(axis.day_x(Day(b.0 + 1)) - axis.day_x(a)),
+                })
                 .collect()
         } else {
             Vec::new()
         },
         rows,
         arrows,
-        now: view.now.map(|n| Marker { x: axis.x(n), label: format!("now {}", view::date(n)), missed: false }),
+        now: view.now.map(|n| Marker {
+            x: axis.x(n),
+            label: format!("now {}", view::date(n)),
+            missed: false,
+        }),
         deadline: view.deadline.map(|d| Marker {
             x: axis.x(d),
             label: format!("deadline {}", view::deadline_date(d)),
@@ -376,7 +415,7 @@ fn chart_row(view: &View, axis: &Axis, i: usize, r: &Row) -> ChartRow {
     let y = i as f64 * ROW;
     let cy = y + ROW / 2.0;
     let x = axis.x(r.start);
-    let w = round1((axis.x(r.end) - x).max(if r.is_milestone() { 0.0 } else { 2.0 }));
+    let w = round1((axis.x(r.end) - x).max(if r.is_milestone() { 0.0 } else { 3.0 }));
     let done_w = round1(w * r.progress.as_fraction().clamp(0.0, 1.0));
     let mut classes = vec![match r.kind {
         Kind::Task => "task",
@@ -394,7 +433,17 @@ fn chart_row(view: &View, axis: &Axis, i: usize, r: &Row) -> ChartRow {
     }
     let diamond = if r.is_milestone() {
         let h = 8.0;
-        format!("{},{} {},{} {},{} {},{}", x, cy - h, x + h, cy, x, cy + h, x - h, cy)
+        format!(
+            "{},{} {},{} {},{} {},{}",
+            x,
+            cy - h,
+            x + h,
+            cy,
+            x,
+            cy + h,
+            x - h,
+            cy
+        )
     } else {
         String::new()
     };
@@ -423,7 +472,10 @@ fn chart_row(view: &View, axis: &Axis, i: usize, r: &Row) -> ChartRow {
         deadline_x: r.deadline.map(|d| axis.x(d)),
         overrun: r.deadline.filter(|d| r.end > *d).map(|d| {
             let dx = axis.x(d).max(x);
-            Span { x: dx, w: round1(axis.x(r.end) - dx) }
+            Span {
+                x: dx,
+                w: round1(axis.x(r.end) - dx),
+            }
         }),
     }
 }
@@ -440,7 +492,11 @@ fn side_text(r: &Row) -> String {
         parts.push(format!("{} late", view::calendar_span(o)));
     }
     if !r.issues.is_empty() {
-        parts.push(format!("⚠ {} open issue{}", r.issues.len(), if r.issues.len() == 1 { "" } else { "s" }));
+        parts.push(format!(
+            "⚠ {} open issue{}",
+            r.issues.len(),
+            if r.issues.len() == 1 { "" } else { "s" }
+        ));
     }
     parts.join(" · ")
 }
@@ -452,8 +508,15 @@ fn tooltip(view: &View, r: &Row) -> String {
     if r.is_milestone() {
         lines.push(format!("at: {}", view::date_time(r.start)));
     } else {
-        lines.push(format!("{} → {}", view::date_time(r.start), view::date_time(r.end)));
-        lines.push(format!("effort: {}", view::work_days(r.work, view.day_minutes)));
+        lines.push(format!(
+            "{} → {}",
+            view::date_time(r.start),
+            view::date_time(r.end)
+        ));
+        lines.push(format!(
+            "effort: {}",
+            view::work_days(r.work, view.day_minutes)
+        ));
     }
     if !r.assignees.is_empty() {
         lines.push(format!("assigned: {}", names(&r.assignees, 6)));
@@ -468,12 +531,22 @@ fn tooltip(view: &View, r: &Row) -> String {
         lines.push(format!("starts after: {d}"));
     }
     if let Some(deadline) = r.deadline {
-        let verdict = r.overrun.map_or_else(|| "met".to_string(), |o| format!("missed by {}", view::calendar_span(o)));
-        lines.push(format!("deadline: {} ({verdict})", view::deadline_date(deadline)));
+        let verdict = r.overrun.map_or_else(
+            || "met".to_string(),
+            |o| format!("missed by {}", view::calendar_span(o)),
+        );
+        lines.push(format!(
+            "deadline: {} ({verdict})",
+            view::deadline_date(deadline)
+        ));
     }
     for &i in &r.issues {
         if let Some(issue) = view.issues.get(i) {
-            lines.push(format!("open issue ({}): {}", issue.severity.as_str(), flat(&issue.title)));
+            lines.push(format!(
+                "open issue ({}): {}",
+                issue.severity.as_str(),
+                flat(&issue.title)
+            ));
         }
     }
     lines.join("\n")
@@ -496,13 +569,26 @@ fn arrows(view: &View, rows: &[ChartRow]) -> Vec<Arrow> {
     let mut out = Vec::new();
     for (to, row) in view.rows.iter().enumerate() {
         for &(from, kind) in &row.preds {
-            let (Some(a), Some(b)) = (rows.get(from), rows.get(to)) else { continue };
+            let (Some(a), Some(b)) = (rows.get(from), rows.get(to)) else {
+                continue;
+            };
             let from_start = matches!(kind, DepKind::StartToStart | DepKind::StartToFinish);
             let to_end = matches!(kind, DepKind::FinishToFinish | DepKind::StartToFinish);
-            let x1 = if from_start { a.x } else { a.x + a.w } + if a.diamond.is_empty() { 0.0 } else { 8.0 };
-            let x2 = if to_end { b.x + b.w } else { b.x } - if b.diamond.is_empty() { 0.0 } else { 8.0 };
-            let crit = view.rows.get(from).is_some_and(|r| r.critical) && row.critical && kind == DepKind::FinishToStart;
-            out.push(Arrow { from, to, x1, x2, d: route(x1, a.cy, x2, b.cy), crit });
+            let x1 = if from_start { a.x } else { a.x + a.w }
+                + if a.diamond.is_empty() { 0.0 } else { 8.0 };
+            let x2 =
+                if to_end { b.x + b.w } else { b.x } - if b.diamond.is_empty() { 0.0 } else { 8.0 };
+            let crit = view.rows.get(from).is_some_and(|r| r.critical)
+                && row.critical
+                && kind == DepKind::FinishToStart;
+            out.push(Arrow {
+                from,
+                to,
+                x1,
+                x2,
+                d: route(x1, a.cy, x2, b.cy),
+                crit,
+            });
         }
     }
     out
@@ -514,7 +600,11 @@ fn route(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
     if x2 - 8.0 >= out {
         format!("M{x1} {y1}H{out}V{y2}H{x2}")
     } else {
-        let between = if y2 > y1 { y2 - ROW / 2.0 } else { y2 + ROW / 2.0 };
+        let between = if y2 > y1 {
+            y2 - ROW / 2.0
+        } else {
+            y2 + ROW / 2.0
+        };
         format!("M{x1} {y1}H{out}V{between}H{}V{y2}H{x2}", x2 - 8.0)
     }
 }
@@ -525,7 +615,11 @@ fn align_down(d: Day, scale: Scale) -> Day {
         Scale::Weeks => Day(d.0 - d.weekday() as i64),
         Scale::Months | Scale::Quarters => {
             let Some(date) = d.to_date() else { return d };
-            let month = if scale == Scale::Quarters { (date.month() - 1) / 3 * 3 + 1 } else { date.month() };
+            let month = if scale == Scale::Quarters {
+                (date.month() - 1) / 3 * 3 + 1
+            } else {
+                date.month()
+            };
             jiff::civil::Date::new(date.year(), month, 1).map_or(d, Day::from_date)
         }
     }
@@ -544,10 +638,15 @@ fn next_unit(d: Day, scale: Scale) -> Day {
     }
 }
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 fn month_name(d: Day) -> &'static str {
-    d.to_date().and_then(|date| MONTHS.get(usize::try_from(date.month() - 1).ok()?)).copied().unwrap_or("")
+    d.to_date()
+        .and_then(|date| MONTHS.get(usize::try_from(date.month() - 1).ok()?))
+        .copied()
+        .unwrap_or("")
 }
 
 /// The two tiers of the axis: months (or years) above, the scale's units
@@ -559,26 +658,54 @@ fn ticks(axis: &Axis, first: Day, last: Day, scale: Scale) -> (Vec<Tick>, Vec<Ti
         let next = next_unit(d, scale);
         let label = match scale {
             Scale::Days => d.to_date().map(|x| x.day().to_string()).unwrap_or_default(),
-            Scale::Weeks => d.to_date().map(|x| format!("{} {}", x.day(), month_name(d))).unwrap_or_default(),
+            Scale::Weeks => d
+                .to_date()
+                .map(|x| format!("{} {}", x.day(), month_name(d)))
+                .unwrap_or_default(),
             Scale::Months => month_name(d).to_string(),
-            Scale::Quarters => d.to_date().map(|x| format!("Q{}", (x.month() - 1) / 3 + 1)).unwrap_or_default(),
+            Scale::Quarters => d
+                .to_date()
+                .map(|x| format!("Q{}", (x.month() - 1) / 3 + 1))
+                .unwrap_or_default(),
         };
         let (x, x2) = (axis.day_x(d), axis.day_x(next));
-        lower.push(Tick { x, mid: round1((x + x2) / 2.0), label });
+        lower.push(Tick {
+            x,
+            mid: round1((x + x2) / 2.0),
+            label,
+        });
         d = next;
     }
-    let upper_scale = if matches!(scale, Scale::Days | Scale::Weeks) { Scale::Months } else { Scale::Quarters };
+    let upper_scale = if matches!(scale, Scale::Days | Scale::Weeks) {
+        Scale::Months
+    } else {
+        Scale::Quarters
+    };
     let mut upper = Vec::new();
     let mut d = align_down(first, upper_scale);
     while d < last && upper.len() < 2000 {
-        let next = if upper_scale == Scale::Months { next_unit(d, Scale::Months) } else { year_after(d) };
+        let next = if upper_scale == Scale::Months {
+            next_unit(d, Scale::Months)
+        } else {
+            year_after(d)
+        };
         let label = d
             .to_date()
-            .map(|x| if upper_scale == Scale::Months { format!("{} {}", month_name(d), x.year()) } else { x.year().to_string() })
+            .map(|x| {
+                if upper_scale == Scale::Months {
+                    format!("{} {}", month_name(d), x.year())
+                } else {
+                    x.year().to_string()
+                }
+            })
             .unwrap_or_default();
         let x = axis.day_x(d).max(0.0);
         let x2 = axis.day_x(next).min(axis.day_x(last));
-        upper.push(Tick { x, mid: round1((x + x2) / 2.0), label });
+        upper.push(Tick {
+            x,
+            mid: round1((x + x2) / 2.0),
+            label,
+        });
         d = next;
     }
     (upper, lower)
@@ -592,7 +719,9 @@ fn year_after(d: Day) -> Day {
 
 /// One line: control characters (newlines from `\n` escapes) as spaces.
 fn flat(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// At most `max` characters, with an ellipsis when cut.
@@ -620,10 +749,19 @@ fn task_line(view: &View, r: &Row) -> TaskLine {
         critical: r.critical && !r.is_group(),
         late: r.status == Progress::Late,
         overrun: r.overrun.map(view::calendar_span),
-        issues: r.issues.iter().filter_map(|&i| view.issues.get(i)).map(|i| format!("{} ({})", flat(&i.title), i.severity.as_str())).collect(),
+        issues: r
+            .issues
+            .iter()
+            .filter_map(|&i| view.issues.get(i))
+            .map(|i| format!("{} ({})", flat(&i.title), i.severity.as_str()))
+            .collect(),
         start: view::date_time(r.start),
         end: view::date_time(r.end),
-        effort: if r.is_milestone() { String::new() } else { view::work_days(r.work, view.day_minutes) },
+        effort: if r.is_milestone() {
+            String::new()
+        } else {
+            view::work_days(r.work, view.day_minutes)
+        },
         assignees: r.assignees.join(", "),
         slack: view::work_days(r.slack, view.day_minutes),
         negative_slack: r.slack.0 < 0,
@@ -645,7 +783,11 @@ fn resource_line(view: &View, r: &view::ResourceRow) -> ResourceLine {
                 format!(
                     "week of {}: {}",
                     view::date(week.start()),
-                    if load.is_finite() { format!("{}%", (load * 100.0).round()) } else { "booked with no working time".to_string() }
+                    if load.is_finite() {
+                        format!("{}%", (load * 100.0).round())
+                    } else {
+                        "booked with no working time".to_string()
+                    }
                 )
             } else {
                 String::new()
@@ -678,7 +820,11 @@ fn load_level(load: f64) -> &'static str {
 fn budgets(view: &View) -> Vec<BudgetLine> {
     let mut out = Vec::new();
     let mut line = |title: String, cost: crate::units::Money, budget: crate::units::Money| {
-        let pct = if budget.0 > 0 { cost.0 as f64 / budget.0 as f64 * 100.0 } else { 100.0 };
+        let pct = if budget.0 > 0 {
+            cost.0 as f64 / budget.0 as f64 * 100.0
+        } else {
+            100.0
+        };
         out.push(BudgetLine {
             title,
             cost: view::money(cost, &view.currency),

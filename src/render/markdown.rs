@@ -18,8 +18,19 @@ pub fn render(view: &View) -> String {
 
 fn summary(view: &View, out: &mut String) {
     let mut lines = vec![
-        format!("- **Schedule:** {} to {}", view::date(view.start), view::end_date(view.start, view.end)),
-        format!("- **Tasks:** {} ({} on the critical path)", view.task_count, view.rows.iter().filter(|r| r.critical && !r.is_group()).count()),
+        format!(
+            "- **Schedule:** {} to {}",
+            view::date(view.start),
+            view::end_date(view.start, view.end)
+        ),
+        format!(
+            "- **Tasks:** {} ({} on the critical path)",
+            view.task_count,
+            view.rows
+                .iter()
+                .filter(|r| r.critical && !r.is_group())
+                .count()
+        ),
         format!("- **Progress:** {}", view.progress),
     ];
     if let Some(deadline) = view.deadline {
@@ -28,14 +39,20 @@ fn summary(view: &View, out: &mut String) {
         } else {
             "met".to_string()
         };
-        lines.push(format!("- **Deadline:** {} ({verdict})", view::deadline_date(deadline)));
+        lines.push(format!(
+            "- **Deadline:** {} ({verdict})",
+            view::deadline_date(deadline)
+        ));
     }
     if let Some(now) = view.now {
         lines.push(format!("- **Status date:** {}", view::date(now)));
     }
     let mut cost = format!("- **Cost:** {}", view::money(view.cost, &view.currency));
     if let Some(budget) = view.budget {
-        cost.push_str(&format!(" of a budget of {}", view::money(budget, &view.currency)));
+        cost.push_str(&format!(
+            " of a budget of {}",
+            view::money(budget, &view.currency)
+        ));
     }
     lines.push(cost);
     if !view.levelled {
@@ -81,7 +98,11 @@ fn task_table(view: &View, out: &mut String) {
             title_cell(view, row),
             view::date(row.start),
             view::end_date(row.start, row.end),
-            if row.is_milestone() { String::new() } else { view::work_days(row.work, view.day_minutes) },
+            if row.is_milestone() {
+                String::new()
+            } else {
+                view::work_days(row.work, view.day_minutes)
+            },
             cell(&row.assignees.join(", ")),
             view::work_days(row.slack, view.day_minutes),
             row.progress,
@@ -110,7 +131,10 @@ fn title_cell(view: &View, row: &Row) -> String {
         text.push_str(" _(late)_");
     }
     if let Some(overrun) = row.overrun {
-        text.push_str(&format!(" _(deadline missed by {})_", view::calendar_span(overrun)));
+        text.push_str(&format!(
+            " _(deadline missed by {})_",
+            view::calendar_span(overrun)
+        ));
     }
     for &i in &row.issues {
         if let Some(issue) = view.issues.get(i) {

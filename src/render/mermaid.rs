@@ -40,7 +40,9 @@ pub fn render_split(view: &View) -> Vec<(String, String)> {
             continue;
         }
         if row.is_group() {
-            let members: Vec<usize> = (0..view.rows.len()).filter(|&j| view.rows[j].root == i).collect();
+            let members: Vec<usize> = (0..view.rows.len())
+                .filter(|&j| view.rows[j].root == i)
+                .collect();
             charts.push((row.title.clone(), chart(view, &row.title, &members)));
         } else {
             loose.push(i);
@@ -63,17 +65,30 @@ fn chart(view: &View, title: &str, rows: &[usize]) -> String {
     out.push_str("    todayMarker off\n");
     let mut section: Option<usize> = None;
     for &i in rows {
-        let Some(row) = view.rows.get(i) else { continue };
+        let Some(row) = view.rows.get(i) else {
+            continue;
+        };
         if !is_bar(row) {
             continue;
         }
-        let wanted = if row.depth == 0 && !row.is_group() { usize::MAX } else { row.root };
+        let wanted = if row.depth == 0 && !row.is_group() {
+            usize::MAX
+        } else {
+            row.root
+        };
         if section != Some(wanted) {
-            let heading = view.rows.get(wanted).map_or(view.title.as_str(), |r| r.title.as_str());
+            let heading = view
+                .rows
+                .get(wanted)
+                .map_or(view.title.as_str(), |r| r.title.as_str());
             out.push_str(&format!("    section {}\n", name(heading, "Tasks")));
             section = Some(wanted);
         }
-        out.push_str(&format!("    {} :{}\n", name(&row.title, &row.path), metadata(view, i, row)));
+        out.push_str(&format!(
+            "    {} :{}\n",
+            name(&row.title, &row.path),
+            metadata(view, i, row)
+        ));
     }
     out
 }
@@ -148,15 +163,41 @@ const STATEMENTS: &[&str] = &[
 pub fn name(text: &str, fallback: &str) -> String {
     let flat: String = text
         .chars()
-        .map(|c| if c.is_control() || c == '\u{2028}' || c == '\u{2029}' { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     let trimmed = flat.trim();
-    let source = if trimmed.is_empty() { fallback.trim() } else { trimmed };
+    let source = if trimmed.is_empty() {
+        fallback.trim()
+    } else {
+        trimmed
+    };
     let lower = source.to_lowercase();
-    let guard_first = source.starts_with(|c: char| c.is_ascii_digit()) || STATEMENTS.iter().any(|w| lower.starts_with(w));
+    let guard_first = source.starts_with(|c: char| c.is_ascii_digit())
+        || STATEMENTS.iter().any(|w| lower.starts_with(w));
     let mut out = String::with_capacity(source.len() + 8);
     for (n, c) in source.chars().enumerate() {
-        let special = matches!(c, '#' | ':' | ';' | '%' | '<' | '>' | '&' | '"' | '`' | '\\' | '{' | '}' | '\u{b6}' | '\u{fb02}');
+        let special = matches!(
+            c,
+            '#' | ':'
+                | ';'
+                | '%'
+                | '<'
+                | '>'
+                | '&'
+                | '"'
+                | '`'
+                | '\\'
+                | '{'
+                | '}'
+                | '\u{b6}'
+                | '\u{fb02}'
+        );
         if special || (n == 0 && guard_first) {
             out.push_str(&format!("#{};", u32::from(c)));
         } else {

@@ -12,7 +12,7 @@ use crate::schedule::calendar::{Calendar, WeekPattern};
 use crate::schedule::{Bound, Driver, Schedule};
 use crate::source::SourceMap;
 use crate::syntax::ast::DepKind;
-use crate::units::{Day, Minutes, Money, Moment, Share};
+use crate::units::{Day, Minutes, Moment, Money, Share};
 
 /// Everything a visual output shows.
 pub struct View {
@@ -176,7 +176,12 @@ pub fn build(input: &Input<'_>) -> View {
 /// Tasks in outline order, hiding those below `depth`; also returns, per
 /// model task, the row that stands for it (itself or its nearest visible
 /// ancestor).
-fn task_rows(model: &Model, schedule: &Schedule, depth: Option<u32>, issues: &[IssueRow]) -> (Vec<Row>, Vec<Option<usize>>) {
+fn task_rows(
+    model: &Model,
+    schedule: &Schedule,
+    depth: Option<u32>,
+    issues: &[IssueRow],
+) -> (Vec<Row>, Vec<Option<usize>>) {
     let limit = depth.map(|d| d.max(1));
     let mut rows = Vec::new();
     let mut visible_of = vec![None; model.tasks.len()];
@@ -202,15 +207,26 @@ fn task_rows(model: &Model, schedule: &Schedule, depth: Option<u32>, issues: &[I
     };
     // Depth-first, children in declaration order; an explicit stack keeps
     // deep plans from exhausting the call stack.
-    let mut stack: Vec<(TaskId, Option<usize>)> = model.roots().collect::<Vec<_>>().into_iter().rev().map(|t| (t, None)).collect();
+    let mut stack: Vec<(TaskId, Option<usize>)> = model
+        .roots()
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .map(|t| (t, None))
+        .collect();
     while let Some((id, parent_row)) = stack.pop() {
         let task = model.task(id);
         let index = rows.len();
         let hidden_children = limit.is_some_and(|l| task.depth + 1 >= l);
-        let root = parent_row.map_or(index, |p: usize| rows.get(p).map_or(index, |r: &Row| r.root));
+        let root = parent_row.map_or(index, |p: usize| {
+            rows.get(p).map_or(index, |r: &Row| r.root)
+        });
         let mut row = task_row(model, schedule, id, parent_row, root);
         row.collapsed = task.is_group() && hidden_children;
-        row.issues = open_issues[id.index()].iter().map(|&i| issue_row[i]).collect();
+        row.issues = open_issues[id.index()]
+            .iter()
+            .map(|&i| issue_row[i])
+            .collect();
         rows.push(row);
         mark_subtree(model, id, index, &mut visible_of);
         if !hidden_children {
@@ -232,7 +248,13 @@ fn mark_subtree(model: &Model, id: TaskId, row: usize, visible_of: &mut [Option<
     }
 }
 
-fn task_row(model: &Model, schedule: &Schedule, id: TaskId, parent: Option<usize>, root: usize) -> Row {
+fn task_row(
+    model: &Model,
+    schedule: &Schedule,
+    id: TaskId,
+    parent: Option<usize>,
+    root: usize,
+) -> Row {
     let task = model.task(id);
     let s = &schedule.tasks[id.index()];
     let kind = match task.kind {
@@ -240,7 +262,11 @@ fn task_row(model: &Model, schedule: &Schedule, id: TaskId, parent: Option<usize
         TaskKind::Group => Kind::Group,
         TaskKind::Milestone => Kind::Milestone,
     };
-    let mut assignees: Vec<String> = s.bookings.iter().map(|b| model.resource(b.resource).name.clone()).collect();
+    let mut assignees: Vec<String> = s
+        .bookings
+        .iter()
+        .map(|b| model.resource(b.resource).name.clone())
+        .collect();
     if task.is_group() {
         assignees = group_assignees(model, schedule, id);
     }
@@ -382,25 +408,40 @@ fn overall_progress(model: &Model, schedule: &Schedule) -> Share {
 fn weeks_between(start: Moment, end: Moment) -> Vec<Day> {
     let first = Day(start.day().0 - start.day().weekday() as i64);
     let last = end.day();
-    (0..520).map(|w| Day(first.0 + 7 * w)).take_while(|d| d.0 <= last.0).collect()
+    (0..520)
+        .map(|w| Day(first.0 + 7 * w))
+        .take_while(|d| d.0 <= last.0)
+        .collect()
 }
 
 /// The calendar a resource works by, as the scheduler builds it.
 fn resource_calendar(model: &Model, r: &crate::check::Resource) -> Calendar {
     let def = model.calendar(r.calendar);
     let mut closed: Vec<(Day, Day)> = def.holidays.iter().map(|c| (c.first, c.last)).collect();
-    closed.extend(model.calendar(model.project.calendar).holidays.iter().map(|c| (c.first, c.last)));
+    closed.extend(
+        model
+            .calendar(model.project.calendar)
+            .holidays
+            .iter()
+            .map(|c| (c.first, c.last)),
+    );
     closed.extend(r.off.iter().map(|o| (o.first, o.last)));
     Calendar::new(WeekPattern::new(def.week.clone()), closed)
 }
 
 fn resource_rows(model: &Model, schedule: &Schedule, weeks: &[Day]) -> Vec<ResourceRow> {
     let mut booked_in_week: Vec<Vec<f64>> = vec![vec![0.0; weeks.len()]; model.resources.len()];
-    let calendars: Vec<Calendar> = model.resources.iter().map(|r| resource_calendar(model, r)).collect();
+    let calendars: Vec<Calendar> = model
+        .resources
+        .iter()
+        .map(|r| resource_calendar(model, r))
+        .collect();
     let first = weeks.first().map_or(0, |d| d.0);
     for s in &schedule.tasks {
         for b in &s.bookings {
-            let Some(cal) = calendars.get(b.resource.index()) else { continue };
+            let Some(cal) = calendars.get(b.resource.index()) else {
+                continue;
+            };
             let from = ((s.start.day().0 - first) / 7).max(0) as usize;
             let to = ((s.end.day().0 - first) / 7).max(0) as usize;
             for w in from..=to.min(weeks.len().saturating_sub(1)) {
@@ -409,7 +450,8 @@ fn resource_rows(model: &Model, schedule: &Schedule, weeks: &[Day]) -> Vec<Resou
                 let a = s.start.max(week_start);
                 let z = s.end.min(week_end);
                 if z > a {
-                    booked_in_week[b.resource.index()][w] += cal.work_between(a, z).0 as f64 * b.demand.as_units();
+                    booked_in_week[b.resource.index()][w] +=
+                        cal.work_between(a, z).0 as f64 * b.demand.as_units();
                 }
             }
         }
@@ -424,7 +466,10 @@ fn resource_rows(model: &Model, schedule: &Schedule, weeks: &[Day]) -> Vec<Resou
                 .iter()
                 .zip(&booked_in_week[i])
                 .map(|(w, &booked)| {
-                    let available = calendars[i].work_between(w.start(), w.start() + Minutes(7 * 1440)).0 as f64 * limit;
+                    let available = calendars[i]
+                        .work_between(w.start(), w.start() + Minutes(7 * 1440))
+                        .0 as f64
+                        * limit;
                     if available > 0.0 {
                         booked / available
                     } else if booked > 0.0 {
@@ -460,9 +505,17 @@ fn risk_rows(model: &Model) -> Vec<RiskRow> {
                 chance: r.chance,
                 delay: r.delay,
                 cost: r.cost,
-                delay_exposure: chance.zip(r.delay).map(|(c, d)| Minutes((c * d.0 as f64).round() as i64)),
-                cost_exposure: chance.zip(r.cost).map(|(c, m)| Money((c * m.0 as f64).round() as i64)),
-                affects: r.affects.iter().map(|t| model.task(*t).title.clone()).collect(),
+                delay_exposure: chance
+                    .zip(r.delay)
+                    .map(|(c, d)| Minutes((c * d.0 as f64).round() as i64)),
+                cost_exposure: chance
+                    .zip(r.cost)
+                    .map(|(c, m)| Money((c * m.0 as f64).round() as i64)),
+                affects: r
+                    .affects
+                    .iter()
+                    .map(|t| model.task(*t).title.clone())
+                    .collect(),
                 owner: r.owner.map(|o| model.resource(o).name.clone()),
                 response: r.response.clone(),
                 open: r.status == Status::Open,
@@ -474,8 +527,16 @@ fn risk_rows(model: &Model) -> Vec<RiskRow> {
     rows.sort_by(|a, b| {
         b.open
             .cmp(&a.open)
-            .then(b.delay_exposure.unwrap_or_default().cmp(&a.delay_exposure.unwrap_or_default()))
-            .then(b.cost_exposure.unwrap_or_default().cmp(&a.cost_exposure.unwrap_or_default()))
+            .then(
+                b.delay_exposure
+                    .unwrap_or_default()
+                    .cmp(&a.delay_exposure.unwrap_or_default()),
+            )
+            .then(
+                b.cost_exposure
+                    .unwrap_or_default()
+                    .cmp(&a.cost_exposure.unwrap_or_default()),
+            )
     });
     rows
 }
@@ -489,14 +550,23 @@ fn issue_rows(model: &Model) -> Vec<IssueRow> {
             title: i.title.clone(),
             raised: i.raised,
             owner: i.owner.map(|o| model.resource(o).name.clone()),
-            affects: i.affects.iter().map(|t| model.task(*t).title.clone()).collect(),
+            affects: i
+                .affects
+                .iter()
+                .map(|t| model.task(*t).title.clone())
+                .collect(),
             severity: i.severity,
             open: i.status == Status::Open,
             resolution: i.resolution.clone(),
             note: i.note.clone(),
         })
         .collect();
-    rows.sort_by(|a, b| b.open.cmp(&a.open).then(b.severity.cmp(&a.severity)).then(a.raised.cmp(&b.raised)));
+    rows.sort_by(|a, b| {
+        b.open
+            .cmp(&a.open)
+            .then(b.severity.cmp(&a.severity))
+            .then(a.raised.cmp(&b.raised))
+    });
     rows
 }
 
@@ -510,7 +580,13 @@ fn warnings(diagnostics: &[Diagnostic], sources: &SourceMap) -> Vec<String> {
                 let (line, col) = file.line_col(l.span.start as usize);
                 Some(format!(" ({}:{line}:{col})", file.name))
             });
-            format!("{} {}: {}{}", d.severity.as_str(), d.code, d.message, place.unwrap_or_default())
+            format!(
+                "{} {}: {}{}",
+                d.severity.as_str(),
+                d.code,
+                d.message,
+                place.unwrap_or_default()
+            )
         })
         .collect()
 }
@@ -519,7 +595,8 @@ fn warnings(diagnostics: &[Diagnostic], sources: &SourceMap) -> Vec<String> {
 fn closed_days(model: &Model, start: Moment, end: Moment) -> Vec<(Day, Day)> {
     let cal = model.calendar(model.project.calendar);
     let is_closed = |d: Day| {
-        cal.week.get(d.weekday()).is_none_or(|r| r.is_empty()) || cal.holidays.iter().any(|h| h.first <= d && d <= h.last)
+        cal.week.get(d.weekday()).is_none_or(|r| r.is_empty())
+            || cal.holidays.iter().any(|h| h.first <= d && d <= h.last)
     };
     let mut runs: Vec<(Day, Day)> = Vec::new();
     let last = end.day().0.min(start.day().0 + 36_600);
@@ -540,7 +617,9 @@ fn closed_days(model: &Model, start: Moment, end: Moment) -> Vec<(Day, Day)> {
 
 /// `2027-03-01`.
 pub fn date(m: Moment) -> String {
-    m.day().to_date().map_or_else(|| m.to_iso(), |d| d.to_string())
+    m.day()
+        .to_date()
+        .map_or_else(|| m.to_iso(), |d| d.to_string())
 }
 
 /// `2027-03-01 09:00`.
@@ -650,7 +729,10 @@ mod tests {
     fn an_end_at_midnight_belongs_to_the_day_before() {
         let monday = Day(20822);
         assert_eq!(end_date(monday.start(), Day(20823).start()), "2027-01-04");
-        assert_eq!(end_date(monday.start(), monday.start() + Minutes(17 * 60)), "2027-01-04");
+        assert_eq!(
+            end_date(monday.start(), monday.start() + Minutes(17 * 60)),
+            "2027-01-04"
+        );
     }
 
     #[test]
@@ -658,8 +740,17 @@ mod tests {
         let s = Moment(1000);
         let e = Moment(2000);
         assert_eq!(status(s, e, Share::FULL, None), Progress::Done);
-        assert_eq!(status(s, e, Share::ZERO, Some(Moment(1500))), Progress::Active);
-        assert_eq!(status(s, e, Share(5000), Some(Moment(2500))), Progress::Late);
-        assert_eq!(status(s, e, Share::ZERO, Some(Moment(500))), Progress::Upcoming);
+        assert_eq!(
+            status(s, e, Share::ZERO, Some(Moment(1500))),
+            Progress::Active
+        );
+        assert_eq!(
+            status(s, e, Share(5000), Some(Moment(2500))),
+            Progress::Late
+        );
+        assert_eq!(
+            status(s, e, Share::ZERO, Some(Moment(500))),
+            Progress::Upcoming
+        );
     }
 }

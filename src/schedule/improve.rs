@@ -33,16 +33,22 @@ use std::collections::{BTreeMap, BinaryHeap};
 /// Activity placements the default search may spend (an abstract schedule
 /// of n activities costs n). Sized so that a 120-activity plan levels in
 /// well under 50 ms and a 100,000-task plan still gets a few passes.
-const NORMAL_BUDGET: usize = 600_000;
+const NORMAL_BUDGET: usize = 150_000;
 /// The same for `--level thorough`.
-const THOROUGH_BUDGET: usize = 8_000_000;
+const THOROUGH_BUDGET: usize = 4_000_000;
+/// Abstract schedules at most, however small the plan.
+const NORMAL_MAX_DECODES: usize = 2_000;
+const THOROUGH_MAX_DECODES: usize = 50_000;
 /// Below this many abstract schedules the search is not worth its set-up.
 const MIN_DECODES: usize = 3;
 /// Justification rounds after each new schedule, at most.
 const FBI_ROUNDS: usize = 6;
+/// The same for children of the genetic search: one round catches most of
+/// the gain at a third of the cost.
+const CHILD_FBI_ROUNDS: usize = 1;
 /// Genetic search: population size and mutation chance (per mille).
-const POPULATION: usize = 24;
-const MUTATION_PER_MILLE: u64 = 40;
+const POPULATION: usize = 32;
+const MUTATION_PER_MILLE: u64 = 15;
 
 /// The best forward pass found for these options.
 pub fn best_schedule(ctx: &Context<'_>, options: &Options) -> Result<Forward, Failure> {
@@ -54,16 +60,17 @@ pub fn best_schedule(ctx: &Context<'_>, options: &Options) -> Result<Forward, Fa
     let latest = critical::latest(ctx, &unlevelled, false);
     let lst_keys: Vec<Key> = latest.start.iter().map(|m| m.0).collect();
     let baseline = sgs::forward(ctx, &lst_keys, true)?;
-    let budget = match options.effort {
-        LevelEffort::Normal => NORMAL_BUDGET,
-        LevelEffort::Thorough => THOROUGH_BUDGET,
+    let (budget, most) = match options.effort {
+        LevelEffort::Normal => (NORMAL_BUDGET, NORMAL_MAX_DECODES),
+        LevelEffort::Thorough => (THOROUGH_BUDGET, THOROUGH_MAX_DECODES),
     };
     let model = Abstract::build(ctx, &unlevelled);
-    if model.len() == 0 || budget / model.len() < MIN_DECODES || !model.has_demands() {
+    let decodes = (budget / model.len().max(1)).min(most);
+    if model.len() == 0 || decodes < MIN_DECODES || !model.has_demands() {
         return Ok(baseline);
     }
     let lst_abstract: Vec<i64> = model.task.iter().map(|t| lst_keys[t.index()]).collect();
-    let found = search(&model, &lst_abstract, budget);
+    let found = search(&model, &lst_abstract, decodes);
     let mut keys = lst_keys;
     for (node, t) in model.task.iter().enumerate() {
         if model.is_activity(node) {
@@ -249,7 +256,7 @@ impl<'a> Decoder<'a> {
         let n = model.len();
         Decoder {
             model,
-            profiles: vec![Load::default(); model.limits.len()],
+            profiles: vec![Load::for_size(n); model.limits.len()],
             finish: vec![0; n],
             start: vec![0; n],
             waiting: vec![0; n],
@@ -352,8 +359,8 @@ impl<'a> Decoder<'a> {
 
     /// Forward-backward improvement: right-justify, then left-justify in
     /// the order of the right-justified starts, while the makespan drops.
-    fn justify(&mut self, mut plan: Plan) -> Plan {
-        for _ in 0..FBI_ROUNDS {
+    fn justify(&mut self, mut plan: Plan, rounds: usize) -> Plan {
+        for _ in 0..rounds {
             let finish_keys: Vec<i64> = (0..plan.start.len()).map(|i| -(plan.start[i] + self.model.length[i])).collect();
             let back = self.decode(&finish_keys, Direction::Backward);
             let again = self.decode(&back.start, Direction::Forward);
@@ -370,50 +377,102 @@ impl<'a> Decoder<'a> {
     }
 }
 
-/// A resource's load in the abstract model: step function of time.
-#[derive(Clone, Default)]
-struct Load {
-    steps: BTreeMap<i64, i64>,
+/// A resource's load in the abstract model: a step function of time, as
+/// (moment, load from then on) pairs in time order. Small models keep them
+/// in a vector (fast to scan); large ones in a B-tree, so that inserting a
+/// step never moves the whole history.
+#[derive(Clone)]
+enum Load {
+    Small(Vec<(i64, i64)>),
+    Large(BTreeMap<i64, i64>),
 }
 
+/// Largest model whose loads are kept in vectors.
+const SMALL_MODEL: usize = 2_000;
+
 impl Load {
-    fn clear(&mut self) {
-        self.steps.clear();
+    fn for_size(nodes: usize) -> Load {
+        if nodes <= SMALL_MODEL {
+            Load::Small(Vec::new())
+        } else {
+            Load::Large(BTreeMap::new())
+        }
     }
 
-    fn at(&self, t: i64) -> i64 {
-        self.steps.range(..=t).next_back().map_or(0, |(_, l)| *l)
+    fn clear(&mut self) {
+        match self {
+            Load::Small(v) => v.clear(),
+            Load::Large(m) => m.clear(),
+        }
     }
 
     /// If `demand` over [from, to) overflows `limit`: where the first
     /// overflowing stretch ends.
     fn conflict(&self, from: i64, to: i64, demand: i64, limit: i64) -> Option<i64> {
-        let over = |load: i64| load + demand > limit;
-        let mut iter = self.steps.range(from + 1..);
-        if !over(self.at(from)) {
-            loop {
-                match iter.next() {
-                    Some((&t, &load)) if t < to => {
-                        if over(load) {
-                            break;
-                        }
-                    }
-                    _ => return None,
-                }
+        match self {
+            Load::Small(v) => {
+                let first = v.partition_point(|&(t, _)| t <= from);
+                let at = if first == 0 { 0 } else { v[first - 1].1 };
+                let rest = v[first..].iter().map(|&(t, l)| (t, l));
+                first_overflow_end(at, rest, to, demand, limit)
+            }
+            Load::Large(m) => {
+                let at = m.range(..=from).next_back().map_or(0, |(_, l)| *l);
+                let rest = m.range(from + 1..).map(|(&t, &l)| (t, l));
+                first_overflow_end(at, rest, to, demand, limit)
             }
         }
-        iter.find(|(_, &load)| !over(load)).map(|(&t, _)| t).or(Some(i64::MAX / 4))
     }
 
     fn add(&mut self, from: i64, to: i64, demand: i64) {
-        let at_from = self.at(from);
-        let at_to = self.at(to);
-        self.steps.entry(from).or_insert(at_from);
-        self.steps.entry(to).or_insert(at_to);
-        for (_, load) in self.steps.range_mut(from..to) {
-            *load += demand;
+        match self {
+            Load::Small(v) => {
+                let i = split_at(v, from);
+                let j = split_at(v, to);
+                for step in &mut v[i..j] {
+                    step.1 += demand;
+                }
+            }
+            Load::Large(m) => {
+                let at_from = m.range(..=from).next_back().map_or(0, |(_, l)| *l);
+                let at_to = m.range(..=to).next_back().map_or(0, |(_, l)| *l);
+                m.entry(from).or_insert(at_from);
+                m.entry(to).or_insert(at_to);
+                for (_, load) in m.range_mut(from..to) {
+                    *load += demand;
+                }
+            }
         }
     }
+}
+
+/// Makes sure a step starts at `t`; returns its position.
+fn split_at(v: &mut Vec<(i64, i64)>, t: i64) -> usize {
+    let i = v.partition_point(|&(s, _)| s < t);
+    if v.get(i).is_none_or(|&(s, _)| s != t) {
+        let load = if i == 0 { 0 } else { v[i - 1].1 };
+        v.insert(i, (t, load));
+    }
+    i
+}
+
+/// Given the load at the window's start and the steps after it: `None` if
+/// the demand fits until `to`, else the end of the first overflow.
+fn first_overflow_end(at: i64, mut rest: impl Iterator<Item = (i64, i64)>, to: i64, demand: i64, limit: i64) -> Option<i64> {
+    let over = |load: i64| load + demand > limit;
+    if !over(at) {
+        loop {
+            match rest.next() {
+                Some((t, load)) if t < to => {
+                    if over(load) {
+                        break;
+                    }
+                }
+                _ => return None,
+            }
+        }
+    }
+    rest.find(|&(_, load)| !over(load)).map(|(t, _)| t).or(Some(i64::MAX / 4))
 }
 
 /// A small deterministic generator (SplitMix64): the search needs cheap,
@@ -450,9 +509,7 @@ fn seed_of(model: &Abstract) -> u64 {
 
 /// Searches for a short forward schedule; returns its start times (the
 /// keys that reproduce it).
-fn search(model: &Abstract, lst: &[i64], budget: usize) -> Vec<i64> {
-    let n = model.len();
-    let max_decodes = budget / n;
+fn search(model: &Abstract, lst: &[i64], max_decodes: usize) -> Vec<i64> {
     let mut dec = Decoder::new(model);
     let mut pool: Vec<Plan> = Vec::new();
     for keys in starting_orders(model, lst) {
@@ -460,7 +517,7 @@ fn search(model: &Abstract, lst: &[i64], budget: usize) -> Vec<i64> {
             break;
         }
         let first = dec.decode(&keys, Direction::Forward);
-        let plan = if dec.decodes + 2 <= max_decodes { dec.justify(first) } else { first };
+        let plan = if dec.decodes + 2 <= max_decodes { dec.justify(first, FBI_ROUNDS) } else { first };
         pool.push(plan);
     }
     let mut rng = Rng(seed_of(model));
@@ -526,7 +583,7 @@ fn evolve(dec: &mut Decoder<'_>, pool: &mut Vec<Plan>, rng: &mut Rng, max_decode
         let parent = order_of(&pool[i % pool.len()]);
         let child = mutate(parent, rng, 200);
         let plan = dec.decode(&keys_of(&child, n), Direction::Forward);
-        pool.push(dec.justify(plan));
+        pool.push(dec.justify(plan, CHILD_FBI_ROUNDS));
         i += 1;
     }
     while dec.decodes + 3 <= max_decodes {
@@ -535,7 +592,7 @@ fn evolve(dec: &mut Decoder<'_>, pool: &mut Vec<Plan>, rng: &mut Rng, max_decode
         let child = crossover(&order_of(&pool[a]), &order_of(&pool[b]), rng);
         let child = mutate(child, rng, MUTATION_PER_MILLE);
         let plan = dec.decode(&keys_of(&child, n), Direction::Forward);
-        let plan = dec.justify(plan);
+        let plan = dec.justify(plan, CHILD_FBI_ROUNDS);
         let worst = (0..pool.len()).max_by_key(|&k| (pool[k].makespan, k)).unwrap_or(0);
         let duplicate = pool.iter().any(|p| p.start == plan.start);
         if !duplicate && plan.makespan <= pool[worst].makespan {
@@ -619,7 +676,12 @@ mod tests {
 
     #[test]
     fn load_points_past_the_overflow() {
-        let mut l = Load::default();
+        for size in [1, SMALL_MODEL + 1] {
+            load_points_past_the_overflow_in(Load::for_size(size));
+        }
+    }
+
+    fn load_points_past_the_overflow_in(mut l: Load) {
         l.add(10, 20, 1);
         assert_eq!(l.conflict(0, 10, 1, 1), None);
         assert_eq!(l.conflict(5, 15, 1, 1), Some(20));

@@ -133,6 +133,10 @@ pub fn schedule(model: &Model, options: &Options) -> Scheduled {
         calendars: work::WorkCalendars::build(model),
         horizon: (model.project.start + Minutes(HORIZON_YEARS_DAYS * 1440)).min(calendar::HORIZON),
     };
+    let idle = resources_without_work(model, &ctx);
+    if !idle.is_empty() {
+        return Scheduled { schedule: None, diagnostics: idle };
+    }
     let forward = match improve::best_schedule(&ctx, options) {
         Ok(f) => f,
         Err(failure) => {
@@ -175,6 +179,38 @@ pub fn schedule(model: &Model, options: &Options) -> Scheduled {
         warnings::overallocations(model, &forward, &mut diags);
     }
     Scheduled { schedule: Some(schedule), diagnostics: diags }
+}
+
+/// A resource with no working time at all after the project start can
+/// never do the work assigned to it: name the first task that needs it.
+fn resources_without_work(model: &Model, ctx: &sgs::Context<'_>) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let mut reported = vec![false; model.resources.len()];
+    for task in &model.tasks {
+        if task.kind == crate::check::TaskKind::Group {
+            continue;
+        }
+        for assignment in &task.assignments {
+            let options: Vec<&Booking> = match assignment {
+                crate::check::Assignment::Fixed(b) => vec![b],
+                crate::check::Assignment::AnyOf(list) => list.iter().collect(),
+            };
+            let all_idle = options.iter().all(|b| ctx.calendars.resources[b.resource.index()].next_working(model.project.start).is_none_or(|t| t > ctx.horizon));
+            let Some(first) = options.first() else { continue };
+            let r = first.resource.index();
+            if all_idle && !reported[r] {
+                reported[r] = true;
+                let res = model.resource(first.resource);
+                diags.push(
+                    Diagnostic::error(codes::NO_WORKING_TIME, format!("`{}` needs `{}`, who has no working time after the project start", task.path, res.id))
+                        .at(task.name_span, "can never be worked on")
+                        .also(res.span, "no working time left for this resource")
+                        .with_help("check the resource's calendar and its `off` periods, or assign someone else"),
+                );
+            }
+        }
+    }
+    diags
 }
 
 fn failure_diagnostic(model: &Model, failure: sgs::Failure) -> Diagnostic {

@@ -15,7 +15,7 @@ pub fn deadlines(model: &Model, s: &Schedule, diags: &mut Diagnostics) {
         if end > deadline {
             diags.push(
                 Diagnostic::warning(codes::DEADLINE_MISSED, format!("`{}` misses its deadline by {}", task.path, overrun(end - deadline)))
-                    .at(task.name_span, format!("ends {}, deadline {}", end.to_iso(), deadline.to_iso()))
+                    .at(task.name_span, format!("ends {}, deadline {}", end.to_iso(), deadline.describe_as_end()))
                     .with_help("what drives it: see `critical` and the drivers in the report; raise its priority, add people, or move the deadline"),
             );
         }
@@ -24,7 +24,7 @@ pub fn deadlines(model: &Model, s: &Schedule, diags: &mut Diagnostics) {
         if s.end > deadline {
             diags.push(
                 Diagnostic::warning(codes::DEADLINE_MISSED, format!("the project misses its deadline by {}", overrun(s.end - deadline)))
-                    .at(model.project.span, format!("ends {}, deadline {}", s.end.to_iso(), deadline.to_iso())),
+                    .at(model.project.span, format!("ends {}, deadline {}", s.end.to_iso(), deadline.describe_as_end())),
             );
         }
     }
@@ -78,7 +78,7 @@ pub fn fixed_starts(model: &Model, s: &Schedule, diags: &mut Diagnostics) {
         if task.kind != TaskKind::Group && pushed && s.tasks[i].start > fixed {
             let actual = s.tasks[i].start;
             let message = if task.start.is_some() {
-                format!("`{}` cannot start at its fixed start {}; it starts {}", task.path, fixed.to_iso(), actual.to_iso())
+                format!("`{}` cannot start at its fixed start {}; it starts {}", task.path, fixed.describe(), actual.to_iso())
             } else {
                 format!("`{}` cannot be at its fixed date {}; it is at {}", task.path, fixed.to_iso(), actual.to_iso())
             };

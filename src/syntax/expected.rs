@@ -7,7 +7,7 @@ use super::grammar::Rule;
 /// How a rule is described to a planner.
 pub(crate) fn describe(rule: Rule) -> &'static str {
     match rule {
-        Rule::EOI => "the end of the file",
+        Rule::EOI => "a new declaration (`task`, `milestone`, `resource`, ...) or the end of the file",
         Rule::WHITESPACE | Rule::COMMENT => "a space",
         Rule::plan | Rule::lone_declaration | Rule::declaration => "a declaration",
         Rule::item | Rule::attribute => "an attribute",

@@ -8,6 +8,9 @@ use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use std::path::{Component, Path, PathBuf};
 
+/// Most tasks a plan may declare unless the options say otherwise.
+pub const DEFAULT_MAX_TASKS: usize = 2_000_000;
+
 /// Limits and permissions for loading.
 #[derive(Clone, Debug)]
 pub struct LoadOptions {
@@ -17,6 +20,10 @@ pub struct LoadOptions {
     pub max_file_bytes: usize,
     /// Most files one plan may consist of.
     pub max_files: usize,
+    /// Deepest chain of includes within includes.
+    pub max_include_depth: usize,
+    /// Most tasks and milestones one plan may declare.
+    pub max_tasks: usize,
 }
 
 impl Default for LoadOptions {
@@ -25,6 +32,8 @@ impl Default for LoadOptions {
             allow_outside_includes: false,
             max_file_bytes: 64 * 1024 * 1024,
             max_files: 1_000,
+            max_include_depth: 32,
+            max_tasks: DEFAULT_MAX_TASKS,
         }
     }
 }
@@ -38,6 +47,8 @@ pub struct Loaded {
     /// depth first. Declaration order (a levelling tie-breaker) follows it.
     pub files: Vec<(FileId, File)>,
     pub diagnostics: Diagnostics,
+    /// The options it was loaded with (the checker reads the task limit).
+    pub options: LoadOptions,
 }
 
 /// The root file could not be read at all (an I/O problem, not a plan
@@ -103,6 +114,7 @@ impl<'o> Loader<'o> {
             sources: self.sources,
             files: self.files,
             diagnostics: self.diagnostics,
+            options: self.options.clone(),
         }
     }
 
@@ -135,13 +147,15 @@ impl<'o> Loader<'o> {
             return;
         };
         if let Some(offset) = bad_offset {
+            let (line, column) = self.sources.get(id).map_or((1, 1), |f| f.line_col(offset));
             let mut d = Diagnostic::error(
                 codes::UNREADABLE,
-                format!("`{name}` is not valid UTF-8 (first bad byte at offset {offset})"),
+                format!("`{name}` is not valid UTF-8 (first bad byte at line {line}, column {column}, byte offset {offset})"),
             )
+            .at(Span::new(id, offset, offset + 1), "not UTF-8")
             .with_help("save the file as UTF-8");
             if let Some(at) = included_at {
-                d = d.at(at, "included here");
+                d = d.also(at, "included here");
             }
             self.diagnostics.push(d);
             return;
@@ -177,6 +191,17 @@ impl<'o> Loader<'o> {
     }
 
     fn follow_include(&mut self, written: &str, at: Span, dir: &Path, stack: &mut Vec<PathBuf>) {
+        if stack.len() > self.options.max_include_depth {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    codes::TOO_DEEP,
+                    format!("includes are nested more than {} levels deep", self.options.max_include_depth),
+                )
+                .at(at, "one include too deep")
+                .with_help("include the files from fewer levels, for example all from the root plan"),
+            );
+            return;
+        }
         if self.sources.files().count() >= self.options.max_files {
             self.diagnostics.push(
                 Diagnostic::error(
@@ -315,10 +340,14 @@ fn file_name(p: &Path) -> String {
         .unwrap_or_else(|| p.display().to_string())
 }
 
-/// UTF-8 text, or the offset of the first bad byte (the text is then empty).
+/// UTF-8 text, or a lossy copy (for showing the place) and the offset of
+/// the first bad byte.
 fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
     match String::from_utf8(bytes) {
         Ok(s) => (s, None),
-        Err(e) => (String::new(), Some(e.utf8_error().valid_up_to())),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(offset))
+        }
     }
 }

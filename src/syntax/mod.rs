@@ -8,5 +8,5 @@ mod grammar;
 mod include;
 mod parser;
 
-pub use include::{load_path, load_str, LoadError, LoadOptions, Loaded};
+pub use include::{load_path, load_str, LoadError, LoadOptions, Loaded, DEFAULT_MAX_TASKS};
 pub use parser::{parse, parse_decimal, MAX_NESTING};

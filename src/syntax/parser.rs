@@ -101,10 +101,14 @@ fn top_level_chunks(text: &str) -> Vec<(usize, usize)> {
                 starts.push(i);
             }
             depth = 0;
-        } else if depth == 0 && b.is_ascii_alphabetic() && is_word_start(bytes, i) {
-            if starts_with_keyword(&text[i..]) && *starts.last().unwrap_or(&0) != i && i > 0 {
-                starts.push(i);
-            }
+        } else if depth == 0
+            && b.is_ascii_alphabetic()
+            && is_word_start(bytes, i)
+            && starts_with_keyword(&text[i..])
+            && *starts.last().unwrap_or(&0) != i
+            && i > 0
+        {
+            starts.push(i);
         }
         line_start = false;
         match b {
@@ -272,6 +276,20 @@ fn syntax_help(chunk: &str, pos: usize, in_block: bool) -> Option<String> {
     if in_block && TOP_KEYWORDS.contains(&word.as_str()) && !matches!(word.as_str(), "task" | "milestone") {
         return Some(format!("`{word}` declarations are only allowed at the top level, outside every `{{ ... }}`"));
     }
+    if let Some(help) = misspelled_keyword(&word, in_block) {
+        return Some(help);
+    }
+    if rest.starts_with('}') && !in_block {
+        return Some("this `}` closes no `{`: remove it, or look for a `{` missing before it".to_string());
+    }
+    if rest.starts_with('"') {
+        if let Some(help) = string_help(rest) {
+            return Some(help);
+        }
+    }
+    if let Some(help) = trailing_comma_help(before) {
+        return Some(help);
+    }
     let after_duration_keyword = ["effort", "duration", "elapsed", "delay"].iter().any(|k| before.ends_with(k));
     let number_before: String = before.chars().rev().take_while(|c| c.is_ascii_digit() || *c == '.').collect::<Vec<_>>().into_iter().rev().collect();
     if !number_before.is_empty() && rest.starts_with([' ', '\t']) {
@@ -298,6 +316,68 @@ fn syntax_help(chunk: &str, pos: usize, in_block: bool) -> Option<String> {
     }
     if rest.is_empty() && before.matches('{').count() > before.matches('}').count() {
         return Some("a `{` is not closed: add the missing `}`".to_string());
+    }
+    None
+}
+
+/// Words the grammar knows, for "did you mean" on a misspelled keyword.
+const ATTRIBUTE_KEYWORDS: &[&str] = &[
+    "start", "deadline", "now", "currency", "calendar", "budget", "note", "workdays", "hours",
+    "holiday", "role", "units", "capacity", "rate", "off", "effort", "duration", "elapsed",
+    "assign", "after", "finish", "not", "priority", "progress", "range", "cost", "tags", "date",
+    "chance", "delay", "affects", "owner", "response", "status", "raised", "severity",
+    "resolution", "resource", "task", "milestone",
+];
+
+/// "did you mean `task`?" for a word that is close to a keyword allowed here.
+fn misspelled_keyword(word: &str, in_block: bool) -> Option<String> {
+    if word.is_empty() || word.len() > 20 {
+        return None;
+    }
+    let candidates: &[&str] = if in_block { ATTRIBUTE_KEYWORDS } else { TOP_KEYWORDS };
+    if candidates.contains(&word) {
+        return None;
+    }
+    let best = candidates
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(word, k), *k))
+        .filter(|(d, k)| *d <= (k.len() / 3).max(1))
+        .min()?;
+    Some(format!("did you mean `{}`?", best.1))
+}
+
+/// Help for a string the grammar rejected: unclosed, or a bad escape.
+fn string_help(rest: &str) -> Option<String> {
+    if rest.starts_with("\"\"\"") {
+        return Some("this text block is not closed: end it with `\"\"\"`".to_string());
+    }
+    let line = rest.lines().next().unwrap_or(rest);
+    let mut chars = line.char_indices().skip(1);
+    while let Some((_, c)) = chars.next() {
+        match c {
+            '"' => return None,
+            '\\' => match chars.next() {
+                Some((_, '"' | '\\' | 'n' | 't' | 'u')) => {}
+                Some((_, other)) => {
+                    return Some(format!(
+                        "`\\{other}` is not an escape: write a backslash as `\\\\`; strings know `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{{...}}`"
+                    ))
+                }
+                None => {}
+            },
+            _ => {}
+        }
+    }
+    Some("this string is not closed: add `\"` before the end of the line (use `\"\"\"` for text over several lines)".to_string())
+}
+
+/// A list that ended with a comma swallowed the next attribute's keyword.
+fn trailing_comma_help(before: &str) -> Option<String> {
+    let word_start = before.rfind(|c: char| !(c.is_alphanumeric() || c == '_')).map_or(0, |i| i + 1);
+    let word = &before[word_start..];
+    let ahead = before[..word_start].trim_end();
+    if ATTRIBUTE_KEYWORDS.contains(&word) && ahead.ends_with(',') {
+        return Some(format!("the `,` before `{word}` continues the list, so `{word}` was read as a name: remove that comma"));
     }
     None
 }

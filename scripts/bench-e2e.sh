@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# End-to-end speed of `planc build --format json` on generated plans.
+#
+#   scripts/bench-e2e.sh [SIZES...]     (default: 1000 10000 100000 1000000)
+#
+# Builds planc and the plan generator in release mode, generates one plan
+# per size (examples/genplan.rs, seed 1) into a temporary directory, and
+# runs planc once per size under /usr/bin/time -v, printing wall time and
+# peak memory (max RSS). Set CARGO_TARGET_DIR to use another target dir.
+# Needs GNU time: `apt-get install -y time`.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+sizes=("$@")
+if [ ${#sizes[@]} -eq 0 ]; then
+  sizes=(1000 10000 100000 1000000)
+fi
+if [ ! -x /usr/bin/time ]; then
+  echo "needs GNU time at /usr/bin/time (apt-get install -y time)" >&2
+  exit 1
+fi
+
+cargo build --release --quiet --bin planc --example genplan
+target="${CARGO_TARGET_DIR:-target}/release"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+printf '%-10s %10s %12s %12s %8s\n' tasks "plan MB" "wall s" "max RSS MB" exit
+for n in "${sizes[@]}"; do
+  plan="$work/plan-$n.plan"
+  "$target/examples/genplan" "$n" 1 > "$plan"
+  /usr/bin/time -v "$target/planc" build "$plan" --format json -o "$work/out.json" \
+    > /dev/null 2> "$work/time.txt" && status=0 || status=$?
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time.txt" \
+    | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$work/time.txt")
+  size=$(du -m "$plan" | cut -f1)
+  printf '%-10s %10s %12s %12s %8s\n' "$n" "$size" "$wall" "$rss" "$status"
+done
