@@ -493,7 +493,28 @@ fn may_start_off_hours(node: &Node) -> bool {
 
 // ------------------------------------------------------------------ writers
 
+/// One plan as a `.plan` file of its own (what a failure is saved as).
 fn plan_text(batch: &Batch, plan: &Plan, title: &str) -> String {
+    let mut out = plan_header(batch, title);
+    write_plan_body(&mut out, plan, "", 0);
+    out
+}
+
+/// Every plan of a batch in one `.plan` file, each as a top-level group
+/// `pN` with resources `pN_rI`: the same shape as the tj3 project, and one
+/// planc run instead of one per plan. No resource is shared between plans,
+/// so nothing one plan does can move another.
+fn batch_plan_text(batch: &Batch) -> String {
+    let mut out = plan_header(batch, "Differential");
+    for (p, plan) in batch.plans.iter().enumerate() {
+        let _ = writeln!(out, "task p{p} {{");
+        write_plan_body(&mut out, plan, &format!("p{p}"), 1);
+        out.push_str("}\n");
+    }
+    out
+}
+
+fn plan_header(batch: &Batch, title: &str) -> String {
     let mut out = format!(
         "project \"{title}\" {{\n  start {}\n  calendar project_days\n}}\n\n",
         batch.start
@@ -503,14 +524,22 @@ fn plan_text(batch: &Batch, plan: &Plan, title: &str) -> String {
         let _ = writeln!(out, "  holiday {}", h.planc());
     }
     out.push_str("}\n\n");
+    out
+}
+
+/// A plan's resources and tasks; with a `group` name, resources are named
+/// `{group}_rI` and dependencies start from `{group}.`.
+fn write_plan_body(out: &mut String, plan: &Plan, group: &str, depth: usize) {
+    let res = if group.is_empty() { String::new() } else { format!("{group}_") };
+    let dep = if group.is_empty() { String::new() } else { format!("{group}.") };
     for (i, r) in plan.resources.iter().enumerate() {
         if let Some(c) = &r.calendar {
-            out.push_str(&c.planc(&format!("rc{i}")));
+            out.push_str(&c.planc(&format!("{res}rc{i}")));
             out.push_str("}\n");
         }
-        let _ = write!(out, "resource r{i} {{");
+        let _ = write!(out, "resource {res}r{i} {{");
         if r.calendar.is_some() {
-            let _ = write!(out, " calendar rc{i}");
+            let _ = write!(out, " calendar {res}rc{i}");
         }
         for off in &r.off {
             let _ = write!(out, " off {}", off.planc());
@@ -519,12 +548,11 @@ fn plan_text(batch: &Batch, plan: &Plan, title: &str) -> String {
     }
     out.push('\n');
     for t in &plan.tasks {
-        write_plan_node(&mut out, t, 0);
+        write_plan_node(out, t, depth, &res, &dep);
     }
-    out
 }
 
-fn write_plan_node(out: &mut String, node: &Node, depth: usize) {
+fn write_plan_node(out: &mut String, node: &Node, depth: usize, res: &str, dep: &str) {
     let pad = "  ".repeat(depth);
     let keyword = if matches!(node.kind, Kind::Milestone) {
         "milestone"
@@ -539,11 +567,11 @@ fn write_plan_node(out: &mut String, node: &Node, depth: usize) {
         } else {
             format!(" + {}", d.lag.text())
         };
-        let _ = writeln!(out, "{pad}  after {of}{}{lag}", d.path);
+        let _ = writeln!(out, "{pad}  after {of}{dep}{}{lag}", d.path);
     }
     match &node.kind {
         Kind::Effort { amount, resources } => {
-            let names: Vec<String> = resources.iter().map(|r| format!("r{r}")).collect();
+            let names: Vec<String> = resources.iter().map(|r| format!("{res}r{r}")).collect();
             let _ = writeln!(
                 out,
                 "{pad}  effort {}\n{pad}  assign {}",
@@ -563,7 +591,7 @@ fn write_plan_node(out: &mut String, node: &Node, depth: usize) {
         Kind::Group | Kind::Milestone => {}
     }
     for c in &node.children {
-        write_plan_node(out, c, depth + 1);
+        write_plan_node(out, c, depth + 1, res, dep);
     }
     let _ = writeln!(out, "{pad}}}");
 }

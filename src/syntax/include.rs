@@ -32,7 +32,7 @@ impl Default for LoadOptions {
             allow_outside_includes: false,
             max_file_bytes: 64 * 1024 * 1024,
             max_files: 1_000,
-            max_include_depth: 32,
+            max_include_depth: 100,
             max_tasks: DEFAULT_MAX_TASKS,
         }
     }

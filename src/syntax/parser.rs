@@ -373,7 +373,11 @@ fn string_help(rest: &str) -> Option<String> {
 
 /// A list that ended with a comma swallowed the next attribute's keyword.
 fn trailing_comma_help(before: &str) -> Option<String> {
-    let word_start = before.rfind(|c: char| !(c.is_alphanumeric() || c == '_')).map_or(0, |i| i + 1);
+    let word_start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let word = &before[word_start..];
     let ahead = before[..word_start].trim_end();
     if ATTRIBUTE_KEYWORDS.contains(&word) && ahead.ends_with(',') {
