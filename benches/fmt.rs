@@ -31,12 +31,31 @@ fn large_plan(groups: usize) -> String {
     out
 }
 
-#[divan::bench(args = [100_000])]
+/// The whole of `planc fmt` on one file: parse, print, and the check
+/// that the result parses back to the same plan (a second parse).
+#[divan::bench(args = [100_000], sample_count = 5)]
 fn format_large_plan(bencher: divan::Bencher, tasks: usize) {
     let text = large_plan(tasks / 10);
     bencher.bench(|| {
         planc::fmt::format(divan::black_box(&text))
             .map(|s| s.len())
             .unwrap_or(0)
+    });
+}
+
+/// One parse of the same plan, for comparison: formatting costs about two
+/// of these plus the printing.
+#[divan::bench(args = [100_000], sample_count = 5)]
+fn parse_large_plan(bencher: divan::Bencher, tasks: usize) {
+    let text = large_plan(tasks / 10);
+    bencher.bench(|| {
+        let mut diags = planc::Diagnostics::new();
+        planc::syntax::parse(
+            divan::black_box(&text),
+            planc::source::FileId(0),
+            &mut diags,
+        )
+        .items
+        .len()
     });
 }

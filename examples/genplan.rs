@@ -20,9 +20,9 @@ use std::fmt::Write;
 const TASKS_PER_SUBGROUP: usize = 10;
 const SUBGROUPS_PER_GROUP: usize = 10;
 const TASKS_PER_RESOURCE: usize = 20;
-/// Dependencies mostly point a short way back (work flows through a
-/// project); this many tasks back at most, except for rare long links.
-const LOCAL_WINDOW: usize = 60;
+/// Share of dependencies on a task of the same subgroup (in percent); the
+/// rest point to any earlier task.
+const LOCAL_PERCENT: u32 = 85;
 
 struct Resource {
     id: String,
@@ -43,14 +43,14 @@ struct Leaf {
     any_of: bool,
 }
 
-struct Plan {
+pub struct Plan {
     resources: Vec<Resource>,
     /// Leaves in declaration order; groups follow from the paths.
     leaves: Vec<Leaf>,
     holidays: Vec<String>,
 }
 
-fn generate(tasks: usize, seed: u64) -> Plan {
+pub fn generate(tasks: usize, seed: u64) -> Plan {
     let mut rng = Pcg64::seed_from_u64(seed);
     let resource_count = tasks.div_ceil(TASKS_PER_RESOURCE).max(1);
     let resources = (0..resource_count)
@@ -74,8 +74,15 @@ fn generate(tasks: usize, seed: u64) -> Plan {
         };
         let mut deps: Vec<usize> = Vec::new();
         for _ in 0..count.min(i) {
-            let back = if rng.random_range(0..50u32) == 0 { rng.random_range(1..=i) } else { rng.random_range(1..=i.min(LOCAL_WINDOW)) };
-            deps.push(i - back);
+            // Mostly within the subgroup; sometimes any earlier task, which
+            // keeps the longest chain short (logarithmic) as plans grow.
+            let first_in_subgroup = sub * TASKS_PER_SUBGROUP;
+            let target = if i > first_in_subgroup && rng.random_range(0..100u32) < LOCAL_PERCENT {
+                rng.random_range(first_in_subgroup..i)
+            } else {
+                rng.random_range(0..i)
+            };
+            deps.push(target);
         }
         deps.sort_unstable();
         deps.dedup();
@@ -86,24 +93,46 @@ fn generate(tasks: usize, seed: u64) -> Plan {
         } else {
             vec![rng.random_range(0..resource_count)]
         };
-        leaves.push(Leaf { path, effort_days: rng.random_range(1..=10), deps, assign, any_of });
+        leaves.push(Leaf {
+            path,
+            effort_days: rng.random_range(1..=10),
+            deps,
+            assign,
+            any_of,
+        });
     }
     let holidays = (2027..2037)
-        .flat_map(|y| [format!("{y}-01-01"), format!("{y}-05-01"), format!("{y}-10-03"), format!("{y}-12-25"), format!("{y}-12-26")])
+        .flat_map(|y| {
+            [
+                format!("{y}-01-01"),
+                format!("{y}-05-01"),
+                format!("{y}-10-03"),
+                format!("{y}-12-25"),
+                format!("{y}-12-26"),
+            ]
+        })
         .collect();
-    Plan { resources, leaves, holidays }
+    Plan {
+        resources,
+        leaves,
+        holidays,
+    }
 }
 
 /// Monday of the week `w` weeks after 2027-01-04, as a date.
 fn week_start(w: usize) -> String {
     let base = jiff::civil::date(2027, 1, 4);
-    let d = base.checked_add(jiff::Span::new().days(7 * w as i64)).unwrap_or(base);
+    let d = base
+        .checked_add(jiff::Span::new().days(7 * w as i64))
+        .unwrap_or(base);
     d.to_string()
 }
 
 fn week_end(w: usize) -> String {
     let base = jiff::civil::date(2027, 1, 8);
-    let d = base.checked_add(jiff::Span::new().days(7 * w as i64)).unwrap_or(base);
+    let d = base
+        .checked_add(jiff::Span::new().days(7 * w as i64))
+        .unwrap_or(base);
     d.to_string()
 }
 
@@ -113,14 +142,23 @@ fn structure(leaf: usize) -> (usize, usize) {
     (sub / SUBGROUPS_PER_GROUP, sub)
 }
 
-fn write_plan(p: &Plan) -> String {
+pub fn write_plan(p: &Plan) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "project \"Generated plan\" {{\n  start 2027-01-04\n  calendar office\n}}\n");
-    let _ = writeln!(o, "calendar office {{\n  workdays mon..fri\n  hours 09:00..17:00");
+    let _ = writeln!(
+        o,
+        "project \"Generated plan\" {{\n  start 2027-01-04\n  calendar office\n}}\n"
+    );
+    let _ = writeln!(
+        o,
+        "calendar office {{\n  workdays mon..fri\n  hours 09:00..17:00"
+    );
     for h in &p.holidays {
         let _ = writeln!(o, "  holiday {h}");
     }
-    let _ = writeln!(o, "}}\ncalendar half {{\n  workdays mon..fri\n  hours 09:00..13:00\n}}\n");
+    let _ = writeln!(
+        o,
+        "}}\ncalendar half {{\n  workdays mon..fri\n  hours 09:00..13:00\n}}\n"
+    );
     for r in &p.resources {
         let _ = write!(o, "resource {} {{", r.id);
         if r.half_days {
@@ -152,10 +190,18 @@ fn write_plan(p: &Plan) -> String {
         }
         let _ = write!(o, "    task t{i} {{ effort {}d", leaf.effort_days);
         if !leaf.deps.is_empty() {
-            let deps: Vec<&str> = leaf.deps.iter().map(|&d| p.leaves[d].path.as_str()).collect();
+            let deps: Vec<&str> = leaf
+                .deps
+                .iter()
+                .map(|&d| p.leaves[d].path.as_str())
+                .collect();
             let _ = write!(o, "  after {}", deps.join(", "));
         }
-        let names: Vec<&str> = leaf.assign.iter().map(|&r| p.resources[r].id.as_str()).collect();
+        let names: Vec<&str> = leaf
+            .assign
+            .iter()
+            .map(|&r| p.resources[r].id.as_str())
+            .collect();
         if leaf.any_of {
             let _ = write!(o, "  assign any of {}", names.join(", "));
         } else {
@@ -164,7 +210,11 @@ fn write_plan(p: &Plan) -> String {
         let _ = writeln!(o, " }}");
     }
     if let Some((_, os)) = open {
-        let _ = writeln!(o, "    milestone m{os} {{ after t{} }}\n  }}\n}}", p.leaves.len() - 1);
+        let _ = writeln!(
+            o,
+            "    milestone m{os} {{ after t{} }}\n  }}\n}}",
+            p.leaves.len() - 1
+        );
     }
     o
 }
@@ -185,7 +235,12 @@ fn write_tjp(p: &Plan) -> String {
             let _ = write!(o, " efficiency 0.5");
         }
         if let Some(w) = r.off_week {
-            let _ = write!(o, " leaves annual {} - {}", week_start(w), week_start(w + 1));
+            let _ = write!(
+                o,
+                " leaves annual {} - {}",
+                week_start(w),
+                week_start(w + 1)
+            );
         }
         let _ = writeln!(o, " }}");
     }
@@ -194,7 +249,11 @@ fn write_tjp(p: &Plan) -> String {
         let (g, s) = structure(i);
         if open.map(|(_, os)| os) != Some(s) {
             if let Some((og, os)) = open {
-                let _ = writeln!(o, "    task m{os} \"m{os}\" {{ milestone depends {} }}\n  }}", p.leaves[i - 1].path);
+                let _ = writeln!(
+                    o,
+                    "    task m{os} \"m{os}\" {{ milestone depends {} }}\n  }}",
+                    p.leaves[i - 1].path
+                );
                 if og != g {
                     let _ = writeln!(o, "}}");
                 }
@@ -207,10 +266,18 @@ fn write_tjp(p: &Plan) -> String {
         }
         let _ = write!(o, "    task t{i} \"t{i}\" {{ effort {}d", leaf.effort_days);
         if !leaf.deps.is_empty() {
-            let deps: Vec<&str> = leaf.deps.iter().map(|&d| p.leaves[d].path.as_str()).collect();
+            let deps: Vec<&str> = leaf
+                .deps
+                .iter()
+                .map(|&d| p.leaves[d].path.as_str())
+                .collect();
             let _ = write!(o, " depends {}", deps.join(", "));
         }
-        let names: Vec<&str> = leaf.assign.iter().map(|&r| p.resources[r].id.as_str()).collect();
+        let names: Vec<&str> = leaf
+            .assign
+            .iter()
+            .map(|&r| p.resources[r].id.as_str())
+            .collect();
         match names.split_first() {
             Some((first, rest)) if leaf.any_of => {
                 let _ = write!(o, " allocate {first} {{ alternative {} }}", rest.join(", "));
@@ -224,9 +291,15 @@ fn write_tjp(p: &Plan) -> String {
     }
     if let Some((_, os)) = open {
         let last = p.leaves.last().map_or("", |l| l.path.as_str());
-        let _ = writeln!(o, "    task m{os} \"m{os}\" {{ milestone depends {last} }}\n  }}\n}}");
+        let _ = writeln!(
+            o,
+            "    task m{os} \"m{os}\" {{ milestone depends {last} }}\n  }}\n}}"
+        );
     }
-    let _ = writeln!(o, "\ntaskreport tasks \"tasks\" {{\n  formats csv\n  columns id, start, end\n}}");
+    let _ = writeln!(
+        o,
+        "\ntaskreport tasks \"tasks\" {{\n  formats csv\n  columns id, start, end\n}}"
+    );
     o
 }
 
@@ -240,6 +313,10 @@ fn main() {
     };
     let seed = numbers.get(1).copied().unwrap_or(1);
     let plan = generate(tasks.max(1) as usize, seed);
-    let text = if tjp { write_tjp(&plan) } else { write_plan(&plan) };
+    let text = if tjp {
+        write_tjp(&plan)
+    } else {
+        write_plan(&plan)
+    };
     print!("{text}");
 }

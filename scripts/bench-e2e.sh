@@ -5,8 +5,9 @@
 #
 # Builds planc and the plan generator in release mode, generates one plan
 # per size (examples/genplan.rs, seed 1) into a temporary directory, and
-# runs planc once per size under /usr/bin/time -v, printing wall time and
-# peak memory (max RSS). Set CARGO_TARGET_DIR to use another target dir.
+# runs planc once per size under /usr/bin/time -v, printing wall time, CPU
+# time (user + system: what counts on a busy machine) and peak memory (max
+# RSS). Set CARGO_TARGET_DIR to use another target dir.
 # Needs GNU time: `apt-get install -y time`.
 set -euo pipefail
 
@@ -25,7 +26,7 @@ target="${CARGO_TARGET_DIR:-target}/release"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-printf '%-10s %10s %12s %12s %8s\n' tasks "plan MB" "wall s" "max RSS MB" exit
+printf '%-10s %10s %10s %10s %12s %6s\n' tasks "plan MB" "wall s" "CPU s" "max RSS MB" exit
 for n in "${sizes[@]}"; do
   plan="$work/plan-$n.plan"
   "$target/examples/genplan" "$n" 1 > "$plan"
@@ -33,7 +34,8 @@ for n in "${sizes[@]}"; do
     > /dev/null 2> "$work/time.txt" && status=0 || status=$?
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time.txt" \
     | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$work/time.txt")
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$work/time.txt")
   size=$(du -m "$plan" | cut -f1)
-  printf '%-10s %10s %12s %12s %8s\n' "$n" "$size" "$wall" "$rss" "$status"
+  printf '%-10s %10s %10s %10s %12s %6s\n' "$n" "$size" "$wall" "$cpu" "$rss" "$status"
 done

@@ -40,6 +40,30 @@
     bars.addEventListener("focusout", hide);
   }
 
+  // Long task tables arrive as the text of a <noscript> (see html.rs):
+  // parse them only when they are about to be seen, or before printing.
+  document.querySelectorAll(".lazy").forEach(function (box) {
+    function draw() {
+      var raw = box.querySelector("noscript");
+      if (!raw) return;
+      var text = raw.textContent;
+      box.textContent = "";
+      box.insertAdjacentHTML("beforeend", text);
+    }
+    if ("IntersectionObserver" in window) {
+      var seen = new IntersectionObserver(function (entries) {
+        if (!entries.some(function (e) { return e.isIntersecting; })) return;
+        seen.disconnect();
+        // After the next frame, so the chart is on screen first.
+        requestAnimationFrame(function () { setTimeout(draw, 0); });
+      }, { rootMargin: "0px" });
+      seen.observe(box);
+    } else {
+      draw();
+    }
+    window.addEventListener("beforeprint", draw);
+  });
+
   var labels = Array.prototype.slice.call(document.querySelectorAll(".g-labels .lab"));
   if (!labels.length) return;
   var n = labels.length;

@@ -80,14 +80,21 @@ fn thread_cpu_time() -> Duration {
 
 fn data_dir() -> Option<PathBuf> {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    [manifest.join("../shared/bench/rcpsp/instances"), PathBuf::from("/work/shared/bench/rcpsp/instances")]
-        .into_iter()
-        .find(|p| p.is_dir())
+    [
+        manifest.join("../shared/bench/rcpsp/instances"),
+        PathBuf::from("/work/shared/bench/rcpsp/instances"),
+    ]
+    .into_iter()
+    .find(|p| p.is_dir())
 }
 
 fn parse_instance(text: &str) -> Result<Instance, String> {
     let v: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    let str_of = |v: &Value, k: &str| v[k].as_str().map(str::to_owned).ok_or(format!("missing {k}"));
+    let str_of = |v: &Value, k: &str| {
+        v[k].as_str()
+            .map(str::to_owned)
+            .ok_or(format!("missing {k}"))
+    };
     let capacities = v["resources"]
         .as_array()
         .ok_or("no resources")?
@@ -101,18 +108,44 @@ fn parse_instance(text: &str) -> Result<Instance, String> {
         .map(|a| {
             let demands = a["demands"]
                 .as_object()
-                .map(|m| m.iter().filter_map(|(k, d)| d.as_i64().filter(|&d| d > 0).map(|d| (k.clone(), d))).collect())
+                .map(|m| {
+                    m.iter()
+                        .filter_map(|(k, d)| d.as_i64().filter(|&d| d > 0).map(|d| (k.clone(), d)))
+                        .collect()
+                })
                 .unwrap_or_default();
             let successors = a["successors"]
                 .as_array()
-                .map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+                .map(|s| {
+                    s.iter()
+                        .filter_map(|x| x.as_str().map(str::to_owned))
+                        .collect()
+                })
                 .unwrap_or_default();
-            Ok(Activity { id: str_of(a, "id")?, duration: a["duration"].as_i64().ok_or("duration")?, demands, successors })
+            Ok(Activity {
+                id: str_of(a, "id")?,
+                duration: a["duration"].as_i64().ok_or("duration")?,
+                demands,
+                successors,
+            })
         })
         .collect::<Result<Vec<_>, String>>()?;
-    let best = v["optimum"].as_i64().or(v["best_known"].as_i64()).ok_or("no optimum or best_known")?;
-    let floor = v["optimum"].as_i64().or(v["lower_bound"].as_i64()).unwrap_or(0);
-    Ok(Instance { name: str_of(&v, "name")?, set: str_of(&v, "set")?, capacities, activities, best, floor })
+    let best = v["optimum"]
+        .as_i64()
+        .or(v["best_known"].as_i64())
+        .ok_or("no optimum or best_known")?;
+    let floor = v["optimum"]
+        .as_i64()
+        .or(v["lower_bound"].as_i64())
+        .unwrap_or(0);
+    Ok(Instance {
+        name: str_of(&v, "name")?,
+        set: str_of(&v, "set")?,
+        capacities,
+        activities,
+        best,
+        floor,
+    })
 }
 
 /// The instance as plan text.
@@ -153,19 +186,30 @@ fn schedule(inst: &Instance) -> Result<(HashMap<String, i64>, Duration), String>
     let compiled = planc::compile(&loaded, &Options::default());
     let took = thread_cpu_time().saturating_sub(clock);
     let (Some(model), Some(sched)) = (compiled.model, compiled.schedule) else {
-        return Err(format!("{}: not scheduled: {:?}", inst.name, compiled.diagnostics));
+        return Err(format!(
+            "{}: not scheduled: {:?}",
+            inst.name, compiled.diagnostics
+        ));
     };
     let mut starts = HashMap::new();
     for (task, ts) in model.tasks.iter().zip(&sched.tasks) {
         let offset = (ts.start - sched.start).0;
         let length = (ts.end - ts.start).0;
         if offset % MINUTES_PER_PERIOD != 0 || length % MINUTES_PER_PERIOD != 0 {
-            return Err(format!("{}: {} not on a period boundary", inst.name, task.path));
+            return Err(format!(
+                "{}: {} not on a period boundary",
+                inst.name, task.path
+            ));
         }
         starts.insert(task.path.clone(), offset / MINUTES_PER_PERIOD);
     }
     for a in &inst.activities {
-        let Some(ts) = model.tasks.iter().position(|t| t.path == a.id).map(|i| &sched.tasks[i]) else {
+        let Some(ts) = model
+            .tasks
+            .iter()
+            .position(|t| t.path == a.id)
+            .map(|i| &sched.tasks[i])
+        else {
             return Err(format!("{}: {} missing", inst.name, a.id));
         };
         if (ts.end - ts.start).0 != a.duration * MINUTES_PER_PERIOD {
@@ -177,7 +221,12 @@ fn schedule(inst: &Instance) -> Result<(HashMap<String, i64>, Duration), String>
 
 /// Checks precedences and capacities; returns the makespan in periods.
 fn check_feasible(inst: &Instance, starts: &HashMap<String, i64>) -> Result<i64, String> {
-    let start = |id: &str| starts.get(id).copied().ok_or(format!("{}: {id} not scheduled", inst.name));
+    let start = |id: &str| {
+        starts
+            .get(id)
+            .copied()
+            .ok_or(format!("{}: {id} not scheduled", inst.name))
+    };
     let mut makespan = 0;
     let mut events: Vec<(i64, &str, i64)> = Vec::new();
     for a in &inst.activities {
@@ -189,7 +238,10 @@ fn check_feasible(inst: &Instance, starts: &HashMap<String, i64>) -> Result<i64,
         makespan = makespan.max(f);
         for succ in &a.successors {
             if start(succ)? < f {
-                return Err(format!("{}: {succ} starts before {} finishes", inst.name, a.id));
+                return Err(format!(
+                    "{}: {succ} starts before {} finishes",
+                    inst.name, a.id
+                ));
             }
         }
         for (r, d) in &a.demands {
@@ -205,9 +257,16 @@ fn check_feasible(inst: &Instance, starts: &HashMap<String, i64>) -> Result<i64,
     for (t, r, d) in events {
         let l = load.entry(r).or_insert(0);
         *l += d;
-        let cap = inst.capacities.iter().find(|(id, _)| id == r).map_or(0, |c| c.1);
+        let cap = inst
+            .capacities
+            .iter()
+            .find(|(id, _)| id == r)
+            .map_or(0, |c| c.1);
         if *l > cap {
-            return Err(format!("{}: {r} overloaded at period {t}: {l} > {cap}", inst.name));
+            return Err(format!(
+                "{}: {r} overloaded at period {t}: {l} > {cap}",
+                inst.name
+            ));
         }
     }
     Ok(makespan)
@@ -246,24 +305,38 @@ fn levelled_schedules_are_feasible_and_near_the_optimum() {
     };
     let release = !cfg!(debug_assertions);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "json")).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect()
+        })
         .unwrap_or_default();
     files.sort();
     assert!(!files.is_empty(), "no instances in {}", dir.display());
-    let mut stats: Vec<(&'static str, SetStats)> = ["J30", "J120", "generated"].iter().map(|s| (*s, SetStats::default())).collect();
+    let mut stats: Vec<(&'static str, SetStats)> = ["J30", "J120", "generated"]
+        .iter()
+        .map(|s| (*s, SetStats::default()))
+        .collect();
     for (k, file) in files.iter().enumerate() {
         if !release && k % DEBUG_SAMPLE != 0 {
             continue;
         }
-        let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let text =
+            std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let inst = parse_instance(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let (starts, took) = schedule(&inst).unwrap_or_else(|e| panic!("{e}"));
         let makespan = check_feasible(&inst, &starts).unwrap_or_else(|e| panic!("{e}"));
-        assert!(makespan >= inst.floor, "{}: makespan {makespan} beats the lower bound {}: the check is wrong", inst.name, inst.floor);
+        assert!(
+            makespan >= inst.floor,
+            "{}: makespan {makespan} beats the lower bound {}: the check is wrong",
+            inst.name,
+            inst.floor
+        );
         let label = set_label(&inst.set);
         if let Some((_, s)) = stats.iter_mut().find(|(l, _)| *l == label) {
             // Negative when a best known (unproven) makespan is beaten.
-            s.gaps.push(100.0 * (makespan - inst.best) as f64 / inst.best as f64);
+            s.gaps
+                .push(100.0 * (makespan - inst.best) as f64 / inst.best as f64);
             s.total += took;
             if took > s.slowest {
                 s.slowest = took;
@@ -271,7 +344,10 @@ fn levelled_schedules_are_feasible_and_near_the_optimum() {
             }
         }
     }
-    println!("{:<10} {:>5} {:>9} {:>9} {:>9} {:>12}", "set", "n", "mean gap", "worst gap", "mean CPU", "slowest CPU");
+    println!(
+        "{:<10} {:>5} {:>9} {:>9} {:>9} {:>12}",
+        "set", "n", "mean gap", "worst gap", "mean CPU", "slowest CPU"
+    );
     for (label, s) in &stats {
         println!(
             "{:<10} {:>5} {:>8.2}% {:>8.2}% {:>6.1} ms {:>9.1} ms ({})",
@@ -285,16 +361,27 @@ fn levelled_schedules_are_feasible_and_near_the_optimum() {
         );
     }
     if !release {
-        println!("debug build: feasibility checked on a sample; run with --release for the targets");
+        println!(
+            "debug build: feasibility checked on a sample; run with --release for the targets"
+        );
         return;
     }
     for (label, target) in [("J30", J30_MEAN_GAP_TARGET), ("J120", J120_MEAN_GAP_TARGET)] {
         if let Some((_, s)) = stats.iter().find(|(l, _)| *l == label) {
-            assert!(s.mean() <= target, "{label}: mean gap {:.2}% above the target {target}%", s.mean());
+            assert!(
+                s.mean() <= target,
+                "{label}: mean gap {:.2}% above the target {target}%",
+                s.mean()
+            );
         }
     }
     for (label, s) in &stats {
-        assert!(s.slowest < TIME_TARGET, "{label}: {} took {:?}", s.slowest_name, s.slowest);
+        assert!(
+            s.slowest < TIME_TARGET,
+            "{label}: {} took {:?}",
+            s.slowest_name,
+            s.slowest
+        );
     }
 }
 

@@ -18,6 +18,12 @@
 //! # tj3: agrees                (what TaskJuggler said; see tests/schedule/tj3/)
 //! ```
 //!
+//! The `tj3` line is required. "agrees" means TaskJuggler 3 gave the same
+//! end for every task and the same start once its start is moved to the
+//! next working minute (tj3 starts a task after one ending Friday 17:00 at
+//! Friday 17:00, planc at Monday 09:00). The `.tjp` inputs are in
+//! `tests/schedule/tj3/`; `scripts/tj3-crosscheck.sh` re-runs the comparison.
+//!
 //! Each plan is loaded with `planc::load` and compiled with the default
 //! options (or `--no-level`). Every task of a plan that schedules must have
 //! an `expect` line; the warnings and errors produced must be exactly the

@@ -381,6 +381,22 @@ fn nesting_deeper_than_the_limit_is_an_error() {
 }
 
 #[test]
+fn more_tasks_than_a_configured_limit_is_an_error() {
+    let mut text = String::from(PROJECT);
+    for i in 0..101 {
+        text.push_str(&format!("milestone m{i}\n"));
+    }
+    let options = planc::LoadOptions {
+        max_tasks: 100,
+        ..planc::LoadOptions::default()
+    };
+    let loaded = planc::syntax::load_str("many.plan", &text, None, &options);
+    let checked = planc::check(&loaded);
+    assert_eq!(codes_of(&checked.diagnostics), vec![codes::TOO_MANY_TASKS.0]);
+    assert!(checked.model.is_none());
+}
+
+#[test]
 #[ignore = "2 million tasks: about 30 s of CPU in a debug build; run with --ignored"]
 fn more_tasks_than_the_limit_is_an_error() {
     // The shortest task declaration, repeated past the limit, through the

@@ -19,6 +19,8 @@ const ROW: f64 = 28.0;
 const LABEL_WIDTH: f64 = 300.0;
 /// Height of the two-tier time axis.
 const AXIS: f64 = 44.0;
+/// Task tables longer than this are drawn when they scroll into view.
+const LAZY_TABLE_ROWS: usize = 1000;
 /// Longest label drawn in the chart before it is cut (the full title is in
 /// the tooltip and the table).
 const LABEL_CHARS: usize = 38;
@@ -32,6 +34,12 @@ struct Report {
     kpis: Vec<Kpi>,
     chart: Chart,
     tasks: Vec<TaskLine>,
+    /// Long plans: the task table is written inside `<noscript>`, which a
+    /// browser with scripts on keeps as one text node, and the script
+    /// turns it into the table when it scrolls into view (or before
+    /// printing). Parsing 100,000 table nodes up front is what makes a
+    /// report of thousands of tasks slow to open.
+    lazy_table: bool,
     resources: Vec<ResourceLine>,
     week_labels: Vec<String>,
     levelled: bool,
@@ -196,6 +204,7 @@ pub fn render(view: &View) -> String {
         kpis: kpis(view),
         chart: chart(view),
         tasks: view.rows.iter().map(|r| task_line(view, r)).collect(),
+        lazy_table: view.rows.len() > LAZY_TABLE_ROWS,
         week_labels: view.weeks.iter().map(|d| view::date(d.start())).collect(),
         resources: view
             .resources

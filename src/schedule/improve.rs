@@ -65,7 +65,13 @@ pub fn best_schedule(ctx: &Context<'_>, options: &Options) -> Result<Forward, Fa
         LevelEffort::Thorough => (THOROUGH_BUDGET, THOROUGH_MAX_DECODES),
     };
     let model = Abstract::build(ctx, &unlevelled);
-    let decodes = (budget / model.len().max(1)).min(most);
+    // Large plans by default get one justification of the starting rule:
+    // most of the gain, at the cost of three abstract passes.
+    let decodes = if options.effort == LevelEffort::Normal && model.len() > SMALL_MODEL {
+        MIN_DECODES
+    } else {
+        (budget / model.len().max(1)).min(most)
+    };
     if model.len() == 0 || decodes < MIN_DECODES || !model.has_demands() {
         return Ok(baseline);
     }
@@ -180,7 +186,9 @@ impl Abstract {
                 }
             }
             for c in &ctx.network.constraints[i] {
-                let Some(from) = node_of[c.target.index()] else { continue };
+                let Some(from) = node_of[c.target.index()] else {
+                    continue;
+                };
                 let (from_finish, to_finish) = match c.kind {
                     DepKind::FinishToStart => (true, false),
                     DepKind::StartToStart => (false, false),
@@ -191,13 +199,23 @@ impl Abstract {
                 // group node only knows its finish, which is stricter but
                 // keeps the model a plain precedence network.
                 let from_finish = from_finish || (from as usize) >= activities;
-                preds[node].push(Link { other: from, from_finish, to_finish, lag: c.lag.0 });
+                preds[node].push(Link {
+                    other: from,
+                    from_finish,
+                    to_finish,
+                    lag: c.lag.0,
+                });
             }
             // The activity completes every group node above it.
             let mut cur = t.parent;
             while let Some(g) = cur {
                 if let Some(gn) = node_of[g.index()] {
-                    preds[gn as usize].push(Link { other: node as u32, from_finish: true, to_finish: false, lag: 0 });
+                    preds[gn as usize].push(Link {
+                        other: node as u32,
+                        from_finish: true,
+                        to_finish: false,
+                        lag: 0,
+                    });
                 }
                 cur = model.task(g).parent;
             }
@@ -209,7 +227,17 @@ impl Abstract {
             }
         }
         let limits = model.resources.iter().map(|r| r.limit().0).collect();
-        Abstract { task, activities, length, release, rank, preds, succs, demands, limits }
+        Abstract {
+            task,
+            activities,
+            length,
+            release,
+            rank,
+            preds,
+            succs,
+            demands,
+            limits,
+        }
     }
 
     fn len(&self) -> usize {
@@ -288,10 +316,18 @@ impl<'a> Decoder<'a> {
         while let Some(Reverse((_, _, raw))) = heap.pop() {
             let node = raw as usize;
             let len = m.length[node];
-            let mut es = if dir == Direction::Forward { m.release[node] } else { 0 };
+            let mut es = if dir == Direction::Forward {
+                m.release[node]
+            } else {
+                0
+            };
             for l in &before[node] {
                 let o = l.other as usize;
-                let base = if l.from_finish { self.finish[o] } else { self.start[o] };
+                let base = if l.from_finish {
+                    self.finish[o]
+                } else {
+                    self.start[o]
+                };
                 let at = base + l.lag - if l.to_finish { len } else { 0 };
                 es = es.max(at);
             }
@@ -361,7 +397,9 @@ impl<'a> Decoder<'a> {
     /// the order of the right-justified starts, while the makespan drops.
     fn justify(&mut self, mut plan: Plan, rounds: usize) -> Plan {
         for _ in 0..rounds {
-            let finish_keys: Vec<i64> = (0..plan.start.len()).map(|i| -(plan.start[i] + self.model.length[i])).collect();
+            let finish_keys: Vec<i64> = (0..plan.start.len())
+                .map(|i| -(plan.start[i] + self.model.length[i]))
+                .collect();
             let back = self.decode(&finish_keys, Direction::Backward);
             let again = self.decode(&back.start, Direction::Forward);
             if again.makespan < plan.makespan {
@@ -458,7 +496,13 @@ fn split_at(v: &mut Vec<(i64, i64)>, t: i64) -> usize {
 
 /// Given the load at the window's start and the steps after it: `None` if
 /// the demand fits until `to`, else the end of the first overflow.
-fn first_overflow_end(at: i64, mut rest: impl Iterator<Item = (i64, i64)>, to: i64, demand: i64, limit: i64) -> Option<i64> {
+fn first_overflow_end(
+    at: i64,
+    mut rest: impl Iterator<Item = (i64, i64)>,
+    to: i64,
+    demand: i64,
+    limit: i64,
+) -> Option<i64> {
     let over = |load: i64| load + demand > limit;
     if !over(at) {
         loop {
@@ -472,7 +516,9 @@ fn first_overflow_end(at: i64, mut rest: impl Iterator<Item = (i64, i64)>, to: i
             }
         }
     }
-    rest.find(|&(_, load)| !over(load)).map(|(t, _)| t).or(Some(i64::MAX / 4))
+    rest.find(|&(_, load)| !over(load))
+        .map(|(t, _)| t)
+        .or(Some(i64::MAX / 4))
 }
 
 /// A small deterministic generator (SplitMix64): the search needs cheap,
@@ -517,7 +563,8 @@ fn search(model: &Abstract, lst: &[i64], max_decodes: usize) -> Vec<i64> {
             break;
         }
         let first = dec.decode(&keys, Direction::Forward);
-        let plan = if dec.decodes + 2 <= max_decodes { dec.justify(first, FBI_ROUNDS) } else { first };
+        let rounds = FBI_ROUNDS.min(max_decodes.saturating_sub(dec.decodes) / 2);
+        let plan = dec.justify(first, rounds);
         pool.push(plan);
     }
     let mut rng = Rng(seed_of(model));
@@ -533,17 +580,29 @@ fn search(model: &Abstract, lst: &[i64], max_decodes: usize) -> Vec<i64> {
 /// biased random samples of the latest-start rule.
 fn starting_orders(model: &Abstract, lst: &[i64]) -> Vec<Vec<i64>> {
     let n = model.len();
-    let lft: Vec<i64> = (0..n).map(|i| lst[i].saturating_add(model.length[i])).collect();
+    let lft: Vec<i64> = (0..n)
+        .map(|i| lst[i].saturating_add(model.length[i]))
+        .collect();
     let successors = total_successors(model);
     let mts: Vec<i64> = successors.iter().map(|&c| -(c as i64)).collect();
     let grpw: Vec<i64> = (0..n)
-        .map(|i| -(model.length[i] + model.succs[i].iter().map(|l| model.length[l.other as usize]).sum::<i64>()))
+        .map(|i| {
+            -(model.length[i]
+                + model.succs[i]
+                    .iter()
+                    .map(|l| model.length[l.other as usize])
+                    .sum::<i64>())
+        })
         .collect();
     let mut orders = vec![lst.to_vec(), lft, mts, grpw];
     let mut rng = Rng(seed_of(model) ^ 0x5EED);
     let spread = model.length.iter().copied().max().unwrap_or(1).max(1);
     for _ in 0..4 {
-        orders.push(lst.iter().map(|&k| k.saturating_add(rng.below(spread as usize * 2) as i64)).collect());
+        orders.push(
+            lst.iter()
+                .map(|&k| k.saturating_add(rng.below(spread as usize * 2) as i64))
+                .collect(),
+        );
     }
     orders
 }
@@ -593,7 +652,9 @@ fn evolve(dec: &mut Decoder<'_>, pool: &mut Vec<Plan>, rng: &mut Rng, max_decode
         let child = mutate(child, rng, MUTATION_PER_MILLE);
         let plan = dec.decode(&keys_of(&child, n), Direction::Forward);
         let plan = dec.justify(plan, CHILD_FBI_ROUNDS);
-        let worst = (0..pool.len()).max_by_key(|&k| (pool[k].makespan, k)).unwrap_or(0);
+        let worst = (0..pool.len())
+            .max_by_key(|&k| (pool[k].makespan, k))
+            .unwrap_or(0);
         let duplicate = pool.iter().any(|p| p.start == plan.start);
         if !duplicate && plan.makespan <= pool[worst].makespan {
             pool[worst] = plan;
@@ -705,8 +766,16 @@ mod tests {
 
     #[test]
     fn links_mirror_back_to_themselves() {
-        let l = Link { other: 1, from_finish: true, to_finish: false, lag: 5 };
+        let l = Link {
+            other: 1,
+            from_finish: true,
+            to_finish: false,
+            lag: 5,
+        };
         let m = l.mirrored(2).mirrored(1);
-        assert_eq!((m.other, m.from_finish, m.to_finish, m.lag), (1, true, false, 5));
+        assert_eq!(
+            (m.other, m.from_finish, m.to_finish, m.lag),
+            (1, true, false, 5)
+        );
     }
 }

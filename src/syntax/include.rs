@@ -63,10 +63,19 @@ pub struct LoadError {
 
 /// Loads the plan at `path` and everything it includes.
 pub fn load_path(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError {
+    let fail = |source| LoadError {
         path: path.display().to_string(),
         source,
-    })?;
+    };
+    // A FIFO or a device would block or never end: only regular files, and
+    // never more than the size limit (plus one byte, to notice the excess).
+    let meta = std::fs::metadata(path).map_err(fail)?;
+    if !meta.is_file() {
+        return Err(fail(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file")));
+    }
+    let mut bytes = Vec::new();
+    let limit = u64::try_from(options.max_file_bytes).unwrap_or(u64::MAX).saturating_add(1);
+    std::io::Read::read_to_end(&mut std::io::Read::take(std::fs::File::open(path).map_err(fail)?, limit), &mut bytes).map_err(fail)?;
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let root_dir = canonical.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut loader = Loader::new(options, root_dir);
@@ -164,8 +173,7 @@ impl<'o> Loader<'o> {
             let mut d = Diagnostic::error(
                 codes::TOO_LARGE_INPUT,
                 format!(
-                    "`{name}` is {} bytes; planc reads files of at most {} bytes",
-                    text.len(),
+                    "`{name}` is larger than {} bytes, the most planc reads from one file",
                     self.options.max_file_bytes
                 ),
             );

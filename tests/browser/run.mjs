@@ -221,6 +221,10 @@ async function bigCheck(browser) {
       const bars = await page.locator('.g-bars .bar').count();
       check(bars === 5000, `big: the 5,000-task report draws ${bars} rows`);
       check(problems.console.length + problems.page.length + problems.requests.length === 0, 'big: no error and no request');
+      // The long task table is drawn when scrolled to.
+      await page.locator('#tasks').scrollIntoViewIfNeeded();
+      await page.waitForFunction(() => document.querySelectorAll('table.tasks tbody tr').length === 5000, null, { timeout: 60000 });
+      check(true, 'big: scrolling to the task table draws its 5,000 rows');
     }
     await context.close();
   }

@@ -1,0 +1,72 @@
+//! Each stage of the pipeline on generated plans of 1k, 10k and 100k
+//! tasks (examples/genplan.rs, seed 1): parse, check, schedule with and
+//! without levelling, JSON output.
+//!
+//! `cargo bench --bench pipeline` (add `-- 1000` to run one size).
+
+#[allow(dead_code)]
+#[path = "../examples/genplan.rs"]
+mod genplan;
+
+use divan::Bencher;
+use planc::schedule::{self, Options};
+use planc::{LoadOptions, Loaded, Model};
+
+const SIZES: &[usize] = &[1_000, 10_000, 100_000];
+
+fn main() {
+    divan::main();
+}
+
+fn plan_text(tasks: usize) -> String {
+    genplan::write_plan(&genplan::generate(tasks, 1))
+}
+
+fn load(text: &str) -> Loaded {
+    planc::syntax::load_str("bench.plan", text, None, &LoadOptions::default())
+}
+
+fn model(loaded: &Loaded) -> Model {
+    match planc::check(loaded).model {
+        Some(m) => m,
+        None => panic!("the generated plan has errors"),
+    }
+}
+
+#[divan::bench(args = SIZES, sample_count = 3, sample_size = 1)]
+fn parse(bencher: Bencher, tasks: usize) {
+    let text = plan_text(tasks);
+    bencher.bench(|| load(&text));
+}
+
+#[divan::bench(args = SIZES, sample_count = 3, sample_size = 1)]
+fn check(bencher: Bencher, tasks: usize) {
+    let loaded = load(&plan_text(tasks));
+    bencher.bench(|| planc::check(&loaded));
+}
+
+#[divan::bench(args = SIZES, sample_count = 3, sample_size = 1)]
+fn schedule_levelled(bencher: Bencher, tasks: usize) {
+    let m = model(&load(&plan_text(tasks)));
+    bencher.bench(|| schedule::schedule(&m, &Options::default()));
+}
+
+#[divan::bench(args = SIZES, sample_count = 3, sample_size = 1)]
+fn schedule_unlevelled(bencher: Bencher, tasks: usize) {
+    let m = model(&load(&plan_text(tasks)));
+    let options = Options {
+        level: false,
+        ..Options::default()
+    };
+    bencher.bench(|| schedule::schedule(&m, &options));
+}
+
+#[divan::bench(args = SIZES, sample_count = 3, sample_size = 1)]
+fn render_json(bencher: Bencher, tasks: usize) {
+    let loaded = load(&plan_text(tasks));
+    let m = model(&loaded);
+    let Some(s) = schedule::schedule(&m, &Options::default()).schedule else {
+        panic!("the generated plan does not schedule");
+    };
+    bencher.bench(|| planc::render::json::render(&m, &s, &[], &loaded.sources));
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# planc against TaskJuggler on the same random plans (not run in CI).
+#
+#   scripts/compare-tj3.sh [SIZES...]     (default: 1000 5000)
+#
+# Generates each plan twice with examples/genplan.rs (seed 1): as .plan and
+# as .tjp (one CSV report). Runs `planc build --format json` and `tj3`
+# on them and prints the wall times and the ratio. Needs tj3 (Debian
+# package `tj3`: apt-get install -y tj3) and GNU time.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+sizes=("$@")
+if [ ${#sizes[@]} -eq 0 ]; then
+  sizes=(1000 5000)
+fi
+if ! command -v tj3 > /dev/null; then
+  echo "needs tj3 (apt-get install -y tj3)" >&2
+  exit 1
+fi
+
+cargo build --release --quiet --bin planc --example genplan
+target="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/release"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+seconds() { /usr/bin/time -f '%e' "$@" > /dev/null 2> "$work/t.txt" || true; tail -n 1 "$work/t.txt"; }
+
+printf '%-8s %10s %10s %8s\n' tasks "planc s" "tj3 s" ratio
+for n in "${sizes[@]}"; do
+  "$target/examples/genplan" "$n" 1 > "$work/p$n.plan"
+  "$target/examples/genplan" "$n" 1 --tjp > "$work/p$n.tjp"
+  p=$(seconds "$target/planc" build "$work/p$n.plan" --format json -o "$work/out.json")
+  t=$(cd "$work" && seconds tj3 --no-color "p$n.tjp")
+  ratio=$(awk -v a="$p" -v b="$t" 'BEGIN { if (a > 0) printf "%.0fx", b / a; else print "-" }')
+  printf '%-8s %10s %10s %8s\n' "$n" "$p" "$t" "$ratio"
+done
