@@ -53,24 +53,29 @@ mod stages {
     #[divan::bench(sample_count = 30)]
     fn load(bencher: divan::Bencher) {
         let plan = sample(SAMPLES[0]);
-        bencher.bench_local(|| planc::load(&plan, &planc::LoadOptions::default()).expect("the sample loads"));
+        bencher.bench_local(|| {
+            planc::load(&plan, &planc::LoadOptions::default()).expect("the sample loads")
+        });
     }
 
     #[divan::bench(sample_count = 30)]
     fn check(bencher: divan::Bencher) {
-        let loaded = planc::load(&sample(SAMPLES[0]), &planc::LoadOptions::default()).expect("the sample loads");
+        let loaded = planc::load(&sample(SAMPLES[0]), &planc::LoadOptions::default())
+            .expect("the sample loads");
         bencher.bench_local(|| planc::check(&loaded));
     }
 
     #[divan::bench(sample_count = 30)]
     fn compile(bencher: divan::Bencher) {
-        let loaded = planc::load(&sample(SAMPLES[0]), &planc::LoadOptions::default()).expect("the sample loads");
+        let loaded = planc::load(&sample(SAMPLES[0]), &planc::LoadOptions::default())
+            .expect("the sample loads");
         bencher.bench_local(|| planc::compile(&loaded, &planc::schedule::Options::default()));
     }
 
     #[divan::bench(sample_count = 30)]
     fn render_html(bencher: divan::Bencher) {
-        let loaded = planc::load(&sample(SAMPLES[0]), &planc::LoadOptions::default()).expect("the sample loads");
+        let loaded = planc::load(&sample(SAMPLES[0]), &planc::LoadOptions::default())
+            .expect("the sample loads");
         let compiled = planc::compile(&loaded, &planc::schedule::Options::default());
         let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) else {
             panic!("the sample has errors");

@@ -101,7 +101,7 @@ pub fn generate(tasks: usize, seed: u64) -> Plan {
             any_of,
         });
     }
-    let holidays = (2027..2037)
+    let holidays = (2027..2035)
         .flat_map(|y| {
             [
                 format!("{y}-01-01"),
@@ -222,7 +222,7 @@ pub fn write_plan(p: &Plan) -> String {
 /// The same plan in TaskJuggler's language, with one CSV report.
 fn write_tjp(p: &Plan) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "project gen \"Generated plan\" 2027-01-04 +10y {{\n  timezone \"UTC\"\n  workinghours mon-fri 9:00-17:00\n  workinghours sat, sun off\n}}\n");
+    let _ = writeln!(o, "project gen \"Generated plan\" 2027-01-04 +8y {{\n  timezone \"UTC\"\n  workinghours mon-fri 9:00-17:00\n  workinghours sat, sun off\n}}\n");
     for h in &p.holidays {
         let _ = writeln!(o, "leaves holiday \"holiday\" {h}");
     }

@@ -24,7 +24,15 @@ target="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/release"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-seconds() { /usr/bin/time -f '%e' "$@" > /dev/null 2> "$work/t.txt" || true; tail -n 1 "$work/t.txt"; }
+# Wall seconds of a command, or "failed" (with its output kept on stderr).
+seconds() {
+  if /usr/bin/time -f '%e' "$@" > "$work/out.txt" 2> "$work/t.txt"; then
+    tail -n 1 "$work/t.txt"
+  else
+    grep -m 3 -i error "$work/out.txt" "$work/t.txt" >&2 || true
+    echo failed
+  fi
+}
 
 printf '%-8s %10s %10s %8s\n' tasks "planc s" "tj3 s" ratio
 for n in "${sizes[@]}"; do

@@ -16,9 +16,9 @@
 
 pub mod check;
 pub mod cli;
-pub mod render;
 pub mod diagnostic;
 pub mod fmt;
+pub mod render;
 pub mod schedule;
 pub mod source;
 pub mod syntax;
@@ -69,7 +69,11 @@ pub fn compile(loaded: &Loaded, options: &schedule::Options) -> Compiled {
     let checked = check(loaded);
     let mut diagnostics = checked.diagnostics;
     let Some(model) = checked.model else {
-        return Compiled { model: None, schedule: None, diagnostics };
+        return Compiled {
+            model: None,
+            schedule: None,
+            diagnostics,
+        };
     };
     let scheduled = schedule::schedule(&model, options);
     diagnostics.extend(scheduled.diagnostics);

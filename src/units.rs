@@ -259,7 +259,9 @@ impl Day {
     /// The civil date of this day, if it is within jiff's range.
     pub fn to_date(self) -> Option<jiff::civil::Date> {
         let days = i32::try_from(self.0).ok()?;
-        epoch().checked_add(jiff::Span::new().try_days(days).ok()?).ok()
+        epoch()
+            .checked_add(jiff::Span::new().try_days(days).ok()?)
+            .ok()
     }
 }
 
@@ -279,7 +281,9 @@ impl Moment {
     /// date and time.
     pub fn describe(self) -> String {
         if self.minute_of_day() == 0 {
-            self.day().to_date().map_or_else(|| self.to_iso(), |d| d.to_string())
+            self.day()
+                .to_date()
+                .map_or_else(|| self.to_iso(), |d| d.to_string())
         } else {
             self.to_iso()
         }
@@ -289,7 +293,8 @@ impl Moment {
     pub fn describe_as_end(self) -> String {
         if self.minute_of_day() == 0 {
             let day = Day(self.day().0 - 1);
-            day.to_date().map_or_else(|| self.to_iso(), |d| format!("end of {d}"))
+            day.to_date()
+                .map_or_else(|| self.to_iso(), |d| format!("end of {d}"))
         } else {
             self.to_iso()
         }

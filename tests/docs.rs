@@ -65,13 +65,21 @@ fn every_plan_example_checks_as_documented() {
     for file in doc_files() {
         for ex in examples(&file) {
             count += 1;
-            let has_project = ex.text.lines().any(|l| l.trim_start().starts_with("project"));
+            let has_project = ex
+                .text
+                .lines()
+                .any(|l| l.trim_start().starts_with("project"));
             let text = if has_project {
                 ex.text.clone()
             } else {
                 format!("project \"Example\" {{ start 2027-01-04 }}\n{}", ex.text)
             };
-            let loaded = planc::syntax::load_str("example.plan", &text, None, &planc::LoadOptions::default());
+            let loaded = planc::syntax::load_str(
+                "example.plan",
+                &text,
+                None,
+                &planc::LoadOptions::default(),
+            );
             let compiled = planc::compile(&loaded, &planc::schedule::Options::default());
             let codes: Vec<&str> = compiled.diagnostics.iter().map(|d| d.code.0).collect();
             let ok = match &ex.expect {
@@ -79,10 +87,17 @@ fn every_plan_example_checks_as_documented() {
                 None => !compiled.diagnostics.has_errors(),
             };
             if !ok {
-                failures.push(format!("{}:{}: expected {:?}, got {:?}", ex.file, ex.line, ex.expect, codes));
+                failures.push(format!(
+                    "{}:{}: expected {:?}, got {:?}",
+                    ex.file, ex.line, ex.expect, codes
+                ));
             }
         }
     }
     assert!(count > 20, "found only {count} plan examples");
-    assert!(failures.is_empty(), "examples that do not check as documented:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "examples that do not check as documented:\n{}",
+        failures.join("\n")
+    );
 }

@@ -392,7 +392,10 @@ fn more_tasks_than_a_configured_limit_is_an_error() {
     };
     let loaded = planc::syntax::load_str("many.plan", &text, None, &options);
     let checked = planc::check(&loaded);
-    assert_eq!(codes_of(&checked.diagnostics), vec![codes::TOO_MANY_TASKS.0]);
+    assert_eq!(
+        codes_of(&checked.diagnostics),
+        vec![codes::TOO_MANY_TASKS.0]
+    );
     assert!(checked.model.is_none());
 }
 

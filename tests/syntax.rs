@@ -40,7 +40,9 @@ fn project_with_every_attribute() {
         r#"project "Relaunch" { start 2027-01-04 deadline 2027-06-30 now 2027-02-15
            currency EUR calendar office budget 50000.50 note "n" }"#,
     );
-    assert!(matches!(&a[0], AttrValue::Start(m) if m.date == jiff::civil::date(2027, 1, 4) && m.time.is_none()));
+    assert!(
+        matches!(&a[0], AttrValue::Start(m) if m.date == jiff::civil::date(2027, 1, 4) && m.time.is_none())
+    );
     assert!(matches!(&a[1], AttrValue::Deadline(_)));
     assert!(matches!(&a[2], AttrValue::Now(_)));
     assert!(matches!(&a[3], AttrValue::Currency(c) if c.name == "EUR"));
@@ -55,7 +57,10 @@ fn project_title_and_no_id() {
     let d = decls(&file)[0];
     assert_eq!(d.kind, DeclKind::Project);
     assert!(d.id.is_none());
-    assert_eq!(d.title.as_ref().map(|t| t.value.as_str()), Some("Website relaunch"));
+    assert_eq!(
+        d.title.as_ref().map(|t| t.value.as_str()),
+        Some("Website relaunch")
+    );
 }
 
 #[test]
@@ -69,10 +74,18 @@ fn calendar_workdays_hours_and_holidays() {
              holiday 2027-12-24..2027-12-31
            }"#,
     );
-    assert!(matches!(&a[0], AttrValue::Workdays(d) if d.len() == 1 && d[0].first == Weekday::Mon && d[0].last == Weekday::Fri));
-    assert!(matches!(&a[1], AttrValue::Hours(days, r) if days.is_empty() && r.len() == 2 && r[0].from == 540 && r[1].to == 1020));
-    assert!(matches!(&a[2], AttrValue::Hours(days, r) if days[0].first == Weekday::Fri && r[0].to == 780));
-    assert!(matches!(&a[3], AttrValue::Holiday(s, Some(why)) if s.first == s.last && why.value == "Good Friday"));
+    assert!(
+        matches!(&a[0], AttrValue::Workdays(d) if d.len() == 1 && d[0].first == Weekday::Mon && d[0].last == Weekday::Fri)
+    );
+    assert!(
+        matches!(&a[1], AttrValue::Hours(days, r) if days.is_empty() && r.len() == 2 && r[0].from == 540 && r[1].to == 1020)
+    );
+    assert!(
+        matches!(&a[2], AttrValue::Hours(days, r) if days[0].first == Weekday::Fri && r[0].to == 780)
+    );
+    assert!(
+        matches!(&a[3], AttrValue::Holiday(s, Some(why)) if s.first == s.last && why.value == "Good Friday")
+    );
     assert!(matches!(&a[4], AttrValue::Holiday(s, None) if s.first < s.last));
 }
 
@@ -92,12 +105,16 @@ fn resource_with_every_attribute() {
     assert!(matches!(&a[0], AttrValue::Role(t) if t.value == "Engineer"));
     assert!(matches!(&a[1], AttrValue::Units(n) if n.value == dec(2, 0)));
     assert!(matches!(&a[2], AttrValue::Capacity(p) if p.value == dec(50, 0)));
-    assert!(matches!(&a[3], AttrValue::Rate(r) if r.unit == RateUnit::Day && r.amount == dec(600, 0)));
+    assert!(
+        matches!(&a[3], AttrValue::Rate(r) if r.unit == RateUnit::Day && r.amount == dec(600, 0))
+    );
     assert!(matches!(&a[4], AttrValue::Calendar(_)));
     assert!(matches!(&a[5], AttrValue::Off(s, Some(_)) if s.first < s.last));
     assert!(matches!(&a[6], AttrValue::Note(_)));
     let hourly = attrs("resource bob { rate 75.5/h }");
-    assert!(matches!(&hourly[0], AttrValue::Rate(r) if r.unit == RateUnit::Hour && r.amount == dec(755, 1)));
+    assert!(
+        matches!(&hourly[0], AttrValue::Rate(r) if r.unit == RateUnit::Hour && r.amount == dec(755, 1))
+    );
 }
 
 #[test]
@@ -105,7 +122,9 @@ fn team_lists_members() {
     let file = parse_ok(r#"team devs "Developers" { resource alice, bob }"#);
     let d = decls(&file)[0];
     assert_eq!(d.kind, DeclKind::Team);
-    assert!(matches!(&d.attrs().next().map(|a| &a.value), Some(AttrValue::Members(m)) if m.len() == 2));
+    assert!(
+        matches!(&d.attrs().next().map(|a| &a.value), Some(AttrValue::Members(m)) if m.len() == 2)
+    );
 }
 
 #[test]
@@ -123,22 +142,33 @@ fn task_work_kinds_and_units() {
         };
         assert_eq!(d.unit, unit, "{text}");
     }
-    assert!(matches!(&attrs("task a { elapsed 2.50d }")[0], AttrValue::Elapsed(d) if d.amount == dec(25, 1)));
+    assert!(
+        matches!(&attrs("task a { elapsed 2.50d }")[0], AttrValue::Elapsed(d) if d.amount == dec(25, 1))
+    );
 }
 
 #[test]
 fn assignments_with_counts_percents_and_any_of() {
-    let a = attrs("task a { effort 1d assign alice, bob 50%, 2 qa  assign any of carol, dave 25% }");
-    let AttrValue::Assign(first) = &a[1] else { panic!("no assign") };
+    let a =
+        attrs("task a { effort 1d assign alice, bob 50%, 2 qa  assign any of carol, dave 25% }");
+    let AttrValue::Assign(first) = &a[1] else {
+        panic!("no assign")
+    };
     assert_eq!(first.items.len(), 3);
-    assert!(first.items[1].percent.is_some_and(|p| p.value == dec(50, 0)));
+    assert!(first.items[1]
+        .percent
+        .is_some_and(|p| p.value == dec(50, 0)));
     assert!(first.items[2].count.is_some_and(|c| c.value == dec(2, 0)));
     assert!(first.any_of.is_none());
-    let AttrValue::Assign(second) = &a[2] else { panic!("no second assign") };
+    let AttrValue::Assign(second) = &a[2] else {
+        panic!("no second assign")
+    };
     let (_, options) = second.any_of.as_ref().expect("any of");
     assert_eq!(options.len(), 2);
     let mixed = attrs("task a { effort 1d assign alice, any of bob, carol }");
-    let AttrValue::Assign(list) = &mixed[1] else { panic!() };
+    let AttrValue::Assign(list) = &mixed[1] else {
+        panic!()
+    };
     assert_eq!(list.items.len(), 1);
     assert_eq!(list.any_of.as_ref().map(|(_, o)| o.len()), Some(2));
 }
@@ -151,13 +181,19 @@ fn all_four_dependency_forms_with_lags_and_leads() {
                   finish after review
                   finish after start of review }",
     );
-    let AttrValue::After(deps) = &a[1] else { panic!() };
+    let AttrValue::After(deps) = &a[1] else {
+        panic!()
+    };
     assert_eq!(deps.len(), 4);
     assert_eq!(deps[0].kind, DepKind::FinishToStart);
-    assert!(deps[1].lag.is_some_and(|(pos, d)| pos && d.amount == dec(2, 0)));
+    assert!(deps[1]
+        .lag
+        .is_some_and(|(pos, d)| pos && d.amount == dec(2, 0)));
     assert_eq!(deps[2].kind, DepKind::StartToStart);
     assert!(deps[3].lag.is_some());
-    let AttrValue::After(lead) = &a[2] else { panic!() };
+    let AttrValue::After(lead) = &a[2] else {
+        panic!()
+    };
     assert!(lead[0].lag.is_some_and(|(pos, _)| !pos));
     assert!(matches!(&a[3], AttrValue::After(d) if d[0].kind == DepKind::FinishToFinish));
     assert!(matches!(&a[4], AttrValue::After(d) if d[0].kind == DepKind::StartToFinish));
@@ -166,7 +202,9 @@ fn all_four_dependency_forms_with_lags_and_leads() {
 #[test]
 fn dotted_references() {
     let a = attrs("task a { effort 1d after discovery.signoff + 2d }");
-    let AttrValue::After(deps) = &a[1] else { panic!() };
+    let AttrValue::After(deps) = &a[1] else {
+        panic!()
+    };
     assert_eq!(deps[0].target.dotted(), "discovery.signoff");
     assert_eq!(deps[0].target.path.len(), 2);
 }
@@ -174,7 +212,9 @@ fn dotted_references() {
 #[test]
 fn start_not_before_deadline_with_dates_and_times() {
     let a = attrs("task a { effort 1d start 2027-01-04T09:30 not before 2027-01-05 13:00 deadline 2027-02-01 }");
-    assert!(matches!(&a[1], AttrValue::Start(m) if m.time.is_some_and(|t| t.hour() == 9 && t.minute() == 30)));
+    assert!(
+        matches!(&a[1], AttrValue::Start(m) if m.time.is_some_and(|t| t.hour() == 9 && t.minute() == 30))
+    );
     assert!(matches!(&a[2], AttrValue::NotBefore(m) if m.time.is_some_and(|t| t.hour() == 13)));
     assert!(matches!(&a[3], AttrValue::Deadline(m) if m.time.is_none()));
 }
@@ -187,7 +227,9 @@ fn priority_progress_range_cost_budget_tags_note() {
     );
     assert!(matches!(&a[1], AttrValue::Priority(n) if n.value == dec(700, 0)));
     assert!(matches!(&a[2], AttrValue::Progress(p) if p.value == dec(405, 1)));
-    assert!(matches!(&a[3], AttrValue::Range(lo, hi) if lo.amount == dec(25, 0) && hi.amount == dec(45, 0)));
+    assert!(
+        matches!(&a[3], AttrValue::Range(lo, hi) if lo.amount == dec(25, 0) && hi.amount == dec(45, 0))
+    );
     assert!(matches!(&a[4], AttrValue::Cost(n) if n.value == dec(12005, 1)));
     assert!(matches!(&a[5], AttrValue::Budget(_)));
     assert!(matches!(&a[6], AttrValue::Tags(t) if t.len() == 2 && t[1].name == "frontend"));
@@ -259,7 +301,10 @@ fn comments_are_ignored_everywhere() {
 fn strings_resolve_escapes() {
     let file = parse_ok(r#"task a "say \"hi\" \\ \n\t \u{1F600} # not a comment" { effort 1d }"#);
     let title = decls(&file)[0].title.as_ref().map(|t| t.value.clone());
-    assert_eq!(title.as_deref(), Some("say \"hi\" \\ \n\t 😀 # not a comment"));
+    assert_eq!(
+        title.as_deref(),
+        Some("say \"hi\" \\ \n\t 😀 # not a comment")
+    );
 }
 
 #[test]
@@ -271,7 +316,10 @@ fn text_blocks_span_lines_and_lose_indentation() {
 #[test]
 fn keywords_are_ids_where_an_id_is_expected() {
     let file = parse_ok("task test { effort 1d } task start { after test effort 1d } task finish { after start effort 1d }");
-    let names: Vec<String> = decls(&file).iter().filter_map(|d| d.id.as_ref().map(|i| i.name.clone())).collect();
+    let names: Vec<String> = decls(&file)
+        .iter()
+        .filter_map(|d| d.id.as_ref().map(|i| i.name.clone()))
+        .collect();
     assert_eq!(names, ["test", "start", "finish"]);
 }
 
@@ -285,13 +333,22 @@ fn several_attributes_share_a_line() {
 fn the_spec_example_parses_and_checks() {
     let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/spec/LANGUAGE.md");
     let Ok(text) = std::fs::read_to_string(&spec) else {
-        eprintln!("skipped: {} not found (the shared folder is absent)", spec.display());
+        eprintln!(
+            "skipped: {} not found (the shared folder is absent)",
+            spec.display()
+        );
         return;
     };
-    let Some(start) = text.find("```plan\n") else { panic!("no plan example in the spec") };
+    let Some(start) = text.find("```plan\n") else {
+        panic!("no plan example in the spec")
+    };
     let body = &text[start + 8..];
     let end = body.find("```").unwrap_or(body.len());
     let (_, checked) = planc::check_str("spec.plan", &body[..end]);
-    let messages: Vec<String> = checked.diagnostics.iter().map(|d| d.message.clone()).collect();
+    let messages: Vec<String> = checked
+        .diagnostics
+        .iter()
+        .map(|d| d.message.clone())
+        .collect();
     assert!(checked.model.is_some(), "{messages:?}");
 }

@@ -6,18 +6,53 @@ use crate::syntax::ast::{AttrValue, Decl, DeclKind};
 /// Attributes allowed in a declaration of `kind`.
 fn allowed(kind: DeclKind) -> &'static [&'static str] {
     match kind {
-        DeclKind::Project => &["start", "deadline", "now", "currency", "calendar", "budget", "note"],
+        DeclKind::Project => &[
+            "start", "deadline", "now", "currency", "calendar", "budget", "note",
+        ],
         DeclKind::Calendar => &["workdays", "hours", "holiday", "note"],
-        DeclKind::Resource => &["role", "units", "capacity", "rate", "calendar", "off", "note"],
+        DeclKind::Resource => &[
+            "role", "units", "capacity", "rate", "calendar", "off", "note",
+        ],
         DeclKind::Team => &["resource", "note"],
         DeclKind::Task => &[
-            "effort", "duration", "elapsed", "assign", "after", "finish after", "start",
-            "not before", "deadline", "priority", "progress", "range", "cost", "budget", "tags",
+            "effort",
+            "duration",
+            "elapsed",
+            "assign",
+            "after",
+            "finish after",
+            "start",
+            "not before",
+            "deadline",
+            "priority",
+            "progress",
+            "range",
+            "cost",
+            "budget",
+            "tags",
             "note",
         ],
-        DeclKind::Milestone => &["after", "finish after", "date", "deadline", "note", "tags", "priority"],
-        DeclKind::Risk => &["chance", "delay", "cost", "affects", "owner", "response", "status", "note"],
-        DeclKind::Issue => &["raised", "owner", "affects", "severity", "status", "resolution", "note"],
+        DeclKind::Milestone => &[
+            "after",
+            "finish after",
+            "date",
+            "deadline",
+            "note",
+            "tags",
+            "priority",
+        ],
+        DeclKind::Risk => &[
+            "chance", "delay", "cost", "affects", "owner", "response", "status", "note",
+        ],
+        DeclKind::Issue => &[
+            "raised",
+            "owner",
+            "affects",
+            "severity",
+            "status",
+            "resolution",
+            "note",
+        ],
     }
 }
 
@@ -25,7 +60,15 @@ fn allowed(kind: DeclKind) -> &'static [&'static str] {
 fn repeatable(keyword: &str) -> bool {
     matches!(
         keyword,
-        "assign" | "after" | "finish after" | "holiday" | "off" | "hours" | "tags" | "affects" | "resource"
+        "assign"
+            | "after"
+            | "finish after"
+            | "holiday"
+            | "off"
+            | "hours"
+            | "tags"
+            | "affects"
+            | "resource"
     )
 }
 
@@ -48,7 +91,10 @@ pub fn check_placement(decl: &Decl, diags: &mut Diagnostics) -> bool {
                     Diagnostic::error(codes::REPEATED_ATTRIBUTE, format!("`{kw}` is given twice"))
                         .at(attr.keyword, "given again here")
                         .also(*first, "first given here")
-                        .with_help(format!("a {} has one `{kw}`; remove one of them", decl.kind.keyword())),
+                        .with_help(format!(
+                            "a {} has one `{kw}`; remove one of them",
+                            decl.kind.keyword()
+                        )),
                 );
             }
             continue;
@@ -71,9 +117,12 @@ fn misplaced(decl: &Decl, kw: &str, span: crate::source::Span, allowed: &[&str])
             format!("a {what} takes {}", list.join(", "))
         }
     };
-    Diagnostic::error(codes::MISPLACED_ATTRIBUTE, format!("`{kw}` does not belong in a {what}"))
-        .at(span, format!("not an attribute of a {what}"))
-        .with_help(hint)
+    Diagnostic::error(
+        codes::MISPLACED_ATTRIBUTE,
+        format!("`{kw}` does not belong in a {what}"),
+    )
+    .at(span, format!("not an attribute of a {what}"))
+    .with_help(hint)
 }
 
 /// The first value of an attribute, if written.

@@ -3,7 +3,7 @@
 use super::model::{CalendarDef, CalendarId, Closure};
 use super::names::FlatNames;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
-use crate::syntax::ast::{AttrValue, Decl, DeclKind, DayItem, Weekday};
+use crate::syntax::ast::{AttrValue, DayItem, Decl, DeclKind, Weekday};
 use crate::units::{Day, Minutes};
 
 pub struct Calendars {
@@ -22,9 +22,12 @@ pub fn lower_all(decls: &[&Decl], diags: &mut Diagnostics) -> Calendars {
         let cal_id = CalendarId(cals.defs.len() as u32);
         if let Some(old) = cals.names.add(&id.name, cal_id) {
             let first = cals.defs[old.index()].span;
-            let mut d = Diagnostic::error(codes::DUPLICATE_ID, format!("the calendar `{}` is declared twice", id.name))
-                .at(id.span, "declared again here")
-                .with_help("give each calendar its own id");
+            let mut d = Diagnostic::error(
+                codes::DUPLICATE_ID,
+                format!("the calendar `{}` is declared twice", id.name),
+            )
+            .at(id.span, "declared again here")
+            .with_help("give each calendar its own id");
             if let Some(first) = first {
                 d = d.also(first, "first declared here");
             }
@@ -58,7 +61,9 @@ fn lower(decl: &Decl, id: &str) -> CalendarDef {
                 } else {
                     for item in days {
                         for day in expand(item) {
-                            overrides[day.index()].get_or_insert_with(Vec::new).extend(ranges.iter().copied());
+                            overrides[day.index()]
+                                .get_or_insert_with(Vec::new)
+                                .extend(ranges.iter().copied());
                         }
                     }
                 }
@@ -85,7 +90,10 @@ fn lower(decl: &Decl, id: &str) -> CalendarDef {
     let day_minutes = Minutes(general.iter().map(|(a, b)| i64::from(b - a)).sum());
     CalendarDef {
         id: id.to_string(),
-        title: decl.title.as_ref().map_or_else(|| id.to_string(), |t| t.value.clone()),
+        title: decl
+            .title
+            .as_ref()
+            .map_or_else(|| id.to_string(), |t| t.value.clone()),
         week,
         holidays,
         day_minutes,
@@ -119,6 +127,9 @@ mod tests {
 
     #[test]
     fn ranges_merge() {
-        assert_eq!(merge(vec![(600, 700), (540, 620), (800, 900)]), vec![(540, 700), (800, 900)]);
+        assert_eq!(
+            merge(vec![(600, 700), (540, 620), (800, 900)]),
+            vec![(540, 700), (800, 900)]
+        );
     }
 }

@@ -29,7 +29,11 @@ pub fn check_dependencies(tasks: &[Task], diags: &mut Diagnostics) {
                 graph.add_edge(node(n + i), node(n + p.index()), ());
             }
         }
-        let from = if task.kind == TaskKind::Group { n + i } else { i };
+        let from = if task.kind == TaskKind::Group {
+            n + i
+        } else {
+            i
+        };
         for dep in &task.dependencies {
             graph.add_edge(node(from), node(dep.target.index()), ());
         }
@@ -49,7 +53,12 @@ pub fn check_dependencies(tasks: &[Task], diags: &mut Diagnostics) {
     }
 }
 
-fn report_cycle(tasks: &[Task], graph: &DiGraph<(), ()>, scc: &[NodeIndex], diags: &mut Diagnostics) {
+fn report_cycle(
+    tasks: &[Task],
+    graph: &DiGraph<(), ()>,
+    scc: &[NodeIndex],
+    diags: &mut Diagnostics,
+) {
     let n = tasks.len();
     let to_task = |ix: NodeIndex| TaskId((ix.index() % n) as u32);
     let members: HashSet<NodeIndex> = scc.iter().copied().collect();
@@ -63,7 +72,11 @@ fn report_cycle(tasks: &[Task], graph: &DiGraph<(), ()>, scc: &[NodeIndex], diag
         }
     }
     let in_cycle: HashSet<TaskId> = scc.iter().map(|ix| to_task(*ix)).collect();
-    let mut names: Vec<String> = order.iter().take(MAX_NAMED).map(|t| format!("`{}`", tasks[t.index()].path)).collect();
+    let mut names: Vec<String> = order
+        .iter()
+        .take(MAX_NAMED)
+        .map(|t| format!("`{}`", tasks[t.index()].path))
+        .collect();
     if order.len() > MAX_NAMED {
         names.push(format!("... ({} more)", order.len() - MAX_NAMED));
     }
@@ -75,18 +88,31 @@ fn report_cycle(tasks: &[Task], graph: &DiGraph<(), ()>, scc: &[NodeIndex], diag
         let task = &tasks[t.index()];
         for dep in &task.dependencies {
             let target = dep.target;
-            let reaches = in_cycle.contains(&target) || tasks[target.index()].children.iter().any(|c| in_cycle.contains(c));
+            let reaches = in_cycle.contains(&target)
+                || tasks[target.index()]
+                    .children
+                    .iter()
+                    .any(|c| in_cycle.contains(c));
             if reaches {
-                labels.push((dep.span, format!("`{}` waits for `{}`", task.path, tasks[target.index()].path)));
+                labels.push((
+                    dep.span,
+                    format!("`{}` waits for `{}`", task.path, tasks[target.index()].path),
+                ));
             }
         }
     }
     let Some((first_span, first_text)) = labels.first().cloned() else {
         return;
     };
-    let mut d = Diagnostic::error(codes::DEPENDENCY_CYCLE, format!("these tasks wait for each other in a cycle: {}", names.join(" -> ")))
-        .at(first_span, first_text)
-        .with_help("no task on a cycle can ever start; remove or reverse one of these dependencies");
+    let mut d = Diagnostic::error(
+        codes::DEPENDENCY_CYCLE,
+        format!(
+            "these tasks wait for each other in a cycle: {}",
+            names.join(" -> ")
+        ),
+    )
+    .at(first_span, first_text)
+    .with_help("no task on a cycle can ever start; remove or reverse one of these dependencies");
     for (span, text) in labels.into_iter().skip(1).take(MAX_NAMED) {
         d = d.also(span, text);
     }
@@ -95,7 +121,11 @@ fn report_cycle(tasks: &[Task], graph: &DiGraph<(), ()>, scc: &[NodeIndex], diag
 
 /// A shortest loop through the first node of the component, found by BFS
 /// inside it, so that the message names the cycle in order.
-fn shortest_loop(graph: &DiGraph<(), ()>, members: &HashSet<NodeIndex>, scc: &[NodeIndex]) -> Vec<NodeIndex> {
+fn shortest_loop(
+    graph: &DiGraph<(), ()>,
+    members: &HashSet<NodeIndex>,
+    scc: &[NodeIndex],
+) -> Vec<NodeIndex> {
     let Some(&start) = scc.iter().min() else {
         return Vec::new();
     };

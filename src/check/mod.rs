@@ -48,7 +48,9 @@ pub fn check(loaded: &Loaded) -> Checked {
     let root_span = loaded
         .files
         .first()
-        .map_or(Span::new(crate::source::FileId(0), 0, 0), |(id, _)| Span::new(*id, 0, 0));
+        .map_or(Span::new(crate::source::FileId(0), 0, 0), |(id, _)| {
+            Span::new(*id, 0, 0)
+        });
 
     let calendars = calendars::lower_all(&decls, &mut diags);
     // When loading lost part of the plan (a syntax error, an unreadable or
@@ -57,17 +59,20 @@ pub fn check(loaded: &Loaded) -> Checked {
     let lost_something = loaded.diagnostics.has_errors();
     let project_decl = find_project(&decls, root_span, !lost_something, &mut diags);
     let project_calendar = project_decl
-        .and_then(|p| attrs::first(p, |v| match v {
-            AttrValue::Calendar(r) => Some(r),
-            _ => None,
-        }))
+        .and_then(|p| {
+            attrs::first(p, |v| match v {
+                AttrValue::Calendar(r) => Some(r),
+                _ => None,
+            })
+        })
         .and_then(|r| calendars.names.resolve(r).map_err(|d| diags.push(*d)).ok())
         .unwrap_or(CalendarId(0));
     let day = calendars.defs[project_calendar.index()].day_minutes;
     let resources = resources::lower_all(&decls, &calendars.names, project_calendar, &mut diags);
     let tasks = tasks::lower_all(&decls, &resources, day, &mut diags);
     cycles::check_dependencies(&tasks.tasks, &mut diags);
-    let (risks, issues) = tasks::lower_risks_and_issues(&decls, &tasks, &resources, day, &mut diags);
+    let (risks, issues) =
+        tasks::lower_risks_and_issues(&decls, &tasks, &resources, day, &mut diags);
     let project = project_decl.and_then(|p| lower_project(p, project_calendar, &mut diags));
 
     let max_tasks = loaded.options.max_tasks;
@@ -75,7 +80,11 @@ pub fn check(loaded: &Loaded) -> Checked {
         diags.push(
             Diagnostic::error(
                 codes::TOO_MANY_TASKS,
-                format!("the plan has {} tasks; planc schedules at most {}", thousands(tasks.tasks.len()), thousands(max_tasks)),
+                format!(
+                    "the plan has {} tasks; planc schedules at most {}",
+                    thousands(tasks.tasks.len()),
+                    thousands(max_tasks)
+                ),
             )
             .at(root_span, "too many tasks in this plan")
             .with_help("split the plan into several plans, or summarise detail into larger tasks"),
@@ -121,8 +130,17 @@ fn check_placement_deep(decl: &Decl, diags: &mut Diagnostics) {
 }
 
 /// The one `project`: reports a missing or second one.
-fn find_project<'a>(decls: &[&'a Decl], root: Span, report_missing: bool, diags: &mut Diagnostics) -> Option<&'a Decl> {
-    let projects: Vec<&Decl> = decls.iter().copied().filter(|d| d.kind == DeclKind::Project).collect();
+fn find_project<'a>(
+    decls: &[&'a Decl],
+    root: Span,
+    report_missing: bool,
+    diags: &mut Diagnostics,
+) -> Option<&'a Decl> {
+    let projects: Vec<&Decl> = decls
+        .iter()
+        .copied()
+        .filter(|d| d.kind == DeclKind::Project)
+        .collect();
     let Some(first) = projects.first() else {
         if !report_missing {
             return None;
@@ -139,7 +157,9 @@ fn find_project<'a>(decls: &[&'a Decl], root: Span, report_missing: bool, diags:
             Diagnostic::error(codes::SECOND_PROJECT, "a plan has exactly one `project`")
                 .at(extra.keyword, "second `project` here")
                 .also(first.keyword, "first `project` here")
-                .with_help("merge the two, or split the plan into two files that are built separately"),
+                .with_help(
+                    "merge the two, or split the plan into two files that are built separately",
+                ),
         );
     }
     Some(first)
@@ -147,7 +167,12 @@ fn find_project<'a>(decls: &[&'a Decl], root: Span, report_missing: bool, diags:
 
 fn lower_project(decl: &Decl, calendar: CalendarId, diags: &mut Diagnostics) -> Option<Project> {
     let mut project = Project {
-        title: decl.title.as_ref().map(|t| t.value.clone()).or_else(|| decl.id.as_ref().map(|i| i.name.clone())).unwrap_or_else(|| "Untitled project".to_string()),
+        title: decl
+            .title
+            .as_ref()
+            .map(|t| t.value.clone())
+            .or_else(|| decl.id.as_ref().map(|i| i.name.clone()))
+            .unwrap_or_else(|| "Untitled project".to_string()),
         start: crate::units::Moment(0),
         deadline: None,
         now: None,

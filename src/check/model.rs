@@ -4,7 +4,7 @@
 
 use crate::source::Span;
 use crate::syntax::ast::DepKind;
-use crate::units::{Day, Minutes, Money, Moment, Share};
+use crate::units::{Day, Minutes, Moment, Money, Share};
 
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {

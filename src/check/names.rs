@@ -34,9 +34,16 @@ impl TaskNames {
 
     /// Resolves `reference` written inside the task `from` (or at the top
     /// level when `from` is `None`).
-    pub fn resolve(&self, from: Option<TaskId>, reference: &Reference) -> Result<TaskId, Box<Diagnostic>> {
+    pub fn resolve(
+        &self,
+        from: Option<TaskId>,
+        reference: &Reference,
+    ) -> Result<TaskId, Box<Diagnostic>> {
         let Some(first) = reference.path.first() else {
-            return Err(Box::new(Diagnostic::error(codes::UNKNOWN_NAME, "empty reference")));
+            return Err(Box::new(Diagnostic::error(
+                codes::UNKNOWN_NAME,
+                "empty reference",
+            )));
         };
         let mut scope = from.and_then(|t| self.parents[t.index()]);
         let mut found = None;
@@ -68,8 +75,15 @@ impl TaskNames {
         let message = if at == 0 {
             format!("no task or milestone `{}` is visible here", part.name)
         } else {
-            let parent: Vec<&str> = reference.path[..at].iter().map(|p| p.name.as_str()).collect();
-            format!("`{}` has no task or milestone `{}`", parent.join("."), part.name)
+            let parent: Vec<&str> = reference.path[..at]
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect();
+            format!(
+                "`{}` has no task or milestone `{}`",
+                parent.join("."),
+                part.name
+            )
         };
         let mut d = Diagnostic::error(codes::UNKNOWN_NAME, message).at(part.span, "not found");
         let suggestions = self.suggest(from, &written);
@@ -107,7 +121,11 @@ impl TaskNames {
         for (_, i) in scored {
             let path = &self.paths[i];
             let tail = path.rsplit('.').next().unwrap_or(path);
-            let shown = if self.find(from, tail) == Some(TaskId(i as u32)) { tail } else { path };
+            let shown = if self.find(from, tail) == Some(TaskId(i as u32)) {
+                tail
+            } else {
+                path
+            };
             if shown != written && !out.iter().any(|o| o == shown) {
                 out.push(shown.to_string());
             }
@@ -167,14 +185,24 @@ impl<T: Copy> FlatNames<T> {
         if let Some(v) = self.map.get(&written) {
             return Ok(*v);
         }
-        let span = reference.path.first().map_or(reference.span, |p| p.span).to(reference.span);
-        let mut d = Diagnostic::error(codes::UNKNOWN_NAME, format!("no {} `{written}` is declared", self.what))
-            .at(span, "not found");
+        let span = reference
+            .path
+            .first()
+            .map_or(reference.span, |p| p.span)
+            .to(reference.span);
+        let mut d = Diagnostic::error(
+            codes::UNKNOWN_NAME,
+            format!("no {} `{written}` is declared", self.what),
+        )
+        .at(span, "not found");
         let suggestions = closest(&written, self.order.iter().map(String::as_str));
         if !suggestions.is_empty() {
             d = d.with_help(format!("did you mean {}?", or_list(&suggestions)));
         } else if self.order.is_empty() {
-            d = d.with_help(format!("declare it first, like `{} {written} {{ ... }}`", self.keyword()));
+            d = d.with_help(format!(
+                "declare it first, like `{} {written} {{ ... }}`",
+                self.keyword()
+            ));
         }
         Err(Box::new(d))
     }
@@ -201,7 +229,11 @@ pub fn closest<'a>(written: &str, names: impl Iterator<Item = &'a str>) -> Vec<S
         .collect();
     scored.sort();
     scored.dedup();
-    scored.into_iter().take(3).map(|(_, n)| n.to_string()).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, n)| n.to_string())
+        .collect()
 }
 
 /// "`a`", "`a` or `b`", "`a`, `b` or `c`".

@@ -34,9 +34,12 @@ impl Resources {
         match self.names.resolve(r)? {
             Member::Resource(id) => Ok(id),
             Member::Team(_) => Err(Box::new(
-                Diagnostic::error(codes::UNKNOWN_NAME, format!("`{}` is a team, not a resource", r.dotted()))
-                    .at(r.span, "a team here")
-                    .with_help("name one person or pool"),
+                Diagnostic::error(
+                    codes::UNKNOWN_NAME,
+                    format!("`{}` is a team, not a resource", r.dotted()),
+                )
+                .at(r.span, "a team here")
+                .with_help("name one person or pool"),
             )),
         }
     }
@@ -75,14 +78,24 @@ impl Resources {
         if ids.is_empty() {
             if let Member::Team(t) = member {
                 diags.push(
-                    Diagnostic::error(codes::VALUE_RANGE, format!("the team `{}` has no members to assign", self.teams[t].id))
-                        .at(item.resource.span, "an empty team")
-                        .also(self.teams[t].span, "declared here")
-                        .with_help("list its members in the team: `resource alice, bob`"),
+                    Diagnostic::error(
+                        codes::VALUE_RANGE,
+                        format!("the team `{}` has no members to assign", self.teams[t].id),
+                    )
+                    .at(item.resource.span, "an empty team")
+                    .also(self.teams[t].span, "declared here")
+                    .with_help("list its members in the team: `resource alice, bob`"),
                 );
             }
         }
-        let bookings: Vec<Booking> = ids.into_iter().map(|resource| Booking { resource, count, percent }).collect();
+        let bookings: Vec<Booking> = ids
+            .into_iter()
+            .map(|resource| Booking {
+                resource,
+                count,
+                percent,
+            })
+            .collect();
         for b in &bookings {
             self.check_demand(b, item, diags);
         }
@@ -99,11 +112,20 @@ impl Resources {
             diags.push(
                 Diagnostic::error(
                     codes::DEMAND_TOO_HIGH,
-                    format!("this asks for {} of `{}`, which has {} unit{}", fmt_units(asked_units), r.id, r.units, if r.units == 1 { "" } else { "s" }),
+                    format!(
+                        "this asks for {} of `{}`, which has {} unit{}",
+                        fmt_units(asked_units),
+                        r.id,
+                        r.units,
+                        if r.units == 1 { "" } else { "s" }
+                    ),
                 )
                 .at(item.span, "more than the resource has")
                 .also(r.span, "declared here")
-                .with_help(format!("assign at most {} `{}`, or raise its `units`", r.units, r.id)),
+                .with_help(format!(
+                    "assign at most {} `{}`, or raise its `units`",
+                    r.units, r.id
+                )),
             );
         }
     }
@@ -119,7 +141,12 @@ fn fmt_units(u: f64) -> String {
 
 /// Lowers every top-level resource and team.
 /// Resources without a `calendar` work `default_calendar` (the project's).
-pub fn lower_all(decls: &[&Decl], calendars: &FlatNames<CalendarId>, default_calendar: CalendarId, diags: &mut Diagnostics) -> Resources {
+pub fn lower_all(
+    decls: &[&Decl],
+    calendars: &FlatNames<CalendarId>,
+    default_calendar: CalendarId,
+    diags: &mut Diagnostics,
+) -> Resources {
     let mut res = Resources {
         resources: Vec::new(),
         teams: Vec::new(),
@@ -135,19 +162,31 @@ pub fn lower_all(decls: &[&Decl], calendars: &FlatNames<CalendarId>, default_cal
         };
         if let Some(old) = res.names.add(&id.name, member) {
             diags.push(
-                Diagnostic::error(codes::DUPLICATE_ID, format!("`{}` is declared twice", id.name))
-                    .at(id.span, "declared again here")
-                    .also(res.span_of(old), "first declared here")
-                    .with_help("resources and teams share one namespace; give each its own id"),
+                Diagnostic::error(
+                    codes::DUPLICATE_ID,
+                    format!("`{}` is declared twice", id.name),
+                )
+                .at(id.span, "declared again here")
+                .also(res.span_of(old), "first declared here")
+                .with_help("resources and teams share one namespace; give each its own id"),
             );
             continue;
         }
         match member {
-            Member::Resource(_) => res.resources.push(lower_resource(decl, &id.name, calendars, default_calendar, diags)),
+            Member::Resource(_) => res.resources.push(lower_resource(
+                decl,
+                &id.name,
+                calendars,
+                default_calendar,
+                diags,
+            )),
             Member::Team(_) => {
                 res.teams.push(Team {
                     id: id.name.clone(),
-                    name: decl.title.as_ref().map_or_else(|| id.name.clone(), |t| t.value.clone()),
+                    name: decl
+                        .title
+                        .as_ref()
+                        .map_or_else(|| id.name.clone(), |t| t.value.clone()),
                     members: Vec::new(),
                     span: id.span,
                 });
@@ -173,10 +212,19 @@ pub fn lower_all(decls: &[&Decl], calendars: &FlatNames<CalendarId>, default_cal
     res
 }
 
-fn lower_resource(decl: &Decl, id: &str, calendars: &FlatNames<CalendarId>, default_calendar: CalendarId, diags: &mut Diagnostics) -> Resource {
+fn lower_resource(
+    decl: &Decl,
+    id: &str,
+    calendars: &FlatNames<CalendarId>,
+    default_calendar: CalendarId,
+    diags: &mut Diagnostics,
+) -> Resource {
     let mut r = Resource {
         id: id.to_string(),
-        name: decl.title.as_ref().map_or_else(|| id.to_string(), |t| t.value.clone()),
+        name: decl
+            .title
+            .as_ref()
+            .map_or_else(|| id.to_string(), |t| t.value.clone()),
         role: None,
         units: 1,
         capacity: Share::FULL,
@@ -198,8 +246,11 @@ fn lower_resource(decl: &Decl, id: &str, calendars: &FlatNames<CalendarId>, defa
                 let share = values::share(p);
                 if share == Share::ZERO {
                     diags.push(
-                        Diagnostic::error(codes::VALUE_RANGE, "a capacity of 0% leaves no time for the plan")
-                            .at(p.span, "must be more than 0%"),
+                        Diagnostic::error(
+                            codes::VALUE_RANGE,
+                            "a capacity of 0% leaves no time for the plan",
+                        )
+                        .at(p.span, "must be more than 0%"),
                     );
                 } else {
                     r.capacity = share;
@@ -215,7 +266,10 @@ fn lower_resource(decl: &Decl, id: &str, calendars: &FlatNames<CalendarId>, defa
                         },
                     })
                 }
-                None => diags.push(Diagnostic::error(codes::NUMBER_TOO_LARGE, "this rate is too large").at(rate.span, "too large to represent")),
+                None => diags.push(
+                    Diagnostic::error(codes::NUMBER_TOO_LARGE, "this rate is too large")
+                        .at(rate.span, "too large to represent"),
+                ),
             },
             AttrValue::Calendar(c) => match calendars.resolve(c) {
                 Ok(cal) => r.calendar = cal,

@@ -19,17 +19,32 @@ pub struct Tasks {
 const DEFAULT_PRIORITY: u32 = 500;
 
 /// Lowers every task and milestone in the plan.
-pub fn lower_all(decls: &[&Decl], resources: &Resources, day: Minutes, diags: &mut Diagnostics) -> Tasks {
+pub fn lower_all(
+    decls: &[&Decl],
+    resources: &Resources,
+    day: Minutes,
+    diags: &mut Diagnostics,
+) -> Tasks {
     let mut tasks = Tasks {
         tasks: Vec::new(),
         names: TaskNames::default(),
     };
     let mut sources: Vec<&Decl> = Vec::new();
-    for decl in decls.iter().filter(|d| matches!(d.kind, DeclKind::Task | DeclKind::Milestone)) {
+    for decl in decls
+        .iter()
+        .filter(|d| matches!(d.kind, DeclKind::Task | DeclKind::Milestone))
+    {
         add_tree(decl, None, 0, &mut tasks, &mut sources, diags);
     }
     for (index, decl) in sources.iter().enumerate() {
-        lower_attributes(TaskId(index as u32), decl, &mut tasks, resources, day, diags);
+        lower_attributes(
+            TaskId(index as u32),
+            decl,
+            &mut tasks,
+            resources,
+            day,
+            diags,
+        );
     }
     apply_inheritance(&mut tasks.tasks);
     tasks
@@ -51,9 +66,15 @@ fn add_tree<'a>(
     };
     let id = TaskId(tasks.tasks.len() as u32);
     if let Some(first) = tasks.names.get(parent, &ident.name) {
-        diags.push(duplicate_task(ident, tasks.tasks[first.index()].name_span, parent.map(|p| tasks.tasks[p.index()].path.as_str())));
+        diags.push(duplicate_task(
+            ident,
+            tasks.tasks[first.index()].name_span,
+            parent.map(|p| tasks.tasks[p.index()].path.as_str()),
+        ));
         // Keep it (its own children still get checked) under a name nobody can write.
-        tasks.names.add(parent, &format!("{}#{}", ident.name, id.0), path.clone());
+        tasks
+            .names
+            .add(parent, &format!("{}#{}", ident.name, id.0), path.clone());
     } else {
         tasks.names.add(parent, &ident.name, path.clone());
     }
@@ -66,7 +87,10 @@ fn add_tree<'a>(
     tasks.tasks.push(Task {
         id: ident.name.clone(),
         path,
-        title: decl.title.as_ref().map_or_else(|| ident.name.clone(), |t| t.value.clone()),
+        title: decl
+            .title
+            .as_ref()
+            .map_or_else(|| ident.name.clone(), |t| t.value.clone()),
         kind,
         parent,
         children: Vec::new(),
@@ -95,9 +119,14 @@ fn add_tree<'a>(
     if decl.kind == DeclKind::Milestone && has_children {
         if let Some(child) = decl.children().next() {
             diags.push(
-                Diagnostic::error(codes::MISPLACED_ATTRIBUTE, "a milestone cannot contain tasks")
-                    .at(child.keyword, "nested in a milestone")
-                    .with_help("make the outer declaration a `task` (a group), with the milestone inside it"),
+                Diagnostic::error(
+                    codes::MISPLACED_ATTRIBUTE,
+                    "a milestone cannot contain tasks",
+                )
+                .at(child.keyword, "nested in a milestone")
+                .with_help(
+                    "make the outer declaration a `task` (a group), with the milestone inside it",
+                ),
             );
         }
     }
@@ -111,14 +140,24 @@ fn duplicate_task(ident: &Ident, first: Span, parent: Option<&str>) -> Diagnosti
         Some(p) => format!("in `{p}`"),
         None => "at the top level".to_string(),
     };
-    Diagnostic::error(codes::DUPLICATE_ID, format!("the id `{}` is used twice {place}", ident.name))
-        .at(ident.span, "declared again here")
-        .also(first, "first declared here")
-        .with_help("ids must be unique among siblings; rename one of them")
+    Diagnostic::error(
+        codes::DUPLICATE_ID,
+        format!("the id `{}` is used twice {place}", ident.name),
+    )
+    .at(ident.span, "declared again here")
+    .also(first, "first declared here")
+    .with_help("ids must be unique among siblings; rename one of them")
 }
 
 /// Fills in one task's attributes, resolving its references.
-fn lower_attributes(id: TaskId, decl: &Decl, tasks: &mut Tasks, resources: &Resources, day: Minutes, diags: &mut Diagnostics) {
+fn lower_attributes(
+    id: TaskId,
+    decl: &Decl,
+    tasks: &mut Tasks,
+    resources: &Resources,
+    day: Minutes,
+    diags: &mut Diagnostics,
+) {
     let mut works: Vec<(WorkKind, &ast::Duration, Span)> = Vec::new();
     let mut deps = Vec::new();
     let mut assignments = Vec::new();
@@ -142,16 +181,26 @@ fn lower_attributes(id: TaskId, decl: &Decl, tasks: &mut Tasks, resources: &Reso
             }
             AttrValue::Assign(list) => {
                 for item in &list.items {
-                    assignments.extend(resources.bookings(item, diags).into_iter().map(Assignment::Fixed));
+                    assignments.extend(
+                        resources
+                            .bookings(item, diags)
+                            .into_iter()
+                            .map(Assignment::Fixed),
+                    );
                 }
                 if let Some((_, items)) = &list.any_of {
-                    let options: Vec<Booking> = items.iter().flat_map(|i| resources.bookings(i, diags)).collect();
+                    let options: Vec<Booking> = items
+                        .iter()
+                        .flat_map(|i| resources.bookings(i, diags))
+                        .collect();
                     if !options.is_empty() {
                         assignments.push(Assignment::AnyOf(options));
                     }
                 }
             }
-            AttrValue::Priority(n) => priority = whole_number(n, "`priority`", 1..=1000, diags).map(|p| p as u32),
+            AttrValue::Priority(n) => {
+                priority = whole_number(n, "`priority`", 1..=1000, diags).map(|p| p as u32)
+            }
             AttrValue::Range(low, high) => range = Some((low, high, attr.span)),
             other => task_fields.push(other),
         }
@@ -184,9 +233,12 @@ fn lower_attributes(id: TaskId, decl: &Decl, tasks: &mut Tasks, resources: &Reso
     if let Some((low, high, span)) = range {
         if task.kind == TaskKind::Group {
             diags.push(
-                Diagnostic::warning(codes::RANGE_IGNORED, format!("the `range` of the group `{}` is ignored", task.path))
-                    .at(span, "a group's estimate comes from its children")
-                    .with_help("give each task inside its own `range`"),
+                Diagnostic::warning(
+                    codes::RANGE_IGNORED,
+                    format!("the `range` of the group `{}` is ignored", task.path),
+                )
+                .at(span, "a group's estimate comes from its children")
+                .with_help("give each task inside its own `range`"),
             );
         } else {
             task.range = check_range(task, low, high, span, day, diags);
@@ -196,7 +248,12 @@ fn lower_attributes(id: TaskId, decl: &Decl, tasks: &mut Tasks, resources: &Reso
 
 /// The fixed bookings of one task on one resource add up; together they
 /// may not ask for more than the resource has.
-fn check_total_demand(decl: &Decl, assignments: &[Assignment], resources: &Resources, diags: &mut Diagnostics) {
+fn check_total_demand(
+    decl: &Decl,
+    assignments: &[Assignment],
+    resources: &Resources,
+    diags: &mut Diagnostics,
+) {
     let mut totals: Vec<(ResourceId, u64)> = Vec::new();
     for a in assignments {
         if let Assignment::Fixed(b) = a {
@@ -207,24 +264,53 @@ fn check_total_demand(decl: &Decl, assignments: &[Assignment], resources: &Resou
             }
         }
     }
-    let span = decl.attrs().find(|a| matches!(a.value, AttrValue::Assign(_))).map_or(decl.name_span(), |a| a.span);
+    let span = decl
+        .attrs()
+        .find(|a| matches!(a.value, AttrValue::Assign(_)))
+        .map_or(decl.name_span(), |a| a.span);
     for (r, asked) in totals {
         let res = &resources.resources[r.index()];
         let available = u64::from(res.units) * 10_000;
-        let single_item_too_big = asked > available && assignments.iter().filter(|a| matches!(a, Assignment::Fixed(b) if b.resource == r)).count() == 1;
+        let single_item_too_big = asked > available
+            && assignments
+                .iter()
+                .filter(|a| matches!(a, Assignment::Fixed(b) if b.resource == r))
+                .count()
+                == 1;
         if asked > available && !single_item_too_big {
             diags.push(
-                Diagnostic::error(codes::DEMAND_TOO_HIGH, format!("this task asks for {}% of `{}`, which has {}% ({} unit{})", asked / 100, res.id, available / 100, res.units, if res.units == 1 { "" } else { "s" }))
-                    .at(span, "these assignments add up to more than the resource has")
-                    .also(res.span, "declared here")
-                    .with_help(format!("assign `{}` once, with the share it really gives", res.id)),
+                Diagnostic::error(
+                    codes::DEMAND_TOO_HIGH,
+                    format!(
+                        "this task asks for {}% of `{}`, which has {}% ({} unit{})",
+                        asked / 100,
+                        res.id,
+                        available / 100,
+                        res.units,
+                        if res.units == 1 { "" } else { "s" }
+                    ),
+                )
+                .at(
+                    span,
+                    "these assignments add up to more than the resource has",
+                )
+                .also(res.span, "declared here")
+                .with_help(format!(
+                    "assign `{}` once, with the share it really gives",
+                    res.id
+                )),
             );
         }
     }
 }
 
 /// Exactly one of effort, duration, elapsed on a leaf; none on a group.
-fn check_work(task: &Task, works: &[(WorkKind, &ast::Duration, Span)], day: Minutes, diags: &mut Diagnostics) -> Option<Work> {
+fn check_work(
+    task: &Task,
+    works: &[(WorkKind, &ast::Duration, Span)],
+    day: Minutes,
+    diags: &mut Diagnostics,
+) -> Option<Work> {
     let day_length = |kind: WorkKind| match kind {
         WorkKind::Elapsed => DayLength::Calendar,
         _ => DayLength::Working(day),
@@ -233,18 +319,32 @@ fn check_work(task: &Task, works: &[(WorkKind, &ast::Duration, Span)], day: Minu
         (TaskKind::Milestone, _) => None,
         (TaskKind::Group, [(_, _, span), ..]) => {
             diags.push(
-                Diagnostic::error(codes::GROUP_WITH_WORK, format!("the group `{}` has work of its own", task.path))
-                    .at(*span, "a group's span comes from its children")
-                    .with_help("move the work into a child task, like `task work { effort 3d }`"),
+                Diagnostic::error(
+                    codes::GROUP_WITH_WORK,
+                    format!("the group `{}` has work of its own", task.path),
+                )
+                .at(*span, "a group's span comes from its children")
+                .with_help("move the work into a child task, like `task work { effort 3d }`"),
             );
             None
         }
         (TaskKind::Group, []) => None,
         (TaskKind::Leaf, []) => {
             diags.push(
-                Diagnostic::error(codes::MISSING_WORK, format!("the task `{}` has no effort, duration or elapsed time", task.path))
-                    .at(task.name_span, "needs one of `effort`, `duration`, `elapsed`")
-                    .with_help("add one, like `effort 3d`; or make it a `milestone` if it takes no time"),
+                Diagnostic::error(
+                    codes::MISSING_WORK,
+                    format!(
+                        "the task `{}` has no effort, duration or elapsed time",
+                        task.path
+                    ),
+                )
+                .at(
+                    task.name_span,
+                    "needs one of `effort`, `duration`, `elapsed`",
+                )
+                .with_help(
+                    "add one, like `effort 3d`; or make it a `milestone` if it takes no time",
+                ),
             );
             None
         }
@@ -253,10 +353,12 @@ fn check_work(task: &Task, works: &[(WorkKind, &ast::Duration, Span)], day: Minu
             minutes: values::duration_minutes(d, day_length(*kind)),
         }),
         // The same keyword twice was reported as a repeated attribute.
-        (TaskKind::Leaf, [(kind, d, _), rest @ ..]) if rest.iter().all(|(k, _, _)| k == kind) => Some(Work {
-            kind: *kind,
-            minutes: values::duration_minutes(d, day_length(*kind)),
-        }),
+        (TaskKind::Leaf, [(kind, d, _), rest @ ..]) if rest.iter().all(|(k, _, _)| k == kind) => {
+            Some(Work {
+                kind: *kind,
+                minutes: values::duration_minutes(d, day_length(*kind)),
+            })
+        }
         (TaskKind::Leaf, [(_, _, first), (_, _, second), ..]) => {
             diags.push(
                 Diagnostic::error(codes::CONFLICTING_WORK, format!("the task `{}` has more than one of effort, duration and elapsed", task.path))
@@ -269,32 +371,56 @@ fn check_work(task: &Task, works: &[(WorkKind, &ast::Duration, Span)], day: Minu
     }
 }
 
-fn check_range(task: &Task, low: &ast::Duration, high: &ast::Duration, span: Span, day: Minutes, diags: &mut Diagnostics) -> Option<(Minutes, Minutes)> {
+fn check_range(
+    task: &Task,
+    low: &ast::Duration,
+    high: &ast::Duration,
+    span: Span,
+    day: Minutes,
+    diags: &mut Diagnostics,
+) -> Option<(Minutes, Minutes)> {
     let length = match task.work.map(|w| w.kind) {
         Some(WorkKind::Elapsed) => DayLength::Calendar,
         _ => DayLength::Working(day),
     };
-    let (lo, hi) = (values::duration_minutes(low, length), values::duration_minutes(high, length));
+    let (lo, hi) = (
+        values::duration_minutes(low, length),
+        values::duration_minutes(high, length),
+    );
     if hi < lo {
         diags.push(
-            Diagnostic::error(codes::EMPTY_RANGE, "this range's upper bound is below its lower bound")
-                .at(span, "optimistic..pessimistic, smallest first"),
+            Diagnostic::error(
+                codes::EMPTY_RANGE,
+                "this range's upper bound is below its lower bound",
+            )
+            .at(span, "optimistic..pessimistic, smallest first"),
         );
         return None;
     }
     if let Some(work) = task.work {
         if work.minutes < lo || work.minutes > hi {
             diags.push(
-                Diagnostic::warning(codes::ESTIMATE_OUTSIDE_RANGE, format!("the estimate of `{}` lies outside its range", task.path))
-                    .at(span, "does not contain the estimate")
-                    .with_help("a range gives the optimistic and pessimistic bounds around the estimate"),
+                Diagnostic::warning(
+                    codes::ESTIMATE_OUTSIDE_RANGE,
+                    format!("the estimate of `{}` lies outside its range", task.path),
+                )
+                .at(span, "does not contain the estimate")
+                .with_help(
+                    "a range gives the optimistic and pessimistic bounds around the estimate",
+                ),
             );
         }
     }
     Some((lo, hi))
 }
 
-fn lower_dependency(from: TaskId, dep: &ast::Dependency, tasks: &Tasks, day: Minutes, diags: &mut Diagnostics) -> Option<Dependency> {
+fn lower_dependency(
+    from: TaskId,
+    dep: &ast::Dependency,
+    tasks: &Tasks,
+    day: Minutes,
+    diags: &mut Diagnostics,
+) -> Option<Dependency> {
     let target = match tasks.names.resolve(Some(from), &dep.target) {
         Ok(t) => t,
         Err(d) => {
@@ -314,9 +440,12 @@ fn lower_dependency(from: TaskId, dep: &ast::Dependency, tasks: &Tasks, day: Min
     let other = &tasks.tasks[target.index()];
     if target == from {
         diags.push(
-            Diagnostic::error(codes::DEPENDENCY_CYCLE, format!("`{}` depends on itself", me.path))
-                .at(dep.target.span, "a task cannot wait for itself")
-                .with_help("remove this dependency"),
+            Diagnostic::error(
+                codes::DEPENDENCY_CYCLE,
+                format!("`{}` depends on itself", me.path),
+            )
+            .at(dep.target.span, "a task cannot wait for itself")
+            .with_help("remove this dependency"),
         );
         return None;
     }
@@ -329,10 +458,19 @@ fn lower_dependency(from: TaskId, dep: &ast::Dependency, tasks: &Tasks, day: Min
     };
     if let Some(relation) = relation {
         diags.push(
-            Diagnostic::error(codes::DEPENDS_ON_RELATIVE, format!("`{}` depends on `{}`, which {relation}", me.path, other.path))
-                .at(dep.target.span, "a task may not depend on its own group or its own children")
-                .also(other.name_span, "declared here")
-                .with_help("a group's span is made of its children: depend on a sibling instead"),
+            Diagnostic::error(
+                codes::DEPENDS_ON_RELATIVE,
+                format!(
+                    "`{}` depends on `{}`, which {relation}",
+                    me.path, other.path
+                ),
+            )
+            .at(
+                dep.target.span,
+                "a task may not depend on its own group or its own children",
+            )
+            .also(other.name_span, "declared here")
+            .with_help("a group's span is made of its children: depend on a sibling instead"),
         );
         return None;
     }
@@ -360,7 +498,12 @@ fn is_ancestor(tasks: &[Task], a: TaskId, b: TaskId) -> bool {
 /// not set their own. Parents precede children, so one pass suffices.
 fn apply_inheritance(tasks: &mut [Task]) {
     for i in 0..tasks.len() {
-        let parent = tasks[i].parent.map(|p| (tasks[p.index()].priority, tasks[p.index()].assignments.clone()));
+        let parent = tasks[i].parent.map(|p| {
+            (
+                tasks[p.index()].priority,
+                tasks[p.index()].assignments.clone(),
+            )
+        });
         let task = &mut tasks[i];
         if task.priority == 0 {
             task.priority = parent.as_ref().map_or(DEFAULT_PRIORITY, |(p, _)| *p);
@@ -374,7 +517,13 @@ fn apply_inheritance(tasks: &mut [Task]) {
 }
 
 /// Lowers risks and issues, which refer to tasks from the top level.
-pub fn lower_risks_and_issues(decls: &[&Decl], tasks: &Tasks, resources: &Resources, day: Minutes, diags: &mut Diagnostics) -> (Vec<Risk>, Vec<Issue>) {
+pub fn lower_risks_and_issues(
+    decls: &[&Decl],
+    tasks: &Tasks,
+    resources: &Resources,
+    day: Minutes,
+    diags: &mut Diagnostics,
+) -> (Vec<Risk>, Vec<Issue>) {
     let mut risk_names: FlatNames<usize> = FlatNames::new("risk");
     let mut issue_names: FlatNames<usize> = FlatNames::new("issue");
     let mut risks = Vec::new();
@@ -382,19 +531,37 @@ pub fn lower_risks_and_issues(decls: &[&Decl], tasks: &Tasks, resources: &Resour
     for decl in decls {
         let Some(ident) = &decl.id else { continue };
         let (names, index, first_span) = match decl.kind {
-            DeclKind::Risk => (&mut risk_names, risks.len(), risks.iter().map(|r: &Risk| r.span).collect::<Vec<_>>()),
-            DeclKind::Issue => (&mut issue_names, issues.len(), issues.iter().map(|i: &Issue| i.span).collect::<Vec<_>>()),
+            DeclKind::Risk => (
+                &mut risk_names,
+                risks.len(),
+                risks.iter().map(|r: &Risk| r.span).collect::<Vec<_>>(),
+            ),
+            DeclKind::Issue => (
+                &mut issue_names,
+                issues.len(),
+                issues.iter().map(|i: &Issue| i.span).collect::<Vec<_>>(),
+            ),
             _ => continue,
         };
         if let Some(old) = names.add(&ident.name, index) {
             diags.push(
-                Diagnostic::error(codes::DUPLICATE_ID, format!("the {} `{}` is declared twice", decl.kind.keyword(), ident.name))
-                    .at(ident.span, "declared again here")
-                    .also(first_span[old], "first declared here"),
+                Diagnostic::error(
+                    codes::DUPLICATE_ID,
+                    format!(
+                        "the {} `{}` is declared twice",
+                        decl.kind.keyword(),
+                        ident.name
+                    ),
+                )
+                .at(ident.span, "declared again here")
+                .also(first_span[old], "first declared here"),
             );
             continue;
         }
-        let title = decl.title.as_ref().map_or_else(|| ident.name.clone(), |t| t.value.clone());
+        let title = decl
+            .title
+            .as_ref()
+            .map_or_else(|| ident.name.clone(), |t| t.value.clone());
         let mut affects = Vec::new();
         let mut owner = None;
         let mut status = Status::Open;
@@ -409,18 +576,43 @@ pub fn lower_risks_and_issues(decls: &[&Decl], tasks: &Tasks, resources: &Resour
                         }
                     }
                 }
-                AttrValue::Owner(r) => owner = resources.resource(r).map_err(|d| diags.push(*d)).ok(),
-                AttrValue::Status(s) => status = keyword_value(s, &["open", "closed"], diags).map_or(Status::Open, |k| if k == 0 { Status::Open } else { Status::Closed }),
+                AttrValue::Owner(r) => {
+                    owner = resources.resource(r).map_err(|d| diags.push(*d)).ok()
+                }
+                AttrValue::Status(s) => {
+                    status =
+                        keyword_value(s, &["open", "closed"], diags).map_or(Status::Open, |k| {
+                            if k == 0 {
+                                Status::Open
+                            } else {
+                                Status::Closed
+                            }
+                        })
+                }
                 AttrValue::Note(t) => note = Some(t.value.clone()),
                 _ => {}
             }
         }
         if decl.kind == DeclKind::Risk {
-            let mut risk = Risk { id: ident.name.clone(), title, chance: None, delay: None, cost: None, affects, owner, response: None, status, note, span: ident.span };
+            let mut risk = Risk {
+                id: ident.name.clone(),
+                title,
+                chance: None,
+                delay: None,
+                cost: None,
+                affects,
+                owner,
+                response: None,
+                status,
+                note,
+                span: ident.span,
+            };
             for attr in decl.attrs() {
                 match &attr.value {
                     AttrValue::Chance(p) => risk.chance = Some(values::share(p)),
-                    AttrValue::Delay(d) => risk.delay = Some(values::duration_minutes(d, DayLength::Working(day))),
+                    AttrValue::Delay(d) => {
+                        risk.delay = Some(values::duration_minutes(d, DayLength::Working(day)))
+                    }
                     AttrValue::Cost(n) => risk.cost = values::money(n, diags),
                     AttrValue::Response(t) => risk.response = Some(t.value.clone()),
                     _ => {}
@@ -428,13 +620,31 @@ pub fn lower_risks_and_issues(decls: &[&Decl], tasks: &Tasks, resources: &Resour
             }
             risks.push(risk);
         } else {
-            let mut issue = Issue { id: ident.name.clone(), title, raised: None, owner, affects, severity: Severity::Medium, status, resolution: None, note, span: ident.span };
+            let mut issue = Issue {
+                id: ident.name.clone(),
+                title,
+                raised: None,
+                owner,
+                affects,
+                severity: Severity::Medium,
+                status,
+                resolution: None,
+                note,
+                span: ident.span,
+            };
             for attr in decl.attrs() {
                 match &attr.value {
                     AttrValue::Raised(m) => issue.raised = Some(values::moment(m)),
                     AttrValue::Severity(s) => {
-                        if let Some(k) = keyword_value(s, &["low", "medium", "high", "critical"], diags) {
-                            issue.severity = [Severity::Low, Severity::Medium, Severity::High, Severity::Critical][k];
+                        if let Some(k) =
+                            keyword_value(s, &["low", "medium", "high", "critical"], diags)
+                        {
+                            issue.severity = [
+                                Severity::Low,
+                                Severity::Medium,
+                                Severity::High,
+                                Severity::Critical,
+                            ][k];
                         }
                     }
                     AttrValue::Resolution(t) => issue.resolution = Some(t.value.clone()),
@@ -453,8 +663,11 @@ fn keyword_value(word: &Ident, allowed: &[&str], diags: &mut Diagnostics) -> Opt
         return Some(i);
     }
     let all: Vec<String> = allowed.iter().map(|s| s.to_string()).collect();
-    let mut d = Diagnostic::error(codes::UNKNOWN_KEYWORD_VALUE, format!("`{}` is not one of {}", word.name, or_list(&all)))
-        .at(word.span, "unknown value");
+    let mut d = Diagnostic::error(
+        codes::UNKNOWN_KEYWORD_VALUE,
+        format!("`{}` is not one of {}", word.name, or_list(&all)),
+    )
+    .at(word.span, "unknown value");
     let near = closest(&word.name, allowed.iter().copied());
     if let Some(n) = near.first() {
         d = d.with_help(format!("did you mean `{n}`?"));

@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::syntax::ast::{self, DurationUnit};
-use crate::units::{Day, Minutes, Money, Moment, Share};
+use crate::units::{Day, Minutes, Moment, Money, Share};
 
 /// How `d` and `w` are counted.
 #[derive(Clone, Copy, Debug)]
@@ -77,8 +77,15 @@ pub fn whole_number(
         Some(v) if range.contains(&v) => Some(v),
         _ => {
             diags.push(
-                Diagnostic::error(codes::VALUE_RANGE, format!("{what} must be a whole number from {} to {}", range.start(), range.end()))
-                    .at(n.span, "out of range"),
+                Diagnostic::error(
+                    codes::VALUE_RANGE,
+                    format!(
+                        "{what} must be a whole number from {} to {}",
+                        range.start(),
+                        range.end()
+                    ),
+                )
+                .at(n.span, "out of range"),
             );
             None
         }

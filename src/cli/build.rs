@@ -42,7 +42,13 @@ pub fn run(args: &BuildArgs) -> u8 {
     let compiled = crate::compile(&loaded, &settings.schedule);
     print_diagnostics(compiled.diagnostics.iter(), &loaded, MessageFormat::Human);
     let Some(text) = render_compiled(format, &loaded, &compiled, settings.depth) else {
-        eprintln!("{}", super::report::summary(compiled.diagnostics.error_count(), compiled.diagnostics.warning_count()));
+        eprintln!(
+            "{}",
+            super::report::summary(
+                compiled.diagnostics.error_count(),
+                compiled.diagnostics.warning_count()
+            )
+        );
         return exit::PLAN_ERRORS;
     };
     match &args.output {
@@ -55,7 +61,9 @@ pub fn run(args: &BuildArgs) -> u8 {
         None => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`planc build | head`) is not an error.
-            let _ = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush());
+            let _ = stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush());
         }
     }
     exit::OK
@@ -93,7 +101,12 @@ pub fn load_and_compile(plan: &Path, settings: &Settings) -> Result<(Loaded, Com
 
 /// Renders a compiled plan in `format`; `None` when it has errors and so
 /// nothing to render.
-pub fn render_compiled(format: Format, loaded: &Loaded, compiled: &Compiled, depth: Option<u32>) -> Option<String> {
+pub fn render_compiled(
+    format: Format,
+    loaded: &Loaded,
+    compiled: &Compiled,
+    depth: Option<u32>,
+) -> Option<String> {
     let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) else {
         return None;
     };
@@ -110,7 +123,8 @@ pub fn render_compiled(format: Format, loaded: &Loaded, compiled: &Compiled, dep
 
 /// Writes an output file atomically; the error names the file.
 pub fn write_output(path: &Path, text: &str) -> Result<(), String> {
-    write_atomic(path, text.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+    write_atomic(path, text.as_bytes())
+        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
 }
 
 /// `--format`, else the extension of `-o`, else JSON.

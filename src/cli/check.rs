@@ -22,7 +22,10 @@ pub fn run(args: &CheckArgs) -> u8 {
     let diags = crate::compile(&loaded, &args.common.schedule_options()).diagnostics;
     print_diagnostics(diags.iter(), &loaded, args.message_format);
     if args.message_format == MessageFormat::Human && !diags.is_empty() {
-        eprintln!("{}", report::summary(diags.error_count(), diags.warning_count()));
+        eprintln!(
+            "{}",
+            report::summary(diags.error_count(), diags.warning_count())
+        );
     }
     if diags.has_errors() {
         exit::PLAN_ERRORS
@@ -46,7 +49,10 @@ pub fn load_input(file: &Path, options: &LoadOptions) -> Result<Loaded, String> 
                 loaded.diagnostics.push(
                     crate::Diagnostic::error(
                         crate::diagnostic::codes::UNREADABLE,
-                        format!("standard input is not valid UTF-8 (first bad byte at offset {})", e.utf8_error().valid_up_to()),
+                        format!(
+                            "standard input is not valid UTF-8 (first bad byte at offset {})",
+                            e.utf8_error().valid_up_to()
+                        ),
                     )
                     .with_help("save the file as UTF-8"),
                 );
@@ -59,7 +65,11 @@ pub fn load_input(file: &Path, options: &LoadOptions) -> Result<Loaded, String> 
 
 /// Prints diagnostics in the chosen format: JSON lines on standard output,
 /// human text on standard error.
-pub fn print_diagnostics<'a>(diags: impl Iterator<Item = &'a crate::Diagnostic>, loaded: &Loaded, format: MessageFormat) {
+pub fn print_diagnostics<'a>(
+    diags: impl Iterator<Item = &'a crate::Diagnostic>,
+    loaded: &Loaded,
+    format: MessageFormat,
+) {
     let style = match format {
         MessageFormat::Json => Style::Json,
         MessageFormat::Human => human_style(),

@@ -3,12 +3,12 @@
 
 mod build;
 mod check;
-mod output;
-pub mod report;
 mod completions;
 mod fmt;
 mod init;
 mod interrupt;
+mod output;
+pub mod report;
 mod serve;
 mod usage;
 mod watch;
@@ -248,13 +248,20 @@ pub mod exit {
 /// Runs planc with the process's arguments.
 pub fn main() -> ExitCode {
     install_panic_hook();
-    let args: Vec<String> = std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let e = usage::improve(e, &args);
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
+            return ExitCode::from(if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            });
         }
     };
     // Deep plans recurse; give the work a generous stack of its own.

@@ -12,12 +12,18 @@ pub fn check_not_input(out: &Path, sources: &SourceMap) -> Result<(), String> {
     for (_, file) in sources.files() {
         if let (Some(a), Some(b)) = (&canonical, &file.path) {
             if a == b {
-                return Err(format!("refusing to overwrite the input file `{}`", out.display()));
+                return Err(format!(
+                    "refusing to overwrite the input file `{}`",
+                    out.display()
+                ));
             }
         }
     }
     if is_plan {
-        return Err(format!("refusing to write output to `{}`: a `.plan` file is an input; choose another name", out.display()));
+        return Err(format!(
+            "refusing to write output to `{}`: a `.plan` file is an input; choose another name",
+            out.display()
+        ));
     }
     Ok(())
 }
@@ -28,7 +34,10 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
     let mut tmp = tempfile_in(dir, &name)?;
     let result = (|| {
         tmp.1.write_all(contents)?;
@@ -46,11 +55,18 @@ fn tempfile_in(dir: &Path, name: &str) -> std::io::Result<(std::path::PathBuf, s
     let pid = std::process::id();
     for attempt in 0..100u32 {
         let candidate = dir.join(format!(".{name}.{pid}.{attempt}.tmp"));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&candidate) {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&candidate)
+        {
             Ok(f) => return Ok((candidate, f)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
         }
     }
-    Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "cannot create a temporary file"))
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        "cannot create a temporary file",
+    ))
 }

@@ -29,18 +29,29 @@ pub fn plain(d: &Diagnostic, sources: &SourceMap) -> String {
     let mut out = format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message);
     // Labels of one file are shown together in line order, the primary
     // label's file first.
-    let mut labels: Vec<(bool, &Label)> = d.primary.iter().map(|l| (true, l)).chain(d.secondary.iter().map(|l| (false, l))).collect();
+    let mut labels: Vec<(bool, &Label)> = d
+        .primary
+        .iter()
+        .map(|l| (true, l))
+        .chain(d.secondary.iter().map(|l| (false, l)))
+        .collect();
     let primary_file = d.primary.as_ref().map(|l| l.span.file);
     labels.sort_by_key(|(_, l)| (Some(l.span.file) != primary_file, l.span.file, l.span.start));
     let width = labels
         .iter()
-        .filter_map(|(_, l)| sources.get(l.span.file).map(|f| f.line_col(l.span.start as usize).0))
+        .filter_map(|(_, l)| {
+            sources
+                .get(l.span.file)
+                .map(|f| f.line_col(l.span.start as usize).0)
+        })
         .max()
         .map_or(1, |line| line.to_string().len());
     let pad = " ".repeat(width);
     let mut last: Option<(crate::source::FileId, usize)> = None;
     for (k, (is_primary, label)) in labels.iter().enumerate() {
-        let Some(file) = sources.get(label.span.file) else { continue };
+        let Some(file) = sources.get(label.span.file) else {
+            continue;
+        };
         let (line, col) = file.line_col(label.span.start as usize);
         match last {
             Some((f, _)) if f == label.span.file => {}
@@ -48,7 +59,9 @@ pub fn plain(d: &Diagnostic, sources: &SourceMap) -> String {
                 let arrow = if k == 0 { "-->" } else { ":::" };
                 // The header names the primary place when it is in this file.
                 let (hl, hc) = match &d.primary {
-                    Some(p) if p.span.file == label.span.file => file.line_col(p.span.start as usize),
+                    Some(p) if p.span.file == label.span.file => {
+                        file.line_col(p.span.start as usize)
+                    }
                     _ => (line, col),
                 };
                 let _ = writeln!(out, "{pad}{arrow} {}:{hl}:{hc}", file.name);
@@ -69,7 +82,10 @@ pub fn plain(d: &Diagnostic, sources: &SourceMap) -> String {
             text.chars().count().saturating_sub(col - 1).max(1)
         };
         let mark = if *is_primary { "^" } else { "-" };
-        let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+        let shown: String = text
+            .chars()
+            .map(|c| if c == '\t' { ' ' } else { c })
+            .collect();
         let _ = writeln!(out, "{line:>width$} | {shown}");
         let _ = writeln!(
             out,
@@ -105,7 +121,12 @@ pub fn json_line(d: &Diagnostic, sources: &SourceMap) -> String {
         })
     };
     let primary = d.primary.as_ref().map(place);
-    let field = |k: &str| primary.as_ref().and_then(|p| p.get(k).cloned()).unwrap_or(serde_json::Value::Null);
+    let field = |k: &str| {
+        primary
+            .as_ref()
+            .and_then(|p| p.get(k).cloned())
+            .unwrap_or(serde_json::Value::Null)
+    };
     let value = json!({
         "code": d.code.0,
         "severity": d.severity.as_str(),
@@ -130,11 +151,17 @@ fn fancy(d: &Diagnostic, sources: &SourceMap, colour: bool) -> String {
     let Some(file) = sources.get(primary.span.file) else {
         return plain(d, sources);
     };
-    let mut labels = vec![miette::LabeledSpan::new_primary_with_span(Some(primary.text.clone()), to_miette(primary))];
+    let mut labels = vec![miette::LabeledSpan::new_primary_with_span(
+        Some(primary.text.clone()),
+        to_miette(primary),
+    )];
     let mut elsewhere = Vec::new();
     for l in &d.secondary {
         if l.span.file == primary.span.file {
-            labels.push(miette::LabeledSpan::new_with_span(Some(l.text.clone()), to_miette(l)));
+            labels.push(miette::LabeledSpan::new_with_span(
+                Some(l.text.clone()),
+                to_miette(l),
+            ));
         } else if let Some(f) = sources.get(l.span.file) {
             let (line, col) = f.line_col(l.span.start as usize);
             elsewhere.push(format!("{} ({}:{line}:{col})", l.text, f.name));
@@ -203,7 +230,9 @@ impl miette::Diagnostic for FancyDiag {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {

@@ -54,7 +54,11 @@ pub fn format_file(text: &str, file: FileId) -> Result<String, FormatError> {
 }
 
 fn comment_texts<'a>(source: &source::Source<'a>) -> Vec<&'a str> {
-    source.comments.iter().map(|&c| source.comment_text(c)).collect()
+    source
+        .comments
+        .iter()
+        .map(|&c| source.comment_text(c))
+        .collect()
 }
 
 /// Checks that every comment survived, in order.

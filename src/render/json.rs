@@ -8,7 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::schedule::{Bound, Driver, Schedule};
 use crate::source::SourceMap;
 use crate::syntax::ast::DepKind;
-use crate::units::{Minutes, Money, Moment, Share};
+use crate::units::{Minutes, Moment, Money, Share};
 use serde::Serialize;
 
 /// The schema version; bumped only with incompatible changes.
@@ -127,7 +127,12 @@ struct Issue<'a> {
 }
 
 /// Renders the schedule as pretty-printed JSON with a final newline.
-pub fn render(model: &Model, schedule: &Schedule, diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+pub fn render(
+    model: &Model,
+    schedule: &Schedule,
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+) -> String {
     let output = Output {
         schema: SCHEMA,
         project: Project {
@@ -141,7 +146,12 @@ pub fn render(model: &Model, schedule: &Schedule, diagnostics: &[Diagnostic], so
             budget: model.project.budget.map(money),
             levelled: schedule.levelled,
         },
-        tasks: model.tasks.iter().enumerate().map(|(i, t)| task(model, schedule, i, t)).collect(),
+        tasks: model
+            .tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| task(model, schedule, i, t))
+            .collect(),
         resources: model
             .resources
             .iter()
@@ -167,7 +177,11 @@ pub fn render(model: &Model, schedule: &Schedule, diagnostics: &[Diagnostic], so
                 chance: r.chance.map(share),
                 delay_hours: r.delay.map(hours),
                 cost: r.cost.map(money),
-                affects: r.affects.iter().map(|t| model.task(*t).path.as_str()).collect(),
+                affects: r
+                    .affects
+                    .iter()
+                    .map(|t| model.task(*t).path.as_str())
+                    .collect(),
                 owner: r.owner.map(|o| model.resource(o).id.as_str()),
                 response: r.response.as_deref(),
                 status: r.status.as_str(),
@@ -179,9 +193,17 @@ pub fn render(model: &Model, schedule: &Schedule, diagnostics: &[Diagnostic], so
             .map(|i| Issue {
                 id: &i.id,
                 title: &i.title,
-                raised: i.raised.map(|m| m.day().to_date().map_or_else(|| m.to_iso(), |d| d.to_string())),
+                raised: i.raised.map(|m| {
+                    m.day()
+                        .to_date()
+                        .map_or_else(|| m.to_iso(), |d| d.to_string())
+                }),
                 owner: i.owner.map(|o| model.resource(o).id.as_str()),
-                affects: i.affects.iter().map(|t| model.task(*t).path.as_str()).collect(),
+                affects: i
+                    .affects
+                    .iter()
+                    .map(|t| model.task(*t).path.as_str())
+                    .collect(),
                 severity: i.severity.as_str(),
                 status: i.status.as_str(),
                 resolution: i.resolution.as_deref(),
@@ -193,12 +215,18 @@ pub fn render(model: &Model, schedule: &Schedule, diagnostics: &[Diagnostic], so
             .filter_map(|d| serde_json::from_str(&crate::cli::report::json_line(d, sources)).ok())
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&output).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut text =
+        serde_json::to_string_pretty(&output).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
 }
 
-fn task<'a>(model: &'a Model, schedule: &Schedule, i: usize, t: &'a crate::check::Task) -> Task<'a> {
+fn task<'a>(
+    model: &'a Model,
+    schedule: &Schedule,
+    i: usize,
+    t: &'a crate::check::Task,
+) -> Task<'a> {
     let s = &schedule.tasks[i];
     Task {
         id: &t.path,
@@ -246,11 +274,31 @@ fn task<'a>(model: &'a Model, schedule: &Schedule, i: usize, t: &'a crate::check
 
 fn driver(model: &Model, d: Driver) -> DriverOut<'_> {
     match d {
-        Driver::ProjectStart => DriverOut { kind: "project start", task: None, resource: None },
-        Driver::Bound(Bound::Start) => DriverOut { kind: "fixed start", task: None, resource: None },
-        Driver::Bound(Bound::NotBefore) => DriverOut { kind: "not before", task: None, resource: None },
-        Driver::Bound(Bound::Date) => DriverOut { kind: "fixed date", task: None, resource: None },
-        Driver::Dependency(t, _) => DriverOut { kind: "dependency", task: Some(&model.task(t).path), resource: None },
+        Driver::ProjectStart => DriverOut {
+            kind: "project start",
+            task: None,
+            resource: None,
+        },
+        Driver::Bound(Bound::Start) => DriverOut {
+            kind: "fixed start",
+            task: None,
+            resource: None,
+        },
+        Driver::Bound(Bound::NotBefore) => DriverOut {
+            kind: "not before",
+            task: None,
+            resource: None,
+        },
+        Driver::Bound(Bound::Date) => DriverOut {
+            kind: "fixed date",
+            task: None,
+            resource: None,
+        },
+        Driver::Dependency(t, _) => DriverOut {
+            kind: "dependency",
+            task: Some(&model.task(t).path),
+            resource: None,
+        },
         Driver::Resource(r, t) => DriverOut {
             kind: "resource",
             task: t.map(|t| model.task(t).path.as_str()),

@@ -48,7 +48,12 @@ pub struct Input<'a> {
 /// Renders in `format`.
 pub fn render(format: Format, input: &Input<'_>) -> String {
     match format {
-        Format::Json => json::render(input.model, input.schedule, input.diagnostics, input.sources),
+        Format::Json => json::render(
+            input.model,
+            input.schedule,
+            input.diagnostics,
+            input.sources,
+        ),
         Format::Html => html::render(&view::build(input)),
         Format::Mermaid => mermaid::render(&view::build(input)),
         Format::Markdown => markdown::render(&view::build(input)),

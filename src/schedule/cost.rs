@@ -8,7 +8,12 @@ use crate::check::{Model, RatePer, TaskKind, WorkKind};
 use crate::units::{Demand, Minutes, Money};
 
 /// Fills bookings, work and cost of every task; returns per-resource use.
-pub fn book_and_cost(model: &Model, ctx: &Context<'_>, f: &Forward, tasks: &mut [TaskSchedule]) -> Vec<ResourceUse> {
+pub fn book_and_cost(
+    model: &Model,
+    ctx: &Context<'_>,
+    f: &Forward,
+    tasks: &mut [TaskSchedule],
+) -> Vec<ResourceUse> {
     let mut uses: Vec<ResourceUse> = model
         .resources
         .iter()
@@ -19,7 +24,10 @@ pub fn book_and_cost(model: &Model, ctx: &Context<'_>, f: &Forward, tasks: &mut 
             let d = Demand::of(res.units, crate::units::Share::FULL, res.capacity);
             ResourceUse {
                 booked: Minutes::ZERO,
-                available: Minutes(((i128::from(minutes.0) * i128::from(d.0)) / i128::from(Demand::ONE_UNIT)) as i64),
+                available: Minutes(
+                    ((i128::from(minutes.0) * i128::from(d.0)) / i128::from(Demand::ONE_UNIT))
+                        as i64,
+                ),
                 cost: Money::ZERO,
             }
         })

@@ -31,7 +31,11 @@ pub fn latest(ctx: &Context<'_>, f: &Forward, with_resources: bool) -> Latest {
     let mut ls = vec![far; n];
     let mut lf = vec![far; n];
     let back = |m: Moment, lag: Minutes| -> Moment {
-        let moved = if lag.0 >= 0 { cal.sub_work(m, lag) } else { cal.add_work(m, -lag) };
+        let moved = if lag.0 >= 0 {
+            cal.sub_work(m, lag)
+        } else {
+            cal.add_work(m, -lag)
+        };
         moved.unwrap_or(m)
     };
     for &a in f.order.iter().rev() {
@@ -59,7 +63,9 @@ pub fn latest(ctx: &Context<'_>, f: &Forward, with_resources: bool) -> Latest {
             match c.kind {
                 DepKind::FinishToStart => finish_bound[t] = finish_bound[t].min(back(start, c.lag)),
                 DepKind::StartToStart => start_bound[t] = start_bound[t].min(back(start, c.lag)),
-                DepKind::FinishToFinish => finish_bound[t] = finish_bound[t].min(back(finish, c.lag)),
+                DepKind::FinishToFinish => {
+                    finish_bound[t] = finish_bound[t].min(back(finish, c.lag))
+                }
                 DepKind::StartToFinish => start_bound[t] = start_bound[t].min(back(finish, c.lag)),
             }
         }
@@ -80,7 +86,10 @@ pub fn latest(ctx: &Context<'_>, f: &Forward, with_resources: bool) -> Latest {
         ls[i] = children.iter().map(|c| ls[c.index()]).min().unwrap_or(far);
         lf[i] = children.iter().map(|c| lf[c.index()]).max().unwrap_or(far);
     }
-    Latest { start: ls, finish: lf }
+    Latest {
+        start: ls,
+        finish: lf,
+    }
 }
 
 /// Latest start for a latest finish, keeping the placed length.
@@ -92,7 +101,8 @@ fn shift_back(ctx: &Context<'_>, f: &Forward, a: TaskId, finish: Moment) -> Mome
         Some(_) => {
             let cal = &ctx.calendars.project;
             let length = cal.work_between(f.start[i], f.end[i]);
-            cal.sub_work(finish, length).unwrap_or(finish - (f.end[i] - f.start[i]))
+            cal.sub_work(finish, length)
+                .unwrap_or(finish - (f.end[i] - f.start[i]))
         }
     }
 }
@@ -106,7 +116,8 @@ fn shift_forward(ctx: &Context<'_>, f: &Forward, a: TaskId, start: Moment) -> Mo
         Some(_) => {
             let cal = &ctx.calendars.project;
             let length = cal.work_between(f.start[i], f.end[i]);
-            cal.add_work(start, length).unwrap_or(start + (f.end[i] - f.start[i]))
+            cal.add_work(start, length)
+                .unwrap_or(start + (f.end[i] - f.start[i]))
         }
     }
 }

@@ -20,7 +20,7 @@ pub use sgs::Driver;
 
 use crate::check::{Booking, Model};
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
-use crate::units::{Demand, Minutes, Money, Moment, Share};
+use crate::units::{Demand, Minutes, Moment, Money, Share};
 
 /// How to schedule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,13 +135,19 @@ pub fn schedule(model: &Model, options: &Options) -> Scheduled {
     };
     let idle = resources_without_work(model, &ctx);
     if !idle.is_empty() {
-        return Scheduled { schedule: None, diagnostics: idle };
+        return Scheduled {
+            schedule: None,
+            diagnostics: idle,
+        };
     }
     let forward = match improve::best_schedule(&ctx, options) {
         Ok(f) => f,
         Err(failure) => {
             diags.push(failure_diagnostic(model, failure));
-            return Scheduled { schedule: None, diagnostics: diags };
+            return Scheduled {
+                schedule: None,
+                diagnostics: diags,
+            };
         }
     };
     let latest = critical::latest(&ctx, &forward, options.level);
@@ -167,7 +173,10 @@ pub fn schedule(model: &Model, options: &Options) -> Scheduled {
     let schedule = Schedule {
         start,
         end,
-        cost: model.roots().map(|r| tasks[r.index()].cost).fold(Money::ZERO, |a, b| a + b),
+        cost: model
+            .roots()
+            .map(|r| tasks[r.index()].cost)
+            .fold(Money::ZERO, |a, b| a + b),
         tasks,
         resources,
         levelled: options.level,
@@ -178,7 +187,10 @@ pub fn schedule(model: &Model, options: &Options) -> Scheduled {
     if !options.level {
         warnings::overallocations(model, &forward, &mut diags);
     }
-    Scheduled { schedule: Some(schedule), diagnostics: diags }
+    Scheduled {
+        schedule: Some(schedule),
+        diagnostics: diags,
+    }
 }
 
 /// A resource with no working time at all after the project start can
@@ -195,8 +207,14 @@ fn resources_without_work(model: &Model, ctx: &sgs::Context<'_>) -> Diagnostics 
                 crate::check::Assignment::Fixed(b) => vec![b],
                 crate::check::Assignment::AnyOf(list) => list.iter().collect(),
             };
-            let all_idle = options.iter().all(|b| ctx.calendars.resources[b.resource.index()].next_working(model.project.start).is_none_or(|t| t > ctx.horizon));
-            let Some(first) = options.first() else { continue };
+            let all_idle = options.iter().all(|b| {
+                ctx.calendars.resources[b.resource.index()]
+                    .next_working(model.project.start)
+                    .is_none_or(|t| t > ctx.horizon)
+            });
+            let Some(first) = options.first() else {
+                continue;
+            };
             let r = first.resource.index();
             if all_idle && !reported[r] {
                 reported[r] = true;
@@ -223,9 +241,17 @@ fn failure_diagnostic(model: &Model, failure: sgs::Failure) -> Diagnostic {
         }
         sgs::Failure::Stuck(t) => {
             let task = model.task(t);
-            Diagnostic::error(codes::CANNOT_FINISH, format!("the task `{}` can never start: it waits for itself through its dependencies", task.path))
-                .at(task.name_span, "never ready")
-                .with_help("this is a bug in planc's checker if no cycle was reported; please report the plan")
+            Diagnostic::error(
+                codes::CANNOT_FINISH,
+                format!(
+                    "the task `{}` can never start: it waits for itself through its dependencies",
+                    task.path
+                ),
+            )
+            .at(task.name_span, "never ready")
+            .with_help(
+                "this is a bug in planc's checker if no cycle was reported; please report the plan",
+            )
         }
     }
 }

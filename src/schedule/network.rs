@@ -92,7 +92,10 @@ impl Network {
 
     /// Distinct targets an activity waits for.
     pub fn target_count(&self, id: TaskId) -> usize {
-        let mut targets: Vec<TaskId> = self.constraints[id.index()].iter().map(|c| c.target).collect();
+        let mut targets: Vec<TaskId> = self.constraints[id.index()]
+            .iter()
+            .map(|c| c.target)
+            .collect();
         targets.sort_unstable();
         targets.dedup();
         targets.len()

@@ -20,18 +20,29 @@ impl Profile {
     }
 
     fn load_at(&self, t: Moment) -> Demand {
-        self.steps.range(..=t).next_back().map_or(Demand(0), |(_, d)| *d)
+        self.steps
+            .range(..=t)
+            .next_back()
+            .map_or(Demand(0), |(_, d)| *d)
     }
 
     /// If adding `demand` over [from, to) would exceed `limit`, the moment
     /// the first overloaded stretch ends (the earliest a retry can start).
-    pub fn conflict(&self, from: Moment, to: Moment, demand: Demand, limit: Demand) -> Option<Moment> {
+    pub fn conflict(
+        &self,
+        from: Moment,
+        to: Moment,
+        demand: Demand,
+        limit: Demand,
+    ) -> Option<Moment> {
         if to <= from {
             return None;
         }
         let over = |load: Demand| load.0 + demand.0 > limit.0;
         let mut overloaded = over(self.load_at(from));
-        let mut iter = self.steps.range((std::ops::Bound::Excluded(from), std::ops::Bound::Unbounded));
+        let mut iter = self
+            .steps
+            .range((std::ops::Bound::Excluded(from), std::ops::Bound::Unbounded));
         if !overloaded {
             // Find the first overloaded step starting inside the window.
             loop {
@@ -85,7 +96,9 @@ impl Profile {
         for (&t, &load) in &self.steps {
             match (open, load.0 > limit.0) {
                 (None, true) => open = Some((t, load)),
-                (Some((s, peak)), true) => open = Some((s, if load.0 > peak.0 { load } else { peak })),
+                (Some((s, peak)), true) => {
+                    open = Some((s, if load.0 > peak.0 { load } else { peak }))
+                }
                 (Some((s, peak)), false) => {
                     out.push((s, t, peak));
                     open = None;
@@ -107,13 +120,25 @@ mod tests {
         let one = Demand(Demand::ONE_UNIT);
         p.add(Moment(10), Moment(20), one, TaskId(0));
         assert_eq!(p.conflict(Moment(0), Moment(10), one, one), None);
-        assert_eq!(p.conflict(Moment(5), Moment(15), one, one), Some(Moment(20)));
-        assert_eq!(p.conflict(Moment(12), Moment(30), one, one), Some(Moment(20)));
+        assert_eq!(
+            p.conflict(Moment(5), Moment(15), one, one),
+            Some(Moment(20))
+        );
+        assert_eq!(
+            p.conflict(Moment(12), Moment(30), one, one),
+            Some(Moment(20))
+        );
         assert_eq!(p.conflict(Moment(20), Moment(30), one, one), None);
         p.add(Moment(20), Moment(25), one, TaskId(1));
-        assert_eq!(p.conflict(Moment(12), Moment(30), one, one), Some(Moment(25)));
+        assert_eq!(
+            p.conflict(Moment(12), Moment(30), one, one),
+            Some(Moment(25))
+        );
         assert_eq!(p.ending_at(Moment(25)), Some(TaskId(1)));
         p.add(Moment(15), Moment(22), one, TaskId(2));
-        assert_eq!(p.overloads(one), vec![(Moment(15), Moment(22), Demand(2 * Demand::ONE_UNIT))]);
+        assert_eq!(
+            p.overloads(one),
+            vec![(Moment(15), Moment(22), Demand(2 * Demand::ONE_UNIT))]
+        );
     }
 }

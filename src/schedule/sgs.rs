@@ -94,7 +94,8 @@ pub fn forward(ctx: &Context<'_>, keys: &[Key], level: bool) -> Result<Forward, 
     while let Some(Reverse((_, _, raw))) = heap.pop() {
         let a = TaskId(raw);
         let (from, end_at_least, driver) = earliest(ctx, &f, a);
-        let (placement, bookings, driver) = place_best(ctx, &f, a, from, end_at_least, driver, level)?;
+        let (placement, bookings, driver) =
+            place_best(ctx, &f, a, from, end_at_least, driver, level)?;
         if placement.end > ctx.horizon {
             return Err(Failure::CannotFinish(a));
         }
@@ -137,7 +138,11 @@ pub fn forward(ctx: &Context<'_>, keys: &[Key], level: bool) -> Result<Forward, 
         }
     }
     if f.order.len() < net.activities.len() {
-        let stuck = net.activities.iter().copied().find(|a| waiting_for[a.index()] > 0);
+        let stuck = net
+            .activities
+            .iter()
+            .copied()
+            .find(|a| waiting_for[a.index()] > 0);
         return Err(Failure::Stuck(stuck.unwrap_or(TaskId(0))));
     }
     // Groups with no activity at all cannot exist (a group has children),
@@ -222,7 +227,8 @@ fn place_best(
         for option in options {
             let mut trial = fixed.clone();
             trial.push(*option);
-            if let Ok((p, d)) = place_levelled(ctx, f, a, from, end_at_least, driver, &trial, level) {
+            if let Ok((p, d)) = place_levelled(ctx, f, a, from, end_at_least, driver, &trial, level)
+            {
                 if best.as_ref().is_none_or(|(bp, _, _)| p.end < bp.end) {
                     best = Some((p, *option, d));
                 }
@@ -276,7 +282,8 @@ fn place_levelled(
         for b in bookings {
             let r = b.resource;
             let limit = model.resource(r).limit();
-            if let Some(t) = f.profiles[r.index()].conflict(p.start, p.end, demand(model, b), limit) {
+            if let Some(t) = f.profiles[r.index()].conflict(p.start, p.end, demand(model, b), limit)
+            {
                 if retry.is_none_or(|(rt, _)| t > rt) {
                     retry = Some((t, r));
                 }
@@ -313,9 +320,18 @@ fn finish_driver(ctx: &Context<'_>, f: &Forward, a: TaskId) -> Option<Driver> {
 /// between (as a task after one ending at 17:00 starts 09:00 the next
 /// working day). Milestones and `elapsed` tasks are in calendar time and
 /// keep the bound as it is.
-fn end_bound_in_working_time(ctx: &Context<'_>, task: &crate::check::Task, bookings: &[Booking], min_end: Moment) -> Moment {
-    let Some(work) = task.work else { return min_end };
-    let last_work_before = |cal: &super::calendar::Calendar| cal.stretch_before(min_end).map_or(min_end, |(_, end)| end);
+fn end_bound_in_working_time(
+    ctx: &Context<'_>,
+    task: &crate::check::Task,
+    bookings: &[Booking],
+    min_end: Moment,
+) -> Moment {
+    let Some(work) = task.work else {
+        return min_end;
+    };
+    let last_work_before = |cal: &super::calendar::Calendar| {
+        cal.stretch_before(min_end).map_or(min_end, |(_, end)| end)
+    };
     match work.kind {
         WorkKind::Elapsed => min_end,
         WorkKind::Effort if !bookings.is_empty() => bookings
@@ -329,7 +345,13 @@ fn end_bound_in_working_time(ctx: &Context<'_>, task: &crate::check::Task, booki
 
 /// The smallest start at or after `from` whose placement ends at or after
 /// `min_end` (placements end later when they start later, so bisect).
-fn start_for_end(ctx: &Context<'_>, a: TaskId, from: Moment, min_end: Moment, bookings: &[Booking]) -> Result<Moment, PlaceError> {
+fn start_for_end(
+    ctx: &Context<'_>,
+    a: TaskId,
+    from: Moment,
+    min_end: Moment,
+    bookings: &[Booking],
+) -> Result<Moment, PlaceError> {
     let task = ctx.model.task(a);
     let (mut lo, mut hi) = (from.0, min_end.0.max(from.0));
     while lo < hi {

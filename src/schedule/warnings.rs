@@ -10,7 +10,9 @@ use crate::units::Minutes;
 
 pub fn deadlines(model: &Model, s: &Schedule, diags: &mut Diagnostics) {
     for (i, task) in model.tasks.iter().enumerate() {
-        let Some(deadline) = task.deadline else { continue };
+        let Some(deadline) = task.deadline else {
+            continue;
+        };
         let end = s.tasks[i].end;
         if end > deadline {
             diags.push(
@@ -23,8 +25,21 @@ pub fn deadlines(model: &Model, s: &Schedule, diags: &mut Diagnostics) {
     if let Some(deadline) = model.project.deadline {
         if s.end > deadline {
             diags.push(
-                Diagnostic::warning(codes::DEADLINE_MISSED, format!("the project misses its deadline by {}", overrun(s.end - deadline)))
-                    .at(model.project.span, format!("ends {}, deadline {}", s.end.to_iso(), deadline.describe_as_end())),
+                Diagnostic::warning(
+                    codes::DEADLINE_MISSED,
+                    format!(
+                        "the project misses its deadline by {}",
+                        overrun(s.end - deadline)
+                    ),
+                )
+                .at(
+                    model.project.span,
+                    format!(
+                        "ends {}, deadline {}",
+                        s.end.to_iso(),
+                        deadline.describe_as_end()
+                    ),
+                ),
             );
         }
     }
@@ -43,7 +58,10 @@ fn overrun(m: Minutes) -> String {
         parts.push(format!("{hours} hour{}", if hours == 1 { "" } else { "s" }));
     }
     if minutes > 0 || parts.is_empty() {
-        parts.push(format!("{minutes} minute{}", if minutes == 1 { "" } else { "s" }));
+        parts.push(format!(
+            "{minutes} minute{}",
+            if minutes == 1 { "" } else { "s" }
+        ));
     }
     parts.join(" ")
 }
@@ -54,16 +72,30 @@ pub fn budgets(model: &Model, s: &Schedule, diags: &mut Diagnostics) {
         let cost = s.tasks[i].cost;
         if cost > budget {
             diags.push(
-                Diagnostic::warning(codes::BUDGET_EXCEEDED, format!("`{}` costs {cost}, {} over its budget of {budget}", task.path, crate::units::Money(cost.0 - budget.0)))
-                    .at(task.name_span, "over budget"),
+                Diagnostic::warning(
+                    codes::BUDGET_EXCEEDED,
+                    format!(
+                        "`{}` costs {cost}, {} over its budget of {budget}",
+                        task.path,
+                        crate::units::Money(cost.0 - budget.0)
+                    ),
+                )
+                .at(task.name_span, "over budget"),
             );
         }
     }
     if let Some(budget) = model.project.budget {
         if s.cost > budget {
             diags.push(
-                Diagnostic::warning(codes::BUDGET_EXCEEDED, format!("the project costs {}, {} over its budget of {budget}", s.cost, crate::units::Money(s.cost.0 - budget.0)))
-                    .at(model.project.span, "over budget"),
+                Diagnostic::warning(
+                    codes::BUDGET_EXCEEDED,
+                    format!(
+                        "the project costs {}, {} over its budget of {budget}",
+                        s.cost,
+                        crate::units::Money(s.cost.0 - budget.0)
+                    ),
+                )
+                .at(model.project.span, "over budget"),
             );
         }
     }
@@ -73,14 +105,29 @@ pub fn budgets(model: &Model, s: &Schedule, diags: &mut Diagnostics) {
 /// dependency or a busy resource pushed the task later, say so.
 pub fn fixed_starts(model: &Model, s: &Schedule, diags: &mut Diagnostics) {
     for (i, task) in model.tasks.iter().enumerate() {
-        let Some(fixed) = task.start.or(task.date) else { continue };
-        let pushed = matches!(s.tasks[i].driver, Some(Driver::Dependency(..) | Driver::Resource(..)));
+        let Some(fixed) = task.start.or(task.date) else {
+            continue;
+        };
+        let pushed = matches!(
+            s.tasks[i].driver,
+            Some(Driver::Dependency(..) | Driver::Resource(..))
+        );
         if task.kind != TaskKind::Group && pushed && s.tasks[i].start > fixed {
             let actual = s.tasks[i].start;
             let message = if task.start.is_some() {
-                format!("`{}` cannot start at its fixed start {}; it starts {}", task.path, fixed.describe(), actual.to_iso())
+                format!(
+                    "`{}` cannot start at its fixed start {}; it starts {}",
+                    task.path,
+                    fixed.describe(),
+                    actual.to_iso()
+                )
             } else {
-                format!("`{}` cannot be at its fixed date {}; it is at {}", task.path, fixed.to_iso(), actual.to_iso())
+                format!(
+                    "`{}` cannot be at its fixed date {}; it is at {}",
+                    task.path,
+                    fixed.to_iso(),
+                    actual.to_iso()
+                )
             };
             diags.push(
                 Diagnostic::warning(codes::FIXED_START_MOVED, message)

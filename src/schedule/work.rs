@@ -19,15 +19,23 @@ pub struct WorkCalendars {
 impl WorkCalendars {
     pub fn build(model: &Model) -> WorkCalendars {
         let project_def = model.calendar(model.project.calendar);
-        let holidays: Vec<(Day, Day)> = project_def.holidays.iter().map(|c| (c.first, c.last)).collect();
-        let project = Arc::new(Calendar::new(WeekPattern::new(project_def.week.clone()), holidays.clone()));
+        let holidays: Vec<(Day, Day)> = project_def
+            .holidays
+            .iter()
+            .map(|c| (c.first, c.last))
+            .collect();
+        let project = Arc::new(Calendar::new(
+            WeekPattern::new(project_def.week.clone()),
+            holidays.clone(),
+        ));
         let mut shared: Vec<Option<Arc<Calendar>>> = vec![None; model.calendars.len()];
         let resources = model
             .resources
             .iter()
             .map(|r| {
                 let def = model.calendar(r.calendar);
-                let mut closed: Vec<(Day, Day)> = def.holidays.iter().map(|c| (c.first, c.last)).collect();
+                let mut closed: Vec<(Day, Day)> =
+                    def.holidays.iter().map(|c| (c.first, c.last)).collect();
                 if r.calendar != model.project.calendar {
                     closed.extend(holidays.iter().copied());
                 }
@@ -74,38 +82,80 @@ pub fn demand(model: &Model, b: &Booking) -> Demand {
 }
 
 /// Places `task` starting no earlier than `from` with `bookings`.
-pub fn place(model: &Model, cals: &WorkCalendars, task: &Task, from: Moment, bookings: &[Booking]) -> Result<Placement, PlaceError> {
+pub fn place(
+    model: &Model,
+    cals: &WorkCalendars,
+    task: &Task,
+    from: Moment,
+    bookings: &[Booking],
+) -> Result<Placement, PlaceError> {
     let Some(work) = task.work else {
         // Milestones sit at the exact moment their constraints allow.
-        return Ok(Placement { start: from, end: from, worked: Vec::new() });
+        return Ok(Placement {
+            start: from,
+            end: from,
+            worked: Vec::new(),
+        });
     };
     let worked_in = |start: Moment, end: Moment| -> Vec<Minutes> {
-        bookings.iter().map(|b| cals.resources[b.resource.index()].work_between(start, end)).collect()
+        bookings
+            .iter()
+            .map(|b| cals.resources[b.resource.index()].work_between(start, end))
+            .collect()
     };
     match work.kind {
         WorkKind::Elapsed => {
             let end = from + work.minutes;
-            Ok(Placement { start: from, end, worked: worked_in(from, end) })
+            Ok(Placement {
+                start: from,
+                end,
+                worked: worked_in(from, end),
+            })
         }
-        WorkKind::Duration => place_on(&cals.project, from, work.minutes).map(|(s, e)| Placement { start: s, end: e, worked: worked_in(s, e) }),
-        WorkKind::Effort if bookings.is_empty() => place_on(&cals.project, from, work.minutes).map(|(s, e)| Placement { start: s, end: e, worked: Vec::new() }),
+        WorkKind::Duration => place_on(&cals.project, from, work.minutes).map(|(s, e)| Placement {
+            start: s,
+            end: e,
+            worked: worked_in(s, e),
+        }),
+        WorkKind::Effort if bookings.is_empty() => {
+            place_on(&cals.project, from, work.minutes).map(|(s, e)| Placement {
+                start: s,
+                end: e,
+                worked: Vec::new(),
+            })
+        }
         WorkKind::Effort => place_effort(model, cals, from, work.minutes, bookings),
     }
 }
 
 /// Fixed working time on one calendar.
-fn place_on(cal: &Calendar, from: Moment, minutes: Minutes) -> Result<(Moment, Moment), PlaceError> {
+fn place_on(
+    cal: &Calendar,
+    from: Moment,
+    minutes: Minutes,
+) -> Result<(Moment, Moment), PlaceError> {
     let start = cal.next_working(from).ok_or(PlaceError::NoWorkingTime)?;
-    let end = cal.add_work(start, minutes).ok_or(PlaceError::NoWorkingTime)?;
+    let end = cal
+        .add_work(start, minutes)
+        .ok_or(PlaceError::NoWorkingTime)?;
     Ok((start, end))
 }
 
 /// Effort shared by several resources: each contributes its demand per
 /// minute it works. When all share one calendar this is one calendar
 /// query; otherwise the working stretches are walked from the start.
-fn place_effort(model: &Model, cals: &WorkCalendars, from: Moment, effort: Minutes, bookings: &[Booking]) -> Result<Placement, PlaceError> {
+fn place_effort(
+    model: &Model,
+    cals: &WorkCalendars,
+    from: Moment,
+    effort: Minutes,
+    bookings: &[Booking],
+) -> Result<Placement, PlaceError> {
     let demands: Vec<i64> = bookings.iter().map(|b| demand(model, b).0).collect();
-    let calendars: Vec<&Arc<Calendar>> = bookings.iter().map(|b| &cals.resources[b.resource.index()]).collect();
+    let calendars: Vec<&Arc<Calendar>> = bookings
+        .iter()
+        .map(|b| &cals.resources[b.resource.index()])
+        .collect();
     let total_demand: i64 = demands.iter().sum();
     if total_demand <= 0 {
         return Err(PlaceError::NoWorkingTime);
@@ -118,13 +168,21 @@ fn place_effort(model: &Model, cals: &WorkCalendars, from: Moment, effort: Minut
         let minutes = div_ceil(needed, i128::from(total_demand));
         let minutes = i64::try_from(minutes).map_err(|_| PlaceError::NoWorkingTime)?;
         let (start, end) = place_on(first, from, Minutes(minutes))?;
-        let worked = calendars.iter().map(|c| c.work_between(start, end)).collect();
+        let worked = calendars
+            .iter()
+            .map(|c| c.work_between(start, end))
+            .collect();
         return Ok(Placement { start, end, worked });
     }
     walk_stretches(&calendars, &demands, from, needed)
 }
 
-fn walk_stretches(calendars: &[&Arc<Calendar>], demands: &[i64], from: Moment, needed: i128) -> Result<Placement, PlaceError> {
+fn walk_stretches(
+    calendars: &[&Arc<Calendar>],
+    demands: &[i64],
+    from: Moment,
+    needed: i128,
+) -> Result<Placement, PlaceError> {
     let mut start = None;
     let mut t = from;
     let mut remaining = needed;
@@ -162,7 +220,11 @@ fn walk_stretches(calendars: &[&Arc<Calendar>], demands: &[i64], from: Moment, n
                     *w += Minutes(minutes);
                 }
             }
-            return Ok(Placement { start: begin, end, worked });
+            return Ok(Placement {
+                start: begin,
+                end,
+                worked,
+            });
         }
         remaining -= rate * span;
         for (i, w) in worked.iter_mut().enumerate() {

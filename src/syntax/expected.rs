@@ -7,7 +7,9 @@ use super::grammar::Rule;
 /// How a rule is described to a planner.
 pub(crate) fn describe(rule: Rule) -> &'static str {
     match rule {
-        Rule::EOI => "a new declaration (`task`, `milestone`, `resource`, ...) or the end of the file",
+        Rule::EOI => {
+            "a new declaration (`task`, `milestone`, `resource`, ...) or the end of the file"
+        }
         Rule::WHITESPACE | Rule::COMMENT => "a space",
         Rule::plan | Rule::lone_declaration | Rule::declaration => "a declaration",
         Rule::item | Rule::attribute => "an attribute",
@@ -163,7 +165,10 @@ fn starts_attribute(rule: Rule) -> bool {
     describe(rule) == "an attribute"
         || (format!("{rule:?}").starts_with("kw_")
             && !is_top_level(rule)
-            && !matches!(rule, Rule::kw_task | Rule::kw_milestone | Rule::kw_any | Rule::kw_of))
+            && !matches!(
+                rule,
+                Rule::kw_task | Rule::kw_milestone | Rule::kw_any | Rule::kw_of
+            ))
 }
 
 /// Describes what the parser expected at a position, as one phrase.
@@ -177,11 +182,35 @@ pub(crate) fn expected_phrase(positives: &[Rule]) -> String {
         words.push("a declaration (`project`, `calendar`, `resource`, `team`, `task`, `milestone`, `risk`, `issue` or `include`)");
     }
     if in_block {
-        words.push("an attribute (like `effort 3d` or `after design`), a nested `task` or `milestone`");
+        words.push(
+            "an attribute (like `effort 3d` or `after design`), a nested `task` or `milestone`",
+        );
     }
     for rule in positives {
-        let skip = (in_block && (starts_attribute(*rule) || matches!(rule, Rule::task | Rule::milestone | Rule::kw_task | Rule::kw_milestone | Rule::calendar | Rule::resource | Rule::kw_calendar | Rule::kw_resource)))
-            || (at_top && (is_top_level(*rule) || matches!(rule, Rule::task | Rule::milestone | Rule::kw_task | Rule::kw_milestone | Rule::kw_calendar | Rule::kw_resource)));
+        let skip = (in_block
+            && (starts_attribute(*rule)
+                || matches!(
+                    rule,
+                    Rule::task
+                        | Rule::milestone
+                        | Rule::kw_task
+                        | Rule::kw_milestone
+                        | Rule::calendar
+                        | Rule::resource
+                        | Rule::kw_calendar
+                        | Rule::kw_resource
+                )))
+            || (at_top
+                && (is_top_level(*rule)
+                    || matches!(
+                        rule,
+                        Rule::task
+                            | Rule::milestone
+                            | Rule::kw_task
+                            | Rule::kw_milestone
+                            | Rule::kw_calendar
+                            | Rule::kw_resource
+                    )));
         if skip {
             continue;
         }

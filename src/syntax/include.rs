@@ -71,13 +71,25 @@ pub fn load_path(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError
     // never more than the size limit (plus one byte, to notice the excess).
     let meta = std::fs::metadata(path).map_err(fail)?;
     if !meta.is_file() {
-        return Err(fail(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file")));
+        return Err(fail(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        )));
     }
     let mut bytes = Vec::new();
-    let limit = u64::try_from(options.max_file_bytes).unwrap_or(u64::MAX).saturating_add(1);
-    std::io::Read::read_to_end(&mut std::io::Read::take(std::fs::File::open(path).map_err(fail)?, limit), &mut bytes).map_err(fail)?;
+    let limit = u64::try_from(options.max_file_bytes)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::fs::File::open(path).map_err(fail)?, limit),
+        &mut bytes,
+    )
+    .map_err(fail)?;
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let root_dir = canonical.parent().map(Path::to_path_buf).unwrap_or_default();
+    let root_dir = canonical
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     let mut loader = Loader::new(options, root_dir);
     loader.add_root(path.display().to_string(), Some(canonical), bytes);
     Ok(loader.finish())
@@ -203,10 +215,15 @@ impl<'o> Loader<'o> {
             self.diagnostics.push(
                 Diagnostic::error(
                     codes::TOO_DEEP,
-                    format!("includes are nested more than {} levels deep", self.options.max_include_depth),
+                    format!(
+                        "includes are nested more than {} levels deep",
+                        self.options.max_include_depth
+                    ),
                 )
                 .at(at, "one include too deep")
-                .with_help("include the files from fewer levels, for example all from the root plan"),
+                .with_help(
+                    "include the files from fewer levels, for example all from the root plan",
+                ),
             );
             return;
         }
@@ -214,7 +231,10 @@ impl<'o> Loader<'o> {
             self.diagnostics.push(
                 Diagnostic::error(
                     codes::TOO_LARGE_INPUT,
-                    format!("a plan may consist of at most {} files", self.options.max_files),
+                    format!(
+                        "a plan may consist of at most {} files",
+                        self.options.max_files
+                    ),
                 )
                 .at(at, "one file too many"),
             );
@@ -223,15 +243,23 @@ impl<'o> Loader<'o> {
         let joined = dir.join(written);
         // Judge the written path before touching the file system, so that a
         // plan cannot learn which files exist outside its folder.
-        if !self.options.allow_outside_includes && !lexically_normal(&joined).starts_with(&self.root_dir) {
+        if !self.options.allow_outside_includes
+            && !lexically_normal(&joined).starts_with(&self.root_dir)
+        {
             self.diagnostics.push(outside_folder(written, at));
             return;
         }
         let Ok(canonical) = std::fs::canonicalize(&joined) else {
             self.diagnostics.push(
-                Diagnostic::error(codes::INCLUDE_NOT_FOUND, format!("cannot find the included file `{written}`"))
-                    .at(at, "no such file")
-                    .with_help(format!("paths are relative to the including file; looked for `{}`", joined.display())),
+                Diagnostic::error(
+                    codes::INCLUDE_NOT_FOUND,
+                    format!("cannot find the included file `{written}`"),
+                )
+                .at(at, "no such file")
+                .with_help(format!(
+                    "paths are relative to the including file; looked for `{}`",
+                    joined.display()
+                )),
             );
             return;
         };
@@ -250,16 +278,22 @@ impl<'o> Loader<'o> {
                 .map(|p| file_name(p))
                 .collect();
             self.diagnostics.push(
-                Diagnostic::error(codes::INCLUDE_CYCLE, format!("include cycle: {}", chain.join(" -> ")))
-                    .at(at, "this include closes the cycle")
-                    .with_help("remove one of the includes on the cycle"),
+                Diagnostic::error(
+                    codes::INCLUDE_CYCLE,
+                    format!("include cycle: {}", chain.join(" -> ")),
+                )
+                .at(at, "this include closes the cycle")
+                .with_help("remove one of the includes on the cycle"),
             );
             return;
         }
         if let Some((_, first)) = self.seen.iter().find(|(p, _)| *p == canonical) {
-            let mut d = Diagnostic::error(codes::INCLUDED_TWICE, format!("`{written}` is included twice"))
-                .at(at, "included again here")
-                .with_help("include each file once; its declarations are visible everywhere");
+            let mut d = Diagnostic::error(
+                codes::INCLUDED_TWICE,
+                format!("`{written}` is included twice"),
+            )
+            .at(at, "included again here")
+            .with_help("include each file once; its declarations are visible everywhere");
             if let Some(first) = first {
                 d = d.also(*first, "first included here");
             } else {
@@ -272,15 +306,21 @@ impl<'o> Loader<'o> {
             Ok(b) => b,
             Err(e) => {
                 self.diagnostics.push(
-                    Diagnostic::error(codes::UNREADABLE, format!("cannot read the included file `{written}`: {e}"))
-                        .at(at, "unreadable"),
+                    Diagnostic::error(
+                        codes::UNREADABLE,
+                        format!("cannot read the included file `{written}`: {e}"),
+                    )
+                    .at(at, "unreadable"),
                 );
                 return;
             }
         };
         self.seen.push((canonical.clone(), Some(at)));
         let name = display_name(dir, written, &self.sources, at);
-        let next_dir = canonical.parent().map(Path::to_path_buf).unwrap_or_default();
+        let next_dir = canonical
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         stack.push(canonical.clone());
         self.add_file(name, Some(canonical), bytes, &next_dir, stack, Some(at));
         stack.pop();
@@ -288,9 +328,14 @@ impl<'o> Loader<'o> {
 }
 
 fn outside_folder(written: &str, at: Span) -> Diagnostic {
-    Diagnostic::error(codes::INCLUDE_OUTSIDE, format!("`{written}` is outside the plan's folder"))
-        .at(at, "includes must stay inside the folder of the root plan")
-        .with_help("move the file next to the plan, or pass `--allow-outside-includes` if you trust this plan")
+    Diagnostic::error(
+        codes::INCLUDE_OUTSIDE,
+        format!("`{written}` is outside the plan's folder"),
+    )
+    .at(at, "includes must stay inside the folder of the root plan")
+    .with_help(
+        "move the file next to the plan, or pass `--allow-outside-includes` if you trust this plan",
+    )
 }
 
 /// `path` with `.` and `..` resolved by name alone, without the file system.
@@ -315,15 +360,21 @@ fn unfit_to_read(path: &Path, written: &str, at: Span, max_bytes: usize) -> Opti
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() {
         return Some(
-            Diagnostic::error(codes::UNREADABLE, format!("the included file `{written}` is not a regular file"))
-                .at(at, "not a regular file"),
+            Diagnostic::error(
+                codes::UNREADABLE,
+                format!("the included file `{written}` is not a regular file"),
+            )
+            .at(at, "not a regular file"),
         );
     }
     if meta.len() > max_bytes as u64 {
         return Some(
             Diagnostic::error(
                 codes::TOO_LARGE_INPUT,
-                format!("`{written}` is {} bytes; planc reads files of at most {max_bytes} bytes", meta.len()),
+                format!(
+                    "`{written}` is {} bytes; planc reads files of at most {max_bytes} bytes",
+                    meta.len()
+                ),
             )
             .at(at, "included here"),
         );
@@ -336,7 +387,12 @@ fn unfit_to_read(path: &Path, written: &str, at: Span, max_bytes: usize) -> Opti
 fn display_name(_dir: &Path, written: &str, sources: &SourceMap, at: Span) -> String {
     let parent = sources
         .get(at.file)
-        .map(|f| Path::new(&f.name).parent().map(Path::to_path_buf).unwrap_or_default())
+        .map(|f| {
+            Path::new(&f.name)
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default()
+        })
         .unwrap_or_default();
     let joined = parent.join(written);
     joined.display().to_string()
@@ -355,7 +411,10 @@ fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
         Ok(s) => (s, None),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
-            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(offset))
+            (
+                String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                Some(offset),
+            )
         }
     }
 }

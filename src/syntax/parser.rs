@@ -138,7 +138,8 @@ fn top_level_chunks(text: &str) -> Vec<(usize, usize)> {
 }
 
 fn is_word_start(bytes: &[u8], i: usize) -> bool {
-    i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b'.')
+    i == 0
+        || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b'.')
 }
 
 fn starts_with_keyword(rest: &str) -> bool {
@@ -213,20 +214,29 @@ fn too_deep_at(text: &str) -> Option<usize> {
 
 /// Turns a pest error into a diagnostic that names what was expected in
 /// words.
-fn syntax_error(err: &pest::error::Error<Rule>, chunk: &str, base: usize, file: FileId) -> Diagnostic {
+fn syntax_error(
+    err: &pest::error::Error<Rule>,
+    chunk: &str,
+    base: usize,
+    file: FileId,
+) -> Diagnostic {
     use pest::error::{ErrorVariant, InputLocation};
     let pos = match err.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
     let (expected, in_block) = match &err.variant {
-        ErrorVariant::ParsingError { positives, .. } => (expected_phrase(positives), inside_block(positives)),
+        ErrorVariant::ParsingError { positives, .. } => {
+            (expected_phrase(positives), inside_block(positives))
+        }
         ErrorVariant::CustomError { message } => (message.clone(), false),
     };
     let found = describe_found(chunk, pos);
     let (start, end) = found_span(chunk, pos);
-    let mut d = Diagnostic::error(codes::SYNTAX, format!("expected {expected}, found {found}"))
-        .at(Span::new(file, base + start, base + end), format!("expected {expected}"));
+    let mut d = Diagnostic::error(codes::SYNTAX, format!("expected {expected}, found {found}")).at(
+        Span::new(file, base + start, base + end),
+        format!("expected {expected}"),
+    );
     if let Some(help) = syntax_help(chunk, pos, in_block) {
         d = d.with_help(help);
     }
@@ -272,15 +282,25 @@ fn found_span(chunk: &str, pos: usize) -> (usize, usize) {
 fn syntax_help(chunk: &str, pos: usize, in_block: bool) -> Option<String> {
     let rest = chunk.get(pos..).unwrap_or("");
     let before = chunk.get(..pos).unwrap_or("").trim_end();
-    let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-    if in_block && TOP_KEYWORDS.contains(&word.as_str()) && !matches!(word.as_str(), "task" | "milestone") {
-        return Some(format!("`{word}` declarations are only allowed at the top level, outside every `{{ ... }}`"));
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    if in_block
+        && TOP_KEYWORDS.contains(&word.as_str())
+        && !matches!(word.as_str(), "task" | "milestone")
+    {
+        return Some(format!(
+            "`{word}` declarations are only allowed at the top level, outside every `{{ ... }}`"
+        ));
     }
     if let Some(help) = misspelled_keyword(&word, in_block) {
         return Some(help);
     }
     if rest.starts_with('}') && !in_block {
-        return Some("this `}` closes no `{`: remove it, or look for a `{` missing before it".to_string());
+        return Some(
+            "this `}` closes no `{`: remove it, or look for a `{` missing before it".to_string(),
+        );
     }
     if rest.starts_with('"') {
         if let Some(help) = string_help(rest) {
@@ -290,29 +310,55 @@ fn syntax_help(chunk: &str, pos: usize, in_block: bool) -> Option<String> {
     if let Some(help) = trailing_comma_help(before) {
         return Some(help);
     }
-    let after_duration_keyword = ["effort", "duration", "elapsed", "delay"].iter().any(|k| before.ends_with(k));
-    let number_before: String = before.chars().rev().take_while(|c| c.is_ascii_digit() || *c == '.').collect::<Vec<_>>().into_iter().rev().collect();
+    let after_duration_keyword = ["effort", "duration", "elapsed", "delay"]
+        .iter()
+        .any(|k| before.ends_with(k));
+    let number_before: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     if !number_before.is_empty() && rest.starts_with([' ', '\t']) {
-        let unit = rest.trim_start().chars().take_while(|c| c.is_alphabetic()).collect::<String>();
+        let unit = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_alphabetic())
+            .collect::<String>();
         if matches!(unit.as_str(), "min" | "h" | "d" | "w") {
-            return Some(format!("write the unit right after the number, with no space: `{number_before}{unit}`"));
+            return Some(format!(
+                "write the unit right after the number, with no space: `{number_before}{unit}`"
+            ));
         }
     }
     if rest.starts_with(char::is_numeric) {
-        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+        let digits: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
         let after = &rest[digits.len()..];
         if after.starts_with(|c: char| c.is_alphabetic()) && after_duration_keyword {
-            return Some("durations take `min`, `h`, `d` or `w`, like `90min`, `4h`, `2.5d`, `3w`".to_string());
+            return Some(
+                "durations take `min`, `h`, `d` or `w`, like `90min`, `4h`, `2.5d`, `3w`"
+                    .to_string(),
+            );
         }
         if after_duration_keyword {
             return Some(format!("a duration needs a unit: `{digits}d` (days), `{digits}h` (hours) or `{digits}w` (weeks)"));
         }
     }
     if rest.starts_with('\\') {
-        return Some("strings know the escapes `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{1F600}`".to_string());
+        return Some(
+            "strings know the escapes `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{1F600}`".to_string(),
+        );
     }
     if before.ends_with('"') && (rest.starts_with('\n') || rest.is_empty()) {
-        return Some("a string cannot span lines; use a text block `\"\"\"...\"\"\"` for several lines".to_string());
+        return Some(
+            "a string cannot span lines; use a text block `\"\"\"...\"\"\"` for several lines"
+                .to_string(),
+        );
     }
     if rest.is_empty() && before.matches('{').count() > before.matches('}').count() {
         return Some("a `{` is not closed: add the missing `}`".to_string());
@@ -322,11 +368,46 @@ fn syntax_help(chunk: &str, pos: usize, in_block: bool) -> Option<String> {
 
 /// Words the grammar knows, for "did you mean" on a misspelled keyword.
 const ATTRIBUTE_KEYWORDS: &[&str] = &[
-    "start", "deadline", "now", "currency", "calendar", "budget", "note", "workdays", "hours",
-    "holiday", "role", "units", "capacity", "rate", "off", "effort", "duration", "elapsed",
-    "assign", "after", "finish", "not", "priority", "progress", "range", "cost", "tags", "date",
-    "chance", "delay", "affects", "owner", "response", "status", "raised", "severity",
-    "resolution", "resource", "task", "milestone",
+    "start",
+    "deadline",
+    "now",
+    "currency",
+    "calendar",
+    "budget",
+    "note",
+    "workdays",
+    "hours",
+    "holiday",
+    "role",
+    "units",
+    "capacity",
+    "rate",
+    "off",
+    "effort",
+    "duration",
+    "elapsed",
+    "assign",
+    "after",
+    "finish",
+    "not",
+    "priority",
+    "progress",
+    "range",
+    "cost",
+    "tags",
+    "date",
+    "chance",
+    "delay",
+    "affects",
+    "owner",
+    "response",
+    "status",
+    "raised",
+    "severity",
+    "resolution",
+    "resource",
+    "task",
+    "milestone",
 ];
 
 /// "did you mean `task`?" for a word that is close to a keyword allowed here.
@@ -334,7 +415,11 @@ fn misspelled_keyword(word: &str, in_block: bool) -> Option<String> {
     if word.is_empty() || word.len() > 20 {
         return None;
     }
-    let candidates: &[&str] = if in_block { ATTRIBUTE_KEYWORDS } else { TOP_KEYWORDS };
+    let candidates: &[&str] = if in_block {
+        ATTRIBUTE_KEYWORDS
+    } else {
+        TOP_KEYWORDS
+    };
     if candidates.contains(&word) {
         return None;
     }
@@ -450,9 +535,7 @@ impl Lower<'_> {
                     decl.has_body = true;
                     decl.body = self.block(part, base);
                 }
-                _ if is_keyword(part.as_rule()) => {
-                    decl.keyword = self.span(&part, base)
-                }
+                _ if is_keyword(part.as_rule()) => decl.keyword = self.span(&part, base),
                 _ => {}
             }
         }
@@ -477,13 +560,15 @@ impl Lower<'_> {
         let mut parts = pair.into_inner().peekable();
         let keyword = parts.peek().map_or(span, |k| self.span(k, base));
         // Skip the keyword pairs (one, or two for `finish after` and `not before`).
-        let values: Vec<Pair<'_, Rule>> = parts
-            .filter(|p| !is_keyword(p.as_rule()))
-            .collect();
+        let values: Vec<Pair<'_, Rule>> = parts.filter(|p| !is_keyword(p.as_rule())).collect();
         let keyword = if matches!(rule, Rule::attr_finish_after | Rule::attr_not_before) {
-            values
-                .first()
-                .map_or(keyword, |v| Span::new(self.file, keyword.start as usize, (v.as_span().start() + base).saturating_sub(1)))
+            values.first().map_or(keyword, |v| {
+                Span::new(
+                    self.file,
+                    keyword.start as usize,
+                    (v.as_span().start() + base).saturating_sub(1),
+                )
+            })
         } else {
             keyword
         };
@@ -499,7 +584,12 @@ impl Lower<'_> {
 
     /// The value of an attribute; `None` when a part was invalid (and
     /// reported).
-    fn attr_value(&mut self, rule: Rule, values: Vec<Pair<'_, Rule>>, base: Base) -> Option<AttrValue> {
+    fn attr_value(
+        &mut self,
+        rule: Rule,
+        values: Vec<Pair<'_, Rule>>,
+        base: Base,
+    ) -> Option<AttrValue> {
         let mut values = values.into_iter();
         let mut next = || values.next();
         let value = match rule {
@@ -531,7 +621,9 @@ impl Lower<'_> {
             }
             Rule::attr_holiday => {
                 let when = self.date_span(next()?, base)?;
-                let why = next().and_then(|t| t.into_inner().next()).map(|t| self.text(t, base));
+                let why = next()
+                    .and_then(|t| t.into_inner().next())
+                    .map(|t| self.text(t, base));
                 AttrValue::Holiday(when, why)
             }
             Rule::attr_role => AttrValue::Role(self.text(next()?, base)),
@@ -540,7 +632,9 @@ impl Lower<'_> {
             Rule::attr_rate => AttrValue::Rate(self.rate(next()?, base)?),
             Rule::attr_off => {
                 let when = self.date_span(next()?, base)?;
-                let why = next().and_then(|t| t.into_inner().next()).map(|t| self.text(t, base));
+                let why = next()
+                    .and_then(|t| t.into_inner().next())
+                    .map(|t| self.text(t, base));
                 AttrValue::Off(when, why)
             }
             Rule::attr_effort => AttrValue::Effort(self.duration(next()?, base)?),
@@ -644,9 +738,12 @@ impl Lower<'_> {
         let decimal = parse_decimal(text);
         if decimal.is_none() {
             self.diags.push(
-                Diagnostic::error(codes::NUMBER_TOO_LARGE, format!("the number `{text}` is too large"))
-                    .at(span, "too large to represent")
-                    .with_help("numbers may have at most 18 significant digits"),
+                Diagnostic::error(
+                    codes::NUMBER_TOO_LARGE,
+                    format!("the number `{text}` is too large"),
+                )
+                .at(span, "too large to represent")
+                .with_help("numbers may have at most 18 significant digits"),
             );
         }
         decimal
@@ -664,8 +761,11 @@ impl Lower<'_> {
         let value = self.decimal(text, span)?;
         if exceeds_hundred(value) {
             self.diags.push(
-                Diagnostic::error(codes::PERCENT_RANGE, format!("`{}` is more than 100%", pair.as_str()))
-                    .at(span, "must be between 0% and 100%"),
+                Diagnostic::error(
+                    codes::PERCENT_RANGE,
+                    format!("`{}` is more than 100%", pair.as_str()),
+                )
+                .at(span, "must be between 0% and 100%"),
             );
             return None;
         }
@@ -691,11 +791,17 @@ impl Lower<'_> {
             DurationUnit::Day => 1440,
             DurationUnit::Week => 10080,
         };
-        if amount.scaled(minutes_per_unit).is_none_or(|m| m > MAX_DURATION_MINUTES) {
+        if amount
+            .scaled(minutes_per_unit)
+            .is_none_or(|m| m > MAX_DURATION_MINUTES)
+        {
             self.diags.push(
-                Diagnostic::error(codes::NUMBER_TOO_LARGE, format!("the duration `{written}` is too long"))
-                    .at(span, "longer than planc can schedule")
-                    .with_help("plans may span at most 100 years"),
+                Diagnostic::error(
+                    codes::NUMBER_TOO_LARGE,
+                    format!("the duration `{written}` is too long"),
+                )
+                .at(span, "longer than planc can schedule")
+                .with_help("plans may span at most 100 years"),
             );
             return None;
         }
@@ -723,7 +829,10 @@ impl Lower<'_> {
             Some(t) => {
                 let t_span = self.span(&t, base);
                 let minutes = self.time_of_day(t.as_str(), t_span, false)?;
-                Some(jiff::civil::Time::new((minutes / 60) as i8, (minutes % 60) as i8, 0, 0).ok()?)
+                Some(
+                    jiff::civil::Time::new((minutes / 60) as i8, (minutes % 60) as i8, 0, 0)
+                        .ok()?,
+                )
             }
             None => None,
         };
@@ -737,15 +846,20 @@ impl Lower<'_> {
 
     fn date_text(&mut self, text: &str, span: Span) -> Option<jiff::civil::Date> {
         let mut parts = text.split('-').map(|p| p.parse::<i16>().ok());
-        let (Some(Some(y)), Some(Some(m)), Some(Some(d))) = (parts.next(), parts.next(), parts.next()) else {
+        let (Some(Some(y)), Some(Some(m)), Some(Some(d))) =
+            (parts.next(), parts.next(), parts.next())
+        else {
             return None;
         };
         match jiff::civil::Date::new(y, m as i8, d as i8) {
             Ok(date) if (1900..=2999).contains(&y) => Some(date),
             Ok(_) => {
                 self.diags.push(
-                    Diagnostic::error(codes::INVALID_DATE, format!("the year in `{text}` is out of range"))
-                        .at(span, "planc handles years 1900 to 2999"),
+                    Diagnostic::error(
+                        codes::INVALID_DATE,
+                        format!("the year in `{text}` is out of range"),
+                    )
+                    .at(span, "planc handles years 1900 to 2999"),
                 );
                 None
             }
@@ -782,9 +896,12 @@ impl Lower<'_> {
                 "hours go from 00 to 23".to_string()
             };
             self.diags.push(
-                Diagnostic::error(codes::INVALID_TIME, format!("`{text}` is not a time of day"))
-                    .at(span, why)
-                    .with_help("times are written HH:MM, like `09:30`; `24:00` may end a range"),
+                Diagnostic::error(
+                    codes::INVALID_TIME,
+                    format!("`{text}` is not a time of day"),
+                )
+                .at(span, why)
+                .with_help("times are written HH:MM, like `09:30`; `24:00` may end a range"),
             );
             return None;
         }
@@ -803,9 +920,14 @@ impl Lower<'_> {
         let (from, to) = (from?, to?);
         if to <= from {
             self.diags.push(
-                Diagnostic::error(codes::EMPTY_RANGE, "this range of hours ends before it starts")
-                    .at(span, "the end must come after the start")
-                    .with_help("night shifts are written as two ranges: `22:00..24:00` and `00:00..06:00`"),
+                Diagnostic::error(
+                    codes::EMPTY_RANGE,
+                    "this range of hours ends before it starts",
+                )
+                .at(span, "the end must come after the start")
+                .with_help(
+                    "night shifts are written as two ranges: `22:00..24:00` and `00:00..06:00`",
+                ),
             );
             return None;
         }
@@ -823,8 +945,11 @@ impl Lower<'_> {
         let (first, last) = (first?, last?);
         if last < first {
             self.diags.push(
-                Diagnostic::error(codes::EMPTY_RANGE, "this range of dates ends before it starts")
-                    .at(span, "the last day must not come before the first"),
+                Diagnostic::error(
+                    codes::EMPTY_RANGE,
+                    "this range of dates ends before it starts",
+                )
+                .at(span, "the last day must not come before the first"),
             );
             return None;
         }
@@ -854,7 +979,10 @@ impl Lower<'_> {
                 Rule::any_of => {
                     let span = self.span(&part, base);
                     let mut items = Vec::new();
-                    for p in part.into_inner().filter(|p| p.as_rule() == Rule::assign_item) {
+                    for p in part
+                        .into_inner()
+                        .filter(|p| p.as_rule() == Rule::assign_item)
+                    {
                         items.push(self.assign_item(p, base)?);
                     }
                     list.any_of = Some((span, items));
@@ -997,8 +1125,12 @@ fn invalid_unicode_escape(raw: &str) -> Option<String> {
     while let Some(i) = rest.find("\\u{") {
         let after = &rest[i + 3..];
         let hex: String = after.chars().take_while(|&c| c != '}').collect();
-        let valid = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32).is_some();
-        let preceded_by_backslash = rest[..i].chars().rev().take_while(|&c| c == '\\').count() % 2 == 1;
+        let valid = u32::from_str_radix(&hex, 16)
+            .ok()
+            .and_then(char::from_u32)
+            .is_some();
+        let preceded_by_backslash =
+            rest[..i].chars().rev().take_while(|&c| c == '\\').count() % 2 == 1;
         if !valid && !preceded_by_backslash {
             return Some(format!("\\u{{{hex}}}"));
         }
@@ -1057,10 +1189,23 @@ fn days_in_month(year: i16, month: i8) -> i8 {
 
 fn month_name(month: i8) -> &'static str {
     const NAMES: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
-    NAMES.get((month - 1) as usize).copied().unwrap_or("that month")
+    NAMES
+        .get((month - 1) as usize)
+        .copied()
+        .unwrap_or("that month")
 }
 
 #[cfg(test)]
@@ -1069,8 +1214,20 @@ mod tests {
 
     #[test]
     fn decimals_are_exact() {
-        assert_eq!(parse_decimal("2.50"), Some(Decimal { digits: 25, scale: 1 }));
-        assert_eq!(parse_decimal("42"), Some(Decimal { digits: 42, scale: 0 }));
+        assert_eq!(
+            parse_decimal("2.50"),
+            Some(Decimal {
+                digits: 25,
+                scale: 1
+            })
+        );
+        assert_eq!(
+            parse_decimal("42"),
+            Some(Decimal {
+                digits: 42,
+                scale: 0
+            })
+        );
         assert_eq!(parse_decimal("99999999999999999999"), None);
         assert_eq!(parse_decimal("0.0000000001"), None);
     }
