@@ -3,6 +3,8 @@
 //! text blocks) and the few layout facts the printer keeps from it (blank
 //! lines, which lines a block spans).
 
+use crate::syntax::scan::{skip_string, skip_to_line_end};
+
 /// One `#` comment: from the `#` to the end of its line (the newline
 /// excluded).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,7 +137,7 @@ fn scan_comments(text: &str) -> Vec<Comment> {
     while i < bytes.len() {
         match bytes[i] {
             b'#' => {
-                let end = line_end(bytes, i);
+                let end = skip_to_line_end(bytes, i);
                 comments.push(Comment { start: i, end });
                 i = end;
             }
@@ -144,37 +146,6 @@ fn scan_comments(text: &str) -> Vec<Comment> {
         }
     }
     comments
-}
-
-fn line_end(bytes: &[u8], from: usize) -> usize {
-    bytes
-        .get(from..)
-        .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
-        .map_or(bytes.len(), |p| from + p)
-}
-
-/// The end of the string or text block opening at `i`: a text block runs
-/// to the next `"""`; a string to its closing quote, stepping over
-/// escapes, or to the end of its line if it is never closed.
-fn skip_string(bytes: &[u8], i: usize) -> usize {
-    let rest = bytes.get(i..).unwrap_or(&[]);
-    if rest.starts_with(b"\"\"\"") {
-        let body = &rest[3..];
-        return body
-            .windows(3)
-            .position(|w| w == b"\"\"\"")
-            .map_or(bytes.len(), |p| i + 3 + p + 3);
-    }
-    let mut j = i + 1;
-    while j < bytes.len() {
-        match bytes[j] {
-            b'\\' => j += 2,
-            b'"' => return j + 1,
-            b'\n' => return j,
-            _ => j += 1,
-        }
-    }
-    bytes.len()
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod expected;
 mod grammar;
 mod include;
 mod parser;
+pub(crate) mod scan;
 
 pub use include::{load_path, load_str, LoadError, LoadOptions, Loaded, DEFAULT_MAX_TASKS};
 pub use parser::{parse, parse_decimal, MAX_NESTING};

@@ -5,6 +5,7 @@
 use super::ast::*;
 use super::expected::{expected_phrase, inside_block};
 use super::grammar::{PlanParser, Rule};
+use super::scan::{skip_string, skip_to_line_end};
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
 use pest::iterators::Pair;
@@ -150,40 +151,6 @@ fn starts_with_keyword(rest: &str) -> bool {
                 .next()
                 .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'))
     })
-}
-
-fn skip_to_line_end(bytes: &[u8], i: usize) -> usize {
-    bytes[i..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |p| i + p)
-}
-
-/// Skips a string or text block starting at `i`; stops at a raw newline in
-/// a plain string so that an unclosed quote damages one line only.
-fn skip_string(bytes: &[u8], i: usize) -> usize {
-    if bytes[i..].starts_with(b"\"\"\"") {
-        let body = i + 3;
-        return find(bytes, body, b"\"\"\"").map_or(bytes.len(), |p| p + 3);
-    }
-    let mut j = i + 1;
-    while j < bytes.len() {
-        match bytes[j] {
-            b'\\' => j += 2,
-            b'"' => return j + 1,
-            b'\n' => return j,
-            _ => j += 1,
-        }
-    }
-    bytes.len()
-}
-
-fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
 }
 
 /// Offset of the first `{` nested deeper than [`MAX_NESTING`], if any.

@@ -1,0 +1,52 @@
+//! Byte-level scanning that knows where strings, text blocks and comments
+//! end, shared by error recovery, the nesting check and the formatter's
+//! comment finder (which all look at text the grammar may reject).
+
+/// The end of the line starting at or after `from` (the offset of its
+/// `\n`, or the end of the text).
+pub(crate) fn skip_to_line_end(bytes: &[u8], from: usize) -> usize {
+    bytes
+        .get(from..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+        .map_or(bytes.len(), |p| from + p)
+}
+
+/// The end of the string or text block opening at `i`: a text block runs
+/// to the next `"""`; a string to its closing quote, stepping over
+/// escapes, or to the end of its line if it is never closed (so that an
+/// unclosed quote damages one line only).
+pub(crate) fn skip_string(bytes: &[u8], i: usize) -> usize {
+    let rest = bytes.get(i..).unwrap_or(&[]);
+    if rest.starts_with(b"\"\"\"") {
+        let body = rest.get(3..).unwrap_or(&[]);
+        return body
+            .windows(3)
+            .position(|w| w == b"\"\"\"")
+            .map_or(bytes.len(), |p| i + 3 + p + 3);
+    }
+    let mut j = i + 1;
+    while j < bytes.len() {
+        match bytes[j] {
+            b'\\' => j += 2,
+            b'"' => return j + 1,
+            b'\n' => return j,
+            _ => j += 1,
+        }
+    }
+    bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_end_at_their_quote_or_their_line() {
+        let text = br#"a "b \" c" d"#;
+        assert_eq!(skip_string(text, 2), 10);
+        assert_eq!(skip_string(b"\"open\nnext", 0), 5);
+        assert_eq!(skip_string(b"\"\"\"x\ny\"\"\" z", 0), 9);
+        assert_eq!(skip_to_line_end(b"ab\ncd", 0), 2);
+        assert_eq!(skip_to_line_end(b"ab", 5), 2);
+    }
+}
