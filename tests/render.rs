@@ -53,6 +53,17 @@ fn build(path: &Path, format: Format, depth: Option<u32>) -> String {
     )
 }
 
+/// The samples' schedules as JSON: any change to a date, a slack or a cost
+/// of a sample shows up here for review.
+#[test]
+fn json_snapshots() {
+    let prefix = format!("{}/", root().display());
+    for (name, path) in plans().into_iter().filter(|(n, _)| *n != "hostile") {
+        let json = build(&path, Format::Json, None).replace(&prefix, "");
+        insta::assert_snapshot!(format!("json_{name}"), json);
+    }
+}
+
 #[test]
 fn mermaid_snapshots() {
     for (name, path) in plans() {
