@@ -49,6 +49,16 @@ fn all_text(diagnostics: &Diagnostics) -> String {
         .join("\n")
 }
 
+/// Asserts that `code` was reported with a message containing `fragment`.
+fn assert_reports(d: &Diagnostics, code: planc::diagnostic::Code, fragment: &str) {
+    assert!(codes_of(d).contains(&code.0), "{}", all_text(d));
+    assert!(
+        d.iter().any(|x| x.message.contains(fragment)),
+        "{}",
+        all_text(d)
+    );
+}
+
 fn planc(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_planc"))
         .args(args)
@@ -292,16 +302,7 @@ fn a_file_over_the_size_limit_is_an_error() {
         ..LoadOptions::default()
     };
     let d = check_file(&path, &options);
-    assert!(
-        codes_of(&d).contains(&codes::TOO_LARGE_INPUT.0),
-        "{}",
-        all_text(&d)
-    );
-    assert!(
-        d.iter().any(|x| x.message.contains("1000 bytes")),
-        "{}",
-        all_text(&d)
-    );
+    assert_reports(&d, codes::TOO_LARGE_INPUT, "1000 bytes");
 }
 
 #[test]
@@ -354,16 +355,7 @@ fn too_many_files_is_an_error() {
         ..LoadOptions::default()
     };
     let d = check_file(&dir.path().join("main.plan"), &options);
-    assert!(
-        codes_of(&d).contains(&codes::TOO_LARGE_INPUT.0),
-        "{}",
-        all_text(&d)
-    );
-    assert!(
-        d.iter().any(|x| x.message.contains("at most 3 files")),
-        "{}",
-        all_text(&d)
-    );
+    assert_reports(&d, codes::TOO_LARGE_INPUT, "at most 3 files");
 }
 
 #[test]

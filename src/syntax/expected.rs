@@ -160,6 +160,22 @@ fn is_top_level(rule: Rule) -> bool {
     )
 }
 
+/// Does this rule start a nested or top-level declaration? Those are
+/// summarised in the phrase rather than listed one by one.
+fn starts_declaration(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::task
+            | Rule::milestone
+            | Rule::calendar
+            | Rule::resource
+            | Rule::kw_task
+            | Rule::kw_milestone
+            | Rule::kw_calendar
+            | Rule::kw_resource
+    )
+}
+
 /// Does this rule start an attribute (as a keyword or as the whole rule)?
 fn starts_attribute(rule: Rule) -> bool {
     describe(rule) == "an attribute"
@@ -187,30 +203,8 @@ pub(crate) fn expected_phrase(positives: &[Rule]) -> String {
         );
     }
     for rule in positives {
-        let skip = (in_block
-            && (starts_attribute(*rule)
-                || matches!(
-                    rule,
-                    Rule::task
-                        | Rule::milestone
-                        | Rule::kw_task
-                        | Rule::kw_milestone
-                        | Rule::calendar
-                        | Rule::resource
-                        | Rule::kw_calendar
-                        | Rule::kw_resource
-                )))
-            || (at_top
-                && (is_top_level(*rule)
-                    || matches!(
-                        rule,
-                        Rule::task
-                            | Rule::milestone
-                            | Rule::kw_task
-                            | Rule::kw_milestone
-                            | Rule::kw_calendar
-                            | Rule::kw_resource
-                    )));
+        let skip = (in_block && (starts_attribute(*rule) || starts_declaration(*rule)))
+            || (at_top && (is_top_level(*rule) || starts_declaration(*rule)));
         if skip {
             continue;
         }

@@ -163,10 +163,8 @@ impl<'o> Loader<'o> {
         included_at: Option<Span>,
     ) {
         let (text, bad_offset) = decode(bytes);
+        let text_len = text.len();
         let id = self.sources.add(SourceFile::new(name.clone(), path, text));
-        let Some(text) = self.sources.get(id).map(|f| f.text.clone()) else {
-            return;
-        };
         if let Some(offset) = bad_offset {
             let (line, column) = self.sources.get(id).map_or((1, 1), |f| f.line_col(offset));
             let mut d = Diagnostic::error(
@@ -181,7 +179,7 @@ impl<'o> Loader<'o> {
             self.diagnostics.push(d);
             return;
         }
-        if text.len() > self.options.max_file_bytes {
+        if text_len > self.options.max_file_bytes {
             let mut d = Diagnostic::error(
                 codes::TOO_LARGE_INPUT,
                 format!(
@@ -195,7 +193,12 @@ impl<'o> Loader<'o> {
             self.diagnostics.push(d);
             return;
         }
-        let file = parse(&text, id, &mut self.diagnostics);
+        // Parse the stored text in place: the source map keeps it for
+        // diagnostics, so there is no need for a second copy.
+        let Some(source) = self.sources.get(id) else {
+            return;
+        };
+        let file = parse(&source.text, id, &mut self.diagnostics);
         let includes: Vec<_> = file
             .items
             .iter()
