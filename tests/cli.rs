@@ -287,3 +287,27 @@ fn serve_before_the_plan_is_explained() {
         stderr(&output)
     );
 }
+
+#[test]
+fn a_mermaid_chart_too_long_for_github_is_warned_about() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut plan = String::from("project \"Big\" { start 2027-01-04 }\n");
+    for i in 0..2_000 {
+        plan.push_str(&format!(
+            "task t{i} \"A task with a fairly long title {i}\" {{ duration 1d }}\n"
+        ));
+    }
+    std::fs::write(dir.path().join("big.plan"), plan).expect("write plan");
+    let out = planc(dir.path(), &["build", "big.plan", "-o", "big.mmd"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("GitHub shows Mermaid charts of at most 50000"),
+        "{}",
+        stderr(&out)
+    );
+    let small = planc(
+        dir.path(),
+        &["build", "big.plan", "--depth", "1", "-o", "small.json"],
+    );
+    assert!(!stderr(&small).contains("GitHub"), "{}", stderr(&small));
+}

@@ -51,6 +51,16 @@ pub fn run(args: &BuildArgs) -> u8 {
         );
         return exit::PLAN_ERRORS;
     };
+    if format == Format::Mermaid && text.len() > crate::render::mermaid::GITHUB_LIMIT {
+        // The chart itself carries the same note as a comment; say it where
+        // the person running the build looks too.
+        eprintln!(
+            "planc: warning: the chart has {} characters; GitHub shows Mermaid charts of at most {}. \
+             Use `--depth 1`, or `--format markdown`, which splits it by top-level group.",
+            text.len(),
+            crate::render::mermaid::GITHUB_LIMIT
+        );
+    }
     match &args.output {
         Some(path) => {
             if let Err(message) = write_output(path, &text) {
