@@ -11,7 +11,10 @@
 //!   loader for bytes that are not UTF-8);
 //! - `fuzz_checker`: parsing and checking;
 //! - `fuzz_scheduler`: checking and scheduling (`planc::compile`);
-//! - `fuzz_renderers`: scheduling and every output format.
+//! - `fuzz_renderers`: scheduling and every output format;
+//! - `fuzz_readers`: the fast hand-written reader against the pest grammar
+//!   (wherever the fast one accepts a text, the grammar must accept it too
+//!   and build the same tree, spans included).
 //!
 //! An input that panics, or runs longer than [`HANG`], fails the test; it is
 //! written to `target/fuzz-crash-<target>-<n>.plan` and the seed is printed.
@@ -66,6 +69,7 @@ enum Target {
     Checker,
     Scheduler,
     Renderers,
+    Readers,
 }
 
 impl Target {
@@ -75,6 +79,7 @@ impl Target {
             Target::Checker => "checker",
             Target::Scheduler => "scheduler",
             Target::Renderers => "renderers",
+            Target::Readers => "readers",
         }
     }
 }
@@ -97,6 +102,9 @@ struct Case {
 
 /// Runs `case` through `target`. Panics propagate to the caller.
 fn run_target(target: Target, case: &Case, scratch: &Path) -> Reached {
+    if target == Target::Readers {
+        return compare_readers(case);
+    }
     let loaded = load(case, scratch);
     if target == Target::Parser {
         return Reached::Loaded;
@@ -135,6 +143,44 @@ fn run_target(target: Target, case: &Case, scratch: &Path) -> Reached {
         }
     }
     Reached::Rendered
+}
+
+/// Reached "checked" when the fast reader accepted the text (and agreed).
+fn compare_readers(case: &Case) -> Reached {
+    let Ok(text) = std::str::from_utf8(&case.bytes) else {
+        return Reached::Loaded;
+    };
+    // Deep nesting is refused before either reader runs.
+    if brace_depth(text) > planc::syntax::MAX_NESTING {
+        return Reached::Loaded;
+    }
+    let (fast, slow, diags) = planc::syntax::parse_both(text, planc::source::FileId(0));
+    let Some(fast) = fast else {
+        return Reached::Loaded;
+    };
+    assert!(
+        diags.is_empty(),
+        "the fast reader accepted a text the grammar rejects"
+    );
+    assert!(fast == slow, "the readers built different trees");
+    Reached::Checked
+}
+
+/// Deepest `{` nesting, counting braces in strings and comments too (an
+/// upper bound of the parser's own count).
+fn brace_depth(text: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for b in text.bytes() {
+        match b {
+            b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// Text goes through `load_str`; bytes that are not UTF-8 go through the
@@ -914,6 +960,37 @@ fn record_crash(
     if !keep_going {
         panic!("{line}");
     }
+}
+
+#[test]
+fn fuzz_readers() {
+    fuzz(Target::Readers);
+}
+
+/// The fast reader must not leave valid plans to the slow grammar: every
+/// seed the grammar reads without a diagnostic, it reads too (and alike).
+#[test]
+fn fast_reader_reads_every_valid_seed() {
+    let mut valid = 0;
+    for case in seeds() {
+        let Ok(text) = std::str::from_utf8(&case.bytes) else {
+            continue;
+        };
+        if brace_depth(text) > planc::syntax::MAX_NESTING {
+            continue;
+        }
+        let (fast, slow, diags) = planc::syntax::parse_both(text, planc::source::FileId(0));
+        if !diags.is_empty() {
+            continue;
+        }
+        valid += 1;
+        assert!(
+            fast.as_ref() == Some(&slow),
+            "the fast reader did not read this valid plan like the grammar (from {}):\n{text}",
+            case.dir.display()
+        );
+    }
+    assert!(valid > 20, "only {valid} valid seed plans found");
 }
 
 #[test]

@@ -1,13 +1,30 @@
 //! The front end's first half: reading files, following includes, parsing
-//! with the pest grammar (`grammar/plan.pest`) and lowering to a typed AST
+//! with the pest grammar (`grammar/plan.pest`; valid files take a fast
+//! hand-written reader of the same grammar) and lowering to a typed AST
 //! with spans. Nothing here knows what a name refers to; that is `check`.
 
 pub mod ast;
+mod descent;
 mod expected;
 mod grammar;
 mod include;
+mod literal;
 mod parser;
 pub(crate) mod scan;
 
 pub use include::{load_path, load_str, LoadError, LoadOptions, Loaded, DEFAULT_MAX_TASKS};
-pub use parser::{parse, parse_decimal, MAX_NESTING};
+pub use literal::parse_decimal;
+pub use parser::{parse, MAX_NESTING};
+
+use crate::diagnostic::Diagnostics;
+use crate::source::FileId;
+
+/// Both readers of one text, for the tests that hold them to the same
+/// language: the fast reader's tree (`None` where it leaves the text to
+/// the grammar) and the pest grammar's tree with its diagnostics.
+#[doc(hidden)]
+pub fn parse_both(text: &str, file: FileId) -> (Option<ast::File>, ast::File, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let slow = parser::parse_with_grammar(text, file, &mut diags);
+    (descent::read(text, file), slow, diags)
+}

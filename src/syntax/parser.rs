@@ -1,10 +1,14 @@
-//! Parses one file's text into the AST: runs the pest grammar, recovers
-//! after a syntax error so that every broken declaration is reported, and
-//! lowers pest pairs into typed nodes, validating literal values.
+//! Parses one file's text into the AST. A file without errors is read by
+//! the fast hand-written reader ([`super::descent`]); anything else goes
+//! through the pest grammar, which recovers after a syntax error so that
+//! every broken declaration is reported, and whose pairs are lowered into
+//! typed nodes here (literal values through [`super::literal`]).
 
 use super::ast::*;
+use super::descent;
 use super::expected::{expected_phrase, inside_block};
 use super::grammar::{PlanParser, Rule};
+use super::literal::{weekday, Lexeme, Literals};
 use super::scan::{skip_string, skip_to_line_end};
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
@@ -30,9 +34,20 @@ pub fn parse(text: &str, file: FileId, diags: &mut Diagnostics) -> File {
         );
         return File { items: Vec::new() };
     }
+    if let Some(tree) = descent::read(text, file) {
+        return tree;
+    }
+    parse_with_grammar(text, file, diags)
+}
+
+/// Parses `text` with the pest grammar: the definition of the language,
+/// and the path that reports syntax errors.
+pub(super) fn parse_with_grammar(text: &str, file: FileId, diags: &mut Diagnostics) -> File {
     match PlanParser::parse(Rule::plan, text) {
         Ok(mut pairs) => {
-            let mut lower = Lower { file, diags };
+            let mut lower = Lower {
+                lit: Literals { file, diags },
+            };
             let items = pairs
                 .next()
                 .map(|plan| lower.top_items(plan))
@@ -54,7 +69,9 @@ fn parse_with_recovery(text: &str, file: FileId, diags: &mut Diagnostics) -> Fil
         }
         match PlanParser::parse(Rule::lone_declaration, chunk) {
             Ok(pairs) => {
-                let mut lower = Lower { file, diags };
+                let mut lower = Lower {
+                    lit: Literals { file, diags },
+                };
                 for pair in pairs {
                     if pair.as_rule() != Rule::EOI {
                         items.extend(lower.top_item(pair, start));
@@ -440,8 +457,7 @@ fn trailing_comma_help(before: &str) -> Option<String> {
 
 /// Lowers pest pairs to AST nodes, validating values as it goes.
 struct Lower<'d> {
-    file: FileId,
-    diags: &'d mut Diagnostics,
+    lit: Literals<'d>,
 }
 
 /// Offset added to spans of pairs parsed from a chunk.
@@ -450,7 +466,7 @@ type Base = usize;
 impl Lower<'_> {
     fn span(&self, pair: &Pair<'_, Rule>, base: Base) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, base + s.start(), base + s.end())
+        self.lit.span(base + s.start(), base + s.end())
     }
 
     fn top_items(&mut self, plan: Pair<'_, Rule>) -> Vec<TopItem> {
@@ -530,8 +546,7 @@ impl Lower<'_> {
         let values: Vec<Pair<'_, Rule>> = parts.filter(|p| !is_keyword(p.as_rule())).collect();
         let keyword = if matches!(rule, Rule::attr_finish_after | Rule::attr_not_before) {
             values.first().map_or(keyword, |v| {
-                Span::new(
-                    self.file,
+                self.lit.span(
                     keyword.start as usize,
                     (v.as_span().start() + base).saturating_sub(1),
                 )
@@ -673,7 +688,7 @@ impl Lower<'_> {
             .map(|name| {
                 let ident = Ident {
                     name: name.to_string(),
-                    span: Span::new(self.file, offset, offset + name.len()),
+                    span: self.lit.span(offset, offset + name.len()),
                 };
                 offset += name.len() + 1;
                 ident
@@ -686,241 +701,62 @@ impl Lower<'_> {
         let span = self.span(&pair, base);
         let block = pair.as_rule() == Rule::text_block;
         let raw = pair.into_inner().next().map_or("", |p| p.as_str());
-        let value = if block {
-            dedent_block(raw)
-        } else {
-            if let Some(bad) = invalid_unicode_escape(raw) {
-                self.diags.push(
-                    Diagnostic::error(codes::SYNTAX, format!("`{bad}` is not a Unicode character"))
-                        .at(span, "invalid escape in this string")
-                        .with_help("`\\u{...}` takes the hex code of a character, like `\\u{1F600}`; surrogates and codes above 10FFFF are not characters"),
-                );
-            }
-            unescape(raw)
-        };
-        Text { value, block, span }
+        self.lit.text(raw, block, span)
     }
 
-    fn decimal(&mut self, text: &str, span: Span) -> Option<Decimal> {
-        let decimal = parse_decimal(text);
-        if decimal.is_none() {
-            self.diags.push(
-                Diagnostic::error(
-                    codes::NUMBER_TOO_LARGE,
-                    format!("the number `{text}` is too large"),
-                )
-                .at(span, "too large to represent")
-                .with_help("numbers may have at most 18 significant digits"),
-            );
-        }
-        decimal
+    fn lexeme<'p>(&self, pair: &Pair<'p, Rule>, base: Base) -> Lexeme<'p> {
+        (pair.as_str(), self.span(pair, base))
     }
 
     fn number(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<Number> {
         let span = self.span(&pair, base);
-        let value = self.decimal(pair.as_str(), span)?;
-        Some(Number { value, span })
+        self.lit.number(pair.as_str(), span)
     }
 
     fn percent(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<Percent> {
         let span = self.span(&pair, base);
-        let text = pair.as_str().trim_end_matches('%');
-        let value = self.decimal(text, span)?;
-        if exceeds_hundred(value) {
-            self.diags.push(
-                Diagnostic::error(
-                    codes::PERCENT_RANGE,
-                    format!("`{}` is more than 100%", pair.as_str()),
-                )
-                .at(span, "must be between 0% and 100%"),
-            );
-            return None;
-        }
-        Some(Percent { value, span })
+        self.lit.percent(pair.as_str(), span)
     }
 
     fn duration(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<Duration> {
         let span = self.span(&pair, base);
-        let written = pair.as_str().to_string();
+        let written = pair.as_str();
         let mut inner = pair.into_inner();
-        let number = inner.next()?;
-        let unit = match inner.next()?.as_str() {
-            "min" => DurationUnit::Minute,
-            "h" => DurationUnit::Hour,
-            "d" => DurationUnit::Day,
-            _ => DurationUnit::Week,
-        };
-        let amount = self.decimal(number.as_str(), span)?;
-        // A duration must fit in minutes even at a 24-hour day, with room to add.
-        let minutes_per_unit = match unit {
-            DurationUnit::Minute => 1,
-            DurationUnit::Hour => 60,
-            DurationUnit::Day => 1440,
-            DurationUnit::Week => 10080,
-        };
-        if amount
-            .scaled(minutes_per_unit)
-            .is_none_or(|m| m > MAX_DURATION_MINUTES)
-        {
-            self.diags.push(
-                Diagnostic::error(
-                    codes::NUMBER_TOO_LARGE,
-                    format!("the duration `{written}` is too long"),
-                )
-                .at(span, "longer than planc can schedule")
-                .with_help("plans may span at most 100 years"),
-            );
-            return None;
-        }
-        Some(Duration { amount, unit, span })
+        let number = inner.next()?.as_str();
+        let unit = inner.next()?.as_str();
+        self.lit.duration(number, unit, written, span)
     }
 
     fn rate(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<Rate> {
         let span = self.span(&pair, base);
         let mut inner = pair.into_inner();
-        let number = inner.next()?;
-        let unit = if inner.next()?.as_str() == "h" {
-            RateUnit::Hour
-        } else {
-            RateUnit::Day
-        };
-        let amount = self.decimal(number.as_str(), span)?;
-        Some(Rate { amount, unit, span })
+        let number = inner.next()?.as_str();
+        let unit = inner.next()?.as_str();
+        self.lit.rate(number, unit, span)
     }
 
     fn moment(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<Moment> {
         let span = self.span(&pair, base);
         let mut inner = pair.into_inner();
-        let date = self.date(inner.next()?, base)?;
-        let time = match inner.next() {
-            Some(t) => {
-                let t_span = self.span(&t, base);
-                let minutes = self.time_of_day(t.as_str(), t_span, false)?;
-                Some(
-                    jiff::civil::Time::new((minutes / 60) as i8, (minutes % 60) as i8, 0, 0)
-                        .ok()?,
-                )
-            }
-            None => None,
-        };
-        Some(Moment { date, time, span })
-    }
-
-    fn date(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<jiff::civil::Date> {
-        let span = self.span(&pair, base);
-        self.date_text(pair.as_str(), span)
-    }
-
-    fn date_text(&mut self, text: &str, span: Span) -> Option<jiff::civil::Date> {
-        let mut parts = text.split('-').map(|p| p.parse::<i16>().ok());
-        let (Some(Some(y)), Some(Some(m)), Some(Some(d))) =
-            (parts.next(), parts.next(), parts.next())
-        else {
-            return None;
-        };
-        match jiff::civil::Date::new(y, m as i8, d as i8) {
-            Ok(date) if (1900..=2999).contains(&y) => Some(date),
-            Ok(_) => {
-                self.diags.push(
-                    Diagnostic::error(
-                        codes::INVALID_DATE,
-                        format!("the year in `{text}` is out of range"),
-                    )
-                    .at(span, "planc handles years 1900 to 2999"),
-                );
-                None
-            }
-            Err(_) => {
-                let why = if !(1..=12).contains(&m) {
-                    format!("there is no month {m}")
-                } else {
-                    let last = days_in_month(y, m as i8);
-                    format!("{} {y} has {last} days", month_name(m as i8))
-                };
-                self.diags.push(
-                    Diagnostic::error(codes::INVALID_DATE, format!("`{text}` is not a date"))
-                        .at(span, why)
-                        .with_help("dates are written YYYY-MM-DD, like `2027-01-04`"),
-                );
-                None
-            }
-        }
-    }
-
-    /// Minutes after midnight; `24:00` only where `end_allowed`.
-    fn time_of_day(&mut self, text: &str, span: Span, end_allowed: bool) -> Option<u16> {
-        let (h, m) = text.split_once(':')?;
-        let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
-        let ok = (h < 24 && m < 60) || (end_allowed && h == 24 && m == 0);
-        if !ok {
-            let why = if m >= 60 {
-                "minutes go from 00 to 59".to_string()
-            } else if h == 24 && !end_allowed {
-                "`24:00` may only end a range of hours".to_string()
-            } else if h == 24 {
-                "`24:00` is the latest time of day".to_string()
-            } else {
-                "hours go from 00 to 23".to_string()
-            };
-            self.diags.push(
-                Diagnostic::error(
-                    codes::INVALID_TIME,
-                    format!("`{text}` is not a time of day"),
-                )
-                .at(span, why)
-                .with_help("times are written HH:MM, like `09:30`; `24:00` may end a range"),
-            );
-            return None;
-        }
-        Some(h * 60 + m)
+        let date = self.lexeme(&inner.next()?, base);
+        let time = inner.next().map(|t| self.lexeme(&t, base));
+        self.lit.moment(date, time, span)
     }
 
     fn time_range(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<TimeRange> {
         let span = self.span(&pair, base);
         let mut inner = pair.into_inner();
-        let a = inner.next()?;
-        let b = inner.next()?;
-        let a_span = self.span(&a, base);
-        let b_span = self.span(&b, base);
-        let from = self.time_of_day(a.as_str(), a_span, false);
-        let to = self.time_of_day(b.as_str(), b_span, true);
-        let (from, to) = (from?, to?);
-        if to <= from {
-            self.diags.push(
-                Diagnostic::error(
-                    codes::EMPTY_RANGE,
-                    "this range of hours ends before it starts",
-                )
-                .at(span, "the end must come after the start")
-                .with_help(
-                    "night shifts are written as two ranges: `22:00..24:00` and `00:00..06:00`",
-                ),
-            );
-            return None;
-        }
-        Some(TimeRange { from, to, span })
+        let from = self.lexeme(&inner.next()?, base);
+        let to = self.lexeme(&inner.next()?, base);
+        self.lit.time_range(from, to, span)
     }
 
     fn date_span(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<DateSpan> {
         let span = self.span(&pair, base);
-        let dates: Vec<_> = pair.into_inner().collect();
-        let first = self.date(dates.first()?.clone(), base);
-        let last = match dates.get(1) {
-            Some(p) => self.date(p.clone(), base),
-            None => first,
-        };
-        let (first, last) = (first?, last?);
-        if last < first {
-            self.diags.push(
-                Diagnostic::error(
-                    codes::EMPTY_RANGE,
-                    "this range of dates ends before it starts",
-                )
-                .at(span, "the last day must not come before the first"),
-            );
-            return None;
-        }
-        Some(DateSpan { first, last, span })
+        let mut inner = pair.into_inner();
+        let first = self.lexeme(&inner.next()?, base);
+        let last = inner.next().map(|d| self.lexeme(&d, base));
+        self.lit.date_span(first, last, span)
     }
 
     fn day_set(&mut self, pair: Pair<'_, Rule>, base: Base) -> Vec<DayItem> {
@@ -1052,162 +888,9 @@ fn rule_keyword(rule: Rule) -> &'static str {
     }
 }
 
-/// Durations longer than this many minutes (about 200 years of 24-hour
-/// days) are rejected as too large.
-const MAX_DURATION_MINUTES: i64 = 200 * 366 * 1440;
-
-fn weekday(text: &str) -> Weekday {
-    match text {
-        "mon" => Weekday::Mon,
-        "tue" => Weekday::Tue,
-        "wed" => Weekday::Wed,
-        "thu" => Weekday::Thu,
-        "fri" => Weekday::Fri,
-        "sat" => Weekday::Sat,
-        _ => Weekday::Sun,
-    }
-}
-
-/// Is a decimal above 100 (exactly, before any rounding)?
-fn exceeds_hundred(value: Decimal) -> bool {
-    let hundred = 10i128.pow(u32::from(value.scale)) * 100;
-    i128::from(value.digits) > hundred
-}
-
-/// Parses `123` or `12.50` exactly; `None` if it does not fit.
-pub fn parse_decimal(text: &str) -> Option<Decimal> {
-    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
-    let frac = frac.trim_end_matches('0');
-    let scale = u8::try_from(frac.len()).ok()?;
-    if scale > 9 {
-        return None;
-    }
-    let digits: i64 = format!("{whole}{frac}").parse().ok()?;
-    Some(Decimal { digits, scale })
-}
-
-/// The first `\u{...}` escape that names no character, if any.
-fn invalid_unicode_escape(raw: &str) -> Option<String> {
-    let mut rest = raw;
-    while let Some(i) = rest.find("\\u{") {
-        let after = &rest[i + 3..];
-        let hex: String = after.chars().take_while(|&c| c != '}').collect();
-        let valid = u32::from_str_radix(&hex, 16)
-            .ok()
-            .and_then(char::from_u32)
-            .is_some();
-        let preceded_by_backslash =
-            rest[..i].chars().rev().take_while(|&c| c == '\\').count() % 2 == 1;
-        if !valid && !preceded_by_backslash {
-            return Some(format!("\\u{{{hex}}}"));
-        }
-        rest = &rest[i + 3..];
-    }
-    None
-}
-
-/// Resolves the escapes of a string the grammar accepted.
-fn unescape(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('u') => {
-                let hex: String = chars.by_ref().skip(1).take_while(|&c| c != '}').collect();
-                let ch = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
-                out.push(ch.unwrap_or('\u{FFFD}'));
-            }
-            Some(other) => out.push(other),
-            None => {}
-        }
-    }
-    out
-}
-
-/// A text block loses its first newline and the indentation common to its
-/// lines, so that it can be indented with the plan.
-fn dedent_block(raw: &str) -> String {
-    let raw = raw.strip_prefix('\n').unwrap_or(raw);
-    let raw = raw.strip_prefix("\r\n").unwrap_or(raw);
-    let indent = raw
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start().len())
-        .min()
-        .unwrap_or(0);
-    let lines: Vec<&str> = raw
-        .lines()
-        .map(|l| l.get(indent..).unwrap_or(l.trim_start()))
-        .collect();
-    lines.join("\n").trim_end().to_string()
-}
-
-fn days_in_month(year: i16, month: i8) -> i8 {
-    jiff::civil::Date::new(year, month, 1)
-        .map(|d| d.days_in_month())
-        .unwrap_or(31)
-}
-
-fn month_name(month: i8) -> &'static str {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    NAMES
-        .get((month - 1) as usize)
-        .copied()
-        .unwrap_or("that month")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decimals_are_exact() {
-        assert_eq!(
-            parse_decimal("2.50"),
-            Some(Decimal {
-                digits: 25,
-                scale: 1
-            })
-        );
-        assert_eq!(
-            parse_decimal("42"),
-            Some(Decimal {
-                digits: 42,
-                scale: 0
-            })
-        );
-        assert_eq!(parse_decimal("99999999999999999999"), None);
-        assert_eq!(parse_decimal("0.0000000001"), None);
-    }
-
-    #[test]
-    fn text_blocks_are_dedented() {
-        assert_eq!(dedent_block("\n    one\n      two\n    "), "one\n  two");
-    }
-
-    #[test]
-    fn escapes_are_resolved() {
-        assert_eq!(unescape(r#"a\"b\\c\nd\u{1F600}"#), "a\"b\\c\nd😀");
-    }
 
     #[test]
     fn nesting_limit_is_found_outside_strings_and_comments() {

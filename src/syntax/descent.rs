@@ -1,0 +1,927 @@
+//! A hand-written recursive-descent reader for the grammar of
+//! `grammar/plan.pest`, for the common case: a file without errors.
+//!
+//! pest reads about 5 MB of plan a second here, most of it spent in
+//! generic machinery (a call-limit and stack guard on every rule, token
+//! queues, `Pair` trees); this reader does the same job an order of
+//! magnitude faster. It follows the grammar rule by rule, including
+//! pest's habit of letting a rule's span run over the whitespace and
+//! comments before an optional tail that is absent, so both readers build
+//! the same tree with the same spans.
+//!
+//! It never reports anything: on input it does not accept, or on a literal
+//! that would be reported (2027-02-30, 150%), it gives up and
+//! [`super::parser`] runs the pest grammar, which stays the definition of
+//! the language and the source of every syntax error. Accepting less than
+//! the grammar is safe (the grammar then runs); accepting more, or
+//! building another tree, is a bug, and the tests below and in
+//! `tests/fuzz.rs` compare both readers on valid, broken and random text.
+
+use super::ast::*;
+use super::literal::{weekday, Lexeme, Literals};
+use super::scan::skip_to_line_end;
+use crate::diagnostic::Diagnostics;
+use crate::source::{FileId, Span};
+
+/// The tree of `text`, or `None` where the pest grammar must decide.
+pub(super) fn read(text: &str, file: FileId) -> Option<File> {
+    let mut scratch = Diagnostics::new();
+    let items = Reader {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        lit: Literals {
+            file,
+            diags: &mut scratch,
+        },
+    }
+    .plan();
+    // A literal that was reported: let the grammar path report it in place.
+    if !scratch.is_empty() {
+        return None;
+    }
+    Some(File { items: items? })
+}
+
+const BOM: &[u8] = "\u{FEFF}".as_bytes();
+
+/// Top-level declarations: `plan = { SOI ~ declaration* ~ EOI }`.
+const TOP_KEYWORDS: &[(&str, DeclKind)] = &[
+    ("task", DeclKind::Task),
+    ("milestone", DeclKind::Milestone),
+    ("resource", DeclKind::Resource),
+    ("project", DeclKind::Project),
+    ("calendar", DeclKind::Calendar),
+    ("team", DeclKind::Team),
+    ("risk", DeclKind::Risk),
+    ("issue", DeclKind::Issue),
+];
+
+struct Reader<'t, 'd> {
+    text: &'t str,
+    bytes: &'t [u8],
+    pos: usize,
+    lit: Literals<'d>,
+}
+
+fn is_ident_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_'
+}
+
+fn is_ident_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+impl<'t> Reader<'t, '_> {
+    // ------------------------------------------------------------ tokens
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn at(&self, i: usize) -> Option<u8> {
+        self.bytes.get(i).copied()
+    }
+
+    fn span(&self, start: usize) -> Span {
+        self.lit.span(start, self.pos)
+    }
+
+    /// Length of the one `WHITESPACE` character at `i` (0 if none).
+    fn whitespace_len(&self, i: usize) -> usize {
+        match self.at(i) {
+            Some(b' ' | b'\t' | b'\r' | b'\n') => 1,
+            Some(0xEF) if self.bytes[i..].starts_with(BOM) => BOM.len(),
+            _ => 0,
+        }
+    }
+
+    /// pest's implicit skip between the parts of a non-atomic rule:
+    /// `WHITESPACE* ~ (COMMENT ~ WHITESPACE*)*`.
+    fn skip(&mut self) {
+        loop {
+            loop {
+                let n = self.whitespace_len(self.pos);
+                if n == 0 {
+                    break;
+                }
+                self.pos += n;
+            }
+            if self.peek() != Some(b'#') {
+                return;
+            }
+            self.pos = skip_to_line_end(self.bytes, self.pos);
+        }
+    }
+
+    fn eat(&mut self, literal: &str) -> bool {
+        if self.bytes[self.pos..].starts_with(literal.as_bytes()) {
+            self.pos += literal.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// End of the run of identifier characters starting at `i`.
+    fn word_end(&self, i: usize) -> usize {
+        let mut j = i;
+        while self.at(j).is_some_and(is_ident_char) {
+            j += 1;
+        }
+        j
+    }
+
+    /// The word at the cursor (identifier characters), not consumed.
+    fn word(&self) -> &'t str {
+        &self.text[self.pos..self.word_end(self.pos)]
+    }
+
+    /// `kw_x = @{ "x" ~ !ident_char }`: the keyword's span, consumed.
+    fn keyword(&mut self, keyword: &str) -> Option<Span> {
+        (self.word() == keyword).then(|| {
+            let start = self.pos;
+            self.pos += keyword.len();
+            self.span(start)
+        })
+    }
+
+    /// `ident = @{ ident_start ~ ident_char* }`.
+    fn ident(&mut self) -> Option<Ident> {
+        if !self.peek().is_some_and(is_ident_start) {
+            return None;
+        }
+        let start = self.pos;
+        self.pos = self.word_end(start);
+        Some(Ident {
+            name: self.text[start..self.pos].to_string(),
+            span: self.span(start),
+        })
+    }
+
+    /// `reference = @{ ident ~ ("." ~ ident)* }`.
+    fn reference(&mut self) -> Option<Reference> {
+        let start = self.pos;
+        let mut path = vec![self.ident()?];
+        while self.peek() == Some(b'.') && self.at(self.pos + 1).is_some_and(is_ident_start) {
+            self.pos += 1;
+            path.extend(self.ident());
+        }
+        Some(Reference {
+            path,
+            span: self.span(start),
+        })
+    }
+
+    /// End of `ASCII_DIGIT{n}` at `i`.
+    fn digits_exactly(&self, i: usize, n: usize) -> Option<usize> {
+        (i..i + n)
+            .all(|j| self.at(j).is_some_and(|b| b.is_ascii_digit()))
+            .then_some(i + n)
+    }
+
+    /// End of `ASCII_DIGIT+` at `i`.
+    fn digits(&self, i: usize) -> Option<usize> {
+        let mut j = i;
+        while self.at(j).is_some_and(|b| b.is_ascii_digit()) {
+            j += 1;
+        }
+        (j > i).then_some(j)
+    }
+
+    /// End of `number = @{ ASCII_DIGIT+ ~ ("." ~ ASCII_DIGIT+)? }` at `i`.
+    fn number_end(&self, i: usize) -> Option<usize> {
+        let whole = self.digits(i)?;
+        if self.at(whole) == Some(b'.') {
+            if let Some(frac) = self.digits(whole + 1) {
+                return Some(frac);
+            }
+        }
+        Some(whole)
+    }
+
+    fn not_ident_char_at(&self, i: usize) -> bool {
+        !self.at(i).is_some_and(is_ident_char)
+    }
+
+    /// `date = @{ ASCII_DIGIT{4} ~ "-" ~ ASCII_DIGIT{2} ~ "-" ~ ASCII_DIGIT{2} }`.
+    fn date_end(&self, i: usize) -> Option<usize> {
+        let y = self.digits_exactly(i, 4)?;
+        (self.at(y) == Some(b'-')).then_some(())?;
+        let m = self.digits_exactly(y + 1, 2)?;
+        (self.at(m) == Some(b'-')).then_some(())?;
+        self.digits_exactly(m + 1, 2)
+    }
+
+    /// `time = @{ ASCII_DIGIT{1,2} ~ ":" ~ ASCII_DIGIT{2} ~ !ident_char }`.
+    fn time_end(&self, i: usize) -> Option<usize> {
+        let mut h = self.digits_exactly(i, 1)?;
+        if self.at(h).is_some_and(|b| b.is_ascii_digit()) {
+            h += 1;
+        }
+        (self.at(h) == Some(b':')).then_some(())?;
+        let end = self.digits_exactly(h + 1, 2)?;
+        self.not_ident_char_at(end).then_some(end)
+    }
+
+    fn lexeme(&self, start: usize, end: usize) -> Lexeme<'t> {
+        (&self.text[start..end], self.lit.span(start, end))
+    }
+
+    // ------------------------------------------------------------ literals
+
+    fn number(&mut self) -> Option<Number> {
+        let start = self.pos;
+        self.pos = self.number_end(start)?;
+        let (text, span) = self.lexeme(start, self.pos);
+        self.lit.number(text, span)
+    }
+
+    /// `percent = ${ number ~ "%" }`.
+    fn percent(&mut self) -> Option<Percent> {
+        let start = self.pos;
+        let end = self.number_end(start)?;
+        (self.at(end) == Some(b'%')).then_some(())?;
+        self.pos = end + 1;
+        let (text, span) = self.lexeme(start, self.pos);
+        self.lit.percent(text, span)
+    }
+
+    /// `duration = ${ number ~ duration_unit ~ !ident_char }`.
+    fn duration(&mut self) -> Option<Duration> {
+        let start = self.pos;
+        let number_end = self.number_end(start)?;
+        let rest = &self.bytes[number_end..];
+        let unit = ["min", "h", "d", "w"]
+            .into_iter()
+            .find(|u| rest.starts_with(u.as_bytes()))?;
+        let end = number_end + unit.len();
+        self.not_ident_char_at(end).then_some(())?;
+        self.pos = end;
+        let span = self.span(start);
+        let number = &self.text[start..number_end];
+        let written = &self.text[start..end];
+        self.lit.duration(number, unit, written, span)
+    }
+
+    /// `rate = ${ number ~ "/" ~ rate_unit ~ !ident_char }`.
+    fn rate(&mut self) -> Option<Rate> {
+        let start = self.pos;
+        let number_end = self.number_end(start)?;
+        (self.at(number_end) == Some(b'/')).then_some(())?;
+        let unit = match self.at(number_end + 1) {
+            Some(b'h') => "h",
+            Some(b'd') => "d",
+            _ => return None,
+        };
+        let end = number_end + 2;
+        self.not_ident_char_at(end).then_some(())?;
+        self.pos = end;
+        let span = self.span(start);
+        self.lit.rate(&self.text[start..number_end], unit, span)
+    }
+
+    /// `moment = ${ date ~ (("T" | (" " | "\t")+) ~ time)? ~ !ident_char }`.
+    fn moment(&mut self) -> Option<Moment> {
+        let start = self.pos;
+        let date_end = self.date_end(start)?;
+        let time_start = match self.at(date_end) {
+            Some(b'T') => Some(date_end + 1),
+            Some(b' ' | b'\t') => {
+                let mut j = date_end;
+                while matches!(self.at(j), Some(b' ' | b'\t')) {
+                    j += 1;
+                }
+                Some(j)
+            }
+            _ => None,
+        };
+        let time = time_start.and_then(|t| self.time_end(t).map(|e| (t, e)));
+        let end = time.map_or(date_end, |(_, e)| e);
+        self.not_ident_char_at(end).then_some(())?;
+        self.pos = end;
+        let span = self.span(start);
+        let date = self.lexeme(start, date_end);
+        let time = time.map(|(t, e)| self.lexeme(t, e));
+        self.lit.moment(date, time, span)
+    }
+
+    /// `date_span = ${ date ~ (".." ~ date)? ~ !ident_char }`.
+    fn date_span(&mut self) -> Option<DateSpan> {
+        let start = self.pos;
+        let first_end = self.date_end(start)?;
+        let last = if self.bytes[first_end..].starts_with(b"..") {
+            self.date_end(first_end + 2).map(|e| (first_end + 2, e))
+        } else {
+            None
+        };
+        let end = last.map_or(first_end, |(_, e)| e);
+        self.not_ident_char_at(end).then_some(())?;
+        self.pos = end;
+        let span = self.span(start);
+        let first = self.lexeme(start, first_end);
+        let last = last.map(|(s, e)| self.lexeme(s, e));
+        self.lit.date_span(first, last, span)
+    }
+
+    /// `time_range = ${ time ~ ".." ~ time }`.
+    fn time_range(&mut self) -> Option<TimeRange> {
+        let start = self.pos;
+        let from_end = self.time_end(start)?;
+        if !self.bytes[from_end..].starts_with(b"..") {
+            return None;
+        }
+        let to_end = self.time_end(from_end + 2)?;
+        self.pos = to_end;
+        let span = self.span(start);
+        let from = self.lexeme(start, from_end);
+        let to = self.lexeme(from_end + 2, to_end);
+        self.lit.time_range(from, to, span)
+    }
+
+    /// `text = _{ text_block | string }`.
+    fn text(&mut self) -> Option<Text> {
+        let start = self.pos;
+        if self.bytes[start..].starts_with(b"\"\"\"") {
+            let body = start + 3;
+            let close = self.text[body..].find("\"\"\"")? + body;
+            self.pos = close + 3;
+            let span = self.span(start);
+            return Some(self.lit.text(&self.text[body..close], true, span));
+        }
+        self.string()
+    }
+
+    /// `string = ${ "\"" ~ string_chars ~ "\"" }`, escapes checked as the
+    /// grammar checks them.
+    fn string(&mut self) -> Option<Text> {
+        let start = self.pos;
+        (self.peek() == Some(b'"')).then_some(())?;
+        let mut i = start + 1;
+        loop {
+            match self.at(i)? {
+                b'"' => break,
+                b'\n' | b'\r' => return None,
+                b'\\' => i = self.escape_end(i + 1)?,
+                _ => i += 1,
+            }
+        }
+        self.pos = i + 1;
+        let span = self.span(start);
+        Some(self.lit.text(&self.text[start + 1..i], false, span))
+    }
+
+    /// End of an escape whose backslash ends at `i`:
+    /// `"\"" | "\\" | "n" | "t" | "u{" ~ ASCII_HEX_DIGIT{1,6} ~ "}"`.
+    fn escape_end(&self, i: usize) -> Option<usize> {
+        match self.at(i)? {
+            b'"' | b'\\' | b'n' | b't' => Some(i + 1),
+            b'u' if self.at(i + 1) == Some(b'{') => {
+                let hex_start = i + 2;
+                let mut j = hex_start;
+                while j < hex_start + 6 && self.at(j).is_some_and(|b| b.is_ascii_hexdigit()) {
+                    j += 1;
+                }
+                (j > hex_start && self.at(j) == Some(b'}')).then_some(j + 1)
+            }
+            _ => None,
+        }
+    }
+
+    /// `title = { text }`, optional: only where a quote starts it.
+    fn optional_title(&mut self) -> Option<Option<Text>> {
+        if self.peek() == Some(b'"') {
+            self.text().map(Some)
+        } else {
+            Some(None)
+        }
+    }
+
+    // ------------------------------------------------------------ lists
+
+    /// The tail `("," ~ x)*` of a rule `... ~ x ~ ("," ~ x)*`, after its
+    /// first `x`: the skip before the repetition is pest's (so a rule with
+    /// no repetition ends after it); a failed repetition restores the
+    /// cursor to the end of the last item. A comma not followed by an item
+    /// fails the whole file in every context, so it gives up here.
+    fn comma_tail<T>(
+        &mut self,
+        items: &mut Vec<T>,
+        mut item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<()> {
+        self.skip();
+        let mut first = true;
+        loop {
+            let save = self.pos;
+            if !first {
+                self.skip();
+            }
+            if !self.eat(",") {
+                self.pos = save;
+                return Some(());
+            }
+            self.skip();
+            items.push(item(self)?);
+            first = false;
+        }
+    }
+
+    fn comma_list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        let mut items = vec![item(self)?];
+        self.comma_tail(&mut items, item)?;
+        Some(items)
+    }
+
+    // ------------------------------------------------------------ declarations
+
+    fn plan(&mut self) -> Option<Vec<TopItem>> {
+        let mut items = Vec::new();
+        self.skip();
+        while self.pos < self.bytes.len() {
+            items.push(self.top_item()?);
+            self.skip();
+        }
+        Some(items)
+    }
+
+    fn top_item(&mut self) -> Option<TopItem> {
+        let word = self.word();
+        if word == "include" {
+            let start = self.pos;
+            self.keyword("include")?;
+            self.skip();
+            if self.peek() != Some(b'"') {
+                return None;
+            }
+            let path = self.string()?;
+            return Some(TopItem::Include(Include {
+                path,
+                span: self.span(start),
+            }));
+        }
+        let kind = TOP_KEYWORDS.iter().find(|(k, _)| *k == word)?.1;
+        self.decl(kind).map(TopItem::Decl)
+    }
+
+    /// `task = { kw_task ~ ident ~ title? ~ block? }` and its siblings;
+    /// `project` has an optional identifier.
+    fn decl(&mut self, kind: DeclKind) -> Option<Decl> {
+        let start = self.pos;
+        let keyword = self.keyword(kind.keyword())?;
+        self.skip();
+        let id = match self.ident() {
+            Some(id) => Some(id),
+            None if kind == DeclKind::Project => None,
+            None => return None,
+        };
+        self.skip();
+        let title = self.optional_title()?;
+        self.skip();
+        let has_body = self.peek() == Some(b'{');
+        let body = if has_body { self.block()? } else { Vec::new() };
+        Some(Decl {
+            kind,
+            keyword,
+            id,
+            title,
+            body,
+            has_body,
+            span: self.span(start),
+        })
+    }
+
+    /// `block = { open_brace ~ item* ~ close_brace }`.
+    fn block(&mut self) -> Option<Vec<Item>> {
+        self.eat("{").then_some(())?;
+        let mut items = Vec::new();
+        self.skip();
+        while self.peek() != Some(b'}') {
+            items.push(self.item()?);
+            self.skip();
+        }
+        self.pos += 1;
+        Some(items)
+    }
+
+    /// `item = _{ attribute | task | milestone }`: every alternative starts
+    /// with a keyword of its own.
+    fn item(&mut self) -> Option<Item> {
+        match self.word() {
+            "task" => self.decl(DeclKind::Task).map(Item::Decl),
+            "milestone" => self.decl(DeclKind::Milestone).map(Item::Decl),
+            _ => self.attribute().map(Item::Attr),
+        }
+    }
+
+    // ------------------------------------------------------------ attributes
+
+    fn attribute(&mut self) -> Option<Attr> {
+        let start = self.pos;
+        let word = self.word();
+        let mut keyword = self.keyword(word)?;
+        self.skip();
+        let value = match word {
+            "after" => AttrValue::After(self.dependencies(false)?),
+            "effort" => AttrValue::Effort(self.duration()?),
+            "duration" => AttrValue::Duration(self.duration()?),
+            "assign" => AttrValue::Assign(self.assign_list()?),
+            "elapsed" => AttrValue::Elapsed(self.duration()?),
+            "finish" | "not" => {
+                let second = if word == "finish" { "after" } else { "before" };
+                self.keyword(second)?;
+                self.skip();
+                // The keyword of a two-word attribute runs to just before its value.
+                keyword = self
+                    .lit
+                    .span(keyword.start as usize, self.pos.saturating_sub(1));
+                if word == "finish" {
+                    AttrValue::After(self.dependencies(true)?)
+                } else {
+                    AttrValue::NotBefore(self.moment()?)
+                }
+            }
+            "start" => AttrValue::Start(self.moment()?),
+            "deadline" => AttrValue::Deadline(self.moment()?),
+            "priority" => AttrValue::Priority(self.number()?),
+            "progress" => AttrValue::Progress(self.percent()?),
+            "note" => AttrValue::Note(self.text()?),
+            "tags" => AttrValue::Tags(self.comma_list(Self::ident)?),
+            "range" => self.range()?,
+            "cost" => AttrValue::Cost(self.number()?),
+            "budget" => AttrValue::Budget(self.number()?),
+            "date" => AttrValue::Date(self.moment()?),
+            "role" => AttrValue::Role(self.text()?),
+            "units" => AttrValue::Units(self.number()?),
+            "capacity" => AttrValue::Capacity(self.percent()?),
+            "rate" => AttrValue::Rate(self.rate()?),
+            "off" => {
+                let (when, why) = self.dated_title()?;
+                AttrValue::Off(when, why)
+            }
+            "holiday" => {
+                let (when, why) = self.dated_title()?;
+                AttrValue::Holiday(when, why)
+            }
+            "calendar" => AttrValue::Calendar(self.reference()?),
+            "workdays" => AttrValue::Workdays(self.day_set()?),
+            "hours" => self.hours()?,
+            "now" => AttrValue::Now(self.moment()?),
+            "currency" => AttrValue::Currency(self.ident()?),
+            "chance" => AttrValue::Chance(self.percent()?),
+            "delay" => AttrValue::Delay(self.duration()?),
+            "affects" => AttrValue::Affects(self.comma_list(Self::reference)?),
+            "owner" => AttrValue::Owner(self.reference()?),
+            "response" => AttrValue::Response(self.text()?),
+            "status" => AttrValue::Status(self.ident()?),
+            "raised" => AttrValue::Raised(self.moment()?),
+            "severity" => AttrValue::Severity(self.ident()?),
+            "resolution" => AttrValue::Resolution(self.text()?),
+            "resource" => AttrValue::Members(self.comma_list(Self::reference)?),
+            _ => return None,
+        };
+        Some(Attr {
+            value,
+            keyword,
+            span: self.span(start),
+        })
+    }
+
+    /// `attr_range = { kw_range ~ duration ~ ".." ~ duration }`.
+    fn range(&mut self) -> Option<AttrValue> {
+        let low = self.duration()?;
+        self.skip();
+        self.eat("..").then_some(())?;
+        self.skip();
+        let high = self.duration()?;
+        Some(AttrValue::Range(low, high))
+    }
+
+    /// `date_span ~ title?` of `holiday` and `off`.
+    fn dated_title(&mut self) -> Option<(DateSpan, Option<Text>)> {
+        let when = self.date_span()?;
+        self.skip();
+        Some((when, self.optional_title()?))
+    }
+
+    /// `attr_hours = { kw_hours ~ day_set? ~ time_range ~ ("," ~ time_range)* }`.
+    fn hours(&mut self) -> Option<AttrValue> {
+        let days = if self.peek().is_some_and(|b| b.is_ascii_alphabetic()) {
+            self.day_set()?
+        } else {
+            Vec::new()
+        };
+        self.skip();
+        let ranges = self.comma_list(Self::time_range)?;
+        Some(AttrValue::Hours(days, ranges))
+    }
+
+    /// `day_set = { day_item ~ ("," ~ day_item)* }`.
+    fn day_set(&mut self) -> Option<Vec<DayItem>> {
+        self.comma_list(Self::day_item)
+    }
+
+    /// `day_item = { weekday ~ (".." ~ weekday)? }`.
+    fn day_item(&mut self) -> Option<DayItem> {
+        let start = self.pos;
+        let first = self.weekday()?;
+        self.skip();
+        let save = self.pos;
+        let mut last = first;
+        if self.eat("..") {
+            self.skip();
+            match self.weekday() {
+                Some(day) => last = day,
+                None => self.pos = save,
+            }
+        }
+        Some(DayItem {
+            first,
+            last,
+            span: self.span(start),
+        })
+    }
+
+    /// `weekday = @{ ("mon" | ... | "sun") ~ !ident_char }`.
+    fn weekday(&mut self) -> Option<Weekday> {
+        let word = self.word();
+        if !matches!(word, "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun") {
+            return None;
+        }
+        self.pos += word.len();
+        Some(weekday(word))
+    }
+
+    /// `attr_after`'s `dependency ~ ("," ~ dependency)*`.
+    fn dependencies(&mut self, finish: bool) -> Option<Vec<Dependency>> {
+        self.comma_list(|r| r.dependency(finish))
+    }
+
+    /// `dependency = { start_of? ~ reference ~ lag? }` with
+    /// `start_of = { kw_start ~ kw_of ~ &reference }`.
+    fn dependency(&mut self, finish: bool) -> Option<Dependency> {
+        let start = self.pos;
+        let start_of = self.start_of();
+        self.skip();
+        let target = self.reference()?;
+        self.skip();
+        let lag = if matches!(self.peek(), Some(b'+' | b'-')) {
+            Some(self.lag()?)
+        } else {
+            None
+        };
+        let kind = match (finish, start_of) {
+            (false, false) => DepKind::FinishToStart,
+            (false, true) => DepKind::StartToStart,
+            (true, false) => DepKind::FinishToFinish,
+            (true, true) => DepKind::StartToFinish,
+        };
+        Some(Dependency {
+            kind,
+            target,
+            lag,
+            span: self.span(start),
+        })
+    }
+
+    fn start_of(&mut self) -> bool {
+        let save = self.pos;
+        if self.keyword("start").is_some() {
+            self.skip();
+            if self.keyword("of").is_some() {
+                self.skip();
+                if self.peek().is_some_and(is_ident_start) {
+                    return true;
+                }
+            }
+        }
+        self.pos = save;
+        false
+    }
+
+    /// `lag = ${ lag_sign ~ WHITESPACE* ~ duration }`.
+    fn lag(&mut self) -> Option<(bool, Duration)> {
+        let positive = self.peek() == Some(b'+');
+        self.pos += 1;
+        loop {
+            let n = self.whitespace_len(self.pos);
+            if n == 0 {
+                break;
+            }
+            self.pos += n;
+        }
+        Some((positive, self.duration()?))
+    }
+
+    /// `assign_list = { any_of | assign_item ~ ("," ~ !(kw_any ~ kw_of) ~
+    /// assign_item)* ~ ("," ~ any_of)? }`.
+    fn assign_list(&mut self) -> Option<AssignList> {
+        if self.at_any_of() {
+            let any_of = self.any_of()?;
+            return Some(AssignList {
+                items: Vec::new(),
+                any_of: Some(any_of),
+            });
+        }
+        let mut items = vec![self.assign_item()?];
+        self.skip();
+        let mut first = true;
+        loop {
+            let save = self.pos;
+            if !first {
+                self.skip();
+            }
+            if !self.eat(",") {
+                self.pos = save;
+                break;
+            }
+            self.skip();
+            if self.at_any_of() {
+                self.pos = save;
+                break;
+            }
+            items.push(self.assign_item()?);
+            first = false;
+        }
+        self.skip();
+        let any_of = if self.eat(",") {
+            self.skip();
+            Some(self.any_of()?)
+        } else {
+            None
+        };
+        Some(AssignList { items, any_of })
+    }
+
+    /// Does `kw_any ~ kw_of` start here? (Cursor unchanged.)
+    fn at_any_of(&mut self) -> bool {
+        let save = self.pos;
+        let found = self.keyword("any").is_some() && {
+            self.skip();
+            self.keyword("of").is_some()
+        };
+        self.pos = save;
+        found
+    }
+
+    /// `any_of = { kw_any ~ kw_of ~ assign_item ~ ("," ~ assign_item)* }`.
+    fn any_of(&mut self) -> Option<(Span, Vec<AssignItem>)> {
+        let start = self.pos;
+        self.keyword("any")?;
+        self.skip();
+        self.keyword("of")?;
+        self.skip();
+        let items = self.comma_list(Self::assign_item)?;
+        Some((self.span(start), items))
+    }
+
+    /// `assign_item = { count? ~ reference ~ percent? }` with
+    /// `count = @{ ASCII_DIGIT+ ~ &(WHITESPACE+ ~ ident_start) }`.
+    fn assign_item(&mut self) -> Option<AssignItem> {
+        let start = self.pos;
+        let count = match self.count_end() {
+            Some(end) => {
+                self.pos = end;
+                let (text, span) = self.lexeme(start, end);
+                Some(self.lit.number(text, span)?)
+            }
+            None => None,
+        };
+        self.skip();
+        let resource = self.reference()?;
+        self.skip();
+        let percent = if self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            let save = self.pos;
+            let end = self.number_end(save)?;
+            if self.at(end) == Some(b'%') {
+                Some(self.percent()?)
+            } else {
+                None
+            }
+        } else {
+            None
+        };
+        Some(AssignItem {
+            count,
+            resource,
+            percent,
+            span: self.span(start),
+        })
+    }
+
+    fn count_end(&self) -> Option<usize> {
+        let end = self.digits(self.pos)?;
+        let mut j = end;
+        loop {
+            let n = self.whitespace_len(j);
+            if n == 0 {
+                break;
+            }
+            j += n;
+        }
+        (j > end && self.at(j).is_some_and(is_ident_start)).then_some(end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parser::parse_with_grammar;
+
+    /// Both readers on `text`: where the fast one succeeds, the grammar
+    /// must build the same tree and report nothing.
+    fn agree(text: &str) -> bool {
+        let fast = read(text, FileId(0));
+        let mut diags = Diagnostics::new();
+        let slow = parse_with_grammar(text, FileId(0), &mut diags);
+        if let Some(fast) = &fast {
+            assert!(
+                diags.is_empty(),
+                "the fast reader accepted what the grammar rejects:\n{text}"
+            );
+            assert_eq!(fast, &slow, "the readers disagree on:\n{text}");
+        }
+        fast.is_some()
+    }
+
+    #[test]
+    fn reads_every_construct_like_the_grammar() {
+        let plan = r#"
+# a comment
+project demo "Demo" {
+  start 2027-01-04
+  now 2027-01-04T09:30
+  currency EUR
+  calendar office
+  budget 100000.50
+}
+calendar office {
+  workdays mon..fri, sat
+  hours mon..thu 09:00..12:00, 13:00..17:00
+  hours fri 9:00..13:00
+  holiday 2027-12-24..2027-12-26 "Christmas"
+  holiday 2027-05-01
+}
+resource dev "Developer" { rate 800/d capacity 50% units 2 role "dev" off 2027-02-01 }
+team devs { resource dev, ops.x }
+task build """
+    Build it
+  """ {
+  effort 2.50d
+  after a, start of b + 2d, c.d -1h
+  finish after start of e
+  assign 2 dev 50%, ops, any of x, y 30%
+  not before 2027-03-01 10:00
+  priority 5 progress 40% note "say \"hi\" \u{1F600}\n"
+  tags one, two
+  range 1d..3w
+  cost 10 elapsed 30min duration 2h deadline 2027-06-30
+  task inner
+  milestone done { after inner }
+}
+risk r1 { chance 20% delay 5d affects build owner dev response "hedge" }
+issue i1 { status open raised 2027-01-10 severity high resolution """fix""" date 2027-01-11 }
+include "other.plan"
+task tail
+"#;
+        assert!(agree(plan), "the fast reader gave up on a valid plan");
+    }
+
+    #[test]
+    fn spans_cover_what_the_grammar_covers() {
+        for text in [
+            "task a\n\n# trailing comment\ntask b",
+            "task a { after b\n  # note\n  effort 1d }",
+            "task a { assign x , y\n}",
+            "calendar c { workdays mon\n , tue\n hours 09:00..10:00 \n }",
+            "task a { after b +  3d }",
+            "project\n{ }",
+            "task a\"t\"{effort 1d}",
+            "\u{FEFF}task a",
+            "task a { cost 5effort 3d }",
+        ] {
+            assert!(agree(text), "the fast reader gave up on:\n{text}");
+        }
+    }
+
+    #[test]
+    fn leaves_errors_to_the_grammar() {
+        for text in [
+            "task",
+            "task a {",
+            "task a { effort 3 }",
+            "task a { effort 3dx }",
+            "task a { after b, }",
+            "task a { start 2027-02-30 }",
+            "task a { progress 150% }",
+            "task a { note \"\\q\" }",
+            "task a { note \"\\u{D800}\" }",
+            "calendar c { hours 10:00..09:00 }",
+            "task a { frobnicate 1 }",
+            "task a { hours mon, 09:00..10:00 }",
+            "project p \"\"\"open",
+            "task a { assign 2dev }",
+        ] {
+            assert!(!agree(text), "the fast reader accepted:\n{text}");
+        }
+    }
+}
