@@ -45,11 +45,11 @@ pub fn latest(ctx: &Context<'_>, f: &Forward, with_resources: bool) -> Latest {
             finish = finish.min(d);
         }
         let mut start_limit = start_bound[i];
-        let mut cur = model.task(a).parent;
+        let mut cur = ctx.network.parent[i];
         while let Some(g) = cur {
             finish = finish.min(finish_bound[g.index()]);
             start_limit = start_limit.min(start_bound[g.index()]);
-            cur = model.task(g).parent;
+            cur = ctx.network.parent[g.index()];
         }
         let mut start = shift_back(ctx, f, a, finish);
         if start_limit < start {

@@ -21,7 +21,7 @@
 //! generator seeded from the plan.
 
 use super::critical;
-use super::sgs::{self, Context, Failure, Forward, Key};
+use super::sgs::{self, node_of_key, queue_key, Context, Failure, Forward, Key};
 use super::work::demand;
 use super::{LevelEffort, Options};
 use crate::check::{TaskId, TaskKind};
@@ -32,9 +32,12 @@ use std::collections::{BTreeMap, BinaryHeap};
 
 /// Activity placements the default search may spend (an abstract schedule
 /// of n activities costs n). Sized so that a 120-activity plan levels in
-/// well under 50 ms and a 100,000-task plan still gets a few passes.
+/// well under 50 ms.
 const NORMAL_BUDGET: usize = 150_000;
-/// The same for `--level thorough`.
+/// Activity placements the default search may spend on a large plan (over
+/// [`SMALL_MODEL`] nodes): one justification for up to 5,000 nodes.
+const LARGE_BUDGET: usize = 15_000;
+/// The same as [`NORMAL_BUDGET`] for `--level thorough`.
 const THOROUGH_BUDGET: usize = 4_000_000;
 /// Abstract schedules at most, however small the plan.
 const NORMAL_MAX_DECODES: usize = 2_000;
@@ -53,10 +56,10 @@ const MUTATION_PER_MILLE: u64 = 15;
 /// The best forward pass found for these options.
 pub fn best_schedule(ctx: &Context<'_>, options: &Options) -> Result<Forward, Failure> {
     let by_declaration: Vec<Key> = (0..ctx.model.tasks.len() as i64).collect();
-    let unlevelled = sgs::forward(ctx, &by_declaration, false)?;
     if !options.level {
-        return Ok(unlevelled);
+        return sgs::forward(ctx, &by_declaration, false);
     }
+    let unlevelled = sgs::unlevelled_times(ctx, &by_declaration)?;
     let latest = critical::latest(ctx, &unlevelled, false);
     let lst_keys: Vec<Key> = latest.start.iter().map(|m| m.0).collect();
     let baseline = sgs::forward(ctx, &lst_keys, true)?;
@@ -64,14 +67,14 @@ pub fn best_schedule(ctx: &Context<'_>, options: &Options) -> Result<Forward, Fa
         LevelEffort::Normal => (NORMAL_BUDGET, NORMAL_MAX_DECODES),
         LevelEffort::Thorough => (THOROUGH_BUDGET, THOROUGH_MAX_DECODES),
     };
+    // Every activity is a node: if the budget cannot pay for even that
+    // many, skip building the model.
+    let activities = ctx.network.activities.len();
+    if decodes_for(activities, options.effort, budget, most) < MIN_DECODES {
+        return Ok(baseline);
+    }
     let model = Abstract::build(ctx, &unlevelled);
-    // Large plans by default get one justification of the starting rule:
-    // most of the gain, at the cost of three abstract passes.
-    let decodes = if options.effort == LevelEffort::Normal && model.len() > SMALL_MODEL {
-        MIN_DECODES
-    } else {
-        (budget / model.len().max(1)).min(most)
-    };
+    let decodes = decodes_for(model.len(), options.effort, budget, most);
     if model.len() == 0 || decodes < MIN_DECODES || !model.has_demands() {
         return Ok(baseline);
     }
@@ -88,6 +91,22 @@ pub fn best_schedule(ctx: &Context<'_>, options: &Options) -> Result<Forward, Fa
     match sgs::forward(ctx, &keys, true) {
         Ok(candidate) if candidate.makespan_end < baseline.makespan_end => Ok(candidate),
         _ => Ok(baseline),
+    }
+}
+
+/// How many abstract schedules the search may build on a model of `nodes`
+/// nodes: the budget shared out, within the cap. Large plans by default
+/// get one justification of the starting rule (most of the gain, at the
+/// cost of three abstract passes) while that fits in [`LARGE_BUDGET`], and
+/// no search beyond: its three passes, and the real pass that checks its
+/// proposal, would cost more than the levelled pass itself, for a gain
+/// that is rare and small on plans that size.
+fn decodes_for(nodes: usize, effort: LevelEffort, budget: usize, most: usize) -> usize {
+    let affordable = (budget / nodes.max(1)).min(most);
+    if effort == LevelEffort::Normal && nodes > SMALL_MODEL {
+        (LARGE_BUDGET / nodes).min(affordable).min(MIN_DECODES)
+    } else {
+        affordable
     }
 }
 
@@ -130,6 +149,8 @@ struct Abstract {
     /// Per node: (resource, demand).
     demands: Vec<Vec<(u32, i64)>>,
     limits: Vec<i64>,
+    /// Per resource: how many nodes demand it (bounds its load's steps).
+    users: Vec<usize>,
 }
 
 impl Abstract {
@@ -227,6 +248,12 @@ impl Abstract {
             }
         }
         let limits = model.resources.iter().map(|r| r.limit().0).collect();
+        let mut users = vec![0usize; model.resources.len()];
+        for list in &demands {
+            for &(r, _) in list {
+                users[r as usize] += 1;
+            }
+        }
         Abstract {
             task,
             activities,
@@ -237,6 +264,7 @@ impl Abstract {
             succs,
             demands,
             limits,
+            users,
         }
     }
 
@@ -280,11 +308,17 @@ struct Decoder<'a> {
 }
 
 impl<'a> Decoder<'a> {
-    fn new(model: &'a Abstract) -> Decoder<'a> {
+    /// A decoder on `model`; `in_units` says its times are counted in grid
+    /// units (see [`grid_unit`]), so that its loads can be grids.
+    fn new(model: &'a Abstract, in_units: bool) -> Decoder<'a> {
         let n = model.len();
         Decoder {
             model,
-            profiles: vec![Load::for_size(n); model.limits.len()],
+            profiles: if in_units {
+                vec![Load::Grid(Vec::new()); model.limits.len()]
+            } else {
+                model.users.iter().map(|&u| Load::for_size(u)).collect()
+            },
             finish: vec![0; n],
             start: vec![0; n],
             waiting: vec![0; n],
@@ -309,12 +343,16 @@ impl<'a> Decoder<'a> {
         for node in 0..n {
             self.waiting[node] = before[node].len() as u32;
             if before[node].is_empty() {
-                heap.push(Reverse((self.rank_of(node, dir), keys[node], node as u32)));
+                heap.push(Reverse(queue_key(
+                    self.rank_of(node, dir),
+                    keys[node],
+                    node,
+                )));
             }
         }
         let mut makespan = 0i64;
-        while let Some(Reverse((_, _, raw))) = heap.pop() {
-            let node = raw as usize;
+        while let Some(Reverse(packed)) = heap.pop() {
+            let node = node_of_key(packed);
             let len = m.length[node];
             let mut es = if dir == Direction::Forward {
                 m.release[node]
@@ -344,7 +382,7 @@ impl<'a> Decoder<'a> {
                 let o = l.other as usize;
                 self.waiting[o] -= 1;
                 if self.waiting[o] == 0 {
-                    heap.push(Reverse((self.rank_of(o, dir), keys[o], o as u32)));
+                    heap.push(Reverse(queue_key(self.rank_of(o, dir), keys[o], o)));
                 }
             }
         }
@@ -370,27 +408,33 @@ impl<'a> Decoder<'a> {
         if len <= 0 {
             return from;
         }
+        let demands = &m.demands[node];
         let mut s = from;
-        loop {
-            let mut moved = false;
-            for &(r, d) in &m.demands[node] {
-                let limit = m.limits[r as usize];
-                if d > limit {
-                    // Cannot fit at all: the real scheme reports it; here
-                    // just place it so the search can go on.
-                    continue;
-                }
-                if let Some(t) = self.profiles[r as usize].conflict(s, s + len, d, limit) {
-                    if t > s {
-                        s = t;
-                        moved = true;
-                    }
-                }
+        // Every jump skips only starts that overflow that resource, so the
+        // result is the least start that suits all of them, whatever order
+        // they are asked in: go round the resources until every one in a
+        // row accepts `s`, rather than asking all again after each jump.
+        let mut accepted = 0;
+        let mut i = 0;
+        while accepted < demands.len() {
+            let (r, d) = demands[i];
+            i = if i + 1 == demands.len() { 0 } else { i + 1 };
+            accepted += 1;
+            let limit = m.limits[r as usize];
+            if d > limit {
+                // Cannot fit at all: the real scheme reports it; here just
+                // place it so the search can go on.
+                continue;
             }
-            if !moved {
-                return s;
+            if let Some(t) = self.profiles[r as usize].conflict(s, s + len, d, limit) {
+                if t > s {
+                    s = t;
+                    // This resource has not yet seen the new start either.
+                    accepted = 0;
+                }
             }
         }
+        s
     }
 
     /// Forward-backward improvement: right-justify, then left-justify in
@@ -416,21 +460,35 @@ impl<'a> Decoder<'a> {
 }
 
 /// A resource's load in the abstract model: a step function of time, as
-/// (moment, load from then on) pairs in time order. Small models keep them
-/// in a vector (fast to scan); large ones in a B-tree, so that inserting a
-/// step never moves the whole history.
+/// (moment, load from then on) pairs in time order. Resources few nodes
+/// use keep them in a vector (fast to scan, and a plan with thousands of
+/// people each doing a few tasks has only such); busy ones in a B-tree,
+/// so that inserting a step never moves the whole history.
+///
+/// When the model is counted in grid units (see [`grid_unit`]) the load is
+/// kept per unit instead: a check then reads the window's few cells and
+/// needs no search.
 #[derive(Clone)]
 enum Load {
     Small(Vec<(i64, i64)>),
     Large(BTreeMap<i64, i64>),
+    /// Load per unit of time from 0; beyond the vector, zero.
+    Grid(Vec<i64>),
 }
 
-/// Largest model whose loads are kept in vectors.
+/// Longest schedule, in units, whose loads may be kept per unit, and most
+/// cells over all resources.
+const GRID_UNITS: i64 = 1 << 16;
+const GRID_CELLS: i64 = 1 << 21;
+
+/// Largest model that the default search treats as small, and most users
+/// of one resource whose load is kept in a vector.
 const SMALL_MODEL: usize = 2_000;
 
 impl Load {
-    fn for_size(nodes: usize) -> Load {
-        if nodes <= SMALL_MODEL {
+    /// A load for a resource that `users` nodes demand.
+    fn for_size(users: usize) -> Load {
+        if users <= SMALL_MODEL {
             Load::Small(Vec::new())
         } else {
             Load::Large(BTreeMap::new())
@@ -441,6 +499,7 @@ impl Load {
         match self {
             Load::Small(v) => v.clear(),
             Load::Large(m) => m.clear(),
+            Load::Grid(cells) => cells.clear(),
         }
     }
 
@@ -458,6 +517,21 @@ impl Load {
                 let at = m.range(..=from).next_back().map_or(0, |(_, l)| *l);
                 let rest = m.range(from + 1..).map(|(&t, &l)| (t, l));
                 first_overflow_end(at, rest, to, demand, limit)
+            }
+            Load::Grid(cells) => {
+                let over = |t: i64| grid_cell(cells, t) + demand > limit;
+                let mut t = from;
+                while t < to && !over(t) {
+                    t += 1;
+                }
+                if t >= to {
+                    return None;
+                }
+                // Beyond the cells the load is zero, so this stops.
+                while over(t) && t <= cells.len() as i64 {
+                    t += 1;
+                }
+                Some(t)
             }
         }
     }
@@ -480,8 +554,94 @@ impl Load {
                     *load += demand;
                 }
             }
+            Load::Grid(cells) => {
+                // Times are never negative: every pass starts at zero.
+                let first = usize::try_from(from).unwrap_or(0);
+                let end = usize::try_from(to).unwrap_or(0);
+                if cells.len() < end {
+                    cells.resize(end, 0);
+                }
+                for cell in cells.iter_mut().take(end).skip(first) {
+                    *cell += demand;
+                }
+            }
         }
     }
+}
+
+/// The load in one cell of a grid (zero outside it).
+fn grid_cell(cells: &[i64], u: i64) -> i64 {
+    usize::try_from(u)
+        .ok()
+        .and_then(|u| cells.get(u))
+        .copied()
+        .unwrap_or(0)
+}
+
+/// The unit for grid loads, if the model suits them: the largest that
+/// divides every length, lag and release, provided the longest schedule
+/// possible (every node one after the other, every lag waited) is short in
+/// those units. A plan counted in whole days, as the RCPSP benchmarks are,
+/// has one.
+fn grid_unit(model: &Abstract) -> Option<i64> {
+    let times = model
+        .length
+        .iter()
+        .chain(&model.release)
+        .copied()
+        .chain(model.preds.iter().flatten().map(|l| l.lag));
+    let unit = times.fold(0i64, |g, t| {
+        gcd(g, t.unsigned_abs().min(i64::MAX as u64) as i64)
+    });
+    if unit <= 0 {
+        return None;
+    }
+    let longest = model.release.iter().copied().max().unwrap_or(0)
+        + model.length.iter().sum::<i64>()
+        + model
+            .preds
+            .iter()
+            .flatten()
+            .map(|l| l.lag.max(0))
+            .sum::<i64>();
+    let units = longest / unit + 1;
+    let cells = units.saturating_mul(model.limits.len() as i64);
+    (units <= GRID_UNITS && cells <= GRID_CELLS).then_some(unit)
+}
+
+impl Abstract {
+    /// The same model with every time divided by `unit` (which divides
+    /// them all). Its schedules are the original's, scaled: the serial
+    /// scheme only adds and compares times.
+    fn scaled(&self, unit: i64) -> Abstract {
+        let scale = |list: &[Link]| -> Vec<Link> {
+            list.iter()
+                .map(|l| Link {
+                    lag: l.lag / unit,
+                    ..*l
+                })
+                .collect()
+        };
+        Abstract {
+            task: self.task.clone(),
+            activities: self.activities,
+            length: self.length.iter().map(|l| l / unit).collect(),
+            release: self.release.iter().map(|r| r / unit).collect(),
+            rank: self.rank.clone(),
+            preds: self.preds.iter().map(|p| scale(p)).collect(),
+            succs: self.succs.iter().map(|p| scale(p)).collect(),
+            demands: self.demands.clone(),
+            limits: self.limits.clone(),
+            users: self.users.clone(),
+        }
+    }
+}
+
+fn gcd(mut a: i64, mut b: i64) -> i64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
 }
 
 /// Makes sure a step starts at `t`; returns its position.
@@ -556,7 +716,13 @@ fn seed_of(model: &Abstract) -> u64 {
 /// Searches for a short forward schedule; returns its start times (the
 /// keys that reproduce it).
 fn search(model: &Abstract, lst: &[i64], max_decodes: usize) -> Vec<i64> {
-    let mut dec = Decoder::new(model);
+    // Plans come back in grid units then; only their order and makespan
+    // matter, which scaling keeps.
+    let scaled = grid_unit(model).map(|unit| model.scaled(unit));
+    let mut dec = match &scaled {
+        Some(units) => Decoder::new(units, true),
+        None => Decoder::new(model, false),
+    };
     let mut pool: Vec<Plan> = Vec::new();
     for keys in starting_orders(model, lst) {
         if dec.decodes + 1 >= max_decodes {
@@ -740,6 +906,7 @@ mod tests {
         for size in [1, SMALL_MODEL + 1] {
             load_points_past_the_overflow_in(Load::for_size(size));
         }
+        load_points_past_the_overflow_in(Load::Grid(Vec::new()));
     }
 
     fn load_points_past_the_overflow_in(mut l: Load) {

@@ -198,20 +198,26 @@ pub fn schedule(model: &Model, options: &Options) -> Scheduled {
 fn resources_without_work(model: &Model, ctx: &sgs::Context<'_>) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let mut reported = vec![false; model.resources.len()];
+    // Once per resource, not once per task that books it.
+    let idle: Vec<bool> = ctx
+        .calendars
+        .resources
+        .iter()
+        .map(|cal| {
+            cal.next_working(model.project.start)
+                .is_none_or(|t| t > ctx.horizon)
+        })
+        .collect();
     for task in &model.tasks {
         if task.kind == crate::check::TaskKind::Group {
             continue;
         }
         for assignment in &task.assignments {
-            let options: Vec<&Booking> = match assignment {
-                crate::check::Assignment::Fixed(b) => vec![b],
-                crate::check::Assignment::AnyOf(list) => list.iter().collect(),
+            let options: &[Booking] = match assignment {
+                crate::check::Assignment::Fixed(b) => std::slice::from_ref(b),
+                crate::check::Assignment::AnyOf(list) => list,
             };
-            let all_idle = options.iter().all(|b| {
-                ctx.calendars.resources[b.resource.index()]
-                    .next_working(model.project.start)
-                    .is_none_or(|t| t > ctx.horizon)
-            });
+            let all_idle = options.iter().all(|b| idle[b.resource.index()]);
             let Some(first) = options.first() else {
                 continue;
             };

@@ -31,6 +31,10 @@ pub struct Network {
     pub leaf_count: Vec<u32>,
     /// For each task: the tightest deadline on it or its groups.
     pub deadline: Vec<Option<Moment>>,
+    /// For each task: its parent and its priority, copied out of the model
+    /// so that the passes read small arrays rather than whole tasks.
+    pub parent: Vec<Option<TaskId>>,
+    pub priority: Vec<u32>,
 }
 
 /// Which attribute gave a task its earliest start.
@@ -51,6 +55,8 @@ impl Network {
             waiters: vec![Vec::new(); n],
             leaf_count: vec![0; n],
             deadline: vec![None; n],
+            parent: model.tasks.iter().map(|t| t.parent).collect(),
+            priority: model.tasks.iter().map(|t| t.priority).collect(),
         };
         for (i, task) in model.tasks.iter().enumerate() {
             let id = TaskId(i as u32);

@@ -65,8 +65,34 @@ pub enum Failure {
     Stuck(TaskId),
 }
 
+/// The order in which a pass takes eligible activities (or abstract
+/// nodes): (rank, key, index) packed into one integer that sorts the same
+/// way, so that the queue compares integers rather than tuples (the queue
+/// is a good share of a pass's time).
+pub fn queue_key(rank: u32, key: i64, node: usize) -> u128 {
+    // Flipping the sign bit maps i64 order onto u64 order.
+    let key = (key as u64) ^ (1 << 63);
+    (u128::from(rank) << 96) | (u128::from(key) << 32) | (node as u128 & 0xFFFF_FFFF)
+}
+
+/// The index packed by [`queue_key`].
+pub fn node_of_key(packed: u128) -> usize {
+    (packed & 0xFFFF_FFFF) as usize
+}
+
 /// Runs the scheme with `keys[task]` ordering ties within a priority.
 pub fn forward(ctx: &Context<'_>, keys: &[Key], level: bool) -> Result<Forward, Failure> {
+    run(ctx, keys, level, true)
+}
+
+/// An unlevelled pass whose resource loads are not recorded (they stay
+/// empty): for when only its times and bookings are wanted, as the start
+/// of levelling. Booking every load costs as much as the rest of the pass.
+pub fn unlevelled_times(ctx: &Context<'_>, keys: &[Key]) -> Result<Forward, Failure> {
+    run(ctx, keys, false, false)
+}
+
+fn run(ctx: &Context<'_>, keys: &[Key], level: bool, loads: bool) -> Result<Forward, Failure> {
     let model = ctx.model;
     let net = &ctx.network;
     let n = model.tasks.len();
@@ -83,24 +109,34 @@ pub fn forward(ctx: &Context<'_>, keys: &[Key], level: bool) -> Result<Forward, 
     let mut waiting_for: Vec<usize> = vec![0; n];
     let mut leaves_left: Vec<u32> = net.leaf_count.clone();
     let mut group_seen: Vec<bool> = vec![false; n];
-    let mut heap = BinaryHeap::new();
-    let heap_key = |t: TaskId| Reverse((1000 - model.task(t).priority, keys[t.index()], t.0));
+    let mut heap = BinaryHeap::with_capacity(net.activities.len());
+    let mut done: Vec<TaskId> = Vec::new();
+    let heap_key = |t: TaskId| {
+        Reverse(queue_key(
+            1000 - net.priority[t.index()],
+            keys[t.index()],
+            t.index(),
+        ))
+    };
     for &a in &net.activities {
         waiting_for[a.index()] = net.target_count(a);
         if waiting_for[a.index()] == 0 {
             heap.push(heap_key(a));
         }
     }
-    while let Some(Reverse((_, _, raw))) = heap.pop() {
-        let a = TaskId(raw);
+    while let Some(Reverse(packed)) = heap.pop() {
+        let a = TaskId(node_of_key(packed) as u32);
         let (from, end_at_least, driver) = earliest(ctx, &f, a);
         let (placement, bookings, driver) =
             place_best(ctx, &f, a, from, end_at_least, driver, level)?;
         if placement.end > ctx.horizon {
             return Err(Failure::CannotFinish(a));
         }
-        for (b, _) in bookings.iter().zip(&placement.worked) {
-            f.profiles[b.resource.index()].add(placement.start, placement.end, demand(model, b), a);
+        if loads {
+            for (b, _) in bookings.iter().zip(&placement.worked) {
+                let load = demand(model, b);
+                f.profiles[b.resource.index()].add(placement.start, placement.end, load, a);
+            }
         }
         f.start[a.index()] = placement.start;
         f.end[a.index()] = placement.end;
@@ -110,8 +146,9 @@ pub fn forward(ctx: &Context<'_>, keys: &[Key], level: bool) -> Result<Forward, 
         f.makespan_end = f.makespan_end.max(placement.end);
         f.order.push(a);
         // The activity and every group that it completes are now done.
-        let mut done = vec![a];
-        let mut cur = model.task(a).parent;
+        done.clear();
+        done.push(a);
+        let mut cur = net.parent[a.index()];
         while let Some(g) = cur {
             let gi = g.index();
             if !group_seen[gi] {
@@ -126,9 +163,9 @@ pub fn forward(ctx: &Context<'_>, keys: &[Key], level: bool) -> Result<Forward, 
             if leaves_left[gi] == 0 {
                 done.push(g);
             }
-            cur = model.task(g).parent;
+            cur = net.parent[gi];
         }
-        for t in done {
+        for &t in &done {
             for &w in &net.waiters[t.index()] {
                 waiting_for[w.index()] -= 1;
                 if waiting_for[w.index()] == 0 {
@@ -221,7 +258,9 @@ fn place_best(
         fixed.clear();
         choices.clear();
     }
-    // Resolve each `any of` in turn, given the ones before it.
+    // Resolve each `any of` in turn, given the ones before it. The last
+    // choice's winning trial is the final placement: no need to redo it.
+    let mut resolved: Option<(Placement, Driver)> = None;
     for options in choices {
         let mut best: Option<(Placement, Booking, Driver)> = None;
         for option in options {
@@ -235,11 +274,17 @@ fn place_best(
             }
         }
         match best {
-            Some((_, option, _)) => fixed.push(option),
+            Some((p, option, d)) => {
+                fixed.push(option);
+                resolved = Some((p, d));
+            }
             None => return Err(Failure::CannotFinish(a)),
         }
     }
-    let (p, d) = place_levelled(ctx, f, a, from, end_at_least, driver, &fixed, level)?;
+    let (p, d) = match resolved {
+        Some(found) => found,
+        None => place_levelled(ctx, f, a, from, end_at_least, driver, &fixed, level)?,
+    };
     Ok((p, fixed, d))
 }
 
@@ -364,4 +409,28 @@ fn start_for_end(
         }
     }
     Ok(Moment(lo))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_queue_keys_sort_like_tuples() {
+        let tuples = [
+            (0u32, i64::MIN, 3usize),
+            (0, -5, 9),
+            (0, -5, 10),
+            (0, 0, 0),
+            (0, 7, 1),
+            (0, i64::MAX, 0),
+            (1, i64::MIN, 0),
+            (1000, -1, 2),
+        ];
+        for w in tuples.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            assert!(queue_key(a.0, a.1, a.2) < queue_key(b.0, b.1, b.2));
+        }
+        assert_eq!(node_of_key(queue_key(3, -8, 77)), 77);
+    }
 }

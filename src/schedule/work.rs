@@ -151,29 +151,28 @@ fn place_effort(
     effort: Minutes,
     bookings: &[Booking],
 ) -> Result<Placement, PlaceError> {
-    let demands: Vec<i64> = bookings.iter().map(|b| demand(model, b).0).collect();
-    let calendars: Vec<&Arc<Calendar>> = bookings
-        .iter()
-        .map(|b| &cals.resources[b.resource.index()])
-        .collect();
-    let total_demand: i64 = demands.iter().sum();
+    let calendar_of = |b: &Booking| &cals.resources[b.resource.index()];
+    let total_demand: i64 = bookings.iter().map(|b| demand(model, b).0).sum();
     if total_demand <= 0 {
         return Err(PlaceError::NoWorkingTime);
     }
     // Work is counted in demand-minutes: one full unit working one minute
     // does Demand::ONE_UNIT of it.
     let needed = i128::from(effort.0) * i128::from(Demand::ONE_UNIT);
-    let first = calendars[0];
-    if calendars.iter().all(|c| Arc::ptr_eq(c, first)) {
-        let minutes = div_ceil(needed, i128::from(total_demand));
-        let minutes = i64::try_from(minutes).map_err(|_| PlaceError::NoWorkingTime)?;
-        let (start, end) = place_on(first, from, Minutes(minutes))?;
-        let worked = calendars
-            .iter()
-            .map(|c| c.work_between(start, end))
-            .collect();
-        return Ok(Placement { start, end, worked });
+    // The common case (levelling calls it at every retry) allocates only
+    // the result.
+    if let Some(first) = bookings.first().map(calendar_of) {
+        if bookings.iter().all(|b| Arc::ptr_eq(calendar_of(b), first)) {
+            let minutes = div_ceil(needed, i128::from(total_demand));
+            let minutes = i64::try_from(minutes).map_err(|_| PlaceError::NoWorkingTime)?;
+            let (start, end) = place_on(first, from, Minutes(minutes))?;
+            let work = first.work_between(start, end);
+            let worked = vec![work; bookings.len()];
+            return Ok(Placement { start, end, worked });
+        }
     }
+    let demands: Vec<i64> = bookings.iter().map(|b| demand(model, b).0).collect();
+    let calendars: Vec<&Arc<Calendar>> = bookings.iter().map(calendar_of).collect();
     walk_stretches(&calendars, &demands, from, needed)
 }
 
