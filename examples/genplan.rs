@@ -3,7 +3,12 @@
 //!
 //! ```text
 //! cargo run --release --example genplan -- TASKS [SEED] [--tjp] > plan.plan
+//! cargo run --release --example genplan -- TASKS [SEED] --dir DIR
 //! ```
+//!
+//! With `--dir`, the plan is written as `DIR/plan.plan`, which includes
+//! `DIR/part-N.plan` files of at most 100,000 tasks each: planc reads at
+//! most 64 MiB from one file, and a million-task plan is 83 MB.
 //!
 //! The plans look like the ones the performance issue measured TaskJuggler
 //! on: about 1.5 dependencies per task, one resource per 20 tasks, efforts
@@ -142,8 +147,8 @@ fn structure(leaf: usize) -> (usize, usize) {
     (sub / SUBGROUPS_PER_GROUP, sub)
 }
 
-pub fn write_plan(p: &Plan) -> String {
-    let mut o = String::new();
+/// Project, calendars and resources.
+fn write_header(o: &mut String, p: &Plan) {
     let _ = writeln!(
         o,
         "project \"Generated plan\" {{\n  start 2027-01-04\n  calendar office\n}}\n"
@@ -172,8 +177,46 @@ pub fn write_plan(p: &Plan) -> String {
         }
         let _ = writeln!(o, " }}");
     }
+}
+
+pub fn write_plan(p: &Plan) -> String {
+    let mut o = String::new();
+    write_header(&mut o, p);
+    write_leaves(&mut o, p, 0..p.leaves.len());
+    o
+}
+
+/// Tasks per file of a plan written with `--dir` (whole top-level groups).
+const TASKS_PER_PART: usize = 100_000;
+
+/// The plan as a main file (project, calendars, resources and includes)
+/// and parts holding the tasks: `(file name, text)`, main file first.
+pub fn write_split(p: &Plan) -> Vec<(String, String)> {
+    let mut main = String::new();
+    write_header(&mut main, p);
+    let mut parts = Vec::new();
+    let mut start = 0;
+    while start < p.leaves.len() {
+        let end = (start + TASKS_PER_PART).min(p.leaves.len());
+        let name = format!("part-{}.plan", parts.len() + 1);
+        let _ = writeln!(main, "include \"{name}\"");
+        let mut text = String::new();
+        write_leaves(&mut text, p, start..end);
+        parts.push((name, text));
+        start = end;
+    }
+    let mut files = vec![("plan.plan".to_string(), main)];
+    files.extend(parts);
+    files
+}
+
+/// The leaves in `range` (which starts and ends on group boundaries) in
+/// their groups and subgroups, each subgroup closed by a milestone.
+fn write_leaves(o: &mut String, p: &Plan, range: std::ops::Range<usize>) {
+    let last = range.end.saturating_sub(1);
     let mut open: Option<(usize, usize)> = None;
-    for (i, leaf) in p.leaves.iter().enumerate() {
+    for i in range {
+        let leaf = &p.leaves[i];
         let (g, s) = structure(i);
         if open.map(|(_, os)| os) != Some(s) {
             if let Some((og, os)) = open {
@@ -213,11 +256,11 @@ pub fn write_plan(p: &Plan) -> String {
         let _ = writeln!(
             o,
             "    milestone m{os} {{ after t{} }}\n  }}\n}}",
-            p.leaves.len() - 1
+            last
         );
     }
-    o
 }
+
 
 /// The same plan in TaskJuggler's language, with one CSV report.
 fn write_tjp(p: &Plan) -> String {
@@ -306,13 +349,27 @@ fn write_tjp(p: &Plan) -> String {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let tjp = args.iter().any(|a| a == "--tjp");
+    let dir = args
+        .iter()
+        .position(|a| a == "--dir")
+        .and_then(|i| args.get(i + 1));
     let numbers: Vec<u64> = args.iter().filter_map(|a| a.parse().ok()).collect();
     let Some(&tasks) = numbers.first() else {
-        eprintln!("usage: genplan TASKS [SEED] [--tjp]");
+        eprintln!("usage: genplan TASKS [SEED] [--tjp | --dir DIR]");
         std::process::exit(2);
     };
     let seed = numbers.get(1).copied().unwrap_or(1);
     let plan = generate(tasks.max(1) as usize, seed);
+    if let Some(dir) = dir {
+        for (name, text) in write_split(&plan) {
+            let path = std::path::Path::new(dir).join(name);
+            if let Err(e) = std::fs::write(&path, text) {
+                eprintln!("genplan: cannot write {}: {e}", path.display());
+                std::process::exit(1);
+            }
+        }
+        return;
+    }
     let text = if tjp {
         write_tjp(&plan)
     } else {

@@ -5,7 +5,8 @@
 #
 # Generates each plan twice with examples/genplan.rs (seed 1): as .plan and
 # as .tjp (one CSV report). Runs `planc build --format json` and `tj3`
-# on them and prints the wall times and the ratio. Needs tj3 (Debian
+# on them and prints wall and CPU times and the CPU-time ratio (planc is
+# one process on one core; a busy machine moves wall time, not CPU). Needs tj3 (Debian
 # package `tj3`: apt-get install -y tj3) and GNU time.
 set -euo pipefail
 
@@ -24,22 +25,23 @@ target="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/release"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# Wall seconds of a command, or "failed" (with its output kept on stderr).
+# "wall cpu" seconds of a command (cpu = user + system), or "failed failed"
+# (with its output kept on stderr).
 seconds() {
-  if /usr/bin/time -f '%e' "$@" > "$work/out.txt" 2> "$work/t.txt"; then
-    tail -n 1 "$work/t.txt"
+  if /usr/bin/time -f '%e %U %S' "$@" > "$work/out.txt" 2> "$work/t.txt"; then
+    tail -n 1 "$work/t.txt" | awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }'
   else
     grep -m 3 -i error "$work/out.txt" "$work/t.txt" >&2 || true
-    echo failed
+    echo "failed failed"
   fi
 }
 
-printf '%-8s %10s %10s %8s\n' tasks "planc s" "tj3 s" ratio
+printf '%-8s %12s %12s %12s %12s %10s\n' tasks "planc wall" "planc CPU" "tj3 wall" "tj3 CPU" "CPU ratio"
 for n in "${sizes[@]}"; do
   "$target/examples/genplan" "$n" 1 > "$work/p$n.plan"
   "$target/examples/genplan" "$n" 1 --tjp > "$work/p$n.tjp"
-  p=$(seconds "$target/planc" build "$work/p$n.plan" --format json -o "$work/out.json")
-  t=$(cd "$work" && seconds tj3 --no-color "p$n.tjp")
-  ratio=$(awk -v a="$p" -v b="$t" 'BEGIN { if (a > 0) printf "%.0fx", b / a; else print "-" }')
-  printf '%-8s %10s %10s %8s\n' "$n" "$p" "$t" "$ratio"
+  read -r pw pc < <(seconds "$target/planc" build "$work/p$n.plan" --format json -o "$work/out.json")
+  read -r tw tc < <(cd "$work" && seconds tj3 --no-color "p$n.tjp")
+  ratio=$(awk -v a="$pc" -v b="$tc" 'BEGIN { if (a + 0 > 0) printf "%.0fx", b / a; else print "-" }')
+  printf '%-8s %12s %12s %12s %12s %10s\n' "$n" "$pw" "$pc" "$tw" "$tc" "$ratio"
 done

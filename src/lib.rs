@@ -66,7 +66,19 @@ pub struct Compiled {
 
 /// Checks and schedules a loaded plan.
 pub fn compile(loaded: &Loaded, options: &schedule::Options) -> Compiled {
+    schedule_checked(check(loaded), options)
+}
+
+/// [`compile`], freeing the syntax trees as soon as the model is built:
+/// what is left of `loaded` (sources, diagnostics) is all that rendering
+/// needs, and a large plan's trees weigh as much as its model.
+pub fn compile_freeing_trees(loaded: &mut Loaded, options: &schedule::Options) -> Compiled {
     let checked = check(loaded);
+    loaded.files = Vec::new();
+    schedule_checked(checked, options)
+}
+
+fn schedule_checked(checked: Checked, options: &schedule::Options) -> Compiled {
     let mut diagnostics = checked.diagnostics;
     let Some(model) = checked.model else {
         return Compiled {

@@ -12,14 +12,14 @@ pub fn run(args: &CheckArgs) -> u8 {
         allow_outside_includes: args.common.allow_outside_includes,
         ..LoadOptions::default()
     };
-    let loaded = match load_input(&args.common.file, &options) {
+    let mut loaded = match load_input(&args.common.file, &options) {
         Ok(l) => l,
         Err(message) => {
             eprintln!("planc: {message}");
             return exit::USAGE;
         }
     };
-    let diags = crate::compile(&loaded, &args.common.schedule_options()).diagnostics;
+    let diags = crate::compile_freeing_trees(&mut loaded, &args.common.schedule_options()).diagnostics;
     print_diagnostics(diags.iter(), &loaded, args.message_format);
     if args.message_format == MessageFormat::Human && !diags.is_empty() {
         eprintln!(
