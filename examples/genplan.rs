@@ -253,14 +253,9 @@ fn write_leaves(o: &mut String, p: &Plan, range: std::ops::Range<usize>) {
         let _ = writeln!(o, " }}");
     }
     if let Some((_, os)) = open {
-        let _ = writeln!(
-            o,
-            "    milestone m{os} {{ after t{} }}\n  }}\n}}",
-            last
-        );
+        let _ = writeln!(o, "    milestone m{os} {{ after t{} }}\n  }}\n}}", last);
     }
 }
-
 
 /// The same plan in TaskJuggler's language, with one CSV report.
 fn write_tjp(p: &Plan) -> String {

@@ -8,28 +8,89 @@ use crate::check::model::TaskId;
 use crate::diagnostic::{codes, Diagnostic};
 use crate::syntax::ast::Reference;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
-/// Tasks and milestones, by (parent, id).
+/// Tasks and milestones, by (parent, id). Ids are borrowed from the syntax
+/// trees, so that looking one up allocates nothing.
 #[derive(Default)]
-pub struct TaskNames {
-    by_scope: HashMap<(Option<TaskId>, String), TaskId>,
+pub struct TaskNames<'a> {
+    /// Ids of up to eight bytes (nearly all), packed into the key so that
+    /// comparing keys does not chase a pointer into the syntax trees.
+    short: HashMap<ShortKey, TaskId, FastHash>,
+    /// Longer ids.
+    by_scope: HashMap<(u32, &'a str), TaskId, FastHash>,
     parents: Vec<Option<TaskId>>,
-    paths: Vec<String>,
+    /// Each task's own id; paths are rebuilt from these only for messages.
+    ids: Vec<&'a str>,
     /// How many unknown names got suggestions so far.
     suggested: std::cell::Cell<usize>,
 }
 
-impl TaskNames {
-    pub fn add(&mut self, parent: Option<TaskId>, id: &str, path: String) -> TaskId {
+/// The parent of a top-level task in the map's keys.
+const TOP: u32 = u32::MAX;
+
+fn scope_key(parent: Option<TaskId>) -> u32 {
+    parent.map_or(TOP, |p| p.0)
+}
+
+/// Parent, length and the bytes of an id of at most eight bytes.
+type ShortKey = (u32, u8, u64);
+
+fn short_key(parent: Option<TaskId>, id: &str) -> Option<ShortKey> {
+    let bytes = id.as_bytes();
+    let mut word = [0u8; 8];
+    word.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    Some((
+        scope_key(parent),
+        bytes.len() as u8,
+        u64::from_le_bytes(word),
+    ))
+}
+
+impl<'a> TaskNames<'a> {
+    /// Room for `tasks` names without growing.
+    pub fn with_capacity(tasks: usize) -> Self {
+        TaskNames {
+            short: HashMap::with_capacity_and_hasher(tasks, FastHash::default()),
+            by_scope: HashMap::default(),
+            parents: Vec::with_capacity(tasks),
+            ids: Vec::with_capacity(tasks),
+            suggested: std::cell::Cell::new(0),
+        }
+    }
+
+    /// Adds a task under its id; a `duplicate` is kept (its children
+    /// still get checked) but under no name anybody can look up.
+    pub fn add(&mut self, parent: Option<TaskId>, id: &'a str, duplicate: bool) -> TaskId {
         let task = TaskId(self.parents.len() as u32);
-        self.by_scope.insert((parent, id.to_string()), task);
+        if !duplicate {
+            match short_key(parent, id) {
+                Some(key) => self.short.insert(key, task),
+                None => self.by_scope.insert((scope_key(parent), id), task),
+            };
+        }
         self.parents.push(parent);
-        self.paths.push(path);
+        self.ids.push(id);
         task
     }
 
     pub fn get(&self, parent: Option<TaskId>, id: &str) -> Option<TaskId> {
-        self.by_scope.get(&(parent, id.to_string())).copied()
+        match short_key(parent, id) {
+            Some(key) => self.short.get(&key).copied(),
+            None => self.by_scope.get(&(scope_key(parent), id)).copied(),
+        }
+    }
+
+    /// The full dotted path of a task (`discovery.signoff`).
+    fn path(&self, task: TaskId) -> String {
+        let mut parts = vec![self.ids[task.index()]];
+        let mut cur = self.parents[task.index()];
+        while let Some(p) = cur {
+            parts.push(self.ids[p.index()]);
+            cur = self.parents[p.index()];
+        }
+        parts.reverse();
+        parts.join(".")
     }
 
     /// Resolves `reference` written inside the task `from` (or at the top
@@ -106,8 +167,7 @@ impl TaskNames {
         self.suggested.set(self.suggested.get() + 1);
         let limit = (last.chars().count() / 3).max(1);
         let mut scored: Vec<(usize, usize)> = Vec::new();
-        for (i, path) in self.paths.iter().enumerate() {
-            let tail = path.rsplit('.').next().unwrap_or(path);
+        for (i, tail) in self.ids.iter().enumerate() {
             if Some(TaskId(i as u32)) == from || tail.len() > MAX_SUGGESTED_LEN {
                 continue;
             }
@@ -119,15 +179,14 @@ impl TaskNames {
         scored.sort_unstable();
         let mut out: Vec<String> = Vec::new();
         for (_, i) in scored {
-            let path = &self.paths[i];
-            let tail = path.rsplit('.').next().unwrap_or(path);
+            let tail = self.ids[i];
             let shown = if self.find(from, tail) == Some(TaskId(i as u32)) {
-                tail
+                tail.to_string()
             } else {
-                path
+                self.path(TaskId(i as u32))
             };
-            if shown != written && !out.iter().any(|o| o == shown) {
-                out.push(shown.to_string());
+            if shown != written && !out.contains(&shown) {
+                out.push(shown);
             }
             if out.len() == 3 {
                 break;
@@ -157,7 +216,7 @@ const MAX_SUGGESTIONS: usize = 200;
 /// A flat namespace (resources and teams, calendars, risks, issues).
 pub struct FlatNames<T> {
     pub what: &'static str,
-    map: HashMap<String, T>,
+    map: HashMap<String, T, FastHash>,
     order: Vec<String>,
 }
 
@@ -165,7 +224,7 @@ impl<T: Copy> FlatNames<T> {
     pub fn new(what: &'static str) -> FlatNames<T> {
         FlatNames {
             what,
-            map: HashMap::new(),
+            map: HashMap::default(),
             order: Vec::new(),
         }
     }
@@ -181,6 +240,12 @@ impl<T: Copy> FlatNames<T> {
     }
 
     pub fn resolve(&self, reference: &Reference) -> Result<T, Box<Diagnostic>> {
+        // Most references are one name: look it up without joining.
+        if let [only] = reference.path.as_slice() {
+            if let Some(v) = self.map.get(only.name.as_str()) {
+                return Ok(*v);
+            }
+        }
         let written = reference.dotted();
         if let Some(v) = self.map.get(&written) {
             return Ok(*v);
@@ -243,5 +308,64 @@ pub fn or_list(items: &[String]) -> String {
         0 => String::new(),
         1 => quoted[0].clone(),
         n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}
+
+/// Hashing for name tables: the keys are short ids from the plan, and
+/// SipHash's protection against chosen collisions costs more than the
+/// lookups themselves (a plan is the user's own input). This is the
+/// multiply-rotate hash of rustc's `FxHasher`.
+type FastHash = BuildHasherDefault<FxHasher>;
+
+#[derive(Default, Clone, Copy)]
+struct FxHasher {
+    hash: u64,
+}
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    /// Rotated because the multiply leaves the low bits, which pick the
+    /// bucket, depending only on the low bits of the input (as
+    /// rustc-hash 2 does).
+    fn finish(&self) -> u64 {
+        self.hash.rotate_left(26)
     }
 }

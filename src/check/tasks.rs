@@ -11,29 +11,34 @@ use crate::source::Span;
 use crate::syntax::ast::{self, AttrValue, Decl, DeclKind, Ident};
 use crate::units::{Minutes, Money};
 
-pub struct Tasks {
+pub struct Tasks<'a> {
     pub tasks: Vec<Task>,
-    pub names: TaskNames,
+    pub names: TaskNames<'a>,
 }
 
 const DEFAULT_PRIORITY: u32 = 500;
 
 /// Lowers every task and milestone in the plan.
-pub fn lower_all(
-    decls: &[&Decl],
+pub fn lower_all<'a>(
+    decls: &[&'a Decl],
     resources: &Resources,
     day: Minutes,
     diags: &mut Diagnostics,
-) -> Tasks {
-    let mut tasks = Tasks {
-        tasks: Vec::new(),
-        names: TaskNames::default(),
+) -> Tasks<'a> {
+    let roots = || {
+        decls
+            .iter()
+            .copied()
+            .filter(|d| matches!(d.kind, DeclKind::Task | DeclKind::Milestone))
     };
-    let mut sources: Vec<&Decl> = Vec::new();
-    for decl in decls
-        .iter()
-        .filter(|d| matches!(d.kind, DeclKind::Task | DeclKind::Milestone))
-    {
+    // Counted first so that the (large) task records are never moved.
+    let count: usize = roots().map(count_tree).sum();
+    let mut tasks = Tasks {
+        tasks: Vec::with_capacity(count),
+        names: TaskNames::with_capacity(count),
+    };
+    let mut sources: Vec<&Decl> = Vec::with_capacity(count);
+    for decl in roots() {
         add_tree(decl, None, 0, &mut tasks, &mut sources, diags);
     }
     for (index, decl) in sources.iter().enumerate() {
@@ -50,34 +55,38 @@ pub fn lower_all(
     tasks
 }
 
+/// How many tasks `add_tree` makes of `decl` and what it contains.
+fn count_tree(decl: &Decl) -> usize {
+    if decl.id.is_none() {
+        return 0;
+    }
+    1 + decl.children().map(count_tree).sum::<usize>()
+}
+
 /// Allocates ids in declaration order (pre-order) and records the tree.
 fn add_tree<'a>(
     decl: &'a Decl,
     parent: Option<TaskId>,
     depth: u32,
-    tasks: &mut Tasks,
+    tasks: &mut Tasks<'a>,
     sources: &mut Vec<&'a Decl>,
     diags: &mut Diagnostics,
 ) {
     let Some(ident) = &decl.id else { return };
     let path = match parent {
-        Some(p) => format!("{}.{}", tasks.tasks[p.index()].path, ident.name),
+        Some(p) => dotted_path(&tasks.tasks[p.index()].path, &ident.name),
         None => ident.name.clone(),
     };
     let id = TaskId(tasks.tasks.len() as u32);
-    if let Some(first) = tasks.names.get(parent, &ident.name) {
+    let first = tasks.names.get(parent, &ident.name);
+    if let Some(first) = first {
         diags.push(duplicate_task(
             ident,
             tasks.tasks[first.index()].name_span,
             parent.map(|p| tasks.tasks[p.index()].path.as_str()),
         ));
-        // Keep it (its own children still get checked) under a name nobody can write.
-        tasks
-            .names
-            .add(parent, &format!("{}#{}", ident.name, id.0), path.clone());
-    } else {
-        tasks.names.add(parent, &ident.name, path.clone());
     }
+    tasks.names.add(parent, &ident.name, first.is_some());
     let has_children = decl.children().next().is_some();
     let kind = match decl.kind {
         DeclKind::Milestone => TaskKind::Milestone,
@@ -133,6 +142,15 @@ fn add_tree<'a>(
     for child in decl.children() {
         add_tree(child, Some(id), depth + 1, tasks, sources, diags);
     }
+}
+
+/// `parent.id`, allocated once at its final size.
+fn dotted_path(parent: &str, id: &str) -> String {
+    let mut path = String::with_capacity(parent.len() + 1 + id.len());
+    path.push_str(parent);
+    path.push('.');
+    path.push_str(id);
+    path
 }
 
 fn duplicate_task(ident: &Ident, first: Span, parent: Option<&str>) -> Diagnostic {

@@ -3,7 +3,7 @@
 //! functions of their own because `planc watch` runs them on every save.
 
 use super::check::{load_input, print_diagnostics};
-use super::output::{check_not_input, write_atomic};
+use super::output::{check_not_input, write_atomic, write_atomic_with};
 use super::{exit, BuildArgs, CommonArgs, FormatArg, MessageFormat};
 use crate::render::Format;
 use crate::{Compiled, LoadError, LoadOptions, Loaded};
@@ -26,7 +26,7 @@ pub fn run(args: &BuildArgs) -> u8 {
         }
     };
     let settings = Settings::new(&args.common, args.depth);
-    let loaded = match load_input(&args.common.file, &settings.load) {
+    let mut loaded = match load_input(&args.common.file, &settings.load) {
         Ok(l) => l,
         Err(message) => {
             eprintln!("planc: {message}");
@@ -39,8 +39,13 @@ pub fn run(args: &BuildArgs) -> u8 {
             return exit::USAGE;
         }
     }
-    let compiled = crate::compile(&loaded, &settings.schedule);
+    let compiled = crate::compile_freeing_trees(&mut loaded, &settings.schedule);
     print_diagnostics(compiled.diagnostics.iter(), &loaded, MessageFormat::Human);
+    if format == Format::Json {
+        if let Some(code) = stream_json(args.output.as_deref(), &loaded, &compiled) {
+            return code;
+        }
+    }
     let Some(text) = render_compiled(format, &loaded, &compiled, settings.depth) else {
         eprintln!(
             "{}",
@@ -77,6 +82,36 @@ pub fn run(args: &BuildArgs) -> u8 {
         }
     }
     exit::OK
+}
+
+/// Writes JSON straight to the output file or standard output: on large
+/// plans the text is as big as everything else the build holds, so it is
+/// never kept whole. `None` when the plan has errors and so nothing to
+/// write; else the exit code.
+fn stream_json(output: Option<&Path>, loaded: &Loaded, compiled: &Compiled) -> Option<u8> {
+    let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) else {
+        return None;
+    };
+    let diags: Vec<crate::Diagnostic> = compiled.diagnostics.iter().cloned().collect();
+    let sources = &loaded.sources;
+    match output {
+        Some(path) => {
+            let written = write_atomic_with(path, |file| {
+                crate::render::json::write(file, model, schedule, &diags, sources)
+            });
+            if let Err(e) = written {
+                eprintln!("planc: cannot write `{}`: {e}", path.display());
+                return Some(exit::USAGE);
+            }
+        }
+        None => {
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            // A closed pipe (`planc build | head`) is not an error.
+            let _ = crate::render::json::write(&mut stdout, model, schedule, &diags, sources)
+                .and_then(|_| stdout.flush());
+        }
+    }
+    Some(exit::OK)
 }
 
 /// Everything a build needs besides the plan and where the output goes.

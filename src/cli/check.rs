@@ -19,7 +19,8 @@ pub fn run(args: &CheckArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let diags = crate::compile_freeing_trees(&mut loaded, &args.common.schedule_options()).diagnostics;
+    let diags =
+        crate::compile_freeing_trees(&mut loaded, &args.common.schedule_options()).diagnostics;
     print_diagnostics(diags.iter(), &loaded, args.message_format);
     if args.message_format == MessageFormat::Human && !diags.is_empty() {
         eprintln!(

@@ -2,7 +2,8 @@
 //! then a rename), and never over one of the plan's own input files.
 
 use crate::source::SourceMap;
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::Path;
 
 /// Refuses an output path that is one of the plan's input files.
@@ -30,6 +31,16 @@ pub fn check_not_input(out: &Path, sources: &SourceMap) -> Result<(), String> {
 
 /// Writes `contents` to `path` atomically.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    write_atomic_with(path, |file| file.write_all(contents))
+}
+
+/// Writes to `path` atomically what `write` writes to the buffered file
+/// it is given: an output can be streamed without first being held whole
+/// in memory.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -38,17 +49,22 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".into());
-    let mut tmp = tempfile_in(dir, &name)?;
+    let (tmp_path, file) = tempfile_in(dir, &name)?;
     let result = (|| {
-        tmp.1.write_all(contents)?;
-        tmp.1.sync_all()?;
-        std::fs::rename(&tmp.0, path)
+        let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
+        write(&mut out)?;
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        std::fs::rename(&tmp_path, path)
     })();
     if result.is_err() {
-        let _ = std::fs::remove_file(&tmp.0);
+        let _ = std::fs::remove_file(&tmp_path);
     }
     result
 }
+
+/// Large enough that a big output goes out in few system calls.
+const WRITE_BUFFER: usize = 1 << 20;
 
 /// A new hidden file next to the target, created exclusively.
 fn tempfile_in(dir: &Path, name: &str) -> std::io::Result<(std::path::PathBuf, std::fs::File)> {

@@ -6,18 +6,18 @@ use crate::source::Span;
 use jiff::civil::{Date, Time};
 
 /// One parsed file.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct File {
     pub items: Vec<TopItem>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TopItem {
     Decl(Decl),
     Include(Include),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Include {
     pub path: Text,
     pub span: Span,
@@ -52,7 +52,7 @@ impl DeclKind {
 }
 
 /// `KEYWORD [id] ["title"] [{ body }]`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Decl {
     pub kind: DeclKind,
     pub keyword: Span,
@@ -85,20 +85,20 @@ impl Decl {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Item {
     Decl(Decl),
     Attr(Attr),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Ident {
     pub name: String,
     pub span: Span,
 }
 
 /// A string or text block, escapes resolved.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Text {
     pub value: String,
     /// True for a `"""` text block.
@@ -107,7 +107,7 @@ pub struct Text {
 }
 
 /// `a` or `a.b.c`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Reference {
     pub path: Vec<Ident>,
     pub span: Span,
@@ -146,14 +146,14 @@ impl Decimal {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Number {
     pub value: Decimal,
     pub span: Span,
 }
 
 /// A percentage, in hundredths of a percent, checked to be 0..=100%.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Percent {
     pub value: Decimal,
     pub span: Span,
@@ -180,7 +180,7 @@ impl DurationUnit {
 
 /// `2.5d`: the amount and unit as written; how many minutes it is depends
 /// on the calendar and the attribute, so conversion is the checker's job.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Duration {
     pub amount: Decimal,
     pub unit: DurationUnit,
@@ -188,7 +188,7 @@ pub struct Duration {
 }
 
 /// A date with an optional time of day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Moment {
     pub date: Date,
     pub time: Option<Time>,
@@ -196,7 +196,7 @@ pub struct Moment {
 }
 
 /// A date or an inclusive date range.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct DateSpan {
     pub first: Date,
     pub last: Date,
@@ -204,7 +204,7 @@ pub struct DateSpan {
 }
 
 /// A time of day in minutes after midnight; `24:00` is 1440.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TimeRange {
     pub from: u16,
     pub to: u16,
@@ -243,20 +243,20 @@ impl Weekday {
 }
 
 /// `mon..fri` or `sat`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct DayItem {
     pub first: Weekday,
     pub last: Weekday,
     pub span: Span,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RateUnit {
     Hour,
     Day,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Rate {
     pub amount: Decimal,
     pub unit: RateUnit,
@@ -264,7 +264,7 @@ pub struct Rate {
 }
 
 /// `[COUNT] RESOURCE [PERCENT]`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct AssignItem {
     pub count: Option<Number>,
     pub resource: Reference,
@@ -272,7 +272,7 @@ pub struct AssignItem {
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct AssignList {
     pub items: Vec<AssignItem>,
     /// `any of a, b`: one of these.
@@ -292,7 +292,7 @@ pub enum DepKind {
     StartToFinish,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Dependency {
     pub kind: DepKind,
     pub target: Reference,
@@ -302,14 +302,14 @@ pub struct Dependency {
 }
 
 /// One attribute line such as `effort 3d`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Attr {
     pub value: AttrValue,
     pub keyword: Span,
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AttrValue {
     Start(Moment),
     Deadline(Moment),
