@@ -1,6 +1,12 @@
-//! How long `planc fmt` takes on a large plan: 100 000 tasks in groups of
+//! How long `planc fmt` takes on large plans: 100 000 tasks in groups of
 //! ten, with comments, blank lines and non-canonical spellings, built here
-//! as text. Run with `cargo bench --bench fmt`.
+//! as text; and the largest single-file plan of the speed benchmarks
+//! (examples/genplan.rs, 100 000 tasks, seed 1). Run with
+//! `cargo bench --bench fmt`.
+
+#[allow(dead_code)]
+#[path = "../examples/genplan.rs"]
+mod genplan;
 
 use std::fmt::Write;
 
@@ -36,6 +42,17 @@ fn large_plan(groups: usize) -> String {
 #[divan::bench(args = [100_000], sample_count = 5)]
 fn format_large_plan(bencher: divan::Bencher, tasks: usize) {
     let text = large_plan(tasks / 10);
+    bencher.bench(|| {
+        planc::fmt::format(divan::black_box(&text))
+            .map(|s| s.len())
+            .unwrap_or(0)
+    });
+}
+
+/// The whole of `planc fmt` on the generated benchmark plan.
+#[divan::bench(args = [100_000], sample_count = 5)]
+fn format_generated_plan(bencher: divan::Bencher, tasks: usize) {
+    let text = genplan::write_plan(&genplan::generate(tasks, 1));
     bencher.bench(|| {
         planc::fmt::format(divan::black_box(&text))
             .map(|s| s.len())

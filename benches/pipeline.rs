@@ -1,6 +1,6 @@
 //! Each stage of the pipeline on generated plans of 1k, 10k and 100k
 //! tasks (examples/genplan.rs, seed 1): parse, check, schedule with and
-//! without levelling, JSON output.
+//! without levelling, and each output (JSON, HTML, Mermaid, Markdown).
 //!
 //! `cargo bench --bench pipeline` (add `-- 1000` to run one size).
 
@@ -69,4 +69,51 @@ fn render_json(bencher: Bencher, tasks: usize) {
         panic!("the generated plan does not schedule");
     };
     bencher.bench(|| planc::render::json::render(&m, &s, &[], &loaded.sources));
+}
+
+/// A checked and scheduled plan, for the output benches.
+struct Scheduled {
+    loaded: Loaded,
+    model: Model,
+    schedule: schedule::Schedule,
+}
+
+fn scheduled(tasks: usize) -> Scheduled {
+    let loaded = load(&plan_text(tasks));
+    let model = model(&loaded);
+    let Some(schedule) = schedule::schedule(&model, &Options::default()).schedule else {
+        panic!("the generated plan does not schedule");
+    };
+    Scheduled {
+        loaded,
+        model,
+        schedule,
+    }
+}
+
+fn bench_format(bencher: Bencher, tasks: usize, format: planc::render::Format) {
+    let s = scheduled(tasks);
+    let input = planc::render::Input {
+        model: &s.model,
+        schedule: &s.schedule,
+        diagnostics: &[],
+        sources: &s.loaded.sources,
+        depth: None,
+    };
+    bencher.bench(|| planc::render::render(format, &input).len());
+}
+
+#[divan::bench(args = SIZES, sample_count = 3, sample_size = 1)]
+fn render_html(bencher: Bencher, tasks: usize) {
+    bench_format(bencher, tasks, planc::render::Format::Html);
+}
+
+#[divan::bench(args = SIZES, sample_count = 3, sample_size = 1)]
+fn render_mermaid(bencher: Bencher, tasks: usize) {
+    bench_format(bencher, tasks, planc::render::Format::Mermaid);
+}
+
+#[divan::bench(args = SIZES, sample_count = 3, sample_size = 1)]
+fn render_markdown(bencher: Bencher, tasks: usize) {
+    bench_format(bencher, tasks, planc::render::Format::Markdown);
 }
