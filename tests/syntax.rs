@@ -45,7 +45,7 @@ fn project_with_every_attribute() {
     );
     assert!(matches!(&a[1], AttrValue::Deadline(_)));
     assert!(matches!(&a[2], AttrValue::Now(_)));
-    assert!(matches!(&a[3], AttrValue::Currency(c) if c.name == "EUR"));
+    assert!(matches!(&a[3], AttrValue::Currency(c) if &*c.name == "EUR"));
     assert!(matches!(&a[4], AttrValue::Calendar(r) if r.dotted() == "office"));
     assert!(matches!(&a[5], AttrValue::Budget(n) if n.value == dec(500005, 1)));
     assert!(matches!(&a[6], AttrValue::Note(t) if t.value == "n"));
@@ -157,20 +157,24 @@ fn assignments_with_counts_percents_and_any_of() {
     assert_eq!(first.items.len(), 3);
     assert!(first.items[1]
         .percent
+        .as_deref()
         .is_some_and(|p| p.value == dec(50, 0)));
-    assert!(first.items[2].count.is_some_and(|c| c.value == dec(2, 0)));
+    assert!(first.items[2]
+        .count
+        .as_deref()
+        .is_some_and(|c| c.value == dec(2, 0)));
     assert!(first.any_of.is_none());
     let AttrValue::Assign(second) = &a[2] else {
         panic!("no second assign")
     };
-    let (_, options) = second.any_of.as_ref().expect("any of");
+    let (_, options) = second.any_of.as_deref().expect("any of");
     assert_eq!(options.len(), 2);
     let mixed = attrs("task a { effort 1d assign alice, any of bob, carol }");
     let AttrValue::Assign(list) = &mixed[1] else {
         panic!()
     };
     assert_eq!(list.items.len(), 1);
-    assert_eq!(list.any_of.as_ref().map(|(_, o)| o.len()), Some(2));
+    assert_eq!(list.any_of.as_deref().map(|(_, o)| o.len()), Some(2));
 }
 
 #[test]
@@ -188,13 +192,14 @@ fn all_four_dependency_forms_with_lags_and_leads() {
     assert_eq!(deps[0].kind, DepKind::FinishToStart);
     assert!(deps[1]
         .lag
-        .is_some_and(|(pos, d)| pos && d.amount == dec(2, 0)));
+        .as_deref()
+        .is_some_and(|&(pos, d)| pos && d.amount == dec(2, 0)));
     assert_eq!(deps[2].kind, DepKind::StartToStart);
     assert!(deps[3].lag.is_some());
     let AttrValue::After(lead) = &a[2] else {
         panic!()
     };
-    assert!(lead[0].lag.is_some_and(|(pos, _)| !pos));
+    assert!(lead[0].lag.as_deref().is_some_and(|&(pos, _)| !pos));
     assert!(matches!(&a[3], AttrValue::After(d) if d[0].kind == DepKind::FinishToFinish));
     assert!(matches!(&a[4], AttrValue::After(d) if d[0].kind == DepKind::StartToFinish));
 }
@@ -232,7 +237,7 @@ fn priority_progress_range_cost_budget_tags_note() {
     );
     assert!(matches!(&a[4], AttrValue::Cost(n) if n.value == dec(12005, 1)));
     assert!(matches!(&a[5], AttrValue::Budget(_)));
-    assert!(matches!(&a[6], AttrValue::Tags(t) if t.len() == 2 && t[1].name == "frontend"));
+    assert!(matches!(&a[6], AttrValue::Tags(t) if t.len() == 2 && &*t[1].name == "frontend"));
     assert!(matches!(&a[7], AttrValue::Note(_)));
 }
 
@@ -270,7 +275,7 @@ fn risk_with_every_attribute() {
     assert!(matches!(&a[3], AttrValue::Affects(r) if r.len() == 2));
     assert!(matches!(&a[4], AttrValue::Owner(_)));
     assert!(matches!(&a[5], AttrValue::Response(_)));
-    assert!(matches!(&a[6], AttrValue::Status(s) if s.name == "open"));
+    assert!(matches!(&a[6], AttrValue::Status(s) if &*s.name == "open"));
 }
 
 #[test]
@@ -280,8 +285,8 @@ fn issue_with_every_attribute() {
              severity high status closed resolution "Restarted" note "n" }"#,
     );
     assert!(matches!(&a[0], AttrValue::Raised(_)));
-    assert!(matches!(&a[3], AttrValue::Severity(s) if s.name == "high"));
-    assert!(matches!(&a[4], AttrValue::Status(s) if s.name == "closed"));
+    assert!(matches!(&a[3], AttrValue::Severity(s) if &*s.name == "high"));
+    assert!(matches!(&a[4], AttrValue::Status(s) if &*s.name == "closed"));
     assert!(matches!(&a[5], AttrValue::Resolution(_)));
 }
 
@@ -318,7 +323,7 @@ fn keywords_are_ids_where_an_id_is_expected() {
     let file = parse_ok("task test { effort 1d } task start { after test effort 1d } task finish { after start effort 1d }");
     let names: Vec<String> = decls(&file)
         .iter()
-        .filter_map(|d| d.id.as_ref().map(|i| i.name.clone()))
+        .filter_map(|d| d.id.as_ref().map(|i| i.name.to_string()))
         .collect();
     assert_eq!(names, ["test", "start", "finish"]);
 }

@@ -171,7 +171,7 @@ fn lower_project(decl: &Decl, calendar: CalendarId, diags: &mut Diagnostics) -> 
             .title
             .as_ref()
             .map(|t| t.value.clone())
-            .or_else(|| decl.id.as_ref().map(|i| i.name.clone()))
+            .or_else(|| decl.id.as_ref().map(|i| i.name.to_string()))
             .unwrap_or_else(|| "Untitled project".to_string()),
         start: crate::units::Moment(0),
         deadline: None,
@@ -190,7 +190,7 @@ fn lower_project(decl: &Decl, calendar: CalendarId, diags: &mut Diagnostics) -> 
             AttrValue::Invalid("start") => return None,
             AttrValue::Deadline(m) => project.deadline = Some(values::deadline(m)),
             AttrValue::Now(m) => project.now = Some(values::moment(m)),
-            AttrValue::Currency(c) => project.currency = Some(c.name.clone()),
+            AttrValue::Currency(c) => project.currency = Some(c.name.to_string()),
             AttrValue::Budget(n) => project.budget = values::money(n, diags),
             AttrValue::Note(t) => project.note = Some(t.value.clone()),
             _ => {}

@@ -136,10 +136,7 @@ impl<'a> TaskNames<'a> {
         let message = if at == 0 {
             format!("no task or milestone `{}` is visible here", part.name)
         } else {
-            let parent: Vec<&str> = reference.path[..at]
-                .iter()
-                .map(|p| p.name.as_str())
-                .collect();
+            let parent: Vec<&str> = reference.path[..at].iter().map(|p| &*p.name).collect();
             format!(
                 "`{}` has no task or milestone `{}`",
                 parent.join("."),
@@ -148,7 +145,7 @@ impl<'a> TaskNames<'a> {
         };
         let mut d = Diagnostic::error(codes::UNKNOWN_NAME, message).at(part.span, "not found");
         let suggestions = self.suggest(from, &written);
-        if at == 0 && reference.path.len() == 1 && part.name == "finish" {
+        if at == 0 && reference.path.len() == 1 && &*part.name == "finish" {
             d = d.with_help("`finish after` starts an attribute of its own: put it after the `after` list, not inside it");
         } else if !suggestions.is_empty() {
             d = d.with_help(format!("did you mean {}?", or_list(&suggestions)));
@@ -241,8 +238,8 @@ impl<T: Copy> FlatNames<T> {
 
     pub fn resolve(&self, reference: &Reference) -> Result<T, Box<Diagnostic>> {
         // Most references are one name: look it up without joining.
-        if let [only] = reference.path.as_slice() {
-            if let Some(v) = self.map.get(only.name.as_str()) {
+        if let [only] = &*reference.path {
+            if let Some(v) = self.map.get(&*only.name) {
                 return Ok(*v);
             }
         }

@@ -61,7 +61,7 @@ impl Resources {
             },
             None => 1,
         };
-        let percent = item.percent.as_ref().map_or(Share::FULL, values::share);
+        let percent = item.percent.as_deref().map_or(Share::FULL, values::share);
         if percent == Share::ZERO {
             if let Some(p) = &item.percent {
                 diags.push(
@@ -182,11 +182,11 @@ pub fn lower_all(
             )),
             Member::Team(_) => {
                 res.teams.push(Team {
-                    id: id.name.clone(),
+                    id: id.name.to_string(),
                     name: decl
                         .title
                         .as_ref()
-                        .map_or_else(|| id.name.clone(), |t| t.value.clone()),
+                        .map_or_else(|| id.name.to_string(), |t| t.value.clone()),
                     members: Vec::new(),
                     span: id.span,
                 });

@@ -75,7 +75,7 @@ fn add_tree<'a>(
     let Some(ident) = &decl.id else { return };
     let path = match parent {
         Some(p) => dotted_path(&tasks.tasks[p.index()].path, &ident.name),
-        None => ident.name.clone(),
+        None => ident.name.to_string(),
     };
     let id = TaskId(tasks.tasks.len() as u32);
     let first = tasks.names.get(parent, &ident.name);
@@ -94,12 +94,12 @@ fn add_tree<'a>(
         _ => TaskKind::Leaf,
     };
     tasks.tasks.push(Task {
-        id: ident.name.clone(),
+        id: ident.name.to_string(),
         path,
         title: decl
             .title
             .as_ref()
-            .map_or_else(|| ident.name.clone(), |t| t.value.clone()),
+            .map_or_else(|| ident.name.to_string(), |t| t.value.clone()),
         kind,
         parent,
         children: Vec::new(),
@@ -206,7 +206,7 @@ fn lower_attributes(
                             .map(Assignment::Fixed),
                     );
                 }
-                if let Some((_, items)) = &list.any_of {
+                if let Some((_, items)) = list.any_of.as_deref() {
                     let options: Vec<Booking> = items
                         .iter()
                         .flat_map(|i| resources.bookings(i, diags))
@@ -243,7 +243,7 @@ fn lower_attributes(
             AttrValue::Progress(p) => task.progress = Some(values::share(p)),
             AttrValue::Cost(n) => task.cost = values::money(n, diags).unwrap_or(Money::ZERO),
             AttrValue::Budget(n) => task.budget = values::money(n, diags),
-            AttrValue::Tags(tags) => task.tags.extend(tags.iter().map(|t| t.name.clone())),
+            AttrValue::Tags(tags) => task.tags.extend(tags.iter().map(|t| t.name.to_string())),
             AttrValue::Note(t) => task.note = Some(t.value.clone()),
             _ => {}
         }
@@ -446,7 +446,7 @@ fn lower_dependency(
             return None;
         }
     };
-    let lag = dep.lag.as_ref().map_or(Minutes::ZERO, |(positive, d)| {
+    let lag = dep.lag.as_deref().map_or(Minutes::ZERO, |(positive, d)| {
         let m = values::duration_minutes(d, DayLength::Working(day));
         if *positive {
             m
@@ -579,7 +579,7 @@ pub fn lower_risks_and_issues(
         let title = decl
             .title
             .as_ref()
-            .map_or_else(|| ident.name.clone(), |t| t.value.clone());
+            .map_or_else(|| ident.name.to_string(), |t| t.value.clone());
         let mut affects = Vec::new();
         let mut owner = None;
         let mut status = Status::Open;
@@ -613,7 +613,7 @@ pub fn lower_risks_and_issues(
         }
         if decl.kind == DeclKind::Risk {
             let mut risk = Risk {
-                id: ident.name.clone(),
+                id: ident.name.to_string(),
                 title,
                 chance: None,
                 delay: None,
@@ -639,7 +639,7 @@ pub fn lower_risks_and_issues(
             risks.push(risk);
         } else {
             let mut issue = Issue {
-                id: ident.name.clone(),
+                id: ident.name.to_string(),
                 title,
                 raised: None,
                 owner,
@@ -677,7 +677,7 @@ pub fn lower_risks_and_issues(
 
 /// The index of `word` among `allowed`, or a diagnostic listing them.
 fn keyword_value(word: &Ident, allowed: &[&str], diags: &mut Diagnostics) -> Option<usize> {
-    if let Some(i) = allowed.iter().position(|a| *a == word.name) {
+    if let Some(i) = allowed.iter().position(|a| *a == &*word.name) {
         return Some(i);
     }
     let all: Vec<String> = allowed.iter().map(|s| s.to_string()).collect();

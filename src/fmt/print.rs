@@ -231,7 +231,9 @@ fn attr_text(attr: &Attr, indent: &str, source: &Source<'_>, end: usize) -> Stri
         | AttrValue::NotBefore(m)
         | AttrValue::Date(m)
         | AttrValue::Raised(m) => spell::moment(m),
-        AttrValue::Currency(i) | AttrValue::Status(i) | AttrValue::Severity(i) => i.name.clone(),
+        AttrValue::Currency(i) | AttrValue::Status(i) | AttrValue::Severity(i) => {
+            i.name.to_string()
+        }
         AttrValue::Calendar(r) | AttrValue::Owner(r) => spell::reference(r),
         AttrValue::Budget(n)
         | AttrValue::Units(n)
@@ -262,7 +264,7 @@ fn attr_text(attr: &Attr, indent: &str, source: &Source<'_>, end: usize) -> Stri
         AttrValue::Range(low, high) => {
             format!("{}..{}", spell::duration(low), spell::duration(high))
         }
-        AttrValue::Tags(tags) => join(tags.iter().map(|t| t.name.clone())),
+        AttrValue::Tags(tags) => join(tags.iter().map(|t| t.name.to_string())),
         AttrValue::Affects(refs) | AttrValue::Members(refs) => {
             join(refs.iter().map(spell::reference))
         }

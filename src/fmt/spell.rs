@@ -171,7 +171,7 @@ pub fn assign_item(value: &AssignItem) -> String {
 /// `alice, bob 50%, any of carol, dave`.
 pub fn assign_list(value: &AssignList) -> String {
     let mut parts: Vec<String> = value.items.iter().map(assign_item).collect();
-    if let Some((_, any)) = &value.any_of {
+    if let Some((_, any)) = value.any_of.as_deref() {
         let names: Vec<String> = any.iter().map(assign_item).collect();
         parts.push(format!("any of {}", names.join(", ")));
     }
@@ -185,7 +185,7 @@ pub fn dependency(value: &Dependency) -> String {
         out.push_str("start of ");
     }
     out.push_str(&reference(&value.target));
-    if let Some((positive, lag)) = &value.lag {
+    if let Some((positive, lag)) = value.lag.as_deref() {
         out.push_str(if *positive { " + " } else { " - " });
         out.push_str(&duration(lag));
     }

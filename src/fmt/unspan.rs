@@ -78,7 +78,7 @@ fn attr(attr: &mut Attr) {
         | AttrValue::Delay(d) => d.span = NOWHERE,
         AttrValue::Assign(list) => {
             list.items.iter_mut().for_each(assign_item);
-            if let Some((span, any)) = &mut list.any_of {
+            if let Some((span, any)) = list.any_of.as_deref_mut() {
                 *span = NOWHERE;
                 any.iter_mut().for_each(assign_item);
             }
@@ -87,7 +87,7 @@ fn attr(attr: &mut Attr) {
             for dep in deps {
                 dep.span = NOWHERE;
                 reference(&mut dep.target);
-                if let Some((_, lag)) = &mut dep.lag {
+                if let Some((_, lag)) = dep.lag.as_deref_mut() {
                     lag.span = NOWHERE;
                 }
             }

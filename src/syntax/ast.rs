@@ -1,6 +1,13 @@
 //! The typed syntax tree of one `.plan` file. Every node keeps its span.
 //! Values are already validated (dates exist, numbers fit); meaning (names,
 //! which attribute belongs where) is the checker's business.
+//!
+//! The tree is kept small, as a big plan holds a few nodes per task: names
+//! are `Box<str>`, reference paths and block bodies boxed slices, and what
+//! is large or rarely written sits behind a `Box` (a nested declaration,
+//! texts, `hours`, `range`, `any of`, lags, assignment counts and
+//! percentages), so that an [`Item`] is 64 bytes and a [`Decl`] 88. The
+//! size test at the end guards this.
 
 use crate::source::Span;
 use jiff::civil::{Date, Time};
@@ -57,8 +64,9 @@ pub struct Decl {
     pub kind: DeclKind,
     pub keyword: Span,
     pub id: Option<Ident>,
-    pub title: Option<Text>,
-    pub body: Vec<Item>,
+    /// Boxed, like every optional text: most declarations have none.
+    pub title: Option<Box<Text>>,
+    pub body: Box<[Item]>,
     /// Whether a `{ ... }` body was written (even if empty).
     pub has_body: bool,
     pub span: Span,
@@ -79,7 +87,7 @@ impl Decl {
 
     pub fn children(&self) -> impl Iterator<Item = &Decl> {
         self.body.iter().filter_map(|i| match i {
-            Item::Decl(d) => Some(d),
+            Item::Decl(d) => Some(&**d),
             Item::Attr(_) => None,
         })
     }
@@ -87,13 +95,14 @@ impl Decl {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Item {
-    Decl(Decl),
+    /// Boxed: a declaration is twice the size of an attribute.
+    Decl(Box<Decl>),
     Attr(Attr),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Ident {
-    pub name: String,
+    pub name: Box<str>,
     pub span: Span,
 }
 
@@ -109,13 +118,14 @@ pub struct Text {
 /// `a` or `a.b.c`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Reference {
-    pub path: Vec<Ident>,
+    /// Never empty in a parsed tree.
+    pub path: Box<[Ident]>,
     pub span: Span,
 }
 
 impl Reference {
     pub fn dotted(&self) -> String {
-        let names: Vec<&str> = self.path.iter().map(|i| i.name.as_str()).collect();
+        let names: Vec<&str> = self.path.iter().map(|i| &*i.name).collect();
         names.join(".")
     }
 }
@@ -266,17 +276,18 @@ pub struct Rate {
 /// `[COUNT] RESOURCE [PERCENT]`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct AssignItem {
-    pub count: Option<Number>,
+    /// Boxed, as is `percent`: most assignments are a bare resource.
+    pub count: Option<Box<Number>>,
     pub resource: Reference,
-    pub percent: Option<Percent>,
+    pub percent: Option<Box<Percent>>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct AssignList {
     pub items: Vec<AssignItem>,
-    /// `any of a, b`: one of these.
-    pub any_of: Option<(Span, Vec<AssignItem>)>,
+    /// `any of a, b`: one of these. Boxed, as it is rare.
+    pub any_of: Option<Box<(Span, Vec<AssignItem>)>>,
 }
 
 /// Which ends a dependency links.
@@ -296,8 +307,8 @@ pub enum DepKind {
 pub struct Dependency {
     pub kind: DepKind,
     pub target: Reference,
-    /// Positive lag or negative lead.
-    pub lag: Option<(bool, Duration)>,
+    /// Positive lag or negative lead. Boxed, as it is rare.
+    pub lag: Option<Box<(bool, Duration)>>,
     pub span: Span,
 }
 
@@ -317,15 +328,15 @@ pub enum AttrValue {
     Currency(Ident),
     Calendar(Reference),
     Budget(Number),
-    Note(Text),
+    Note(Box<Text>),
     Workdays(Vec<DayItem>),
-    Hours(Vec<DayItem>, Vec<TimeRange>),
-    Holiday(DateSpan, Option<Text>),
-    Role(Text),
+    Hours(Box<[DayItem]>, Box<[TimeRange]>),
+    Holiday(DateSpan, Option<Box<Text>>),
+    Role(Box<Text>),
     Units(Number),
     Capacity(Percent),
     Rate(Rate),
-    Off(DateSpan, Option<Text>),
+    Off(DateSpan, Option<Box<Text>>),
     Effort(Duration),
     Duration(Duration),
     Elapsed(Duration),
@@ -334,7 +345,7 @@ pub enum AttrValue {
     NotBefore(Moment),
     Priority(Number),
     Progress(Percent),
-    Range(Duration, Duration),
+    Range(Box<Duration>, Box<Duration>),
     Cost(Number),
     Tags(Vec<Ident>),
     Date(Moment),
@@ -342,11 +353,11 @@ pub enum AttrValue {
     Delay(Duration),
     Affects(Vec<Reference>),
     Owner(Reference),
-    Response(Text),
+    Response(Box<Text>),
     Status(Ident),
     Raised(Moment),
     Severity(Ident),
-    Resolution(Text),
+    Resolution(Box<Text>),
     Members(Vec<Reference>),
     /// An attribute whose value was reported as invalid while parsing; kept
     /// so that later checks do not also call it missing.
@@ -399,5 +410,24 @@ impl AttrValue {
             AttrValue::Members(_) => "resource",
             AttrValue::Invalid(keyword) => keyword,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 100k-task plan holds about four of these per task: growing them
+    /// costs memory on every plan (see the module docs).
+    #[test]
+    fn nodes_stay_small() {
+        assert!(std::mem::size_of::<Item>() <= 64);
+        assert!(std::mem::size_of::<Attr>() <= 64);
+        assert!(std::mem::size_of::<AttrValue>() <= 40);
+        assert!(std::mem::size_of::<Decl>() <= 88);
+        assert!(std::mem::size_of::<Dependency>() <= 56);
+        assert!(std::mem::size_of::<AssignItem>() <= 64);
+        assert!(std::mem::size_of::<Ident>() <= 32);
+        assert!(std::mem::size_of::<Reference>() <= 32);
     }
 }

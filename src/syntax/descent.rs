@@ -16,6 +16,10 @@
 //! the grammar is safe (the grammar then runs); accepting more, or
 //! building another tree, is a bug, and the tests below and in
 //! `tests/fuzz.rs` compare both readers on valid, broken and random text.
+//!
+//! Every list it builds has exactly the capacity it needs (a grown `Vec`
+//! wastes up to half of itself, and mimalloc keeps a shrunk block at its
+//! old size), so a big plan's tree costs what it holds.
 
 use super::ast::*;
 use super::literal::{weekday, Lexeme, Literals};
@@ -30,6 +34,7 @@ pub(super) fn read(text: &str, file: FileId) -> Option<File> {
         text,
         bytes: text.as_bytes(),
         pos: 0,
+        items: Vec::new(),
         lit: Literals {
             file,
             diags: &mut scratch,
@@ -61,6 +66,9 @@ struct Reader<'t, 'd> {
     text: &'t str,
     bytes: &'t [u8],
     pos: usize,
+    /// The items of every open block, innermost last: a block drains its
+    /// own into an exact-size slice when it closes.
+    items: Vec<Item>,
     lit: Literals<'d>,
 }
 
@@ -70,6 +78,17 @@ fn is_ident_start(b: u8) -> bool {
 
 fn is_ident_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// `items` without spare capacity. `shrink_to_fit` would not do: mimalloc
+/// keeps a block that shrinks by less than half at its old size.
+fn exact<T>(items: Vec<T>) -> Vec<T> {
+    if items.len() == items.capacity() {
+        return items;
+    }
+    let mut exact = Vec::with_capacity(items.len());
+    exact.extend(items);
+    exact
 }
 
 impl<'t> Reader<'t, '_> {
@@ -154,7 +173,7 @@ impl<'t> Reader<'t, '_> {
         let start = self.pos;
         self.pos = self.word_end(start);
         Some(Ident {
-            name: self.text[start..self.pos].to_string(),
+            name: self.text[start..self.pos].into(),
             span: self.span(start),
         })
     }
@@ -162,15 +181,33 @@ impl<'t> Reader<'t, '_> {
     /// `reference = @{ ident ~ ("." ~ ident)* }`.
     fn reference(&mut self) -> Option<Reference> {
         let start = self.pos;
-        let mut path = vec![self.ident()?];
-        while self.peek() == Some(b'.') && self.at(self.pos + 1).is_some_and(is_ident_start) {
+        let mut path = Vec::with_capacity(self.reference_parts());
+        path.push(self.ident()?);
+        while self.at_reference_dot() {
             self.pos += 1;
             path.extend(self.ident());
         }
         Some(Reference {
-            path,
+            path: path.into_boxed_slice(),
             span: self.span(start),
         })
+    }
+
+    /// Does `"." ~ ident` follow the cursor?
+    fn at_reference_dot(&self) -> bool {
+        self.peek() == Some(b'.') && self.at(self.pos + 1).is_some_and(is_ident_start)
+    }
+
+    /// How many identifiers the reference at the cursor has (at least 1),
+    /// counted before reading it so that its path is allocated once.
+    fn reference_parts(&self) -> usize {
+        let mut parts = 1;
+        let mut i = self.word_end(self.pos);
+        while self.at(i) == Some(b'.') && self.at(i + 1).is_some_and(is_ident_start) {
+            parts += 1;
+            i = self.word_end(i + 1);
+        }
+        parts
     }
 
     /// End of `ASCII_DIGIT{n}` at `i`.
@@ -429,7 +466,7 @@ impl<'t> Reader<'t, '_> {
     fn comma_list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
         let mut items = vec![item(self)?];
         self.comma_tail(&mut items, item)?;
-        Some(items)
+        Some(exact(items))
     }
 
     // ------------------------------------------------------------ declarations
@@ -441,7 +478,7 @@ impl<'t> Reader<'t, '_> {
             items.push(self.top_item()?);
             self.skip();
         }
-        Some(items)
+        Some(exact(items))
     }
 
     fn top_item(&mut self) -> Option<TopItem> {
@@ -475,10 +512,14 @@ impl<'t> Reader<'t, '_> {
             None => return None,
         };
         self.skip();
-        let title = self.optional_title()?;
+        let title = self.optional_title()?.map(Box::new);
         self.skip();
         let has_body = self.peek() == Some(b'{');
-        let body = if has_body { self.block()? } else { Vec::new() };
+        let body = if has_body {
+            self.block()?
+        } else {
+            Box::default()
+        };
         Some(Decl {
             kind,
             keyword,
@@ -491,26 +532,32 @@ impl<'t> Reader<'t, '_> {
     }
 
     /// `block = { open_brace ~ item* ~ close_brace }`.
-    fn block(&mut self) -> Option<Vec<Item>> {
+    fn block(&mut self) -> Option<Box<[Item]>> {
         self.eat("{").then_some(())?;
-        let mut items = Vec::new();
+        let open = self.items.len();
         self.skip();
         while self.peek() != Some(b'}') {
-            items.push(self.item()?);
+            let item = self.item()?;
+            self.items.push(item);
             self.skip();
         }
         self.pos += 1;
-        Some(items)
+        // A drain knows its length: the slice is allocated once, exactly.
+        Some(self.items.drain(open..).collect())
     }
 
     /// `item = _{ attribute | task | milestone }`: every alternative starts
     /// with a keyword of its own.
     fn item(&mut self) -> Option<Item> {
         match self.word() {
-            "task" => self.decl(DeclKind::Task).map(Item::Decl),
-            "milestone" => self.decl(DeclKind::Milestone).map(Item::Decl),
+            "task" => self.nested_decl(DeclKind::Task),
+            "milestone" => self.nested_decl(DeclKind::Milestone),
             _ => self.attribute().map(Item::Attr),
         }
+    }
+
+    fn nested_decl(&mut self, kind: DeclKind) -> Option<Item> {
+        self.decl(kind).map(|d| Item::Decl(Box::new(d)))
     }
 
     // ------------------------------------------------------------ attributes
@@ -544,13 +591,13 @@ impl<'t> Reader<'t, '_> {
             "deadline" => AttrValue::Deadline(self.moment()?),
             "priority" => AttrValue::Priority(self.number()?),
             "progress" => AttrValue::Progress(self.percent()?),
-            "note" => AttrValue::Note(self.text()?),
+            "note" => AttrValue::Note(Box::new(self.text()?)),
             "tags" => AttrValue::Tags(self.comma_list(Self::ident)?),
             "range" => self.range()?,
             "cost" => AttrValue::Cost(self.number()?),
             "budget" => AttrValue::Budget(self.number()?),
             "date" => AttrValue::Date(self.moment()?),
-            "role" => AttrValue::Role(self.text()?),
+            "role" => AttrValue::Role(Box::new(self.text()?)),
             "units" => AttrValue::Units(self.number()?),
             "capacity" => AttrValue::Capacity(self.percent()?),
             "rate" => AttrValue::Rate(self.rate()?),
@@ -571,11 +618,11 @@ impl<'t> Reader<'t, '_> {
             "delay" => AttrValue::Delay(self.duration()?),
             "affects" => AttrValue::Affects(self.comma_list(Self::reference)?),
             "owner" => AttrValue::Owner(self.reference()?),
-            "response" => AttrValue::Response(self.text()?),
+            "response" => AttrValue::Response(Box::new(self.text()?)),
             "status" => AttrValue::Status(self.ident()?),
             "raised" => AttrValue::Raised(self.moment()?),
             "severity" => AttrValue::Severity(self.ident()?),
-            "resolution" => AttrValue::Resolution(self.text()?),
+            "resolution" => AttrValue::Resolution(Box::new(self.text()?)),
             "resource" => AttrValue::Members(self.comma_list(Self::reference)?),
             _ => return None,
         };
@@ -593,14 +640,14 @@ impl<'t> Reader<'t, '_> {
         self.eat("..").then_some(())?;
         self.skip();
         let high = self.duration()?;
-        Some(AttrValue::Range(low, high))
+        Some(AttrValue::Range(Box::new(low), Box::new(high)))
     }
 
     /// `date_span ~ title?` of `holiday` and `off`.
-    fn dated_title(&mut self) -> Option<(DateSpan, Option<Text>)> {
+    fn dated_title(&mut self) -> Option<(DateSpan, Option<Box<Text>>)> {
         let when = self.date_span()?;
         self.skip();
-        Some((when, self.optional_title()?))
+        Some((when, self.optional_title()?.map(Box::new)))
     }
 
     /// `attr_hours = { kw_hours ~ day_set? ~ time_range ~ ("," ~ time_range)* }`.
@@ -612,7 +659,10 @@ impl<'t> Reader<'t, '_> {
         };
         self.skip();
         let ranges = self.comma_list(Self::time_range)?;
-        Some(AttrValue::Hours(days, ranges))
+        Some(AttrValue::Hours(
+            days.into_boxed_slice(),
+            ranges.into_boxed_slice(),
+        ))
     }
 
     /// `day_set = { day_item ~ ("," ~ day_item)* }`.
@@ -665,7 +715,7 @@ impl<'t> Reader<'t, '_> {
         let target = self.reference()?;
         self.skip();
         let lag = if matches!(self.peek(), Some(b'+' | b'-')) {
-            Some(self.lag()?)
+            Some(Box::new(self.lag()?))
         } else {
             None
         };
@@ -719,7 +769,7 @@ impl<'t> Reader<'t, '_> {
             let any_of = self.any_of()?;
             return Some(AssignList {
                 items: Vec::new(),
-                any_of: Some(any_of),
+                any_of: Some(Box::new(any_of)),
             });
         }
         let mut items = vec![self.assign_item()?];
@@ -745,11 +795,14 @@ impl<'t> Reader<'t, '_> {
         self.skip();
         let any_of = if self.eat(",") {
             self.skip();
-            Some(self.any_of()?)
+            Some(Box::new(self.any_of()?))
         } else {
             None
         };
-        Some(AssignList { items, any_of })
+        Some(AssignList {
+            items: exact(items),
+            any_of,
+        })
     }
 
     /// Does `kw_any ~ kw_of` start here? (Cursor unchanged.)
@@ -782,7 +835,7 @@ impl<'t> Reader<'t, '_> {
             Some(end) => {
                 self.pos = end;
                 let (text, span) = self.lexeme(start, end);
-                Some(self.lit.number(text, span)?)
+                Some(Box::new(self.lit.number(text, span)?))
             }
             None => None,
         };
@@ -793,7 +846,7 @@ impl<'t> Reader<'t, '_> {
             let save = self.pos;
             let end = self.number_end(save)?;
             if self.at(end) == Some(b'%') {
-                Some(self.percent()?)
+                Some(Box::new(self.percent()?))
             } else {
                 None
             }

@@ -506,17 +506,22 @@ impl Lower<'_> {
             keyword: span,
             id: None,
             title: None,
-            body: Vec::new(),
+            body: Box::default(),
             has_body: false,
             span,
         };
         for part in pair.into_inner() {
             match part.as_rule() {
                 Rule::ident => decl.id = Some(self.ident(&part, base)),
-                Rule::title => decl.title = part.into_inner().next().map(|t| self.text(t, base)),
+                Rule::title => {
+                    decl.title = part
+                        .into_inner()
+                        .next()
+                        .map(|t| Box::new(self.text(t, base)));
+                }
                 Rule::block => {
                     decl.has_body = true;
-                    decl.body = self.block(part, base);
+                    decl.body = self.block(part, base).into_boxed_slice();
                 }
                 _ if is_keyword(part.as_rule()) => decl.keyword = self.span(&part, base),
                 _ => {}
@@ -530,7 +535,9 @@ impl Lower<'_> {
         for part in pair.into_inner() {
             match part.as_rule() {
                 Rule::open_brace | Rule::close_brace => {}
-                Rule::task | Rule::milestone => items.extend(self.decl(part, base).map(Item::Decl)),
+                Rule::task | Rule::milestone => {
+                    items.extend(self.decl(part, base).map(|d| Item::Decl(Box::new(d))));
+                }
                 _ => items.extend(self.attr(part, base).map(Item::Attr)),
             }
         }
@@ -581,7 +588,7 @@ impl Lower<'_> {
             Rule::attr_currency => AttrValue::Currency(self.ident(&next()?, base)),
             Rule::attr_calendar => AttrValue::Calendar(self.reference(next()?, base)),
             Rule::attr_budget => AttrValue::Budget(self.number(next()?, base)?),
-            Rule::attr_note => AttrValue::Note(self.text(next()?, base)),
+            Rule::attr_note => AttrValue::Note(Box::new(self.text(next()?, base))),
             Rule::attr_workdays => AttrValue::Workdays(self.day_set(next()?, base)),
             Rule::attr_hours => {
                 let mut days = Vec::new();
@@ -599,16 +606,16 @@ impl Lower<'_> {
                 if bad {
                     return None;
                 }
-                AttrValue::Hours(days, ranges)
+                AttrValue::Hours(days.into(), ranges.into())
             }
             Rule::attr_holiday => {
                 let when = self.date_span(next()?, base)?;
                 let why = next()
                     .and_then(|t| t.into_inner().next())
-                    .map(|t| self.text(t, base));
+                    .map(|t| Box::new(self.text(t, base)));
                 AttrValue::Holiday(when, why)
             }
-            Rule::attr_role => AttrValue::Role(self.text(next()?, base)),
+            Rule::attr_role => AttrValue::Role(Box::new(self.text(next()?, base))),
             Rule::attr_units => AttrValue::Units(self.number(next()?, base)?),
             Rule::attr_capacity => AttrValue::Capacity(self.percent(next()?, base)?),
             Rule::attr_rate => AttrValue::Rate(self.rate(next()?, base)?),
@@ -616,7 +623,7 @@ impl Lower<'_> {
                 let when = self.date_span(next()?, base)?;
                 let why = next()
                     .and_then(|t| t.into_inner().next())
-                    .map(|t| self.text(t, base));
+                    .map(|t| Box::new(self.text(t, base)));
                 AttrValue::Off(when, why)
             }
             Rule::attr_effort => AttrValue::Effort(self.duration(next()?, base)?),
@@ -637,7 +644,7 @@ impl Lower<'_> {
             Rule::attr_range => {
                 let low = self.duration(next()?, base)?;
                 let high = self.duration(next()?, base)?;
-                AttrValue::Range(low, high)
+                AttrValue::Range(Box::new(low), Box::new(high))
             }
             Rule::attr_cost => AttrValue::Cost(self.number(next()?, base)?),
             Rule::attr_tags => {
@@ -662,11 +669,11 @@ impl Lower<'_> {
                 }
             }
             Rule::attr_owner => AttrValue::Owner(self.reference(next()?, base)),
-            Rule::attr_response => AttrValue::Response(self.text(next()?, base)),
+            Rule::attr_response => AttrValue::Response(Box::new(self.text(next()?, base))),
             Rule::attr_status => AttrValue::Status(self.ident(&next()?, base)),
             Rule::attr_raised => AttrValue::Raised(self.moment(next()?, base)?),
             Rule::attr_severity => AttrValue::Severity(self.ident(&next()?, base)),
-            Rule::attr_resolution => AttrValue::Resolution(self.text(next()?, base)),
+            Rule::attr_resolution => AttrValue::Resolution(Box::new(self.text(next()?, base))),
             _ => return None,
         };
         Some(value)
@@ -674,7 +681,7 @@ impl Lower<'_> {
 
     fn ident(&mut self, pair: &Pair<'_, Rule>, base: Base) -> Ident {
         Ident {
-            name: pair.as_str().to_string(),
+            name: pair.as_str().into(),
             span: self.span(pair, base),
         }
     }
@@ -687,7 +694,7 @@ impl Lower<'_> {
             .split('.')
             .map(|name| {
                 let ident = Ident {
-                    name: name.to_string(),
+                    name: name.into(),
                     span: self.lit.span(offset, offset + name.len()),
                 };
                 offset += name.len() + 1;
@@ -788,7 +795,7 @@ impl Lower<'_> {
                     {
                         items.push(self.assign_item(p, base)?);
                     }
-                    list.any_of = Some((span, items));
+                    list.any_of = Some(Box::new((span, items)));
                 }
                 _ => {}
             }
@@ -801,7 +808,7 @@ impl Lower<'_> {
         let mut item = AssignItem {
             count: None,
             resource: Reference {
-                path: Vec::new(),
+                path: Box::default(),
                 span,
             },
             percent: None,
@@ -809,9 +816,9 @@ impl Lower<'_> {
         };
         for part in pair.into_inner() {
             match part.as_rule() {
-                Rule::count => item.count = Some(self.number(part, base)?),
+                Rule::count => item.count = Some(Box::new(self.number(part, base)?)),
                 Rule::reference => item.resource = self.reference(part, base),
-                Rule::percent => item.percent = Some(self.percent(part, base)?),
+                Rule::percent => item.percent = Some(Box::new(self.percent(part, base)?)),
                 _ => {}
             }
         }
@@ -830,7 +837,7 @@ impl Lower<'_> {
                 Rule::lag => {
                     let mut inner = part.into_inner();
                     let positive = inner.next()?.as_str() == "+";
-                    lag = Some((positive, self.duration(inner.next()?, base)?));
+                    lag = Some(Box::new((positive, self.duration(inner.next()?, base)?)));
                 }
                 _ => {}
             }
