@@ -303,6 +303,19 @@ pub enum DepKind {
     StartToFinish,
 }
 
+impl DepKind {
+    /// The kind written as `after X` / `after start of X` (`finish` false)
+    /// or `finish after X` / `finish after start of X` (`finish` true).
+    pub fn from_words(finish: bool, start_of: bool) -> DepKind {
+        match (finish, start_of) {
+            (false, false) => DepKind::FinishToStart,
+            (false, true) => DepKind::StartToStart,
+            (true, false) => DepKind::FinishToFinish,
+            (true, true) => DepKind::StartToFinish,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Dependency {
     pub kind: DepKind,

@@ -719,12 +719,7 @@ impl<'t> Reader<'t, '_> {
         } else {
             None
         };
-        let kind = match (finish, start_of) {
-            (false, false) => DepKind::FinishToStart,
-            (false, true) => DepKind::StartToStart,
-            (true, false) => DepKind::FinishToFinish,
-            (true, true) => DepKind::StartToFinish,
-        };
+        let kind = DepKind::from_words(finish, start_of);
         Some(Dependency {
             kind,
             target,

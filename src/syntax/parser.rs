@@ -172,17 +172,24 @@ fn starts_with_keyword(rest: &str) -> bool {
 
 /// Offset of the first `{` nested deeper than [`MAX_NESTING`], if any.
 fn too_deep_at(text: &str) -> Option<usize> {
+    nesting(text, text.len()).err()
+}
+
+/// Walks `text` up to `until`, stepping over strings and comments: the
+/// `{` depth there, or `Err` with the offset of the first `{` deeper than
+/// [`MAX_NESTING`].
+fn nesting(text: &str, until: usize) -> Result<usize, usize> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
-    while i < bytes.len() {
+    while i < until.min(bytes.len()) {
         match bytes[i] {
             b'#' => i = skip_to_line_end(bytes, i),
             b'"' => i = skip_string(bytes, i),
             b'{' => {
                 depth += 1;
                 if depth > MAX_NESTING {
-                    return Some(i);
+                    return Err(i);
                 }
                 i += 1;
             }
@@ -193,7 +200,7 @@ fn too_deep_at(text: &str) -> Option<usize> {
             _ => i += 1,
         }
     }
-    None
+    Ok(depth)
 }
 
 /// Turns a pest error into a diagnostic that names what was expected in
@@ -281,7 +288,9 @@ fn syntax_help(chunk: &str, pos: usize, in_block: bool) -> Option<String> {
     if let Some(help) = misspelled_keyword(&word, in_block) {
         return Some(help);
     }
-    if rest.starts_with('}') && !in_block {
+    // The expected rules may not say whether a block is open (after
+    // `effort` only a number is); the braces before the error do.
+    if rest.starts_with('}') && !in_block && nesting(chunk, pos) == Ok(0) {
         return Some(
             "this `}` closes no `{`: remove it, or look for a `{` missing before it".to_string(),
         );
@@ -294,9 +303,10 @@ fn syntax_help(chunk: &str, pos: usize, in_block: bool) -> Option<String> {
     if let Some(help) = trailing_comma_help(before) {
         return Some(help);
     }
-    let after_duration_keyword = ["effort", "duration", "elapsed", "delay"]
-        .iter()
-        .any(|k| before.ends_with(k));
+    let duration_keyword = ["effort", "duration", "elapsed", "delay"]
+        .into_iter()
+        .find(|k| before.ends_with(k));
+    let after_duration_keyword = duration_keyword.is_some();
     let number_before: String = before
         .chars()
         .rev()
@@ -331,6 +341,13 @@ fn syntax_help(chunk: &str, pos: usize, in_block: bool) -> Option<String> {
         }
         if after_duration_keyword {
             return Some(format!("a duration needs a unit: `{digits}d` (days), `{digits}h` (hours) or `{digits}w` (weeks)"));
+        }
+    }
+    if let Some(keyword) = duration_keyword {
+        if !rest.starts_with(char::is_numeric) {
+            return Some(format!(
+                "`{keyword}` takes a duration: a number and a unit, like `5d`, `4h`, `2w` or `90min`"
+            ));
         }
     }
     if rest.starts_with('\\') {
@@ -842,12 +859,7 @@ impl Lower<'_> {
                 _ => {}
             }
         }
-        let kind = match (finish, start_of) {
-            (false, false) => DepKind::FinishToStart,
-            (false, true) => DepKind::StartToStart,
-            (true, false) => DepKind::FinishToFinish,
-            (true, true) => DepKind::StartToFinish,
-        };
+        let kind = DepKind::from_words(finish, start_of);
         Some(Dependency {
             kind,
             target: target?,
