@@ -12,9 +12,11 @@
 //! - `fuzz_checker`: parsing and checking;
 //! - `fuzz_scheduler`: checking and scheduling (`planc::compile`);
 //! - `fuzz_renderers`: scheduling and every output format;
-//! - `fuzz_readers`: the fast hand-written reader against the pest grammar
-//!   (wherever the fast one accepts a text, the grammar must accept it too
-//!   and build the same tree, spans included).
+//! - `fuzz_readers`: the fast hand-written reader against the pest grammar:
+//!   wherever the fast one accepts a text the grammar must build the same
+//!   tree, spans included, and `syntax::parse` (both readers, and error
+//!   recovery that reads intact declarations fast) must give exactly the
+//!   tree and diagnostics of the grammar alone.
 //!
 //! An input that panics, or runs longer than [`HANG`], fails the test; it is
 //! written to `target/fuzz-crash-<target>-<n>.plan` and the seed is printed.
@@ -154,7 +156,25 @@ fn compare_readers(case: &Case) -> Reached {
     if brace_depth(text) > planc::syntax::MAX_NESTING {
         return Reached::Loaded;
     }
-    let (fast, slow, diags) = planc::syntax::parse_both(text, planc::source::FileId(0));
+    let file = planc::source::FileId(0);
+    let (fast, slow, diags) = planc::syntax::parse_both(text, file);
+    // What planc runs (fast reader, grammar, recovery reading declarations
+    // fast) must give exactly what the grammar alone gives.
+    let mut parsed_diags = planc::Diagnostics::new();
+    let parsed = planc::syntax::parse(text, file, &mut parsed_diags);
+    // Too deep for `parse` (which counts as it does, skipping strings):
+    // refused before either reader runs.
+    if parsed_diags
+        .iter()
+        .any(|d| d.code == planc::diagnostic::codes::TOO_DEEP)
+    {
+        return Reached::Loaded;
+    }
+    assert!(parsed == slow, "parse built another tree than the grammar");
+    assert!(
+        parsed_diags.iter().eq(diags.iter()),
+        "parse reported other diagnostics than the grammar"
+    );
     let Some(fast) = fast else {
         return Reached::Loaded;
     };

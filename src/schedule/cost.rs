@@ -38,7 +38,7 @@ pub fn book_and_cost(
             continue;
         }
         let mut booked = Vec::new();
-        for (b, minutes) in f.bookings[i].iter().zip(&f.worked[i]) {
+        for (b, minutes) in f.bookings_of(i).iter().zip(f.worked_of(i)) {
             let work = work_done(model, b, *minutes);
             let cost = resource_cost(model, b.resource, work, day);
             let u = &mut uses[b.resource.index()];

@@ -41,15 +41,15 @@ pub fn latest(ctx: &Context<'_>, f: &Forward, with_resources: bool) -> Latest {
     for &a in f.order.iter().rev() {
         let i = a.index();
         let mut finish = base.min(finish_bound[i]);
-        if let Some(d) = ctx.network.deadline[i] {
+        if let Some(d) = ctx.network.facts[i].deadline {
             finish = finish.min(d);
         }
         let mut start_limit = start_bound[i];
-        let mut cur = ctx.network.parent[i];
+        let mut cur = ctx.network.facts[i].parent;
         while let Some(g) = cur {
             finish = finish.min(finish_bound[g.index()]);
             start_limit = start_limit.min(start_bound[g.index()]);
-            cur = ctx.network.parent[g.index()];
+            cur = ctx.network.facts[g.index()].parent;
         }
         let mut start = shift_back(ctx, f, a, finish);
         if start_limit < start {
@@ -58,7 +58,7 @@ pub fn latest(ctx: &Context<'_>, f: &Forward, with_resources: bool) -> Latest {
         }
         ls[i] = start;
         lf[i] = finish;
-        for c in &ctx.network.constraints[i] {
+        for c in ctx.network.constraints.of(i) {
             let t = c.target.index();
             match c.kind {
                 DepKind::FinishToStart => finish_bound[t] = finish_bound[t].min(back(start, c.lag)),
@@ -95,8 +95,7 @@ pub fn latest(ctx: &Context<'_>, f: &Forward, with_resources: bool) -> Latest {
 /// Latest start for a latest finish, keeping the placed length.
 fn shift_back(ctx: &Context<'_>, f: &Forward, a: TaskId, finish: Moment) -> Moment {
     let i = a.index();
-    let task = ctx.model.task(a);
-    match task.work.map(|w| w.kind) {
+    match ctx.network.facts[i].work.map(|w| w.kind) {
         None | Some(WorkKind::Elapsed) => finish - (f.end[i] - f.start[i]),
         Some(_) => {
             let cal = &ctx.calendars.project;
@@ -110,8 +109,7 @@ fn shift_back(ctx: &Context<'_>, f: &Forward, a: TaskId, finish: Moment) -> Mome
 /// Latest finish for a latest start, keeping the placed length.
 fn shift_forward(ctx: &Context<'_>, f: &Forward, a: TaskId, start: Moment) -> Moment {
     let i = a.index();
-    let task = ctx.model.task(a);
-    match task.work.map(|w| w.kind) {
+    match ctx.network.facts[i].work.map(|w| w.kind) {
         None | Some(WorkKind::Elapsed) => start + (f.end[i] - f.start[i]),
         Some(_) => {
             let cal = &ctx.calendars.project;

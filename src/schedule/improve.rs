@@ -174,7 +174,7 @@ impl Abstract {
         let activities = task.len();
         // Group nodes for every group some activity waits for.
         for &a in &ctx.network.activities {
-            for c in &ctx.network.constraints[a.index()] {
+            for c in ctx.network.constraints.of(a.index()) {
                 let t = c.target.index();
                 if node_of[t].is_none() {
                     node_of[t] = Some(task.len() as u32);
@@ -196,17 +196,17 @@ impl Abstract {
             } else {
                 cal.work_between(unlevelled.start[i], unlevelled.end[i]).0
             };
-            if let Some((m, _)) = ctx.network.earliest[i] {
+            if let Some((m, _)) = ctx.network.facts[i].earliest {
                 release[node] = minutes_from_start(m).max(0);
             }
             rank[node] = 1000u32.saturating_sub(t.priority);
-            for b in &unlevelled.bookings[i] {
+            for b in unlevelled.bookings_of(i) {
                 let d = demand(model, b).0;
                 if d > 0 {
                     demands[node].push((b.resource.0, d));
                 }
             }
-            for c in &ctx.network.constraints[i] {
+            for c in ctx.network.constraints.of(i) {
                 let Some(from) = node_of[c.target.index()] else {
                     continue;
                 };

@@ -1,10 +1,16 @@
 //! The activity network: which tasks are scheduled (leaves and milestones),
 //! what each waits for (its own dependencies and those of every group it is
 //! in), and the bookkeeping that tells when a group is complete.
+//!
+//! The passes visit tasks in an order unrelated to their numbering, so
+//! every separate array read per task costs a cache miss on a large plan:
+//! what a pass reads about one task is kept together ([`Facts`], one cache
+//! line), and the per-task lists are stored flat ([`Lists`]), where a list
+//! of lists would cost one miss for a list's header and one for its items.
 
-use crate::check::{Model, TaskId, TaskKind};
+use crate::check::{Assignment, Booking, Model, TaskId, TaskKind, Work};
 use crate::syntax::ast::DepKind;
-use crate::units::{Minutes, Moment};
+use crate::units::{Demand, Minutes, Moment, Share};
 
 /// One thing an activity waits for.
 #[derive(Clone, Copy, Debug)]
@@ -21,20 +27,90 @@ pub struct Network {
     pub activities: Vec<TaskId>,
     /// For each task (by index): its constraints, own and inherited; empty
     /// for groups.
-    pub constraints: Vec<Vec<Constraint>>,
-    /// For each task: the earliest start from `start`/`not before`/`date`
-    /// on it or its groups, with which attribute set it.
-    pub earliest: Vec<Option<(Moment, Bound)>>,
+    pub constraints: Lists<Constraint>,
+    /// For each task (by index): what the passes read about it.
+    pub facts: Vec<Facts>,
     /// For each task: the activities that wait for it.
-    pub waiters: Vec<Vec<TaskId>>,
+    pub waiters: Lists<TaskId>,
+    /// For each activity: the distinct targets of its constraints (how
+    /// many tasks it waits for).
+    pub target_count: Vec<u32>,
     /// For each task: the number of activities inside it (1 for a leaf).
     pub leaf_count: Vec<u32>,
-    /// For each task: the tightest deadline on it or its groups.
-    pub deadline: Vec<Option<Moment>>,
-    /// For each task: its parent and its priority, copied out of the model
-    /// so that the passes read small arrays rather than whole tasks.
-    pub parent: Vec<Option<TaskId>>,
-    pub priority: Vec<u32>,
+    /// For each activity: its fixed bookings (none for milestones, which
+    /// book nothing).
+    pub fixed: Lists<Booking>,
+    /// For each resource: its capacity and its limit (units x capacity).
+    pub capacity: Vec<Share>,
+    pub limit: Vec<Demand>,
+}
+
+/// What the passes read about one task, copied out of the model (where a
+/// task is several cache lines, its lists elsewhere) into one cache line.
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(align(64))]
+pub struct Facts {
+    /// The earliest start from `start`/`not before`/`date` on the task or
+    /// its groups, with which attribute set it.
+    pub earliest: Option<(Moment, Bound)>,
+    /// The tightest deadline on the task or its groups.
+    pub deadline: Option<Moment>,
+    /// Its work (`None` for milestones and groups).
+    pub work: Option<Work>,
+    pub parent: Option<TaskId>,
+    pub priority: u32,
+    /// Whether it has `any of` assignments to resolve (then read from the
+    /// model: they are rare).
+    pub any_of: bool,
+}
+
+/// One list per task, all in one vector: task `i`'s items are
+/// `items[at[i]..at[i + 1]]`.
+pub struct Lists<T> {
+    items: Vec<T>,
+    at: Vec<u32>,
+}
+
+impl<T> Lists<T> {
+    fn new() -> Lists<T> {
+        Lists {
+            items: Vec::new(),
+            at: vec![0],
+        }
+    }
+
+    /// Closes the list of the next task: it holds the items pushed since
+    /// the previous one was closed.
+    fn close(&mut self) {
+        self.at.push(self.items.len() as u32);
+    }
+
+    /// Task `i`'s list.
+    pub fn of(&self, i: usize) -> &[T] {
+        let (from, to) = (self.at[i] as usize, self.at[i + 1] as usize);
+        &self.items[from..to]
+    }
+}
+
+impl Lists<TaskId> {
+    /// Lists of `n` tasks from (task, item) pairs, keeping the items of
+    /// each task in the order given (a counting sort).
+    fn grouped(n: usize, pairs: &[(TaskId, TaskId)]) -> Lists<TaskId> {
+        let mut at = vec![0u32; n + 1];
+        for (t, _) in pairs {
+            at[t.index() + 1] += 1;
+        }
+        for i in 0..n {
+            at[i + 1] += at[i];
+        }
+        let mut next: Vec<u32> = at[..n].to_vec();
+        let mut items = vec![TaskId(0); pairs.len()];
+        for &(t, item) in pairs {
+            items[next[t.index()] as usize] = item;
+            next[t.index()] += 1;
+        }
+        Lists { items, at }
+    }
 }
 
 /// Which attribute gave a task its earliest start.
@@ -50,61 +126,86 @@ impl Network {
         let n = model.tasks.len();
         let mut net = Network {
             activities: Vec::new(),
-            constraints: vec![Vec::new(); n],
-            earliest: vec![None; n],
-            waiters: vec![Vec::new(); n],
+            constraints: Lists::new(),
+            facts: model
+                .tasks
+                .iter()
+                .map(|t| Facts {
+                    work: t.work,
+                    parent: t.parent,
+                    priority: t.priority,
+                    ..Facts::default()
+                })
+                .collect(),
+            waiters: Lists::new(),
+            target_count: vec![0; n],
             leaf_count: vec![0; n],
-            deadline: vec![None; n],
-            parent: model.tasks.iter().map(|t| t.parent).collect(),
-            priority: model.tasks.iter().map(|t| t.priority).collect(),
+            fixed: Lists::new(),
+            capacity: model.resources.iter().map(|r| r.capacity).collect(),
+            limit: model.resources.iter().map(|r| r.limit()).collect(),
         };
+        // (target, waiting activity), in activity order.
+        let mut waits: Vec<(TaskId, TaskId)> = Vec::new();
+        let mut targets: Vec<TaskId> = Vec::new();
         for (i, task) in model.tasks.iter().enumerate() {
             let id = TaskId(i as u32);
-            let inherited_deadline = task.parent.and_then(|p| net.deadline[p.index()]);
-            net.deadline[i] = min_opt(task.deadline, inherited_deadline);
+            let inherited_deadline = task.parent.and_then(|p| net.facts[p.index()].deadline);
+            net.facts[i].deadline = min_opt(task.deadline, inherited_deadline);
             let own = own_earliest(task);
-            let inherited = task.parent.and_then(|p| net.earliest[p.index()]);
-            net.earliest[i] = max_bound(own, inherited);
+            let inherited = task.parent.and_then(|p| net.facts[p.index()].earliest);
+            net.facts[i].earliest = max_bound(own, inherited);
+            net.record_bookings(i, task);
             if task.kind == TaskKind::Group {
+                net.constraints.close();
                 continue;
             }
             net.activities.push(id);
-            let mut list = Vec::new();
+            let first = net.constraints.items.len();
             let mut cur = Some(id);
             while let Some(t) = cur {
                 let task = model.task(t);
-                list.extend(task.dependencies.iter().map(|d| Constraint {
-                    kind: d.kind,
-                    target: d.target,
-                    lag: d.lag,
-                }));
+                net.constraints
+                    .items
+                    .extend(task.dependencies.iter().map(|d| Constraint {
+                        kind: d.kind,
+                        target: d.target,
+                        lag: d.lag,
+                    }));
                 cur = task.parent;
             }
-            let mut targets: Vec<TaskId> = list.iter().map(|c| c.target).collect();
+            targets.clear();
+            targets.extend(net.constraints.items[first..].iter().map(|c| c.target));
             targets.sort_unstable();
             targets.dedup();
-            for t in targets {
-                net.waiters[t.index()].push(id);
-            }
-            net.constraints[i] = list;
+            net.target_count[i] = targets.len() as u32;
+            waits.extend(targets.iter().map(|&t| (t, id)));
+            net.constraints.close();
             let mut cur = Some(id);
             while let Some(t) = cur {
                 net.leaf_count[t.index()] += 1;
                 cur = model.task(t).parent;
             }
         }
+        net.waiters = Lists::grouped(n, &waits);
         net
     }
 
-    /// Distinct targets an activity waits for.
-    pub fn target_count(&self, id: TaskId) -> usize {
-        let mut targets: Vec<TaskId> = self.constraints[id.index()]
-            .iter()
-            .map(|c| c.target)
-            .collect();
-        targets.sort_unstable();
-        targets.dedup();
-        targets.len()
+    /// Closes task `i`'s list of fixed bookings and notes its `any of`.
+    fn record_bookings(&mut self, i: usize, task: &crate::check::Task) {
+        if matches!(task.kind, TaskKind::Leaf) {
+            for assignment in &task.assignments {
+                match assignment {
+                    Assignment::Fixed(b) => self.fixed.items.push(*b),
+                    Assignment::AnyOf(_) => self.facts[i].any_of = true,
+                }
+            }
+        }
+        self.fixed.close();
+    }
+
+    /// The demand of a booking on its resource.
+    pub fn demand(&self, b: &Booking) -> Demand {
+        Demand::of(b.count, b.percent, self.capacity[b.resource.index()])
     }
 }
 

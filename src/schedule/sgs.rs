@@ -6,8 +6,8 @@
 
 use super::network::{Bound, Network};
 use super::profile::Profile;
-use super::work::{demand, place, PlaceError, Placement, WorkCalendars};
-use crate::check::{Assignment, Booking, Model, ResourceId, TaskId, TaskKind, WorkKind};
+use super::work::{place, worked_minutes, PlaceError, Placement, WorkCalendars};
+use crate::check::{Assignment, Booking, Model, ResourceId, TaskId, Work, WorkKind};
 use crate::syntax::ast::DepKind;
 use crate::units::{Minutes, Moment};
 use std::cmp::Reverse;
@@ -44,16 +44,40 @@ pub struct Forward {
     /// Per task (groups included): start and end.
     pub start: Vec<Moment>,
     pub end: Vec<Moment>,
-    /// Per task: the bookings chosen (any-of resolved) and the minutes each
-    /// resource worked.
-    pub bookings: Vec<Vec<Booking>>,
-    pub worked: Vec<Vec<Minutes>>,
+    /// The bookings chosen (any-of resolved) and, parallel to them, the
+    /// minutes each resource worked, of all tasks in one list each (one
+    /// allocation per pass rather than two per task); `booked` says where
+    /// a task's part is.
+    bookings: Vec<Booking>,
+    worked: Vec<Minutes>,
+    booked: Vec<BookedRange>,
     pub driver: Vec<Option<Driver>>,
     /// Activities in the order they were placed (a topological order).
     pub order: Vec<TaskId>,
     pub makespan_end: Moment,
     /// Per resource: the load booked.
     pub profiles: Vec<Profile>,
+}
+
+/// Where one task's bookings lie in [`Forward`]'s lists (empty for groups).
+#[derive(Clone, Copy, Debug, Default)]
+struct BookedRange {
+    first: u32,
+    len: u32,
+}
+
+impl Forward {
+    /// The bookings chosen for task `i` (any-of resolved).
+    pub fn bookings_of(&self, i: usize) -> &[Booking] {
+        let r = self.booked[i];
+        &self.bookings[r.first as usize..][..r.len as usize]
+    }
+
+    /// Per booking of task `i`: the minutes its resource worked on it.
+    pub fn worked_of(&self, i: usize) -> &[Minutes] {
+        let r = self.booked[i];
+        &self.worked[r.first as usize..][..r.len as usize]
+    }
 }
 
 /// Why a pass failed: the task that could not be placed.
@@ -99,27 +123,31 @@ fn run(ctx: &Context<'_>, keys: &[Key], level: bool, loads: bool) -> Result<Forw
     let mut f = Forward {
         start: vec![model.project.start; n],
         end: vec![model.project.start; n],
-        bookings: vec![Vec::new(); n],
-        worked: vec![Vec::new(); n],
+        bookings: Vec::with_capacity(net.activities.len()),
+        worked: Vec::with_capacity(net.activities.len()),
+        booked: vec![BookedRange::default(); n],
         driver: vec![None; n],
         order: Vec::with_capacity(net.activities.len()),
         makespan_end: model.project.start,
         profiles: vec![Profile::new(); model.resources.len()],
     };
-    let mut waiting_for: Vec<usize> = vec![0; n];
+    // Per activity: the targets it still waits for (u32 rather than usize:
+    // half the cache footprint on a large plan).
+    let mut waiting_for: Vec<u32> = vec![0; n];
     let mut leaves_left: Vec<u32> = net.leaf_count.clone();
     let mut group_seen: Vec<bool> = vec![false; n];
     let mut heap = BinaryHeap::with_capacity(net.activities.len());
     let mut done: Vec<TaskId> = Vec::new();
+    let mut chosen: Vec<Booking> = Vec::new();
     let heap_key = |t: TaskId| {
         Reverse(queue_key(
-            1000 - net.priority[t.index()],
+            1000 - net.facts[t.index()].priority,
             keys[t.index()],
             t.index(),
         ))
     };
     for &a in &net.activities {
-        waiting_for[a.index()] = net.target_count(a);
+        waiting_for[a.index()] = net.target_count[a.index()];
         if waiting_for[a.index()] == 0 {
             heap.push(heap_key(a));
         }
@@ -127,28 +155,24 @@ fn run(ctx: &Context<'_>, keys: &[Key], level: bool, loads: bool) -> Result<Forw
     while let Some(Reverse(packed)) = heap.pop() {
         let a = TaskId(node_of_key(packed) as u32);
         let (from, end_at_least, driver) = earliest(ctx, &f, a);
-        let (placement, bookings, driver) =
-            place_best(ctx, &f, a, from, end_at_least, driver, level)?;
+        let (placement, driver) =
+            place_best(ctx, &f, a, from, end_at_least, driver, level, &mut chosen)?;
         if placement.end > ctx.horizon {
             return Err(Failure::CannotFinish(a));
         }
+        let booked = record_bookings(ctx, &mut f, a, placement, &chosen)?;
         if loads {
-            for (b, _) in bookings.iter().zip(&placement.worked) {
-                let load = demand(model, b);
-                f.profiles[b.resource.index()].add(placement.start, placement.end, load, a);
-            }
+            book_loads(net, &mut f, booked, a, placement);
         }
         f.start[a.index()] = placement.start;
         f.end[a.index()] = placement.end;
-        f.worked[a.index()] = placement.worked;
-        f.bookings[a.index()] = bookings;
         f.driver[a.index()] = Some(driver);
         f.makespan_end = f.makespan_end.max(placement.end);
         f.order.push(a);
         // The activity and every group that it completes are now done.
         done.clear();
         done.push(a);
-        let mut cur = net.parent[a.index()];
+        let mut cur = net.facts[a.index()].parent;
         while let Some(g) = cur {
             let gi = g.index();
             if !group_seen[gi] {
@@ -163,10 +187,10 @@ fn run(ctx: &Context<'_>, keys: &[Key], level: bool, loads: bool) -> Result<Forw
             if leaves_left[gi] == 0 {
                 done.push(g);
             }
-            cur = net.parent[gi];
+            cur = net.facts[gi].parent;
         }
         for &t in &done {
-            for &w in &net.waiters[t.index()] {
+            for &w in net.waiters.of(t.index()) {
                 waiting_for[w.index()] -= 1;
                 if waiting_for[w.index()] == 0 {
                     heap.push(heap_key(w));
@@ -187,6 +211,47 @@ fn run(ctx: &Context<'_>, keys: &[Key], level: bool, loads: bool) -> Result<Forw
     Ok(f)
 }
 
+/// Appends the bookings chosen for `a` and the minutes each resource works
+/// on it to the pass's lists; returns where they are.
+fn record_bookings(
+    ctx: &Context<'_>,
+    f: &mut Forward,
+    a: TaskId,
+    placement: Placement,
+    chosen: &[Booking],
+) -> Result<BookedRange, Failure> {
+    let first = f.bookings.len();
+    let work = ctx.network.facts[a.index()].work;
+    worked_minutes(
+        &ctx.network,
+        &ctx.calendars,
+        work,
+        placement,
+        chosen,
+        &mut f.worked,
+    )
+    .map_err(|_| Failure::CannotFinish(a))?;
+    // A milestone books nothing (its bookings were dropped when placed).
+    let len = f.worked.len() - first;
+    f.bookings
+        .extend_from_slice(&chosen[..len.min(chosen.len())]);
+    let booked = BookedRange {
+        first: first as u32,
+        len: len as u32,
+    };
+    f.booked[a.index()] = booked;
+    Ok(booked)
+}
+
+/// Adds the demand of `a`'s bookings (`r` in the pass's lists) over its
+/// placement to the resources' loads.
+fn book_loads(net: &Network, f: &mut Forward, r: BookedRange, a: TaskId, placement: Placement) {
+    for k in r.first as usize..(r.first + r.len) as usize {
+        let b = f.bookings[k];
+        f.profiles[b.resource.index()].add(placement.start, placement.end, net.demand(&b), a);
+    }
+}
+
 /// The earliest start allowed by the project start, bounds and
 /// dependencies, the earliest end allowed by finish dependencies, and what
 /// set the start.
@@ -194,14 +259,14 @@ fn earliest(ctx: &Context<'_>, f: &Forward, a: TaskId) -> (Moment, Option<Moment
     let model = ctx.model;
     let mut from = model.project.start;
     let mut driver = Driver::ProjectStart;
-    if let Some((m, bound)) = ctx.network.earliest[a.index()] {
+    if let Some((m, bound)) = ctx.network.facts[a.index()].earliest {
         if m > from || (m == from && bound == Bound::Date) {
             from = m;
             driver = Driver::Bound(bound);
         }
     }
     let mut end_at_least: Option<Moment> = None;
-    for c in &ctx.network.constraints[a.index()] {
+    for c in ctx.network.constraints.of(a.index()) {
         let t = c.target.index();
         let base = match c.kind {
             DepKind::FinishToStart | DepKind::FinishToFinish => f.end[t],
@@ -235,7 +300,10 @@ pub fn lagged(ctx: &Context<'_>, base: Moment, lag: Minutes) -> Moment {
 }
 
 /// Places an activity, trying each `any of` choice and keeping the one
-/// that finishes earliest (ties: the first listed).
+/// that finishes earliest (ties: the first listed). `chosen` (scratch,
+/// reused across activities) ends up holding the bookings: the fixed ones,
+/// then each `any of` as resolved.
+#[allow(clippy::too_many_arguments)]
 fn place_best(
     ctx: &Context<'_>,
     f: &Forward,
@@ -244,48 +312,43 @@ fn place_best(
     end_at_least: Option<Moment>,
     driver: Driver,
     level: bool,
-) -> Result<(Placement, Vec<Booking>, Driver), Failure> {
-    let task = ctx.model.task(a);
-    let mut fixed: Vec<Booking> = Vec::new();
-    let mut choices: Vec<&Vec<Booking>> = Vec::new();
-    for assignment in &task.assignments {
-        match assignment {
-            Assignment::Fixed(b) => fixed.push(*b),
-            Assignment::AnyOf(options) => choices.push(options),
-        }
-    }
-    if task.kind == TaskKind::Milestone {
-        fixed.clear();
-        choices.clear();
+    chosen: &mut Vec<Booking>,
+) -> Result<(Placement, Driver), Failure> {
+    chosen.clear();
+    chosen.extend_from_slice(ctx.network.fixed.of(a.index()));
+    if !ctx.network.facts[a.index()].any_of {
+        return place_levelled(ctx, f, a, from, end_at_least, driver, chosen, level);
     }
     // Resolve each `any of` in turn, given the ones before it. The last
     // choice's winning trial is the final placement: no need to redo it.
     let mut resolved: Option<(Placement, Driver)> = None;
-    for options in choices {
+    for assignment in &ctx.model.task(a).assignments {
+        let Assignment::AnyOf(options) = assignment else {
+            continue;
+        };
         let mut best: Option<(Placement, Booking, Driver)> = None;
         for option in options {
-            let mut trial = fixed.clone();
-            trial.push(*option);
-            if let Ok((p, d)) = place_levelled(ctx, f, a, from, end_at_least, driver, &trial, level)
+            chosen.push(*option);
+            if let Ok((p, d)) = place_levelled(ctx, f, a, from, end_at_least, driver, chosen, level)
             {
                 if best.as_ref().is_none_or(|(bp, _, _)| p.end < bp.end) {
                     best = Some((p, *option, d));
                 }
             }
+            chosen.pop();
         }
         match best {
             Some((p, option, d)) => {
-                fixed.push(option);
+                chosen.push(option);
                 resolved = Some((p, d));
             }
             None => return Err(Failure::CannotFinish(a)),
         }
     }
-    let (p, d) = match resolved {
-        Some(found) => found,
-        None => place_levelled(ctx, f, a, from, end_at_least, driver, &fixed, level)?,
-    };
-    Ok((p, fixed, d))
+    match resolved {
+        Some(found) => Ok(found),
+        None => place_levelled(ctx, f, a, from, end_at_least, driver, chosen, level),
+    }
 }
 
 /// The earliest placement from `from` at which every booked resource has
@@ -301,13 +364,13 @@ fn place_levelled(
     bookings: &[Booking],
     level: bool,
 ) -> Result<(Placement, Driver), Failure> {
-    let model = ctx.model;
-    let task = model.task(a);
+    let net = &ctx.network;
+    let work = net.facts[a.index()].work;
     let fail = |_: PlaceError| Failure::CannotFinish(a);
     let mut s = from;
     if let Some(min_end) = end_at_least {
-        let min_end = end_bound_in_working_time(ctx, task, bookings, min_end);
-        let p = place(model, &ctx.calendars, task, s, bookings).map_err(fail)?;
+        let min_end = end_bound_in_working_time(ctx, work, bookings, min_end);
+        let p = place(net, &ctx.calendars, work, s, bookings).map_err(fail)?;
         if p.end < min_end {
             s = start_for_end(ctx, a, s, min_end, bookings).map_err(fail)?;
             if s > from {
@@ -316,7 +379,7 @@ fn place_levelled(
         }
     }
     loop {
-        let p = place(model, &ctx.calendars, task, s, bookings).map_err(fail)?;
+        let p = place(net, &ctx.calendars, work, s, bookings).map_err(fail)?;
         if p.end > ctx.horizon {
             return Err(Failure::CannotFinish(a));
         }
@@ -326,9 +389,8 @@ fn place_levelled(
         let mut retry: Option<(Moment, ResourceId)> = None;
         for b in bookings {
             let r = b.resource;
-            let limit = model.resource(r).limit();
-            if let Some(t) = f.profiles[r.index()].conflict(p.start, p.end, demand(model, b), limit)
-            {
+            let limit = net.limit[r.index()];
+            if let Some(t) = f.profiles[r.index()].conflict(p.start, p.end, net.demand(b), limit) {
                 if retry.is_none_or(|(rt, _)| t > rt) {
                     retry = Some((t, r));
                 }
@@ -349,7 +411,9 @@ fn place_levelled(
 
 /// The dependency that forced the end of `a` later, for the driver.
 fn finish_driver(ctx: &Context<'_>, f: &Forward, a: TaskId) -> Option<Driver> {
-    ctx.network.constraints[a.index()]
+    ctx.network
+        .constraints
+        .of(a.index())
         .iter()
         .filter(|c| matches!(c.kind, DepKind::FinishToFinish | DepKind::StartToFinish))
         .max_by_key(|c| match c.kind {
@@ -367,11 +431,11 @@ fn finish_driver(ctx: &Context<'_>, f: &Forward, a: TaskId) -> Option<Driver> {
 /// keep the bound as it is.
 fn end_bound_in_working_time(
     ctx: &Context<'_>,
-    task: &crate::check::Task,
+    work: Option<Work>,
     bookings: &[Booking],
     min_end: Moment,
 ) -> Moment {
-    let Some(work) = task.work else {
+    let Some(work) = work else {
         return min_end;
     };
     let last_work_before = |cal: &super::calendar::Calendar| {
@@ -397,11 +461,11 @@ fn start_for_end(
     min_end: Moment,
     bookings: &[Booking],
 ) -> Result<Moment, PlaceError> {
-    let task = ctx.model.task(a);
+    let work = ctx.network.facts[a.index()].work;
     let (mut lo, mut hi) = (from.0, min_end.0.max(from.0));
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
-        let p = place(ctx.model, &ctx.calendars, task, Moment(mid), bookings)?;
+        let p = place(&ctx.network, &ctx.calendars, work, Moment(mid), bookings)?;
         if p.end >= min_end {
             hi = mid;
         } else {

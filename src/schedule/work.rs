@@ -4,7 +4,8 @@
 //! minute of each resource's working time).
 
 use super::calendar::{Calendar, WeekPattern};
-use crate::check::{Booking, Model, Task, WorkKind};
+use super::network::Network;
+use crate::check::{Booking, Model, Work, WorkKind};
 use crate::units::{Day, Demand, Minutes, Moment};
 use std::sync::Arc;
 
@@ -58,15 +59,13 @@ impl WorkCalendars {
     }
 }
 
-/// Where a task lands: its span and, per booking, the working minutes the
-/// resource spends on it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where a task lands: its span. The minutes each resource works inside
+/// it are asked for separately ([`worked_minutes`]), once the span is
+/// final: levelling tries many spans per task, and most are rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Placement {
     pub start: Moment,
     pub end: Moment,
-    /// Parallel to the bookings: minutes of the resource's working time
-    /// inside the span.
-    pub worked: Vec<Minutes>,
 }
 
 /// Why a task cannot be placed.
@@ -81,107 +80,156 @@ pub fn demand(model: &Model, b: &Booking) -> Demand {
     Demand::of(b.count, b.percent, model.resource(b.resource).capacity)
 }
 
-/// Places `task` starting no earlier than `from` with `bookings`.
+/// Places a task of `work` (`None`: a milestone) starting no earlier than
+/// `from` with `bookings`.
 pub fn place(
-    model: &Model,
+    net: &Network,
     cals: &WorkCalendars,
-    task: &Task,
+    work: Option<Work>,
     from: Moment,
     bookings: &[Booking],
 ) -> Result<Placement, PlaceError> {
-    let Some(work) = task.work else {
+    let Some(work) = work else {
         // Milestones sit at the exact moment their constraints allow.
         return Ok(Placement {
             start: from,
             end: from,
-            worked: Vec::new(),
         });
     };
-    let worked_in = |start: Moment, end: Moment| -> Vec<Minutes> {
-        bookings
-            .iter()
-            .map(|b| cals.resources[b.resource.index()].work_between(start, end))
-            .collect()
-    };
     match work.kind {
-        WorkKind::Elapsed => {
-            let end = from + work.minutes;
-            Ok(Placement {
-                start: from,
-                end,
-                worked: worked_in(from, end),
-            })
-        }
-        WorkKind::Duration => place_on(&cals.project, from, work.minutes).map(|(s, e)| Placement {
-            start: s,
-            end: e,
-            worked: worked_in(s, e),
+        WorkKind::Elapsed => Ok(Placement {
+            start: from,
+            end: from + work.minutes,
         }),
-        WorkKind::Effort if bookings.is_empty() => {
-            place_on(&cals.project, from, work.minutes).map(|(s, e)| Placement {
-                start: s,
-                end: e,
-                worked: Vec::new(),
-            })
-        }
-        WorkKind::Effort => place_effort(model, cals, from, work.minutes, bookings),
+        WorkKind::Duration => place_on(&cals.project, from, work.minutes),
+        WorkKind::Effort if bookings.is_empty() => place_on(&cals.project, from, work.minutes),
+        WorkKind::Effort => place_effort(net, cals, from, work.minutes, bookings),
     }
 }
 
+/// Appends to `out`, per booking, the minutes of its resource's working
+/// time that the placed task `p` of `work` takes (nothing for a milestone).
+pub fn worked_minutes(
+    net: &Network,
+    cals: &WorkCalendars,
+    work: Option<Work>,
+    p: Placement,
+    bookings: &[Booking],
+    out: &mut Vec<Minutes>,
+) -> Result<(), PlaceError> {
+    let Some(work) = work else {
+        return Ok(());
+    };
+    let calendar_of = |b: &Booking| &cals.resources[b.resource.index()];
+    if work.kind == WorkKind::Effort && !shares_one_calendar(cals, bookings) {
+        // Only the walk knows who worked when; it starts at the placement's
+        // start, where the first resource begins, and so repeats itself.
+        let needed = needed_work(net, work.minutes, bookings)?;
+        let demands = demands_of(net, bookings);
+        let (_, worked) = walk_stretches(&calendars_of(cals, bookings), &demands, p.start, needed)?;
+        out.extend(worked);
+        return Ok(());
+    }
+    if work.kind == WorkKind::Effort {
+        // One calendar: every booking works the same minutes.
+        if let Some(first) = bookings.first().map(calendar_of) {
+            let minutes = first.work_between(p.start, p.end);
+            out.extend(bookings.iter().map(|_| minutes));
+        }
+        return Ok(());
+    }
+    out.extend(
+        bookings
+            .iter()
+            .map(|b| calendar_of(b).work_between(p.start, p.end)),
+    );
+    Ok(())
+}
+
 /// Fixed working time on one calendar.
-fn place_on(
-    cal: &Calendar,
-    from: Moment,
-    minutes: Minutes,
-) -> Result<(Moment, Moment), PlaceError> {
+fn place_on(cal: &Calendar, from: Moment, minutes: Minutes) -> Result<Placement, PlaceError> {
     let start = cal.next_working(from).ok_or(PlaceError::NoWorkingTime)?;
     let end = cal
         .add_work(start, minutes)
         .ok_or(PlaceError::NoWorkingTime)?;
-    Ok((start, end))
+    Ok(Placement { start, end })
+}
+
+/// Whether all bookings are on one calendar (the common case, one
+/// calendar query; otherwise the working stretches are walked).
+fn shares_one_calendar(cals: &WorkCalendars, bookings: &[Booking]) -> bool {
+    let calendar_of = |b: &Booking| &cals.resources[b.resource.index()];
+    match bookings.first() {
+        Some(first) => bookings
+            .iter()
+            .all(|b| Arc::ptr_eq(calendar_of(b), calendar_of(first))),
+        None => true,
+    }
+}
+
+/// The effort in demand-minutes: one full unit working one minute does
+/// Demand::ONE_UNIT of it. Fails when the bookings do no work at all.
+fn needed_work(net: &Network, effort: Minutes, bookings: &[Booking]) -> Result<i128, PlaceError> {
+    let total_demand: i64 = bookings.iter().map(|b| net.demand(b).0).sum();
+    if total_demand <= 0 {
+        return Err(PlaceError::NoWorkingTime);
+    }
+    Ok(i128::from(effort.0) * i128::from(Demand::ONE_UNIT))
+}
+
+fn calendars_of<'c>(cals: &'c WorkCalendars, bookings: &[Booking]) -> Vec<&'c Arc<Calendar>> {
+    bookings
+        .iter()
+        .map(|b| &cals.resources[b.resource.index()])
+        .collect()
+}
+
+fn demands_of(net: &Network, bookings: &[Booking]) -> Vec<i64> {
+    bookings.iter().map(|b| net.demand(b).0).collect()
 }
 
 /// Effort shared by several resources: each contributes its demand per
 /// minute it works. When all share one calendar this is one calendar
 /// query; otherwise the working stretches are walked from the start.
 fn place_effort(
-    model: &Model,
+    net: &Network,
     cals: &WorkCalendars,
     from: Moment,
     effort: Minutes,
     bookings: &[Booking],
 ) -> Result<Placement, PlaceError> {
-    let calendar_of = |b: &Booking| &cals.resources[b.resource.index()];
-    let total_demand: i64 = bookings.iter().map(|b| demand(model, b).0).sum();
-    if total_demand <= 0 {
-        return Err(PlaceError::NoWorkingTime);
-    }
-    // Work is counted in demand-minutes: one full unit working one minute
-    // does Demand::ONE_UNIT of it.
-    let needed = i128::from(effort.0) * i128::from(Demand::ONE_UNIT);
-    // The common case (levelling calls it at every retry) allocates only
-    // the result.
-    if let Some(first) = bookings.first().map(calendar_of) {
-        if bookings.iter().all(|b| Arc::ptr_eq(calendar_of(b), first)) {
+    let total_demand: i64 = bookings.iter().map(|b| net.demand(b).0).sum();
+    let needed = needed_work(net, effort, bookings)?;
+    // The common case (levelling calls it at every retry) allocates nothing.
+    if shares_one_calendar(cals, bookings) {
+        if let Some(first) = bookings.first() {
             let minutes = div_ceil(needed, i128::from(total_demand));
             let minutes = i64::try_from(minutes).map_err(|_| PlaceError::NoWorkingTime)?;
-            let (start, end) = place_on(first, from, Minutes(minutes))?;
-            let work = first.work_between(start, end);
-            let worked = vec![work; bookings.len()];
-            return Ok(Placement { start, end, worked });
+            return place_on(
+                &cals.resources[first.resource.index()],
+                from,
+                Minutes(minutes),
+            );
         }
     }
-    let demands: Vec<i64> = bookings.iter().map(|b| demand(model, b).0).collect();
-    let calendars: Vec<&Arc<Calendar>> = bookings.iter().map(calendar_of).collect();
-    walk_stretches(&calendars, &demands, from, needed)
+    let (placement, _) = walk_stretches(
+        &calendars_of(cals, bookings),
+        &demands_of(net, bookings),
+        from,
+        needed,
+    )?;
+    Ok(placement)
 }
 
+/// Walks the working stretches of several calendars from `from` until
+/// `needed` demand-minutes are done: the span, and the minutes each
+/// calendar worked inside it.
 fn walk_stretches(
     calendars: &[&Arc<Calendar>],
     demands: &[i64],
     from: Moment,
     needed: i128,
-) -> Result<Placement, PlaceError> {
+) -> Result<(Placement, Vec<Minutes>), PlaceError> {
     let mut start = None;
     let mut t = from;
     let mut remaining = needed;
@@ -219,11 +267,7 @@ fn walk_stretches(
                     *w += Minutes(minutes);
                 }
             }
-            return Ok(Placement {
-                start: begin,
-                end,
-                worked,
-            });
+            return Ok((Placement { start: begin, end }, worked));
         }
         remaining -= rate * span;
         for (i, w) in worked.iter_mut().enumerate() {

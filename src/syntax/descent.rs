@@ -27,25 +27,65 @@ use super::scan::skip_to_line_end;
 use crate::diagnostic::Diagnostics;
 use crate::source::{FileId, Span};
 
-/// The tree of `text`, or `None` where the pest grammar must decide.
-pub(super) fn read(text: &str, file: FileId) -> Option<File> {
+/// Why the fast reader left a text to the pest grammar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Unread {
+    /// The text is not in the language: the grammar fails on it too, and
+    /// says where and why.
+    Syntax,
+    /// The syntax is fine but a literal is reported (or the reader is
+    /// unsure): the grammar reads it and reports.
+    Literal,
+}
+
+/// The tree of `text`.
+pub(super) fn read(text: &str, file: FileId) -> Result<File, Unread> {
+    let items = with_reader(text, 0, file, |r| r.plan())?;
+    Ok(File { items })
+}
+
+/// The one top-level declaration in `text[start..end]`, read the way the
+/// grammar's `lone_declaration` reads it (error recovery parses a broken
+/// file declaration by declaration).
+pub(super) fn read_declaration(
+    text: &str,
+    start: usize,
+    end: usize,
+    file: FileId,
+) -> Result<TopItem, Unread> {
+    let text = text.get(..end).ok_or(Unread::Syntax)?;
+    with_reader(text, start, file, |r| {
+        r.skip();
+        let item = r.top_item()?;
+        r.skip();
+        (r.pos == r.bytes.len()).then_some(item)
+    })
+}
+
+/// Runs `read` on a reader of `text` from `pos`; any reported literal
+/// makes it [`Unread::Literal`].
+fn with_reader<'t, T>(
+    text: &'t str,
+    pos: usize,
+    file: FileId,
+    read: impl for<'d> FnOnce(&mut Reader<'t, 'd>) -> Option<T>,
+) -> Result<T, Unread> {
     let mut scratch = Diagnostics::new();
-    let items = Reader {
+    let mut reader = Reader {
         text,
         bytes: text.as_bytes(),
-        pos: 0,
+        pos,
         items: Vec::new(),
         lit: Literals {
             file,
             diags: &mut scratch,
         },
-    }
-    .plan();
-    // A literal that was reported: let the grammar path report it in place.
+    };
+    let result = read(&mut reader);
     if !scratch.is_empty() {
-        return None;
+        return Err(Unread::Literal);
     }
-    Some(File { items: items? })
+    result.ok_or(Unread::Syntax)
 }
 
 const BOM: &[u8] = "\u{FEFF}".as_bytes();
@@ -873,14 +913,14 @@ impl<'t> Reader<'t, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::parser::parse_with_grammar;
+    use crate::syntax::parser::{parse_with_grammar, Readers};
 
     /// Both readers on `text`: where the fast one succeeds, the grammar
     /// must build the same tree and report nothing.
     fn agree(text: &str) -> bool {
-        let fast = read(text, FileId(0));
+        let fast = read(text, FileId(0)).ok();
         let mut diags = Diagnostics::new();
-        let slow = parse_with_grammar(text, FileId(0), &mut diags);
+        let slow = parse_with_grammar(text, FileId(0), &mut diags, Readers::GrammarOnly);
         if let Some(fast) = &fast {
             assert!(
                 diags.is_empty(),

@@ -5,7 +5,7 @@
 //! typed nodes here (literal values through [`super::literal`]).
 
 use super::ast::*;
-use super::descent;
+use super::descent::{self, Unread};
 use super::expected::{expected_phrase, inside_block};
 use super::grammar::{PlanParser, Rule};
 use super::literal::{weekday, Lexeme, Literals};
@@ -34,15 +34,23 @@ pub fn parse(text: &str, file: FileId, diags: &mut Diagnostics) -> File {
         );
         return File { items: Vec::new() };
     }
-    if let Some(tree) = descent::read(text, file) {
-        return tree;
+    match descent::read(text, file) {
+        Ok(tree) => tree,
+        Err(Unread::Literal) => parse_with_grammar(text, file, diags, Readers::Both),
+        // The grammar would fail on the whole file too: go straight to
+        // reading it declaration by declaration.
+        Err(Unread::Syntax) => parse_with_recovery(text, file, diags, Readers::Both),
     }
-    parse_with_grammar(text, file, diags)
 }
 
 /// Parses `text` with the pest grammar: the definition of the language,
 /// and the path that reports syntax errors.
-pub(super) fn parse_with_grammar(text: &str, file: FileId, diags: &mut Diagnostics) -> File {
+pub(super) fn parse_with_grammar(
+    text: &str,
+    file: FileId,
+    diags: &mut Diagnostics,
+    readers: Readers,
+) -> File {
     match PlanParser::parse(Rule::plan, text) {
         Ok(mut pairs) => {
             let mut lower = Lower {
@@ -54,18 +62,38 @@ pub(super) fn parse_with_grammar(text: &str, file: FileId, diags: &mut Diagnosti
                 .unwrap_or_default();
             File { items }
         }
-        Err(_) => parse_with_recovery(text, file, diags),
+        Err(_) => parse_with_recovery(text, file, diags, readers),
     }
+}
+
+/// Whether error recovery may read declarations with the fast reader
+/// (tests compare with the grammar alone).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Readers {
+    Both,
+    GrammarOnly,
 }
 
 /// Parses each top-level declaration on its own so that one run reports a
 /// syntax error in every broken declaration, not just the first.
-fn parse_with_recovery(text: &str, file: FileId, diags: &mut Diagnostics) -> File {
+fn parse_with_recovery(
+    text: &str,
+    file: FileId,
+    diags: &mut Diagnostics,
+    readers: Readers,
+) -> File {
     let mut items = Vec::new();
     for (start, end) in top_level_chunks(text) {
         let chunk = &text[start..end];
-        if chunk.trim().is_empty() || chunk_is_only_comments(chunk) {
+        if chunk_is_only_comments(chunk) {
             continue;
+        }
+        // Most declarations of a broken file are fine: read those fast.
+        if readers == Readers::Both {
+            if let Ok(item) = descent::read_declaration(text, start, end, file) {
+                items.push(item);
+                continue;
+            }
         }
         match PlanParser::parse(Rule::lone_declaration, chunk) {
             Ok(pairs) => {
@@ -84,10 +112,14 @@ fn parse_with_recovery(text: &str, file: FileId, diags: &mut Diagnostics) -> Fil
     File { items }
 }
 
+/// Blank lines and comments only, blank as the grammar's `WHITESPACE`
+/// means it (a stray U+2028 is not blank: the grammar reports it).
 fn chunk_is_only_comments(chunk: &str) -> bool {
-    chunk
-        .lines()
-        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    let blank = |c: char| matches!(c, ' ' | '\t' | '\r' | '\u{FEFF}');
+    chunk.split('\n').all(|line| {
+        let line = line.trim_start_matches(blank);
+        line.is_empty() || line.starts_with('#')
+    })
 }
 
 const TOP_KEYWORDS: &[&str] = &[
