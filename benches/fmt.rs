@@ -10,6 +10,10 @@ mod genplan;
 
 use std::fmt::Write;
 
+// Measure with the allocator the `planc` binary ships with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

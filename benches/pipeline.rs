@@ -14,6 +14,10 @@ use planc::{LoadOptions, Loaded, Model};
 
 const SIZES: &[usize] = &[1_000, 10_000, 100_000];
 
+// Measure with the allocator the `planc` binary ships with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

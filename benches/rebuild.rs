@@ -8,6 +8,10 @@
 
 use std::path::{Path, PathBuf};
 
+// Measure with the allocator the `planc` binary ships with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }
