@@ -360,45 +360,49 @@ impl<'t> Reader<'t, '_> {
 
     /// `moment = ${ date ~ (("T" | (" " | "\t")+) ~ time)? ~ !ident_char }`.
     fn moment(&mut self) -> Option<Moment> {
-        let start = self.pos;
-        let date_end = self.date_end(start)?;
-        let time_start = match self.at(date_end) {
-            Some(b'T') => Some(date_end + 1),
-            Some(b' ' | b'\t') => {
-                let mut j = date_end;
-                while matches!(self.at(j), Some(b' ' | b'\t')) {
-                    j += 1;
+        let (date, time, span) = self.date_and_tail(|r, date_end| {
+            let time_start = match r.at(date_end) {
+                Some(b'T') => date_end + 1,
+                Some(b' ' | b'\t') => {
+                    let mut j = date_end;
+                    while matches!(r.at(j), Some(b' ' | b'\t')) {
+                        j += 1;
+                    }
+                    j
                 }
-                Some(j)
-            }
-            _ => None,
-        };
-        let time = time_start.and_then(|t| self.time_end(t).map(|e| (t, e)));
-        let end = time.map_or(date_end, |(_, e)| e);
-        self.not_ident_char_at(end).then_some(())?;
-        self.pos = end;
-        let span = self.span(start);
-        let date = self.lexeme(start, date_end);
-        let time = time.map(|(t, e)| self.lexeme(t, e));
+                _ => return None,
+            };
+            r.time_end(time_start).map(|e| (time_start, e))
+        })?;
         self.lit.moment(date, time, span)
     }
 
     /// `date_span = ${ date ~ (".." ~ date)? ~ !ident_char }`.
     fn date_span(&mut self) -> Option<DateSpan> {
+        let (first, last, span) = self.date_and_tail(|r, date_end| {
+            if !r.bytes[date_end..].starts_with(b"..") {
+                return None;
+            }
+            r.date_end(date_end + 2).map(|e| (date_end + 2, e))
+        })?;
+        self.lit.date_span(first, last, span)
+    }
+
+    /// `date ~ tail? ~ !ident_char`, atomic: the date, the optional tail
+    /// that `tail` finds after it (its start and end), and the whole span.
+    fn date_and_tail(
+        &mut self,
+        tail: impl FnOnce(&Self, usize) -> Option<(usize, usize)>,
+    ) -> Option<(Lexeme<'t>, Option<Lexeme<'t>>, Span)> {
         let start = self.pos;
-        let first_end = self.date_end(start)?;
-        let last = if self.bytes[first_end..].starts_with(b"..") {
-            self.date_end(first_end + 2).map(|e| (first_end + 2, e))
-        } else {
-            None
-        };
-        let end = last.map_or(first_end, |(_, e)| e);
+        let date_end = self.date_end(start)?;
+        let tail = tail(self, date_end);
+        let end = tail.map_or(date_end, |(_, e)| e);
         self.not_ident_char_at(end).then_some(())?;
         self.pos = end;
-        let span = self.span(start);
-        let first = self.lexeme(start, first_end);
-        let last = last.map(|(s, e)| self.lexeme(s, e));
-        self.lit.date_span(first, last, span)
+        let date = self.lexeme(start, date_end);
+        let tail = tail.map(|(s, e)| self.lexeme(s, e));
+        Some((date, tail, self.span(start)))
     }
 
     /// `time_range = ${ time ~ ".." ~ time }`.
