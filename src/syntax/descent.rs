@@ -155,17 +155,23 @@ impl<'t> Reader<'t, '_> {
         }
     }
 
+    /// End of the run of `WHITESPACE` characters starting at `i`.
+    fn whitespace_end(&self, i: usize) -> usize {
+        let mut j = i;
+        loop {
+            let n = self.whitespace_len(j);
+            if n == 0 {
+                return j;
+            }
+            j += n;
+        }
+    }
+
     /// pest's implicit skip between the parts of a non-atomic rule:
     /// `WHITESPACE* ~ (COMMENT ~ WHITESPACE*)*`.
     fn skip(&mut self) {
         loop {
-            loop {
-                let n = self.whitespace_len(self.pos);
-                if n == 0 {
-                    break;
-                }
-                self.pos += n;
-            }
+            self.pos = self.whitespace_end(self.pos);
             if self.peek() != Some(b'#') {
                 return;
             }
@@ -488,6 +494,17 @@ impl<'t> Reader<'t, '_> {
     fn comma_tail<T>(
         &mut self,
         items: &mut Vec<T>,
+        item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<()> {
+        self.comma_tail_until(items, |_| false, item)
+    }
+
+    /// [`Self::comma_tail`], ending before a comma followed by what `stop`
+    /// sees (a negative lookahead such as `!(kw_any ~ kw_of)`).
+    fn comma_tail_until<T>(
+        &mut self,
+        items: &mut Vec<T>,
+        mut stop: impl FnMut(&mut Self) -> bool,
         mut item: impl FnMut(&mut Self) -> Option<T>,
     ) -> Option<()> {
         self.skip();
@@ -502,6 +519,10 @@ impl<'t> Reader<'t, '_> {
                 return Some(());
             }
             self.skip();
+            if stop(self) {
+                self.pos = save;
+                return Some(());
+            }
             items.push(item(self)?);
             first = false;
         }
@@ -790,14 +811,7 @@ impl<'t> Reader<'t, '_> {
     /// `lag = ${ lag_sign ~ WHITESPACE* ~ duration }`.
     fn lag(&mut self) -> Option<(bool, Duration)> {
         let positive = self.peek() == Some(b'+');
-        self.pos += 1;
-        loop {
-            let n = self.whitespace_len(self.pos);
-            if n == 0 {
-                break;
-            }
-            self.pos += n;
-        }
+        self.pos = self.whitespace_end(self.pos + 1);
         Some((positive, self.duration()?))
     }
 
@@ -812,25 +826,7 @@ impl<'t> Reader<'t, '_> {
             });
         }
         let mut items = vec![self.assign_item()?];
-        self.skip();
-        let mut first = true;
-        loop {
-            let save = self.pos;
-            if !first {
-                self.skip();
-            }
-            if !self.eat(",") {
-                self.pos = save;
-                break;
-            }
-            self.skip();
-            if self.at_any_of() {
-                self.pos = save;
-                break;
-            }
-            items.push(self.assign_item()?);
-            first = false;
-        }
+        self.comma_tail_until(&mut items, Self::at_any_of, Self::assign_item)?;
         self.skip();
         let any_of = if self.eat(",") {
             self.skip();
@@ -902,14 +898,7 @@ impl<'t> Reader<'t, '_> {
 
     fn count_end(&self) -> Option<usize> {
         let end = self.digits(self.pos)?;
-        let mut j = end;
-        loop {
-            let n = self.whitespace_len(j);
-            if n == 0 {
-                break;
-            }
-            j += n;
-        }
+        let j = self.whitespace_end(end);
         (j > end && self.at(j).is_some_and(is_ident_start)).then_some(end)
     }
 }
