@@ -45,18 +45,16 @@ fn large_plan(groups: usize) -> String {
 /// that the result parses back to the same plan (a second parse).
 #[divan::bench(args = [100_000], sample_count = 5)]
 fn format_large_plan(bencher: divan::Bencher, tasks: usize) {
-    let text = large_plan(tasks / 10);
-    bencher.bench(|| {
-        planc::fmt::format(divan::black_box(&text))
-            .map(|s| s.len())
-            .unwrap_or(0)
-    });
+    bench_format(bencher, large_plan(tasks / 10));
 }
 
 /// The whole of `planc fmt` on the generated benchmark plan.
 #[divan::bench(args = [100_000], sample_count = 5)]
 fn format_generated_plan(bencher: divan::Bencher, tasks: usize) {
-    let text = genplan::write_plan(&genplan::generate(tasks, 1));
+    bench_format(bencher, genplan::write_plan(&genplan::generate(tasks, 1)));
+}
+
+fn bench_format(bencher: divan::Bencher, text: String) {
     bencher.bench(|| {
         planc::fmt::format(divan::black_box(&text))
             .map(|s| s.len())
