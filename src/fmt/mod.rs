@@ -6,8 +6,9 @@
 //! with the comments and blank lines of the original put back
 //! ([`source`]). The result is parsed again and its tree compared with the
 //! original's (by fingerprint), spans aside ([`unspan`]): a formatting
-//! that would change meaning is refused, never written. Includes are not followed: every
-//! file is formatted on its own. The rules are in `docs/fmt.md`.
+//! that would change meaning is refused, never written. Includes are not
+//! followed: every file is formatted on its own. The rules are in
+//! `docs/fmt.md`.
 
 pub mod diff;
 mod print;
