@@ -281,8 +281,40 @@ fn describe_found(chunk: &str, pos: usize) -> String {
                 .collect();
             format!("`{word}`")
         }
-        Some(c) => format!("`{c}`"),
+        Some(c) => match invisible_name(c) {
+            Some(name) => format!("an invisible character, U+{:04X} ({name})", u32::from(c)),
+            None => format!("`{c}`"),
+        },
     }
+}
+
+/// The name of a character that shows as blank or not at all (pasted
+/// from web pages and word processors), so that the message can say what
+/// stands there; `None` for characters that show as themselves.
+fn invisible_name(c: char) -> Option<&'static str> {
+    let name = match c {
+        ' ' | '\t' | '\n' | '\r' => return None,
+        '\u{00A0}' => "no-break space",
+        '\u{00AD}' => "soft hyphen",
+        '\u{2000}'..='\u{200A}' => "typographic space",
+        '\u{200B}' => "zero-width space",
+        '\u{200C}' => "zero-width non-joiner",
+        '\u{200D}' => "zero-width joiner",
+        '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+            "text direction control"
+        }
+        '\u{2028}' => "line separator",
+        '\u{2029}' => "paragraph separator",
+        '\u{202F}' => "narrow no-break space",
+        '\u{205F}' => "math space",
+        '\u{2060}' => "word joiner",
+        '\u{3000}' => "ideographic space",
+        '\u{FEFF}' => "byte order mark",
+        c if c.is_control() => "control character",
+        c if c.is_whitespace() => "space character",
+        _ => return None,
+    };
+    Some(name)
 }
 
 /// The span to underline: the word at the error, or one character.
@@ -318,6 +350,9 @@ fn syntax_help(chunk: &str, pos: usize, in_block: bool) -> Option<String> {
         ));
     }
     if let Some(help) = misspelled_keyword(&word, in_block) {
+        return Some(help);
+    }
+    if let Some(help) = lookalike_help(rest) {
         return Some(help);
     }
     // The expected rules may not say whether a block is open (after
@@ -395,6 +430,28 @@ fn syntax_help(chunk: &str, pos: usize, in_block: bool) -> Option<String> {
     }
     if rest.is_empty() && before.matches('{').count() > before.matches('}').count() {
         return Some("a `{` is not closed: add the missing `}`".to_string());
+    }
+    None
+}
+
+/// Help for a character that looks like (or hides as) one the grammar
+/// takes: invisible characters and typographic quotes.
+fn lookalike_help(rest: &str) -> Option<String> {
+    let c = rest.chars().next()?;
+    if invisible_name(c).is_some() {
+        return Some(
+            "only spaces, tabs and line breaks separate words: delete this character (text \
+             copied from web pages or word processors often carries it)"
+                .to_string(),
+        );
+    }
+    if matches!(
+        c,
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2018}' | '\u{2019}'
+    ) {
+        return Some(format!(
+            "`{c}` is a typographic quote: strings take straight double quotes, `\"like this\"`"
+        ));
     }
     None
 }
