@@ -67,8 +67,7 @@ fn summary(view: &View, out: &mut String) {
 
 fn chart(view: &View, out: &mut String) {
     out.push_str("## Timeline\n\n");
-    let whole = mermaid::render(view);
-    if whole.len() <= mermaid::GITHUB_LIMIT {
+    if let Some(whole) = mermaid::render_within(view, mermaid::GITHUB_LIMIT) {
         fence(&whole, out);
         return;
     }

@@ -30,9 +30,23 @@ pub fn render(view: &View) -> String {
     text
 }
 
+/// The chart of the whole plan when it takes at most `limit` bytes; `None`
+/// as soon as it grows past them, without writing the rest.
+pub fn render_within(view: &View, limit: usize) -> Option<String> {
+    let rows: Vec<usize> = (0..view.rows.len()).collect();
+    chart_within(view, &view.title, &rows, limit)
+}
+
 /// One chart per top-level group (and one for the top-level tasks outside
 /// any group), for plans too large for one chart.
 pub fn render_split(view: &View) -> Vec<(String, String)> {
+    // Rows by top-level group, in one pass (not one pass per group).
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); view.rows.len()];
+    for (j, row) in view.rows.iter().enumerate() {
+        if let Some(group) = members.get_mut(row.root) {
+            group.push(j);
+        }
+    }
     let mut charts = Vec::new();
     let mut loose: Vec<usize> = Vec::new();
     for (i, row) in view.rows.iter().enumerate() {
@@ -40,10 +54,7 @@ pub fn render_split(view: &View) -> Vec<(String, String)> {
             continue;
         }
         if row.is_group() {
-            let members: Vec<usize> = (0..view.rows.len())
-                .filter(|&j| view.rows[j].root == i)
-                .collect();
-            charts.push((row.title.clone(), chart(view, &row.title, &members)));
+            charts.push((row.title.clone(), chart(view, &row.title, &members[i])));
         } else {
             loose.push(i);
         }
@@ -57,6 +68,11 @@ pub fn render_split(view: &View) -> Vec<(String, String)> {
 /// The chart of some rows: top-level groups become sections, their leaves
 /// and milestones (and collapsed groups) become bars.
 fn chart(view: &View, title: &str, rows: &[usize]) -> String {
+    chart_within(view, title, rows, usize::MAX).unwrap_or_default()
+}
+
+/// [`chart`], or `None` once it is longer than `limit` bytes.
+fn chart_within(view: &View, title: &str, rows: &[usize], limit: usize) -> Option<String> {
     let mut out = String::new();
     out.push_str("gantt\n");
     out.push_str(&format!("    title {}\n", name(title, "Plan")));
@@ -89,8 +105,11 @@ fn chart(view: &View, title: &str, rows: &[usize]) -> String {
             name(&row.title, &row.path),
             metadata(view, i, row)
         ));
+        if out.len() > limit {
+            return None;
+        }
     }
-    out
+    (out.len() <= limit).then_some(out)
 }
 
 /// Leaves, milestones and groups collapsed by `--depth` are drawn; open
