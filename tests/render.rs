@@ -283,6 +283,70 @@ fn without_entities(text: &str) -> String {
     out
 }
 
+/// A plan of `groups` top-level groups of `tasks` tasks each, plus two
+/// top-level tasks outside any group.
+fn wide_plan(groups: usize, tasks: usize) -> String {
+    let mut text = String::from("project \"Wide\" { start 2027-01-04 }\n");
+    text.push_str("task loose_a { duration 1d }\ntask loose_b { duration 2d }\n");
+    for g in 0..groups {
+        text.push_str(&format!("task g{g} \"Group {g}\" {{\n"));
+        for t in 0..tasks {
+            text.push_str(&format!("  task t{t} {{ duration {}d }}\n", 1 + t % 5));
+        }
+        text.push_str("}\n");
+    }
+    text
+}
+
+/// The `tN` ids of the bars in some chart text.
+fn bar_ids(chart: &str) -> Vec<String> {
+    task_lines(chart)
+        .iter()
+        .filter_map(|l| {
+            let (_, meta) = l.rsplit_once(" :")?;
+            meta.split(", ")
+                .find(|item| item.starts_with('t') && item[1..].chars().all(|c| c.is_ascii_digit()))
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+#[test]
+fn markdown_splits_a_chart_too_large_for_github() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = dir.path().join("wide.plan");
+    std::fs::write(&path, wide_plan(3, 400)).expect("write the plan");
+    let whole = build(&path, Format::Mermaid, None);
+    assert!(
+        whole.len() > render::mermaid::GITHUB_LIMIT,
+        "the plan is too small to split"
+    );
+    let markdown = build(&path, Format::Markdown, None);
+    assert!(markdown.contains("split by top-level group"), "{markdown}");
+    let charts: Vec<&str> = markdown
+        .split("```mermaid\n")
+        .skip(1)
+        .filter_map(|rest| rest.split("```").next())
+        .collect();
+    // The loose tasks' chart first, then one per group, in plan order.
+    assert_eq!(charts.len(), 4);
+    let headings: Vec<&str> = markdown.lines().filter(|l| l.starts_with("### ")).collect();
+    assert_eq!(
+        headings,
+        ["### Wide", "### Group 0", "### Group 1", "### Group 2"]
+    );
+    for chart in &charts {
+        assert!(chart.len() <= render::mermaid::GITHUB_LIMIT);
+    }
+    assert_eq!(bar_ids(charts[0]).len(), 2);
+    let mut split: Vec<String> = charts.iter().flat_map(|c| bar_ids(c)).collect();
+    let mut all = bar_ids(&whole);
+    assert_eq!(all.len(), 1202);
+    split.sort();
+    all.sort();
+    assert_eq!(split, all, "every bar in exactly one chart");
+}
+
 #[test]
 fn depth_collapses_groups_in_every_visual_output() {
     let path = root().join("samples/software-release.plan");
