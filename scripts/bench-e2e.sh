@@ -6,9 +6,11 @@
 # Builds planc and the plan generator in release mode, generates one plan
 # per size (examples/genplan.rs, seed 1; above 500,000 tasks as a main file
 # with includes of 100,000 tasks each) into a temporary directory, and
-# runs planc once per size under /usr/bin/time -v, printing wall time, CPU
-# time (user + system: what counts on a busy machine) and peak memory (max
-# RSS). Set CARGO_TARGET_DIR to use another target dir.
+# runs planc RUNS times per size (default 3) under /usr/bin/time -v,
+# printing the fastest run's wall time, its CPU time (user + system: what
+# counts on a busy machine) and peak memory (max RSS). Ends with the growth
+# in wall time from each size to the largest, beside what n log n growth
+# would be. Set CARGO_TARGET_DIR to use another target dir.
 # Needs GNU time: `apt-get install -y time`.
 set -euo pipefail
 
@@ -27,6 +29,8 @@ target="${CARGO_TARGET_DIR:-target}/release"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
+runs="${RUNS:-3}"
+walls=()
 printf '%-10s %10s %10s %10s %12s %6s\n' tasks "plan MB" "wall s" "CPU s" "max RSS MB" exit
 for n in "${sizes[@]}"; do
   if [ "$n" -gt 500000 ]; then
@@ -40,11 +44,26 @@ for n in "${sizes[@]}"; do
     "$target/examples/genplan" "$n" 1 > "$plan"
     size=$(du -m "$plan" | cut -f1)
   fi
-  /usr/bin/time -v "$target/planc" build "$plan" --format json -o "$work/out.json" \
-    > /dev/null 2> "$work/time.txt" && status=0 || status=$?
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time.txt" \
-    | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$work/time.txt")
-  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$work/time.txt")
-  printf '%-10s %10s %10s %10s %12s %6s\n' "$n" "$size" "$wall" "$cpu" "$rss" "$status"
+  best=""
+  for _ in $(seq "$runs"); do
+    # Wall time from bash's microsecond clock (GNU time rounds to 10 ms).
+    started=$EPOCHREALTIME
+    /usr/bin/time -v "$target/planc" build "$plan" --format json -o "$work/out.json" \
+      > /dev/null 2> "$work/time.txt" && status=0 || status=$?
+    wall=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }')
+    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$work/time.txt")
+    rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$work/time.txt")
+    if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+      best=$wall best_cpu=$cpu best_rss=$rss best_status=$status
+    fi
+  done
+  printf '%-10s %10s %10s %10s %12s %6s\n' "$n" "$size" "$best" "$best_cpu" "$best_rss" "$best_status"
+  walls+=("$best")
+done
+# Growth from each smaller size to the largest, beside n log n and linear.
+last=$(( ${#sizes[@]} - 1 ))
+for i in $(seq 0 $(( last - 1 ))); do
+  awk -v a="${sizes[$i]}" -v b="${sizes[$last]}" -v ta="${walls[$i]}" -v tb="${walls[$last]}" 'BEGIN {
+    printf "growth %d -> %d tasks: %.0fx in wall time (n log n: %.0fx, linear: %.0fx)\n",
+      a, b, (ta > 0 ? tb / ta : 0), b * log(b) / (a * log(a)), b / a }'
 done
