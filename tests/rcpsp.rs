@@ -201,13 +201,13 @@ fn schedule(inst: &Instance) -> Result<(HashMap<String, i64>, Duration), String>
                 inst.name, task.path
             ));
         }
-        starts.insert(task.path.clone(), offset / MINUTES_PER_PERIOD);
+        starts.insert(task.path.to_string(), offset / MINUTES_PER_PERIOD);
     }
     for a in &inst.activities {
         let Some(ts) = model
             .tasks
             .iter()
-            .position(|t| t.path == a.id)
+            .position(|t| *t.path == *a.id)
             .map(|i| &sched.tasks[i])
         else {
             return Err(format!("{}: {} missing", inst.name, a.id));

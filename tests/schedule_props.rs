@@ -820,7 +820,12 @@ fn bounds_hold(c: &Compiled) -> Result<(), String> {
         let mut cur = Some(i);
         while let Some(h) = cur {
             let t = &c.model.tasks[h];
-            earliest.extend([t.start, t.not_before, t.date].into_iter().flatten());
+            let details = t.details();
+            earliest.extend(
+                [details.start, details.not_before, details.date]
+                    .into_iter()
+                    .flatten(),
+            );
             cur = t.parent.map(|p| p.index());
         }
         if let Some(e) = earliest.iter().find(|e| start < **e) {
@@ -877,7 +882,8 @@ fn starts_as_early_as_allowed(c: &Compiled, level: bool) -> Result<(), String> {
         let mut cur = Some(i);
         while let Some(h) = cur {
             let holder = &model.tasks[h];
-            for bound in [holder.start, holder.not_before, holder.date]
+            let details = holder.details();
+            for bound in [details.start, details.not_before, details.date]
                 .into_iter()
                 .flatten()
             {
@@ -1092,7 +1098,7 @@ fn the_checks_catch_broken_schedules() {
         .model
         .tasks
         .iter()
-        .position(|t| t.path == "g.x")
+        .position(|t| &*t.path == "g.x")
         .unwrap_or(0);
     shift(&mut c, x, 60);
     assert!(starts_as_early_as_allowed(&c, true).is_err());
@@ -1114,7 +1120,7 @@ fn the_checks_catch_broken_schedules() {
         .model
         .tasks
         .iter()
-        .position(|t| t.path == "g")
+        .position(|t| &*t.path == "g")
         .unwrap_or(0);
     c.schedule.tasks[g].end = c.schedule.tasks[g].end + Minutes(1);
     assert!(groups_span_children(&c).is_err());

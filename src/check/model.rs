@@ -220,44 +220,89 @@ pub struct Dependency {
     pub span: Span,
 }
 
+/// One task, group or milestone. A plan may hold a million of these, so
+/// the record is kept small: the id is not stored apart from the path, the
+/// title only when it differs from the id, and attributes most tasks lack
+/// sit in one optional box ([`TaskDetails`]).
 #[derive(Clone, Debug)]
 pub struct Task {
-    /// The id as declared (`signoff`).
-    pub id: String,
     /// The full dotted path (`discovery.signoff`).
-    pub path: String,
-    pub title: String,
+    pub path: Box<str>,
+    /// The declared title; `None` when the task has none (its title is
+    /// then its id).
+    pub(crate) own_title: Option<Box<str>>,
     pub kind: TaskKind,
     pub parent: Option<TaskId>,
-    pub children: Vec<TaskId>,
+    pub children: Box<[TaskId]>,
     pub depth: u32,
     pub work: Option<Work>,
     /// Effective assignments (inherited from the nearest group that has
     /// some when the task has none).
-    pub assignments: Vec<Assignment>,
+    pub assignments: Box<[Assignment]>,
     /// The task's own dependencies (a group's apply to its leaves; the
     /// scheduler combines them).
-    pub dependencies: Vec<Dependency>,
+    pub dependencies: Box<[Dependency]>,
+    /// Effective priority, 1..=1000.
+    pub priority: u32,
+    pub cost: Money,
+    /// `None` when the task sets none of them.
+    pub(crate) details: Option<Box<TaskDetails>>,
+    pub span: Span,
+    pub name_span: Span,
+}
+
+/// A task's attributes that most tasks do not set.
+#[derive(Clone, Debug, Default)]
+pub struct TaskDetails {
     pub start: Option<Moment>,
     pub not_before: Option<Moment>,
     pub deadline: Option<Moment>,
     /// A milestone's fixed `date`.
     pub date: Option<Moment>,
-    /// Effective priority, 1..=1000.
-    pub priority: u32,
     pub progress: Option<Share>,
     pub range: Option<(Minutes, Minutes)>,
-    pub cost: Money,
     pub budget: Option<Money>,
     pub tags: Vec<String>,
     pub note: Option<String>,
-    pub span: Span,
-    pub name_span: Span,
 }
+
+/// What a task that sets none of the details has.
+static NO_DETAILS: TaskDetails = TaskDetails {
+    start: None,
+    not_before: None,
+    deadline: None,
+    date: None,
+    progress: None,
+    range: None,
+    budget: None,
+    tags: Vec::new(),
+    note: None,
+};
 
 impl Task {
     pub fn is_group(&self) -> bool {
         self.kind == TaskKind::Group
+    }
+
+    /// The id as declared (`signoff`): the last segment of the path (ids
+    /// contain no dots).
+    pub fn id(&self) -> &str {
+        self.path.rsplit('.').next().unwrap_or(&self.path)
+    }
+
+    /// The declared title, else the id.
+    pub fn title(&self) -> &str {
+        self.own_title.as_deref().unwrap_or_else(|| self.id())
+    }
+
+    /// Start, deadline, tags and the other rarely set attributes.
+    pub fn details(&self) -> &TaskDetails {
+        self.details.as_deref().unwrap_or(&NO_DETAILS)
+    }
+
+    /// The details, created empty on first use.
+    pub(crate) fn details_mut(&mut self) -> &mut TaskDetails {
+        self.details.get_or_insert_with(Box::default)
     }
 }
 
@@ -322,4 +367,41 @@ pub struct Issue {
     pub resolution: Option<String>,
     pub note: Option<String>,
     pub span: Span,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A million-task plan holds a million of these: growing the record
+    /// costs memory (and first-touch time) on every large plan.
+    #[test]
+    fn tasks_stay_small() {
+        assert!(std::mem::size_of::<Task>() <= 160);
+        assert!(std::mem::size_of::<Assignment>() <= 24);
+        assert!(std::mem::size_of::<Dependency>() <= 32);
+    }
+
+    #[test]
+    fn id_is_the_last_segment_of_the_path() {
+        let task = Task {
+            path: "discovery.review.signoff".into(),
+            own_title: None,
+            kind: TaskKind::Leaf,
+            parent: None,
+            children: Box::default(),
+            depth: 2,
+            work: None,
+            assignments: Box::default(),
+            dependencies: Box::default(),
+            priority: 500,
+            cost: Money::ZERO,
+            details: None,
+            span: Span::new(crate::source::FileId(0), 0, 0),
+            name_span: Span::new(crate::source::FileId(0), 0, 0),
+        };
+        assert_eq!(task.id(), "signoff");
+        assert_eq!(task.title(), "signoff");
+        assert!(task.details().tags.is_empty());
+    }
 }

@@ -71,9 +71,10 @@ impl Resources {
             }
             return Vec::new();
         }
-        let ids = match member {
-            Member::Resource(r) => vec![r],
-            Member::Team(t) => self.teams[t].members.clone(),
+        // Borrowed, not copied: this runs for every assignment of every task.
+        let ids: &[ResourceId] = match &member {
+            Member::Resource(r) => std::slice::from_ref(r),
+            Member::Team(t) => &self.teams[*t].members,
         };
         if ids.is_empty() {
             if let Member::Team(t) = member {
@@ -89,8 +90,8 @@ impl Resources {
             }
         }
         let bookings: Vec<Booking> = ids
-            .into_iter()
-            .map(|resource| Booking {
+            .iter()
+            .map(|&resource| Booking {
                 resource,
                 count,
                 percent,

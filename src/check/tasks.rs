@@ -41,6 +41,7 @@ pub fn lower_all<'a>(
     for decl in roots() {
         add_tree(decl, None, 0, &mut tasks, &mut sources, diags);
     }
+    let mut scratch = Scratch::default();
     for (index, decl) in sources.iter().enumerate() {
         lower_attributes(
             TaskId(index as u32),
@@ -48,6 +49,7 @@ pub fn lower_all<'a>(
             &mut tasks,
             resources,
             day,
+            &mut scratch,
             diags,
         );
     }
@@ -64,6 +66,7 @@ fn count_tree(decl: &Decl) -> usize {
 }
 
 /// Allocates ids in declaration order (pre-order) and records the tree.
+/// Returns the task's id (`None` for a declaration without one).
 fn add_tree<'a>(
     decl: &'a Decl,
     parent: Option<TaskId>,
@@ -71,11 +74,11 @@ fn add_tree<'a>(
     tasks: &mut Tasks<'a>,
     sources: &mut Vec<&'a Decl>,
     diags: &mut Diagnostics,
-) {
-    let Some(ident) = &decl.id else { return };
+) -> Option<TaskId> {
+    let ident = decl.id.as_ref()?;
     let path = match parent {
         Some(p) => dotted_path(&tasks.tasks[p.index()].path, &ident.name),
-        None => ident.name.to_string(),
+        None => Box::from(&*ident.name),
     };
     let id = TaskId(tasks.tasks.len() as u32);
     let first = tasks.names.get(parent, &ident.name);
@@ -83,7 +86,7 @@ fn add_tree<'a>(
         diags.push(duplicate_task(
             ident,
             tasks.tasks[first.index()].name_span,
-            parent.map(|p| tasks.tasks[p.index()].path.as_str()),
+            parent.map(|p| &*tasks.tasks[p.index()].path),
         ));
     }
     tasks.names.add(parent, &ident.name, first.is_some());
@@ -94,37 +97,22 @@ fn add_tree<'a>(
         _ => TaskKind::Leaf,
     };
     tasks.tasks.push(Task {
-        id: ident.name.to_string(),
         path,
-        title: decl
-            .title
-            .as_ref()
-            .map_or_else(|| ident.name.to_string(), |t| t.value.clone()),
+        own_title: decl.title.as_ref().map(|t| Box::from(t.value.as_str())),
         kind,
         parent,
-        children: Vec::new(),
+        children: Box::default(),
         depth,
         work: None,
-        assignments: Vec::new(),
-        dependencies: Vec::new(),
-        start: None,
-        not_before: None,
-        deadline: None,
-        date: None,
+        assignments: Box::default(),
+        dependencies: Box::default(),
         priority: 0,
-        progress: None,
-        range: None,
         cost: Money::ZERO,
-        budget: None,
-        tags: Vec::new(),
-        note: None,
+        details: None,
         span: decl.span,
         name_span: ident.span,
     });
     sources.push(decl);
-    if let Some(p) = parent {
-        tasks.tasks[p.index()].children.push(id);
-    }
     if decl.kind == DeclKind::Milestone && has_children {
         if let Some(child) = decl.children().next() {
             diags.push(
@@ -139,18 +127,22 @@ fn add_tree<'a>(
             );
         }
     }
+    // Sized exactly so that the list is kept without reallocating.
+    let mut children = Vec::with_capacity(decl.children().filter(|c| c.id.is_some()).count());
     for child in decl.children() {
-        add_tree(child, Some(id), depth + 1, tasks, sources, diags);
+        children.extend(add_tree(child, Some(id), depth + 1, tasks, sources, diags));
     }
+    tasks.tasks[id.index()].children = children.into_boxed_slice();
+    Some(id)
 }
 
 /// `parent.id`, allocated once at its final size.
-fn dotted_path(parent: &str, id: &str) -> String {
+fn dotted_path(parent: &str, id: &str) -> Box<str> {
     let mut path = String::with_capacity(parent.len() + 1 + id.len());
     path.push_str(parent);
     path.push('.');
     path.push_str(id);
-    path
+    path.into_boxed_str()
 }
 
 fn duplicate_task(ident: &Ident, first: Span, parent: Option<&str>) -> Diagnostic {
@@ -167,18 +159,31 @@ fn duplicate_task(ident: &Ident, first: Span, parent: Option<&str>) -> Diagnosti
     .with_help("ids must be unique among siblings; rename one of them")
 }
 
+/// Lists reused from one task to the next while lowering attributes: each
+/// task keeps an exactly-sized copy, and no list is allocated per task.
+#[derive(Default)]
+struct Scratch<'a> {
+    works: Vec<(WorkKind, &'a ast::Duration, Span)>,
+    deps: Vec<Dependency>,
+    assignments: Vec<Assignment>,
+}
+
 /// Fills in one task's attributes, resolving its references.
-fn lower_attributes(
+fn lower_attributes<'a>(
     id: TaskId,
-    decl: &Decl,
+    decl: &'a Decl,
     tasks: &mut Tasks,
     resources: &Resources,
     day: Minutes,
+    scratch: &mut Scratch<'a>,
     diags: &mut Diagnostics,
 ) {
-    let mut works: Vec<(WorkKind, &ast::Duration, Span)> = Vec::new();
-    let mut deps = Vec::new();
-    let mut assignments = Vec::new();
+    let works = &mut scratch.works;
+    works.clear();
+    let deps = &mut scratch.deps;
+    deps.clear();
+    let assignments = &mut scratch.assignments;
+    assignments.clear();
     let mut priority = None;
     let mut range = None;
     let mut task_fields = Vec::new();
@@ -226,25 +231,28 @@ fn lower_attributes(
     let work = if work_was_invalid && works.is_empty() {
         None
     } else {
-        check_work(&tasks.tasks[id.index()], &works, day, diags)
+        check_work(&tasks.tasks[id.index()], works, day, diags)
     };
-    check_total_demand(decl, &assignments, resources, diags);
+    check_total_demand(decl, assignments, resources, diags);
     let task = &mut tasks.tasks[id.index()];
     task.work = work;
-    task.dependencies = deps;
-    task.assignments = assignments;
+    task.dependencies = Box::from(deps.as_slice());
+    task.assignments = Box::from(assignments.as_slice());
     task.priority = priority.unwrap_or(0);
     for value in task_fields {
         match value {
-            AttrValue::Start(m) => task.start = Some(values::moment(m)),
-            AttrValue::NotBefore(m) => task.not_before = Some(values::moment(m)),
-            AttrValue::Deadline(m) => task.deadline = Some(values::deadline(m)),
-            AttrValue::Date(m) => task.date = Some(values::moment(m)),
-            AttrValue::Progress(p) => task.progress = Some(values::share(p)),
+            AttrValue::Start(m) => task.details_mut().start = Some(values::moment(m)),
+            AttrValue::NotBefore(m) => task.details_mut().not_before = Some(values::moment(m)),
+            AttrValue::Deadline(m) => task.details_mut().deadline = Some(values::deadline(m)),
+            AttrValue::Date(m) => task.details_mut().date = Some(values::moment(m)),
+            AttrValue::Progress(p) => task.details_mut().progress = Some(values::share(p)),
             AttrValue::Cost(n) => task.cost = values::money(n, diags).unwrap_or(Money::ZERO),
-            AttrValue::Budget(n) => task.budget = values::money(n, diags),
-            AttrValue::Tags(tags) => task.tags.extend(tags.iter().map(|t| t.name.to_string())),
-            AttrValue::Note(t) => task.note = Some(t.value.clone()),
+            AttrValue::Budget(n) => task.details_mut().budget = values::money(n, diags),
+            AttrValue::Tags(tags) => task
+                .details_mut()
+                .tags
+                .extend(tags.iter().map(|t| t.name.to_string())),
+            AttrValue::Note(t) => task.details_mut().note = Some(t.value.clone()),
             _ => {}
         }
     }
@@ -259,7 +267,10 @@ fn lower_attributes(
                 .with_help("give each task inside its own `range`"),
             );
         } else {
-            task.range = check_range(task, low, high, span, day, diags);
+            let range = check_range(task, low, high, span, day, diags);
+            if range.is_some() {
+                task.details_mut().range = range;
+            }
         }
     }
 }
@@ -516,19 +527,14 @@ fn is_ancestor(tasks: &[Task], a: TaskId, b: TaskId) -> bool {
 /// not set their own. Parents precede children, so one pass suffices.
 fn apply_inheritance(tasks: &mut [Task]) {
     for i in 0..tasks.len() {
-        let parent = tasks[i].parent.map(|p| {
-            (
-                tasks[p.index()].priority,
-                tasks[p.index()].assignments.clone(),
-            )
-        });
-        let task = &mut tasks[i];
-        if task.priority == 0 {
-            task.priority = parent.as_ref().map_or(DEFAULT_PRIORITY, |(p, _)| *p);
+        let parent = tasks[i].parent.map(TaskId::index);
+        if tasks[i].priority == 0 {
+            tasks[i].priority = parent.map_or(DEFAULT_PRIORITY, |p| tasks[p].priority);
         }
-        if task.assignments.is_empty() && task.kind != TaskKind::Milestone {
-            if let Some((_, inherited)) = parent {
-                task.assignments = inherited;
+        // Copied only where inherited: most tasks have their own.
+        if tasks[i].assignments.is_empty() && tasks[i].kind != TaskKind::Milestone {
+            if let Some(p) = parent {
+                tasks[i].assignments = tasks[p].assignments.clone();
             }
         }
     }

@@ -124,7 +124,7 @@ fn task(
     w.raw(first_key!("      ", "id"))?;
     w.str(&t.path)?;
     w.raw(key!("      ", "title"))?;
-    w.str(&t.title)?;
+    w.str(t.title())?;
     w.raw(key!("      ", "kind"))?;
     w.raw(match t.kind {
         TaskKind::Leaf => b"\"task\"",
@@ -132,10 +132,7 @@ fn task(
         TaskKind::Milestone => b"\"milestone\"",
     })?;
     w.raw(key!("      ", "parent"))?;
-    w.opt(
-        t.parent.map(|p| model.task(p).path.as_str()),
-        JsonWriter::str,
-    )?;
+    w.opt(t.parent.map(|p| &*model.task(p).path), JsonWriter::str)?;
     w.raw(key!("      ", "start"))?;
     w.moment(s.start)?;
     w.raw(key!("      ", "end"))?;
@@ -173,9 +170,9 @@ fn task(
     w.raw(key!("      ", "cost"))?;
     w.f64(money(s.cost))?;
     w.raw(key!("      ", "budget"))?;
-    w.opt(t.budget.map(money), JsonWriter::f64)?;
+    w.opt(t.details().budget.map(money), JsonWriter::f64)?;
     w.raw(key!("      ", "deadline"))?;
-    w.opt(t.deadline, JsonWriter::moment)?;
+    w.opt(t.details().deadline, JsonWriter::moment)?;
     w.raw(key!("      ", "priority"))?;
     w.int(i64::from(t.priority))?;
     w.raw(key!("      ", "driver"))?;
@@ -184,9 +181,9 @@ fn task(
         None => w.raw(b"null")?,
     }
     w.raw(key!("      ", "tags"))?;
-    w.list(t.tags.iter(), 6, |w, tag| w.str(tag))?;
+    w.list(t.details().tags.iter(), 6, |w, tag| w.str(tag))?;
     w.raw(key!("      ", "note"))?;
-    w.opt(t.note.as_deref(), JsonWriter::str)?;
+    w.opt(t.details().note.as_deref(), JsonWriter::str)?;
     w.raw(b"\n    }")
 }
 

@@ -272,8 +272,8 @@ fn task_row(
     }
     Row {
         task: id,
-        path: task.path.clone(),
-        title: task.title.clone(),
+        path: task.path.to_string(),
+        title: task.title().to_string(),
         kind,
         depth: task.depth,
         parent,
@@ -288,14 +288,18 @@ fn task_row(
         progress: s.progress,
         status: status(s.start, s.end, s.progress, model.project.now),
         cost: s.cost,
-        budget: task.budget,
-        deadline: task.deadline,
-        overrun: task.deadline.filter(|d| s.end > *d).map(|d| s.end - d),
+        budget: task.details().budget,
+        deadline: task.details().deadline,
+        overrun: task
+            .details()
+            .deadline
+            .filter(|d| s.end > *d)
+            .map(|d| s.end - d),
         driver: s.driver.map(|d| driver_text(model, d)),
         issues: Vec::new(),
         preds: Vec::new(),
-        tags: task.tags.clone(),
-        note: task.note.clone(),
+        tags: task.details().tags.clone(),
+        note: task.details().note.clone(),
     }
 }
 
@@ -347,12 +351,12 @@ fn driver_text(model: &Model, d: Driver) -> String {
                 DepKind::FinishToFinish => "finish-to-finish on",
                 DepKind::StartToFinish => "start-to-finish on",
             };
-            format!("{what} {} ({})", model.task(t).title, model.task(t).path)
+            format!("{what} {} ({})", model.task(t).title(), model.task(t).path)
         }
         Driver::Resource(r, Some(t)) => format!(
             "waiting for {} (busy on {})",
             model.resource(r).name,
-            model.task(t).title
+            model.task(t).title()
         ),
         Driver::Resource(r, None) => format!("waiting for {}", model.resource(r).name),
     }
@@ -377,7 +381,7 @@ fn link_dependencies(model: &Model, rows: &mut [Row], visible_of: &[Option<usize
         // A collapsed group also stands for the dependencies of the tasks
         // it hides, when they come from outside it.
         if rows[to].collapsed {
-            let mut stack: Vec<TaskId> = task.children.clone();
+            let mut stack: Vec<TaskId> = task.children.to_vec();
             while let Some(t) = stack.pop() {
                 for d in &model.task(t).dependencies {
                     add(visible_of[d.target.index()], d.kind);
@@ -514,7 +518,7 @@ fn risk_rows(model: &Model) -> Vec<RiskRow> {
                 affects: r
                     .affects
                     .iter()
-                    .map(|t| model.task(*t).title.clone())
+                    .map(|t| model.task(*t).title().to_string())
                     .collect(),
                 owner: r.owner.map(|o| model.resource(o).name.clone()),
                 response: r.response.clone(),
@@ -553,7 +557,7 @@ fn issue_rows(model: &Model) -> Vec<IssueRow> {
             affects: i
                 .affects
                 .iter()
-                .map(|t| model.task(*t).title.clone())
+                .map(|t| model.task(*t).title().to_string())
                 .collect(),
             severity: i.severity,
             open: i.status == Status::Open,

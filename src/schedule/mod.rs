@@ -267,7 +267,7 @@ fn failure_diagnostic(model: &Model, failure: sgs::Failure) -> Diagnostic {
 pub(crate) fn derived_progress(model: &Model, tasks: &mut [TaskSchedule]) {
     for i in (0..model.tasks.len()).rev() {
         let task = &model.tasks[i];
-        if let Some(p) = task.progress {
+        if let Some(p) = task.details().progress {
             tasks[i].progress = p;
             continue;
         }

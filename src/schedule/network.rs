@@ -150,7 +150,7 @@ impl Network {
         for (i, task) in model.tasks.iter().enumerate() {
             let id = TaskId(i as u32);
             let inherited_deadline = task.parent.and_then(|p| net.facts[p.index()].deadline);
-            net.facts[i].deadline = min_opt(task.deadline, inherited_deadline);
+            net.facts[i].deadline = min_opt(task.details().deadline, inherited_deadline);
             let own = own_earliest(task);
             let inherited = task.parent.and_then(|p| net.facts[p.index()].earliest);
             net.facts[i].earliest = max_bound(own, inherited);
@@ -210,10 +210,11 @@ impl Network {
 }
 
 fn own_earliest(task: &crate::check::Task) -> Option<(Moment, Bound)> {
+    let details = task.details();
     let candidates = [
-        task.start.map(|m| (m, Bound::Start)),
-        task.not_before.map(|m| (m, Bound::NotBefore)),
-        task.date.map(|m| (m, Bound::Date)),
+        details.start.map(|m| (m, Bound::Start)),
+        details.not_before.map(|m| (m, Bound::NotBefore)),
+        details.date.map(|m| (m, Bound::Date)),
     ];
     candidates.into_iter().flatten().max_by_key(|(m, _)| *m)
 }

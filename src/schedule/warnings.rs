@@ -10,7 +10,7 @@ use crate::units::Minutes;
 
 pub fn deadlines(model: &Model, s: &Schedule, diags: &mut Diagnostics) {
     for (i, task) in model.tasks.iter().enumerate() {
-        let Some(deadline) = task.deadline else {
+        let Some(deadline) = task.details().deadline else {
             continue;
         };
         let end = s.tasks[i].end;
@@ -68,7 +68,9 @@ fn overrun(m: Minutes) -> String {
 
 pub fn budgets(model: &Model, s: &Schedule, diags: &mut Diagnostics) {
     for (i, task) in model.tasks.iter().enumerate() {
-        let Some(budget) = task.budget else { continue };
+        let Some(budget) = task.details().budget else {
+            continue;
+        };
         let cost = s.tasks[i].cost;
         if cost > budget {
             diags.push(
@@ -105,7 +107,7 @@ pub fn budgets(model: &Model, s: &Schedule, diags: &mut Diagnostics) {
 /// dependency or a busy resource pushed the task later, say so.
 pub fn fixed_starts(model: &Model, s: &Schedule, diags: &mut Diagnostics) {
     for (i, task) in model.tasks.iter().enumerate() {
-        let Some(fixed) = task.start.or(task.date) else {
+        let Some(fixed) = task.details().start.or(task.details().date) else {
             continue;
         };
         let pushed = matches!(
@@ -114,7 +116,7 @@ pub fn fixed_starts(model: &Model, s: &Schedule, diags: &mut Diagnostics) {
         );
         if task.kind != TaskKind::Group && pushed && s.tasks[i].start > fixed {
             let actual = s.tasks[i].start;
-            let message = if task.start.is_some() {
+            let message = if task.details().start.is_some() {
                 format!(
                     "`{}` cannot start at its fixed start {}; it starts {}",
                     task.path,
