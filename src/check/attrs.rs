@@ -77,20 +77,27 @@ fn repeatable(keyword: &str) -> bool {
 pub fn check_placement(decl: &Decl, diags: &mut Diagnostics) -> bool {
     let allowed = allowed(decl.kind);
     let mut ok = true;
-    let mut seen: Vec<(&str, crate::source::Span)> = Vec::new();
+    // Bit `i` is set once `allowed[i]` was seen; the lists are shorter than
+    // 64, and a bit set costs no allocation per declaration.
+    let mut seen = 0u64;
     for attr in decl.attrs() {
         let kw = attr.value.keyword();
-        if !allowed.contains(&kw) {
+        let Some(index) = allowed.iter().position(|a| *a == kw) else {
             ok = false;
             diags.push(misplaced(decl, kw, attr.keyword, allowed));
             continue;
-        }
-        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == kw) {
+        };
+        let bit = 1u64.checked_shl(index as u32).unwrap_or(0);
+        if seen & bit != 0 {
             if !repeatable(kw) {
+                let first = decl
+                    .attrs()
+                    .find(|a| a.value.keyword() == kw)
+                    .map_or(attr.keyword, |a| a.keyword);
                 diags.push(
                     Diagnostic::error(codes::REPEATED_ATTRIBUTE, format!("`{kw}` is given twice"))
                         .at(attr.keyword, "given again here")
-                        .also(*first, "first given here")
+                        .also(first, "first given here")
                         .with_help(format!(
                             "a {} has one `{kw}`; remove one of them",
                             decl.kind.keyword()
@@ -99,7 +106,7 @@ pub fn check_placement(decl: &Decl, diags: &mut Diagnostics) -> bool {
             }
             continue;
         }
-        seen.push((kw, attr.keyword));
+        seen |= bit;
     }
     ok
 }

@@ -13,36 +13,16 @@ use std::collections::{HashMap, HashSet, VecDeque};
 const MAX_NAMED: usize = 12;
 
 /// Node `i` is task `i` finished; node `n + i` is the gate of group `i`
-/// (what every task inside waits for).
+/// (what every task inside waits for). An edge from `a` to `b` means `a`
+/// waits for `b`.
 pub fn check_dependencies(tasks: &[Task], diags: &mut Diagnostics) {
-    let n = tasks.len();
-    let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(2 * n, 3 * n);
-    for _ in 0..2 * n {
-        graph.add_node(());
-    }
-    let node = |i: usize| NodeIndex::new(i);
-    for (i, task) in tasks.iter().enumerate() {
-        if let Some(p) = task.parent {
-            graph.add_edge(node(i), node(n + p.index()), ());
-            graph.add_edge(node(p.index()), node(i), ());
-            if task.kind == TaskKind::Group {
-                graph.add_edge(node(n + i), node(n + p.index()), ());
-            }
-        }
-        let from = if task.kind == TaskKind::Group {
-            n + i
-        } else {
-            i
-        };
-        for dep in &task.dependencies {
-            graph.add_edge(node(from), node(dep.target.index()), ());
-        }
-    }
-    // Nearly every plan has no cycle, and proving that is much cheaper
-    // than listing every task as a component of its own.
-    if is_acyclic(&graph) {
+    // Nearly every plan has no cycle, and proving that on a compact copy of
+    // the graph is much cheaper than building the full graph (and listing
+    // every task as a component of its own).
+    if Waits::new(tasks).is_acyclic() {
         return;
     }
+    let graph = full_graph(tasks);
     // kosaraju_scc is iterative: long chains cannot overflow the stack.
     let mut sccs = kosaraju_scc(&graph);
     // Report in declaration order whatever order the algorithm found them in.
@@ -58,29 +38,95 @@ pub fn check_dependencies(tasks: &[Task], diags: &mut Diagnostics) {
     }
 }
 
-/// Kahn's algorithm: a graph has no cycle when repeatedly taking away
-/// nodes without incoming edges takes away all of them. Iterative, so long
-/// chains cannot overflow the stack.
-fn is_acyclic(graph: &DiGraph<(), ()>) -> bool {
-    let mut incoming = vec![0u32; graph.node_count()];
-    for edge in graph.raw_edges() {
-        incoming[edge.target().index()] += 1;
-    }
-    let mut ready: Vec<NodeIndex> = graph
-        .node_indices()
-        .filter(|n| incoming[n.index()] == 0)
-        .collect();
-    let mut removed = 0;
-    while let Some(n) = ready.pop() {
-        removed += 1;
-        for next in graph.neighbors(n) {
-            incoming[next.index()] -= 1;
-            if incoming[next.index()] == 0 {
-                ready.push(next);
+/// Calls `wait(a, b)` for every edge of the graph described above, task by
+/// task.
+fn for_each_wait(tasks: &[Task], mut wait: impl FnMut(usize, usize)) {
+    let n = tasks.len();
+    for (i, task) in tasks.iter().enumerate() {
+        let is_group = task.kind == TaskKind::Group;
+        if let Some(p) = task.parent {
+            wait(i, n + p.index());
+            wait(p.index(), i);
+            if is_group {
+                wait(n + i, n + p.index());
             }
         }
+        let from = if is_group { n + i } else { i };
+        for dep in &task.dependencies {
+            wait(from, dep.target.index());
+        }
     }
-    removed == graph.node_count()
+}
+
+/// The graph for reporting cycles; its edges are in `for_each_wait` order.
+fn full_graph(tasks: &[Task]) -> DiGraph<(), ()> {
+    let n = tasks.len();
+    let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(2 * n, 3 * n);
+    for _ in 0..2 * n {
+        graph.add_node(());
+    }
+    for_each_wait(tasks, |a, b| {
+        graph.add_edge(NodeIndex::new(a), NodeIndex::new(b), ());
+    });
+    graph
+}
+
+/// The same graph in compressed form: each node's successors side by side
+/// in one array, sized exactly by a counting pass.
+struct Waits {
+    /// Node `v`'s successors are `targets[starts[v]..starts[v + 1]]`.
+    starts: Vec<u32>,
+    targets: Vec<u32>,
+}
+
+impl Waits {
+    fn new(tasks: &[Task]) -> Waits {
+        let nodes = 2 * tasks.len();
+        let mut starts = vec![0u32; nodes + 1];
+        for_each_wait(tasks, |a, _| starts[a] += 1);
+        // Running sums make `starts[v]` the end of `v`'s range; filling
+        // from the back then moves it to the start.
+        let mut total = 0;
+        for s in &mut starts {
+            total += *s;
+            *s = total;
+        }
+        let mut targets = vec![0u32; total as usize];
+        for_each_wait(tasks, |a, b| {
+            starts[a] -= 1;
+            targets[starts[a] as usize] = b as u32;
+        });
+        Waits { starts, targets }
+    }
+
+    fn successors(&self, node: usize) -> &[u32] {
+        &self.targets[self.starts[node] as usize..self.starts[node + 1] as usize]
+    }
+
+    /// Kahn's algorithm: a graph has no cycle when repeatedly taking away
+    /// nodes without incoming edges takes away all of them. Iterative, so
+    /// long chains cannot overflow the stack.
+    fn is_acyclic(&self) -> bool {
+        let nodes = self.starts.len() - 1;
+        let mut incoming = vec![0u32; nodes];
+        for &t in &self.targets {
+            incoming[t as usize] += 1;
+        }
+        let mut ready: Vec<u32> = Vec::with_capacity(nodes);
+        ready.extend((0..nodes as u32).filter(|&v| incoming[v as usize] == 0));
+        let mut removed = 0;
+        while let Some(v) = ready.pop() {
+            removed += 1;
+            for &next in self.successors(v as usize) {
+                let waiting = &mut incoming[next as usize];
+                *waiting -= 1;
+                if *waiting == 0 {
+                    ready.push(next);
+                }
+            }
+        }
+        removed == nodes
+    }
 }
 
 fn report_cycle(

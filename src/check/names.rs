@@ -14,9 +14,12 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// trees, so that looking one up allocates nothing.
 #[derive(Default)]
 pub struct TaskNames<'a> {
-    /// Ids of up to eight bytes (nearly all), packed into the key so that
-    /// comparing keys does not chase a pointer into the syntax trees.
-    short: HashMap<ShortKey, TaskId, FastHash>,
+    /// Ids of up to eight bytes (nearly all), by the id alone. Most ids are
+    /// declared under one parent only, so that one probe into this table
+    /// both finds a name and tells under which parent it lives.
+    short: WordTable<Place>,
+    /// Short ids declared under more than one parent, by (parent, id).
+    shared: HashMap<(u32, u64), TaskId, FastHash>,
     /// Longer ids.
     by_scope: HashMap<(u32, &'a str), TaskId, FastHash>,
     parents: Vec<Option<TaskId>>,
@@ -26,32 +29,33 @@ pub struct TaskNames<'a> {
     suggested: std::cell::Cell<usize>,
 }
 
-/// The parent of a top-level task in the map's keys.
+/// The parent of a top-level task in the tables' keys.
 const TOP: u32 = u32::MAX;
 
 fn scope_key(parent: Option<TaskId>) -> u32 {
     parent.map_or(TOP, |p| p.0)
 }
 
-/// Parent, length and the bytes of an id of at most eight bytes.
-type ShortKey = (u32, u8, u64);
-
-fn short_key(parent: Option<TaskId>, id: &str) -> Option<ShortKey> {
+/// The bytes of an id of one to eight bytes, packed into a word so that
+/// comparing ids does not chase a pointer into the syntax trees. Ids with a
+/// zero byte are left out (zero pads the word, so they could collide), and
+/// so is the empty id: a packed id is never zero.
+fn short_word(id: &str) -> Option<u64> {
     let bytes = id.as_bytes();
+    if bytes.is_empty() || bytes.contains(&0) {
+        return None;
+    }
     let mut word = [0u8; 8];
     word.get_mut(..bytes.len())?.copy_from_slice(bytes);
-    Some((
-        scope_key(parent),
-        bytes.len() as u8,
-        u64::from_le_bytes(word),
-    ))
+    Some(u64::from_le_bytes(word))
 }
 
 impl<'a> TaskNames<'a> {
     /// Room for `tasks` names without growing.
     pub fn with_capacity(tasks: usize) -> Self {
         TaskNames {
-            short: HashMap::with_capacity_and_hasher(tasks, FastHash::default()),
+            short: WordTable::with_capacity(tasks, Place::SHARED),
+            shared: HashMap::default(),
             by_scope: HashMap::default(),
             parents: Vec::with_capacity(tasks),
             ids: Vec::with_capacity(tasks),
@@ -64,20 +68,45 @@ impl<'a> TaskNames<'a> {
     pub fn add(&mut self, parent: Option<TaskId>, id: &'a str, duplicate: bool) -> TaskId {
         let task = TaskId(self.parents.len() as u32);
         if !duplicate {
-            match short_key(parent, id) {
-                Some(key) => self.short.insert(key, task),
-                None => self.by_scope.insert((scope_key(parent), id), task),
-            };
+            match short_word(id) {
+                Some(word) => self.add_short(scope_key(parent), word, task),
+                None => {
+                    self.by_scope.insert((scope_key(parent), id), task);
+                }
+            }
         }
         self.parents.push(parent);
         self.ids.push(id);
         task
     }
 
+    /// Records a short id; the second parent to declare it moves the id
+    /// into `shared`.
+    fn add_short(&mut self, parent: u32, word: u64, task: TaskId) {
+        let place = match self.short.get(word).map(Place::declared) {
+            None => Place::once(parent, task),
+            Some(Declared::Once { parent: p, .. }) if p == parent => Place::once(parent, task),
+            Some(Declared::Once { parent: p, task: t }) => {
+                self.shared.insert((p, word), t);
+                self.shared.insert((parent, word), task);
+                Place::SHARED
+            }
+            Some(Declared::Shared) => {
+                self.shared.insert((parent, word), task);
+                Place::SHARED
+            }
+        };
+        self.short.insert(word, place);
+    }
+
     pub fn get(&self, parent: Option<TaskId>, id: &str) -> Option<TaskId> {
-        match short_key(parent, id) {
-            Some(key) => self.short.get(&key).copied(),
-            None => self.by_scope.get(&(scope_key(parent), id)).copied(),
+        let scope = scope_key(parent);
+        let Some(word) = short_word(id) else {
+            return self.by_scope.get(&(scope, id)).copied();
+        };
+        match self.short.get(word)?.declared() {
+            Declared::Once { parent: p, task } => (p == scope).then_some(task),
+            Declared::Shared => self.shared.get(&(scope, word)).copied(),
         }
     }
 
@@ -106,19 +135,7 @@ impl<'a> TaskNames<'a> {
                 "empty reference",
             )));
         };
-        let mut scope = from.and_then(|t| self.parents[t.index()]);
-        let mut found = None;
-        loop {
-            if let Some(t) = self.get(scope, &first.name) {
-                found = Some(t);
-                break;
-            }
-            match scope {
-                Some(s) => scope = self.parents[s.index()],
-                None => break,
-            }
-        }
-        let Some(mut task) = found else {
+        let Some(mut task) = self.find(from, &first.name) else {
             return Err(Box::new(self.unknown(from, reference, 0)));
         };
         for (i, part) in reference.path.iter().enumerate().skip(1) {
@@ -195,6 +212,14 @@ impl<'a> TaskNames<'a> {
     /// The task a single name reaches from `from`, without diagnostics.
     fn find(&self, from: Option<TaskId>, name: &str) -> Option<TaskId> {
         let mut scope = from.and_then(|t| self.parents[t.index()]);
+        if let Some(word) = short_word(name) {
+            // Declared under one parent only: visible exactly when that
+            // parent encloses the scope, which walking the (nearby) parents
+            // tells without probing the table once per level.
+            if let Declared::Once { parent, task } = self.short.get(word)?.declared() {
+                return self.encloses(parent, scope).then_some(task);
+            }
+        }
         loop {
             if let Some(t) = self.get(scope, name) {
                 return Some(t);
@@ -202,7 +227,153 @@ impl<'a> TaskNames<'a> {
             scope = self.parents[scope?.index()];
         }
     }
+
+    /// Is the scope keyed `parent` the scope `scope` or one around it?
+    fn encloses(&self, parent: u32, mut scope: Option<TaskId>) -> bool {
+        loop {
+            if scope_key(scope) == parent {
+                return true;
+            }
+            match scope {
+                Some(s) => scope = self.parents[s.index()],
+                None => return false,
+            }
+        }
+    }
 }
+
+/// Where a short id is declared.
+#[derive(Clone, Copy)]
+enum Declared {
+    /// Under one parent (`TOP` at the top level).
+    Once { parent: u32, task: TaskId },
+    /// Under several parents: see `TaskNames::shared`.
+    Shared,
+}
+
+/// Where a short id is declared, packed into one table slot: its parent
+/// and task, or `SHARED` in place of the task.
+#[derive(Clone, Copy)]
+struct Place {
+    parent: u32,
+    task: u32,
+}
+
+/// The `task` of an id declared under several parents (no plan has that
+/// many tasks).
+const SHARED: u32 = u32::MAX;
+
+impl Place {
+    const SHARED: Place = Place {
+        parent: 0,
+        task: SHARED,
+    };
+
+    fn once(parent: u32, task: TaskId) -> Place {
+        Place {
+            parent,
+            task: task.0,
+        }
+    }
+
+    fn declared(self) -> Declared {
+        match self.task {
+            SHARED => Declared::Shared,
+            task => Declared::Once {
+                parent: self.parent,
+                task: TaskId(task),
+            },
+        }
+    }
+}
+
+/// An open-addressing table (linear probing) from packed ids (see
+/// `short_word`) to small values. A slot holds the whole key beside its
+/// value, so that a probe reads one cache line and never the id's text.
+/// Kept at most three quarters full.
+struct WordTable<V> {
+    /// A power of two in length, or empty; a zero word marks a free slot.
+    slots: Vec<(u64, V)>,
+    len: usize,
+}
+
+impl<V> Default for WordTable<V> {
+    fn default() -> Self {
+        WordTable {
+            slots: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<V: Copy> WordTable<V> {
+    /// Room for `len` entries without growing; `filler` stands in the free
+    /// slots and is never read.
+    fn with_capacity(len: usize, filler: V) -> WordTable<V> {
+        WordTable {
+            slots: vec![(0, filler); Self::slots_for(len)],
+            len: 0,
+        }
+    }
+
+    /// Enough slots to hold `len` entries at most three quarters full.
+    fn slots_for(len: usize) -> usize {
+        (len + len / 3 + 1).next_power_of_two()
+    }
+
+    fn get(&self, word: u64) -> Option<V> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let (found, value) = self.slots[self.position(word)];
+        (found != 0).then_some(value)
+    }
+
+    /// Adds or replaces the entry of `word`.
+    fn insert(&mut self, word: u64, value: V) {
+        if Self::slots_for(self.len + 1) > self.slots.len() {
+            self.grow(value);
+        }
+        let at = self.position(word);
+        if self.slots[at].0 == 0 {
+            self.len += 1;
+        }
+        self.slots[at] = (word, value);
+    }
+
+    /// Where `word` is, or the free slot where it would go. The table is
+    /// never full, so the probe ends.
+    fn position(&self, word: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut at = spread(word) as usize & mask;
+        loop {
+            let found = self.slots[at].0;
+            if found == 0 || found == word {
+                return at;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self, filler: V) {
+        let size = Self::slots_for(self.len + 1).max(8);
+        let old = std::mem::replace(&mut self.slots, vec![(0, filler); size]);
+        for (word, value) in old.into_iter().filter(|(word, _)| *word != 0) {
+            let at = self.position(word);
+            self.slots[at] = (word, value);
+        }
+    }
+}
+
+/// Mixes every bit of a packed id into the low bits that pick a slot (ids
+/// like `t400001` differ only in their high bytes).
+fn spread(word: u64) -> u64 {
+    let product = u128::from(word) * u128::from(SPREAD);
+    (product as u64) ^ ((product >> 64) as u64)
+}
+
+/// 2^64 divided by the golden ratio.
+const SPREAD: u64 = 0x9e37_79b9_7f4a_7c15;
 
 /// Names longer than this get no spelling suggestions (edit distance is
 /// quadratic in the length).
@@ -213,7 +384,11 @@ const MAX_SUGGESTIONS: usize = 200;
 /// A flat namespace (resources and teams, calendars, risks, issues).
 pub struct FlatNames<T> {
     pub what: &'static str,
-    map: HashMap<String, T, FastHash>,
+    /// Names of up to eight bytes (nearly all), packed as in `short_word`,
+    /// so that a lookup neither hashes text nor follows a pointer to it.
+    short: WordTable<T>,
+    /// Longer names.
+    long: HashMap<String, T, FastHash>,
     order: Vec<String>,
 }
 
@@ -221,31 +396,44 @@ impl<T: Copy> FlatNames<T> {
     pub fn new(what: &'static str) -> FlatNames<T> {
         FlatNames {
             what,
-            map: HashMap::default(),
+            short: WordTable::default(),
+            long: HashMap::default(),
             order: Vec::new(),
         }
     }
 
     /// Adds a name; returns the earlier entry when it is taken.
     pub fn add(&mut self, name: &str, value: T) -> Option<T> {
-        if let Some(old) = self.map.get(name) {
-            return Some(*old);
+        if let Some(old) = self.get(name) {
+            return Some(old);
         }
-        self.map.insert(name.to_string(), value);
+        match short_word(name) {
+            Some(word) => self.short.insert(word, value),
+            None => {
+                self.long.insert(name.to_string(), value);
+            }
+        }
         self.order.push(name.to_string());
         None
+    }
+
+    fn get(&self, name: &str) -> Option<T> {
+        match short_word(name) {
+            Some(word) => self.short.get(word),
+            None => self.long.get(name).copied(),
+        }
     }
 
     pub fn resolve(&self, reference: &Reference) -> Result<T, Box<Diagnostic>> {
         // Most references are one name: look it up without joining.
         if let [only] = &*reference.path {
-            if let Some(v) = self.map.get(&*only.name) {
-                return Ok(*v);
+            if let Some(v) = self.get(&only.name) {
+                return Ok(v);
             }
         }
         let written = reference.dotted();
-        if let Some(v) = self.map.get(&written) {
-            return Ok(*v);
+        if let Some(v) = self.get(&written) {
+            return Ok(v);
         }
         let span = reference
             .path
@@ -364,5 +552,129 @@ impl Hasher for FxHasher {
     /// rustc-hash 2 does).
     fn finish(&self) -> u64 {
         self.hash.rotate_left(26)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{FileId, Span};
+    use crate::syntax::ast::Ident;
+
+    fn reference(dotted: &str) -> Reference {
+        let span = Span::new(FileId(0), 0, 0);
+        Reference {
+            path: dotted
+                .split('.')
+                .map(|name| Ident {
+                    name: name.into(),
+                    span,
+                })
+                .collect(),
+            span,
+        }
+    }
+
+    /// Resolution as spec 2.2 words it, one scope at a time, by scanning
+    /// every task: the reference the tables must agree with.
+    fn slow_resolve(
+        parents: &[Option<TaskId>],
+        ids: &[&str],
+        added: &[bool],
+        from: Option<TaskId>,
+        path: &[&str],
+    ) -> Option<TaskId> {
+        let child = |parent: Option<TaskId>, id: &str| {
+            (0..ids.len())
+                .rev()
+                .find(|&i| added[i] && parents[i] == parent && ids[i] == id)
+                .map(|i| TaskId(i as u32))
+        };
+        let mut scope = from.and_then(|t| parents[t.index()]);
+        let mut task = loop {
+            if let Some(t) = child(scope, path[0]) {
+                break t;
+            }
+            scope = parents[scope?.index()];
+        };
+        for id in &path[1..] {
+            task = child(Some(task), id)?;
+        }
+        Some(task)
+    }
+
+    #[test]
+    fn inner_names_hide_outer_ones() {
+        let mut names = TaskNames::default();
+        let a = names.add(None, "a", false);
+        let b = names.add(None, "b", false);
+        let bx = names.add(Some(b), "x", false);
+        let by = names.add(Some(b), "y", false);
+        let bya = names.add(Some(by), "a", false);
+        let long = names.add(None, "a_rather_long_id", false);
+        let long_x = names.add(Some(long), "x", false);
+        let resolve = |from, dotted| names.resolve(from, &reference(dotted)).ok();
+        assert_eq!(resolve(Some(bya), "a"), Some(bya));
+        assert_eq!(resolve(Some(by), "a"), Some(a));
+        assert_eq!(resolve(Some(by), "x"), Some(bx));
+        assert_eq!(resolve(Some(bx), "y.a"), Some(bya));
+        assert_eq!(resolve(Some(long_x), "b.y.a"), Some(bya));
+        assert_eq!(resolve(Some(bya), "a_rather_long_id.x"), Some(long_x));
+        assert_eq!(resolve(None, "x"), None);
+        assert_eq!(resolve(Some(a), "y"), None);
+        assert_eq!(resolve(Some(a), "b.a"), None);
+    }
+
+    #[test]
+    fn tables_agree_with_scanning_on_random_trees() {
+        // Few distinct ids, so that most are declared under several parents.
+        let pool = [
+            "a",
+            "b",
+            "c",
+            "task",
+            "\u{e9}t\u{e9}",
+            "eight_by",
+            "nine_byte",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |below: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % below as u64) as usize
+        };
+        let mut names = TaskNames::default();
+        let (mut parents, mut ids, mut added) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..400 {
+            let parent = (i > 0 && next(4) > 0).then(|| TaskId(next(i) as u32));
+            let id = pool[next(pool.len())];
+            let duplicate = names.get(parent, id).is_some();
+            names.add(parent, id, duplicate);
+            parents.push(parent);
+            ids.push(id);
+            added.push(!duplicate);
+        }
+        for _ in 0..4000 {
+            let from = (next(8) > 0).then(|| TaskId(next(ids.len()) as u32));
+            let path: Vec<&str> = (0..1 + next(3)).map(|_| pool[next(pool.len())]).collect();
+            let expected = slow_resolve(&parents, &ids, &added, from, &path);
+            let found = names.resolve(from, &reference(&path.join("."))).ok();
+            assert_eq!(found, expected, "{} from {from:?}", path.join("."));
+        }
+    }
+
+    #[test]
+    fn flat_names_short_and_long() {
+        let mut names: FlatNames<u32> = FlatNames::new("resource");
+        assert_eq!(names.add("alice", 1), None);
+        assert_eq!(names.add("a_long_resource_name", 2), None);
+        assert_eq!(names.add("alice", 3), Some(1));
+        assert_eq!(names.resolve(&reference("alice")).ok(), Some(1));
+        assert_eq!(
+            names.resolve(&reference("a_long_resource_name")).ok(),
+            Some(2)
+        );
+        assert!(names.resolve(&reference("bob")).is_err());
     }
 }

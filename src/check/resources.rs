@@ -8,11 +8,36 @@ use crate::source::Span;
 use crate::syntax::ast::{AssignItem, AttrValue, Decl, DeclKind, RateUnit, Reference};
 use crate::units::{Day, Share};
 
+/// The bookings of one assignment item: one resource's (nearly every item,
+/// and not allocated), or a team's.
+#[derive(Default)]
+pub struct Bookings {
+    one: Option<Booking>,
+    team: Vec<Booking>,
+}
+
+impl Bookings {
+    fn iter(&self) -> impl Iterator<Item = &Booking> {
+        self.one.iter().chain(&self.team)
+    }
+}
+
+impl IntoIterator for Bookings {
+    type Item = Booking;
+    type IntoIter = std::iter::Chain<std::option::IntoIter<Booking>, std::vec::IntoIter<Booking>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.one.into_iter().chain(self.team)
+    }
+}
+
 /// A name in the resource namespace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Member {
     Resource(ResourceId),
-    Team(usize),
+    /// An index into `Resources::teams` (32 bits keep the name table's
+    /// slots at 16 bytes).
+    Team(u32),
 }
 
 pub struct Resources {
@@ -25,7 +50,7 @@ impl Resources {
     fn span_of(&self, m: Member) -> Span {
         match m {
             Member::Resource(r) => self.resources[r.index()].span,
-            Member::Team(t) => self.teams[t].span,
+            Member::Team(t) => self.teams[t as usize].span,
         }
     }
 
@@ -46,18 +71,18 @@ impl Resources {
 
     /// The bookings an assignment item stands for: one resource, or every
     /// member of a team.
-    pub fn bookings(&self, item: &AssignItem, diags: &mut Diagnostics) -> Vec<Booking> {
+    pub fn bookings(&self, item: &AssignItem, diags: &mut Diagnostics) -> Bookings {
         let member = match self.names.resolve(&item.resource) {
             Ok(m) => m,
             Err(d) => {
                 diags.push(*d);
-                return Vec::new();
+                return Bookings::default();
             }
         };
         let count = match &item.count {
             Some(n) => match whole_number(n, "a count", 1..=1_000_000, diags) {
                 Some(c) => c as u32,
-                None => return Vec::new(),
+                None => return Bookings::default(),
             },
             None => 1,
         };
@@ -69,35 +94,38 @@ impl Resources {
                         .at(p.span, "must be more than 0%"),
                 );
             }
-            return Vec::new();
+            return Bookings::default();
         }
-        // Borrowed, not copied: this runs for every assignment of every task.
-        let ids: &[ResourceId] = match &member {
-            Member::Resource(r) => std::slice::from_ref(r),
-            Member::Team(t) => &self.teams[*t].members,
+        let booking = |resource| Booking {
+            resource,
+            count,
+            percent,
         };
-        if ids.is_empty() {
-            if let Member::Team(t) = member {
-                diags.push(
-                    Diagnostic::error(
-                        codes::VALUE_RANGE,
-                        format!("the team `{}` has no members to assign", self.teams[t].id),
-                    )
-                    .at(item.resource.span, "an empty team")
-                    .also(self.teams[t].span, "declared here")
-                    .with_help("list its members in the team: `resource alice, bob`"),
-                );
+        let bookings = match member {
+            Member::Resource(r) => Bookings {
+                one: Some(booking(r)),
+                team: Vec::new(),
+            },
+            Member::Team(t) => {
+                let team = &self.teams[t as usize];
+                if team.members.is_empty() {
+                    diags.push(
+                        Diagnostic::error(
+                            codes::VALUE_RANGE,
+                            format!("the team `{}` has no members to assign", team.id),
+                        )
+                        .at(item.resource.span, "an empty team")
+                        .also(team.span, "declared here")
+                        .with_help("list its members in the team: `resource alice, bob`"),
+                    );
+                }
+                Bookings {
+                    one: None,
+                    team: team.members.iter().copied().map(booking).collect(),
+                }
             }
-        }
-        let bookings: Vec<Booking> = ids
-            .iter()
-            .map(|&resource| Booking {
-                resource,
-                count,
-                percent,
-            })
-            .collect();
-        for b in &bookings {
+        };
+        for b in bookings.iter() {
             self.check_demand(b, item, diags);
         }
         bookings
@@ -158,7 +186,7 @@ pub fn lower_all(
         let Some(id) = &decl.id else { continue };
         let member = match decl.kind {
             DeclKind::Resource => Member::Resource(ResourceId(res.resources.len() as u32)),
-            DeclKind::Team => Member::Team(res.teams.len()),
+            DeclKind::Team => Member::Team(res.teams.len() as u32),
             _ => continue,
         };
         if let Some(old) = res.names.add(&id.name, member) {
