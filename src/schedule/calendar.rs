@@ -252,6 +252,31 @@ impl Calendar {
         in_horizon(found).then_some(Moment(found))
     }
 
+    /// `next_working(from)` and then `add_work` of `work` from there, in
+    /// one go: no work lies between `from` and where the work starts, so
+    /// W there is W(from), computed once (placing a task asks this at
+    /// every levelling retry).
+    pub fn start_and_end(&self, from: Moment, work: Minutes) -> Option<(Moment, Moment)> {
+        if !self.has_work() || !in_horizon(from.0) {
+            return None;
+        }
+        let w = self.work_at(from.0);
+        let end = self.first_reaching(w + 1);
+        if end > HORIZON.0 {
+            return None;
+        }
+        let start = Moment(end - 1);
+        if work.0 == 0 {
+            return Some((start, start));
+        }
+        // As `add_work` from `start`, which is in the horizon: from <= start < end.
+        if work.0.unsigned_abs() > 2 * HORIZON.0.unsigned_abs() + 1 {
+            return None;
+        }
+        let found = self.first_reaching(w + work.0);
+        in_horizon(found).then_some((start, Moment(found)))
+    }
+
     /// Smallest t' <= t such that work_between(t', t) == work, i.e. the
     /// earliest start that needs all `work` (Fri 17:00 minus a day is
     /// Thu 17:00). Work == 0 returns t; negative work counts forwards. None
@@ -1042,6 +1067,24 @@ mod tests {
                 cal.sub_work(Moment(t), Minutes(work)).map(|m| m.0),
                 naive.sub_work(t, work)
             );
+        }
+
+        #[test]
+        fn start_and_end_is_next_working_then_add_work(
+            days in arb_pattern(),
+            closed in prop::collection::vec(
+                (-80_000i64..80_000, -2i64..400).prop_map(|(f, len)| (Day(f), Day(f + len))),
+                0..50,
+            ),
+            t in -(250 * 366 * MINUTES_PER_DAY)..(250 * 366 * MINUTES_PER_DAY),
+            work in -10_080i64..(100 * 52 * 10_080),
+        ) {
+            let cal = Calendar::new(WeekPattern::new(days), closed);
+            let (t, w) = (Moment(t), Minutes(work));
+            let separately = cal
+                .next_working(t)
+                .and_then(|s| cal.add_work(s, w).map(|e| (s, e)));
+            prop_assert_eq!(cal.start_and_end(t, w), separately);
         }
 
         #[test]

@@ -90,6 +90,19 @@ impl<T> Lists<T> {
         let (from, to) = (self.at[i] as usize, self.at[i + 1] as usize);
         &self.items[from..to]
     }
+
+    /// Hints that task `i`'s list will be read soon: where it lies.
+    pub fn prefetch_bounds(&self, i: usize) {
+        super::prefetch::prefetch(&self.at, i);
+    }
+
+    /// Hints that task `i`'s list will be read soon: its first items
+    /// (reads where it lies, best hinted earlier).
+    pub fn prefetch_items(&self, i: usize) {
+        if let Some(&from) = self.at.get(i) {
+            super::prefetch::prefetch(&self.items, from as usize);
+        }
+    }
 }
 
 impl Lists<TaskId> {

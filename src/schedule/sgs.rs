@@ -5,13 +5,13 @@
 //! is final, so the result is left-justified.
 
 use super::network::{Bound, Network};
+use super::prefetch::prefetch;
 use super::profile::Profile;
+use super::ready::{Ranking, ReadyQueue};
 use super::work::{place, worked_minutes, PlaceError, Placement, WorkCalendars};
 use crate::check::{Assignment, Booking, Model, ResourceId, TaskId, Work, WorkKind};
 use crate::syntax::ast::DepKind;
 use crate::units::{Minutes, Moment};
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 /// What fixed a task's start (shown to users as "why here?").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,29 +131,35 @@ fn run(ctx: &Context<'_>, keys: &[Key], level: bool, loads: bool) -> Result<Forw
         makespan_end: model.project.start,
         profiles: vec![Profile::new(); model.resources.len()],
     };
-    // Per activity: the targets it still waits for (u32 rather than usize:
-    // half the cache footprint on a large plan).
-    let mut waiting_for: Vec<u32> = vec![0; n];
     let mut leaves_left: Vec<u32> = net.leaf_count.clone();
     let mut group_seen: Vec<bool> = vec![false; n];
-    let mut heap = BinaryHeap::with_capacity(net.activities.len());
     let mut done: Vec<TaskId> = Vec::new();
     let mut chosen: Vec<Booking> = Vec::new();
-    let heap_key = |t: TaskId| {
-        Reverse(queue_key(
-            1000 - net.facts[t.index()].priority,
-            keys[t.index()],
-            t.index(),
-        ))
-    };
+    let mut ranking = Ranking::new(
+        n,
+        &net.activities,
+        |t| {
+            queue_key(
+                1000 - net.facts[t.index()].priority,
+                keys[t.index()],
+                t.index(),
+            )
+        },
+        |t| net.target_count[t.index()],
+    );
+    let mut ready = ReadyQueue::new(ranking.len());
     for &a in &net.activities {
-        waiting_for[a.index()] = net.target_count[a.index()];
-        if waiting_for[a.index()] == 0 {
-            heap.push(heap_key(a));
+        if let Some(o) = ranking.ready_from_start(a) {
+            ready.insert(o);
         }
     }
-    while let Some(Reverse(packed)) = heap.pop() {
-        let a = TaskId(node_of_key(packed) as u32);
+    while let Some(o) = ready.pop_min() {
+        let a = ranking.task(o);
+        // The next activity is most likely the next in the queue now: ask
+        // for its data while this one is placed.
+        if let Some(next) = ready.peek_min() {
+            prefetch_activity(ctx, &f, ranking.task(next));
+        }
         let (from, end_at_least, driver) = earliest(ctx, &f, a);
         let (placement, driver) =
             place_best(ctx, &f, a, from, end_at_least, driver, level, &mut chosen)?;
@@ -191,24 +197,32 @@ fn run(ctx: &Context<'_>, keys: &[Key], level: bool, loads: bool) -> Result<Forw
         }
         for &t in &done {
             for &w in net.waiters.of(t.index()) {
-                waiting_for[w.index()] -= 1;
-                if waiting_for[w.index()] == 0 {
-                    heap.push(heap_key(w));
+                if let Some(o) = ranking.release(w) {
+                    ready.insert(o);
                 }
             }
         }
     }
     if f.order.len() < net.activities.len() {
-        let stuck = net
-            .activities
-            .iter()
-            .copied()
-            .find(|a| waiting_for[a.index()] > 0);
+        let stuck = net.activities.iter().copied().find(|&a| ranking.waits(a));
         return Err(Failure::Stuck(stuck.unwrap_or(TaskId(0))));
     }
     // Groups with no activity at all cannot exist (a group has children),
     // but a group of empty groups keeps the project start.
     Ok(f)
+}
+
+/// Hints that what a pass reads about activity `a` will be read soon.
+fn prefetch_activity(ctx: &Context<'_>, f: &Forward, a: TaskId) {
+    let (net, i) = (&ctx.network, a.index());
+    prefetch(&net.facts, i);
+    net.constraints.prefetch_bounds(i);
+    net.fixed.prefetch_bounds(i);
+    net.waiters.prefetch_bounds(i);
+    prefetch(&f.start, i);
+    prefetch(&f.end, i);
+    prefetch(&f.driver, i);
+    prefetch(&f.booked, i);
 }
 
 /// Appends the bookings chosen for `a` and the minutes each resource works

@@ -148,9 +148,8 @@ pub fn worked_minutes(
 
 /// Fixed working time on one calendar.
 fn place_on(cal: &Calendar, from: Moment, minutes: Minutes) -> Result<Placement, PlaceError> {
-    let start = cal.next_working(from).ok_or(PlaceError::NoWorkingTime)?;
-    let end = cal
-        .add_work(start, minutes)
+    let (start, end) = cal
+        .start_and_end(from, minutes)
         .ok_or(PlaceError::NoWorkingTime)?;
     Ok(Placement { start, end })
 }

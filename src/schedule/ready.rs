@@ -1,0 +1,215 @@
+//! The ready queue of a forward pass: the activities whose predecessors
+//! are all placed, taken smallest queue key first.
+//!
+//! A pass's keys never change while it runs, so the activities are ranked
+//! once by their key (a sort of contiguous integers) into ordinals, and
+//! the queue is a set of ordinals kept as a hierarchical bitset: taking
+//! the smallest is a find-first-set per level. A binary heap of packed
+//! keys did the same in O(log n) steps that each missed the cache on a
+//! large plan; the bitset of a million activities is 128 KiB, and the
+//! levels above it a few words.
+
+use crate::check::TaskId;
+
+/// The activities of a pass in queue-key order, and per activity its
+/// place in that order and how many of its targets are still unplaced.
+pub struct Ranking {
+    /// Per ordinal: the activity.
+    task: Vec<TaskId>,
+    /// Per task (by index; unused for groups).
+    pending: Vec<Pending>,
+}
+
+/// Side by side because a pass reads both for every waiter it releases
+/// (one cache miss rather than two on a large plan).
+#[derive(Clone, Copy, Debug, Default)]
+struct Pending {
+    ordinal: u32,
+    /// Targets not yet placed.
+    left: u32,
+}
+
+impl Ranking {
+    /// Ranks `activities` (of `tasks` tasks in all) by `key`, which must
+    /// be distinct per activity (it packs the task's index); each waits
+    /// for `targets(activity)` targets.
+    pub fn new(
+        tasks: usize,
+        activities: &[TaskId],
+        key: impl Fn(TaskId) -> u128,
+        targets: impl Fn(TaskId) -> u32,
+    ) -> Ranking {
+        let mut keys: Vec<u128> = activities.iter().map(|&a| key(a)).collect();
+        // Keys are distinct, so an unstable sort gives the one order.
+        keys.sort_unstable();
+        let task: Vec<TaskId> = keys
+            .iter()
+            .map(|&k| TaskId(super::sgs::node_of_key(k) as u32))
+            .collect();
+        drop(keys);
+        let mut pending = vec![Pending::default(); tasks];
+        for (o, &t) in task.iter().enumerate() {
+            pending[t.index()] = Pending {
+                ordinal: o as u32,
+                left: targets(t),
+            };
+        }
+        Ranking { task, pending }
+    }
+
+    /// How many activities are ranked.
+    pub fn len(&self) -> usize {
+        self.task.len()
+    }
+
+    /// The activity at ordinal `o`.
+    pub fn task(&self, o: u32) -> TaskId {
+        self.task[o as usize]
+    }
+
+    /// The ordinal of activity `t` if it waits for nothing at all.
+    pub fn ready_from_start(&self, t: TaskId) -> Option<u32> {
+        let p = self.pending[t.index()];
+        (p.left == 0).then_some(p.ordinal)
+    }
+
+    /// Notes that one of `t`'s targets is done; `t`'s ordinal if that was
+    /// the last one it waited for.
+    pub fn release(&mut self, t: TaskId) -> Option<u32> {
+        let p = &mut self.pending[t.index()];
+        p.left -= 1;
+        (p.left == 0).then_some(p.ordinal)
+    }
+
+    /// Whether activity `t` still waits for some target.
+    pub fn waits(&self, t: TaskId) -> bool {
+        self.pending[t.index()].left > 0
+    }
+}
+
+/// A set of ordinals below a fixed bound, smallest first out.
+pub struct ReadyQueue {
+    /// `levels[0]` has a bit per ordinal; each level above has a bit per
+    /// word of the one below, set when that word is not zero. The top
+    /// level is one word.
+    levels: Vec<Vec<u64>>,
+}
+
+impl ReadyQueue {
+    /// An empty set for ordinals below `n`.
+    pub fn new(n: usize) -> ReadyQueue {
+        let mut levels = Vec::new();
+        let mut bits = n.max(1);
+        loop {
+            let words = bits.div_ceil(64);
+            levels.push(vec![0u64; words]);
+            if words == 1 {
+                break;
+            }
+            bits = words;
+        }
+        ReadyQueue { levels }
+    }
+
+    /// Adds ordinal `o` (below the bound).
+    pub fn insert(&mut self, o: u32) {
+        let mut i = o as usize;
+        for level in &mut self.levels {
+            let word = &mut level[i / 64];
+            let was_empty = *word == 0;
+            *word |= 1 << (i % 64);
+            // The levels above already know about a non-empty word.
+            if !was_empty {
+                return;
+            }
+            i /= 64;
+        }
+    }
+
+    /// The smallest ordinal, if any, left in the set.
+    pub fn peek_min(&self) -> Option<u32> {
+        let top = self.levels.len() - 1;
+        if self.levels[top][0] == 0 {
+            return None;
+        }
+        let mut i = 0usize;
+        for level in self.levels.iter().rev() {
+            i = i * 64 + level[i].trailing_zeros() as usize;
+        }
+        Some(i as u32)
+    }
+
+    /// Removes and returns the smallest ordinal, if any.
+    pub fn pop_min(&mut self) -> Option<u32> {
+        let i = self.peek_min()? as usize;
+        // Clear it, and each word above whose only child just emptied.
+        let mut j = i;
+        for level in &mut self.levels {
+            let word = &mut level[j / 64];
+            *word &= !(1 << (j % 64));
+            if *word != 0 {
+                break;
+            }
+            j /= 64;
+        }
+        Some(i as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn pops_in_ascending_order_like_a_sorted_set() {
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |below: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % below
+        };
+        for n in [1usize, 63, 64, 65, 4096, 4097, 300_000] {
+            let mut q = ReadyQueue::new(n);
+            let mut naive = BTreeSet::new();
+            for _ in 0..2_000 {
+                if next(3) == 0 {
+                    assert_eq!(q.pop_min(), naive.pop_first());
+                } else {
+                    let o = next(n as u64) as u32;
+                    if naive.insert(o) {
+                        q.insert(o);
+                    }
+                }
+            }
+            while let Some(o) = naive.pop_first() {
+                assert_eq!(q.pop_min(), Some(o));
+            }
+            assert_eq!(q.pop_min(), None);
+        }
+    }
+
+    #[test]
+    fn ranks_by_key_and_releases_on_the_last_target() {
+        let acts = [TaskId(0), TaskId(2), TaskId(3)];
+        let keys = [30u128, 0, 10, 20];
+        let targets = [0u32, 0, 2, 1];
+        let mut r = Ranking::new(
+            4,
+            &acts,
+            |t| (keys[t.index()] << 32) | t.index() as u128,
+            |t| targets[t.index()],
+        );
+        assert_eq!(r.len(), 3);
+        assert_eq!(r.task(0), TaskId(2));
+        assert_eq!(r.task(1), TaskId(3));
+        assert_eq!(r.task(2), TaskId(0));
+        assert_eq!(r.ready_from_start(TaskId(0)), Some(2));
+        assert_eq!(r.ready_from_start(TaskId(2)), None);
+        assert_eq!(r.release(TaskId(2)), None);
+        assert!(r.waits(TaskId(2)));
+        assert_eq!(r.release(TaskId(2)), Some(0));
+        assert!(!r.waits(TaskId(2)));
+    }
+}
