@@ -8,10 +8,13 @@
 //! makes about 100 MB of JSON, and building a tree of values first, or the
 //! whole text before writing it, cost more time and memory than the rest
 //! of the build. Numbers and escaped strings still go through `serde_json`
-//! whenever the shortcut below could differ from it.
+//! whenever the shortcut below could differ from it. Pieces are gathered
+//! in a buffer of the writer's own and handed on a megabyte at a time:
+//! appending to a `Vec` costs less than ~40 `write_all` calls a task.
 
 use crate::check::{Model, TaskKind};
 use crate::diagnostic::Diagnostic;
+use crate::schedule::prefetch::prefetch_at as prefetch;
 use crate::schedule::{Bound, Driver, Schedule};
 use crate::source::SourceMap;
 use crate::syntax::ast::DepKind;
@@ -52,6 +55,7 @@ pub fn write(
     project(&mut w, model, schedule)?;
     w.raw(b",\n  \"tasks\": ")?;
     w.list(model.tasks.iter().enumerate(), 2, |w, (i, t)| {
+        prefetch_ahead(model, schedule, i);
         task(w, model, schedule, i, t)
     })?;
     w.raw(b",\n  \"resources\": ")?;
@@ -67,7 +71,47 @@ pub fn write(
         .filter_map(|d| serde_json::from_str(&crate::cli::report::json_line(d, sources)).ok())
         .collect();
     w.list(values.iter(), 2, |w, v| w.value(v, 4))?;
-    w.raw(b"\n}\n")
+    w.raw(b"\n}\n")?;
+    w.flush()
+}
+
+/// How many tasks ahead of the one being written [`prefetch_ahead`] asks
+/// for the first link of a chain of reads.
+const AHEAD: usize = 8;
+
+/// Asks early for what tasks ahead of `i` will read: their names, lists,
+/// parent and dependency targets live scattered over the heap, so reading
+/// them when their turn comes waits on memory at every step. Each link of
+/// a chain (task record, then its list, then the targets' records, then
+/// their names) is asked for a few tasks after the one before it, when
+/// that one has arrived. Hints only: nothing written depends on them.
+fn prefetch_ahead(model: &Model, schedule: &Schedule, i: usize) {
+    if let Some(t) = model.tasks.get(i + AHEAD) {
+        prefetch(t.path.as_ptr());
+        if let Some(title) = &t.own_title {
+            prefetch(title.as_ptr());
+        }
+        prefetch(t.dependencies.as_ptr());
+        if let Some(p) = t.parent {
+            prefetch(model.task(p));
+        }
+    }
+    if let Some(s) = schedule.tasks.get(i + AHEAD) {
+        prefetch(s.bookings.as_ptr());
+    }
+    if let Some(t) = model.tasks.get(i + AHEAD / 2) {
+        if let Some(p) = t.parent {
+            prefetch(model.task(p).path.as_ptr());
+        }
+        for d in t.dependencies.iter() {
+            prefetch(model.task(d.target));
+        }
+    }
+    if let Some(t) = model.tasks.get(i + AHEAD / 4) {
+        for d in t.dependencies.iter() {
+            prefetch(model.task(d.target).path.as_ptr());
+        }
+    }
 }
 
 /// About how many bytes the output takes (a task is about 1 KB), so that
@@ -298,10 +342,17 @@ const SPACES: &[u8] = b"                                ";
 /// on a handful of nearby days.
 const DATE_CACHE: usize = 64;
 
-/// Writes JSON pieces; keeps the last few dates formatted, since turning a
-/// day number into a civil date is the slow part of a moment.
+/// Bytes gathered before they are handed to the writer: at least a
+/// `BufWriter`'s capacity in `cli::output`, which then passes them straight
+/// through instead of copying them again.
+const CHUNK: usize = 1 << 20;
+
+/// Writes JSON pieces into its buffer, handed on to `out` in chunks (see
+/// [`JsonWriter::flush`]); keeps the last few dates formatted, since
+/// turning a day number into a civil date is the slow part of a moment.
 struct JsonWriter<'w, W: Write> {
     out: &'w mut W,
+    buf: Vec<u8>,
     dates: [(i64, [u8; 10]); DATE_CACHE],
 }
 
@@ -309,13 +360,31 @@ impl<'w, W: Write> JsonWriter<'w, W> {
     fn new(out: &'w mut W) -> Self {
         JsonWriter {
             out,
+            // Room for a chunk and the item that crosses its end.
+            buf: Vec::with_capacity(CHUNK + CHUNK / 8),
             // Day `i64::MIN` is never looked up: it is outside jiff's range.
             dates: [(i64::MIN, [0; 10]); DATE_CACHE],
         }
     }
 
     fn raw(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.out.write_all(bytes)
+        self.buf.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    /// Hands a full chunk on to the writer; called between list items.
+    fn spill(&mut self) -> io::Result<()> {
+        if self.buf.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Hands everything gathered on to the writer (without flushing it).
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
+        Ok(())
     }
 
     fn bool(&mut self, b: bool) -> io::Result<()> {
@@ -349,18 +418,19 @@ impl<'w, W: Write> JsonWriter<'w, W> {
             self.int(x as i64)?;
             return self.raw(b".0");
         }
-        serde_json::to_writer(&mut *self.out, &x).map_err(io::Error::from)
+        serde_json::to_writer(&mut self.buf, &x).map_err(io::Error::from)
     }
 
     /// A string, escaped as `serde_json` escapes it.
     fn str(&mut self, s: &str) -> io::Result<()> {
-        let plain = s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
-        if !plain {
-            return serde_json::to_writer(&mut *self.out, s).map_err(io::Error::from);
+        if !is_plain(s.as_bytes()) {
+            return serde_json::to_writer(&mut self.buf, s).map_err(io::Error::from);
         }
-        self.raw(b"\"")?;
-        self.raw(s.as_bytes())?;
-        self.raw(b"\"")
+        self.buf.reserve(s.len() + 2);
+        self.buf.push(b'"');
+        self.buf.extend_from_slice(s.as_bytes());
+        self.buf.push(b'"');
+        Ok(())
     }
 
     fn opt<T>(
@@ -410,6 +480,7 @@ impl<'w, W: Write> JsonWriter<'w, W> {
             self.raw(if empty { b"[\n" } else { b",\n" })?;
             self.raw(&SPACES[..indent + 2])?;
             item(self, value)?;
+            self.spill()?;
             empty = false;
         }
         if empty {
@@ -433,6 +504,34 @@ impl<'w, W: Write> JsonWriter<'w, W> {
         }
         Ok(())
     }
+}
+
+/// Whether a string needs no escaping in JSON: no control character, quote
+/// or backslash. Eight bytes at a time, as most names are a few words long.
+fn is_plain(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    // Nonzero when some byte of `v` is zero (exact as a yes or no).
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        let v = u64::from_ne_bytes(w);
+        // Bytes below 0x20 (`v - 0x20..` borrows there), `"` and `\`.
+        let control = v.wrapping_sub(ONES * 0x20) & !v & HIGH;
+        if control
+            | has_zero(v ^ (ONES * u64::from(b'"')))
+            | has_zero(v ^ (ONES * u64::from(b'\\')))
+            != 0
+        {
+            return false;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .all(|&b| b >= 0x20 && b != b'"' && b != b'\\')
 }
 
 /// The `YYYY-MM-DD` of a moment whose year has four digits (jiff writes
@@ -494,7 +593,8 @@ mod tests {
     fn written(write: impl FnOnce(&mut JsonWriter<Vec<u8>>) -> io::Result<()>) -> String {
         let mut out = Vec::new();
         let mut w = JsonWriter::new(&mut out);
-        assert!(write(&mut w).is_ok());
+        let result = write(&mut w);
+        assert!(result.and_then(|()| w.flush()).is_ok());
         String::from_utf8_lossy(&out).into_owned()
     }
 
@@ -530,6 +630,14 @@ mod tests {
         let mut samples: Vec<String> = (0u8..128).map(|b| format!("a{}b", b as char)).collect();
         samples
             .extend(["", "plain", "quote \" and \\ back", "héllo ✓", "\u{7f}"].map(String::from));
+        // Each byte at each place of a string long enough to be read eight
+        // bytes at a time, beside multi-byte characters.
+        for b in (0u8..128).chain([b'!', b'#', b'[', b']']) {
+            for at in 0..17 {
+                let (head, tail) = ("é".repeat(at / 4) + &"x".repeat(at % 4), "y".repeat(9));
+                samples.push(format!("{head}{}{tail}", b as char));
+            }
+        }
         for s in samples {
             let expected = serde_json::to_string(&s).unwrap_or_default();
             assert_eq!(written(|w| w.str(&s)), expected, "{s:?}");

@@ -10,7 +10,7 @@ mod cost;
 mod critical;
 mod improve;
 mod network;
-mod prefetch;
+pub(crate) mod prefetch;
 mod profile;
 mod ready;
 mod sgs;
