@@ -111,22 +111,143 @@ fn day_prefix(ranges: &[(u16, u16)], m: i64) -> i64 {
 }
 
 /// A weekly pattern with closed days, prepared for O(log E) queries.
+///
+/// What a query reads sits in the struct itself and in one slice of closed
+/// ranges: many resources have a calendar of their own, scattered in
+/// memory, so every separate allocation a lookup touches is a cache miss.
 #[derive(Clone, Debug)]
 pub struct Calendar {
-    pattern: WeekPattern,
+    /// Kept for [`Calendar::pattern`]; queries read `days` instead.
+    pattern: Box<WeekPattern>,
     week_total: i64,
     /// Pattern minutes in a week before each weekday; `[7]` is the week total.
     week_prefix: [i64; 8],
-    /// Merged closed ranges as moments: start of the first day...
-    closed_start: Vec<i64>,
-    /// ...and start of the day after the last (exclusive).
-    closed_end: Vec<i64>,
-    /// Pattern minutes removed by the closed ranges before range `i`
-    /// (length = ranges + 1, so the last entry is the total).
-    lost_before: Vec<i64>,
-    /// `W` at the start of closed range `i` (and all through it):
-    /// nondecreasing, so it can be binary searched to invert `W`.
-    work_at_start: Vec<i64>,
+    /// The pattern's working ranges per weekday, inline when few.
+    days: InlineDays,
+    /// Merged closed ranges, sorted by start.
+    closed: Box<[Closed]>,
+    /// Shortcuts into `closed` by start moment...
+    by_start: Buckets,
+    /// ...and by `work_at_start`.
+    by_work: Buckets,
+}
+
+/// Below this many closed ranges a plain binary search is as quick.
+const MIN_BUCKETED: usize = 8;
+
+/// Where a key falls in a sorted list in O(1) when the keys are spread
+/// evenly (holidays and time off are): the span of the keys cut into at
+/// most as many equal buckets as there are keys, each knowing how many
+/// keys lie before it, so a search only looks inside one bucket. Clustered keys
+/// make a bucket larger, never the search wrong or worse than O(log E).
+#[derive(Clone, Debug, Default)]
+struct Buckets {
+    base: i64,
+    /// Log2 of the bucket width.
+    shift: u32,
+    /// Keys below the start of each bucket; one more entry than buckets.
+    /// Empty: not bucketed.
+    before: Box<[u32]>,
+}
+
+impl Buckets {
+    fn new(keys: &[i64]) -> Buckets {
+        let (Some(&first), Some(&last)) = (keys.first(), keys.last()) else {
+            return Buckets::default();
+        };
+        if keys.len() < MIN_BUCKETED {
+            return Buckets::default();
+        }
+        // At most as many buckets as keys, of a power-of-two width (a shift
+        // rather than a division per query), reaching past the last key.
+        let span = last - first;
+        let shift = (span / keys.len() as i64 + 1)
+            .unsigned_abs()
+            .next_power_of_two()
+            .trailing_zeros();
+        let buckets = (span >> shift) + 1;
+        let before = (0..=buckets)
+            // Fits: there are fewer closed ranges than days in the horizon.
+            .map(|b| keys.partition_point(|&k| k < first + (b << shift)) as u32)
+            .collect();
+        Buckets {
+            base: first,
+            shift,
+            before,
+        }
+    }
+
+    /// Bounds (lo, hi) on how many keys are below `x`; None if not bucketed.
+    fn window(&self, x: i64) -> Option<(usize, usize)> {
+        let all = *self.before.last()? as usize;
+        if x <= self.base {
+            return Some((0, 0));
+        }
+        let b = usize::try_from(x.saturating_sub(self.base) >> self.shift).unwrap_or(usize::MAX);
+        match (self.before.get(b), self.before.get(b.saturating_add(1))) {
+            (Some(&lo), Some(&hi)) => Some((lo as usize, hi as usize)),
+            _ => Some((all, all)),
+        }
+    }
+}
+
+/// How many of `closed` have `key` below `x` (`key` nondecreasing).
+fn count_below(
+    closed: &[Closed],
+    buckets: &Buckets,
+    x: i64,
+    key: impl Fn(&Closed) -> i64,
+) -> usize {
+    let (lo, hi) = buckets.window(x).unwrap_or((0, closed.len()));
+    lo + closed
+        .get(lo..hi)
+        .map_or(0, |part| part.partition_point(|c| key(c) < x))
+}
+
+/// One merged closed range and what W needs about it, side by side so a
+/// binary search and its answer share cache lines.
+#[derive(Clone, Copy, Debug)]
+struct Closed {
+    /// Start of the first closed day.
+    start: i64,
+    /// Start of the day after the last (exclusive).
+    end: i64,
+    /// `W` at the start of the range (and all through it): nondecreasing,
+    /// so it can be binary searched to invert `W`.
+    work_at_start: i64,
+    /// Pattern minutes removed by this range and all before it.
+    lost_through: i64,
+}
+
+/// Most patterns have one or two ranges a day; more spill to the pattern.
+const INLINE_RANGES: usize = 2;
+
+/// Marks a weekday whose ranges did not fit inline.
+const SPILLED: u8 = u8::MAX;
+
+/// A weekday's working ranges copied into the calendar itself.
+#[derive(Clone, Copy, Debug)]
+struct InlineDays {
+    ranges: [[(u16, u16); INLINE_RANGES]; 7],
+    /// Ranges used per weekday, or `SPILLED`.
+    len: [u8; 7],
+}
+
+impl InlineDays {
+    fn of(pattern: &WeekPattern) -> InlineDays {
+        let mut days = InlineDays {
+            ranges: [[(0, 0); INLINE_RANGES]; 7],
+            len: [SPILLED; 7],
+        };
+        for d in 0..7 {
+            let src = pattern.ranges(d);
+            if src.len() <= INLINE_RANGES {
+                days.ranges[d][..src.len()].copy_from_slice(src);
+                days.len[d] = src.len() as u8;
+            }
+        }
+        days
+    }
 }
 
 impl Calendar {
@@ -157,24 +278,32 @@ impl Calendar {
         }
         let mut cal = Calendar {
             week_total: week_prefix[7],
-            pattern,
+            days: InlineDays::of(&pattern),
+            pattern: Box::new(pattern),
             week_prefix,
-            closed_start: merged.iter().map(|&(f, _)| f * MINUTES_PER_DAY).collect(),
-            closed_end: merged
-                .iter()
-                .map(|&(_, l)| (l + 1) * MINUTES_PER_DAY)
-                .collect(),
-            lost_before: Vec::with_capacity(merged.len() + 1),
-            work_at_start: Vec::with_capacity(merged.len()),
+            closed: Box::default(),
+            by_start: Buckets::default(),
+            by_work: Buckets::default(),
         };
         let mut lost = 0i64;
-        cal.lost_before.push(0);
-        for (&s, &e) in cal.closed_start.iter().zip(&cal.closed_end) {
-            let ps = cal.pattern_work(s);
-            cal.work_at_start.push(ps - lost);
-            lost += cal.pattern_work(e) - ps;
-            cal.lost_before.push(lost);
+        let mut closed = Vec::with_capacity(merged.len());
+        for &(f, l) in &merged {
+            let (start, end) = (f * MINUTES_PER_DAY, (l + 1) * MINUTES_PER_DAY);
+            let ps = cal.pattern_work(start);
+            let work_at_start = ps - lost;
+            lost += cal.pattern_work(end) - ps;
+            closed.push(Closed {
+                start,
+                end,
+                work_at_start,
+                lost_through: lost,
+            });
         }
+        let starts: Vec<i64> = closed.iter().map(|c| c.start).collect();
+        let works: Vec<i64> = closed.iter().map(|c| c.work_at_start).collect();
+        cal.by_start = Buckets::new(&starts);
+        cal.by_work = Buckets::new(&works);
+        cal.closed = closed.into_boxed_slice();
         cal
     }
 
@@ -195,13 +324,11 @@ impl Calendar {
         if !in_horizon(t.0) {
             return false;
         }
-        let i = self.closed_start.partition_point(|&s| s <= t.0);
-        if i > 0 && t.0 < self.closed_end[i - 1] {
+        if self.closed_range_at(t.0).is_some() {
             return false;
         }
         let m = t.minute_of_day();
-        self.pattern
-            .ranges(t.day().weekday())
+        self.day_ranges(t.day().weekday())
             .iter()
             .any(|&(s, e)| i64::from(s) <= m && m < i64::from(e))
     }
@@ -292,8 +419,7 @@ impl Calendar {
         let s = self.next_working(t)?;
         let m = s.minute_of_day();
         let day_start = s.day().start().0;
-        self.pattern
-            .ranges(s.day().weekday())
+        self.day_ranges(s.day().weekday())
             .iter()
             .find(|&&(rs, re)| i64::from(rs) <= m && m < i64::from(re))
             .map(|&(_, re)| (s, Moment(day_start + i64::from(re))))
@@ -312,8 +438,7 @@ impl Calendar {
         let m = last.minute_of_day();
         let day_start = last.day().start().0;
         let s = self
-            .pattern
-            .ranges(last.day().weekday())
+            .day_ranges(last.day().weekday())
             .iter()
             .find(|&&(rs, re)| i64::from(rs) <= m && m < i64::from(re))
             .map(|&(rs, _)| Moment(day_start + i64::from(rs)))?;
@@ -329,7 +454,7 @@ impl Calendar {
         let d = (in_week / MINUTES_PER_DAY) as usize;
         week * self.week_total
             + self.week_prefix[d]
-            + day_prefix(self.pattern.ranges(d), in_week % MINUTES_PER_DAY)
+            + day_prefix(self.day_ranges(d), in_week % MINUTES_PER_DAY)
     }
 
     /// Smallest t with pattern_work(t) >= x; needs week_total > 0.
@@ -345,7 +470,7 @@ impl Calendar {
         }
         r -= self.week_prefix[d];
         let mut offset = 0;
-        for &(s, e) in self.pattern.ranges(d) {
+        for &(s, e) in self.day_ranges(d) {
             let len = i64::from(e) - i64::from(s);
             if r <= len {
                 offset = i64::from(s) + r;
@@ -356,22 +481,55 @@ impl Calendar {
         WEEK_ORIGIN + q * MINUTES_PER_WEEK + d as i64 * MINUTES_PER_DAY + offset
     }
 
+    /// The pattern's working ranges on one weekday (empty for weekday >= 7).
+    fn day_ranges(&self, weekday: usize) -> &[(u16, u16)] {
+        match (self.days.ranges.get(weekday), self.days.len.get(weekday)) {
+            (Some(r), Some(&n)) if n != SPILLED => r.get(..usize::from(n)).unwrap_or(&[]),
+            _ => self.pattern.ranges(weekday),
+        }
+    }
+
+    /// The closed range containing t, if any.
+    fn closed_range_at(&self, t: i64) -> Option<&Closed> {
+        let i = self.starts_at_or_before(t);
+        i.checked_sub(1)
+            .and_then(|j| self.closed.get(j))
+            .filter(|c| t < c.end)
+    }
+
+    /// How many closed ranges start at or before t.
+    fn starts_at_or_before(&self, t: i64) -> usize {
+        count_below(&self.closed, &self.by_start, t.saturating_add(1), |c| {
+            c.start
+        })
+    }
+
+    /// Pattern minutes removed by the first `i` closed ranges.
+    fn lost_before(&self, i: usize) -> i64 {
+        i.checked_sub(1)
+            .and_then(|j| self.closed.get(j))
+            .map_or(0, |c| c.lost_through)
+    }
+
     /// Cumulative working time W(t): pattern work minus what closed ranges
     /// before t removed; constant inside a closed range.
     fn work_at(&self, t: i64) -> i64 {
-        let i = self.closed_start.partition_point(|&s| s <= t);
-        if i > 0 && t < self.closed_end[i - 1] {
-            return self.work_at_start[i - 1];
+        let i = self.starts_at_or_before(t);
+        if let Some(c) = i.checked_sub(1).and_then(|j| self.closed.get(j)) {
+            if t < c.end {
+                return c.work_at_start;
+            }
+            return self.pattern_work(t) - c.lost_through;
         }
-        self.pattern_work(t) - self.lost_before[i]
+        self.pattern_work(t)
     }
 
     /// Smallest t with W(t) >= v; needs week_total > 0. The answer lies in
     /// the open gap just before the first closed range whose W already
     /// reaches v, where W is the pattern work shifted by a constant.
     fn first_reaching(&self, v: i64) -> i64 {
-        let i = self.work_at_start.partition_point(|&w| w < v);
-        self.pattern_reaching(v + self.lost_before[i])
+        let i = count_below(&self.closed, &self.by_work, v, |c| c.work_at_start);
+        self.pattern_reaching(v + self.lost_before(i))
     }
 }
 
@@ -1049,6 +1207,29 @@ mod tests {
                 cal.stretch_before(Moment(t)).map(|(s, e)| (s.0, e.0)),
                 naive.stretch_before(t)
             );
+        }
+
+        /// Enough closed ranges for the bucket shortcut, clustered or spread.
+        #[test]
+        fn many_closed_ranges_match_oracle(
+            days in arb_pattern(),
+            closed in prop::collection::vec(
+                (-30i64..60, 0i64..3).prop_map(|(f, len)| (Day(f), Day(f + len))),
+                MIN_BUCKETED..40,
+            ),
+            far in prop_oneof![Just(None), (-400i64..400).prop_map(Some)],
+            t in arb_moment(), len in 0i64..(12 * MINUTES_PER_DAY), work in 0i64..4000,
+        ) {
+            let mut closed = closed;
+            // A far-off range widens the buckets so the near ones crowd into few.
+            closed.extend(far.map(|d| (Day(d), Day(d))));
+            let (cal, naive) = build(days, closed);
+            prop_assert_eq!(cal.work_between(Moment(t), Moment(t + len)).0, naive.work_between(t, t + len));
+            prop_assert_eq!(cal.is_working(Moment(t)), naive.working(t));
+            prop_assert_eq!(cal.next_working(Moment(t)).map(|m| m.0), naive.next_working(t));
+            let work = work % (3 * cal.pattern().week_total() + 1);
+            prop_assert_eq!(cal.add_work(Moment(t), Minutes(work)).map(|m| m.0), naive.add_work(t, work));
+            prop_assert_eq!(cal.sub_work(Moment(t), Minutes(work)).map(|m| m.0), naive.sub_work(t, work));
         }
 
         #[test]
