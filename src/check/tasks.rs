@@ -298,6 +298,10 @@ fn check_total_demand(
         .find(|a| matches!(a.value, AttrValue::Assign(_)))
         .map_or(decl.name_span(), |a| a.span);
     for (r, asked) in totals {
+        // At least one unit each (see `Resources::check_demand`).
+        if asked <= 10_000 {
+            continue;
+        }
         let res = &resources.resources[r.index()];
         let available = u64::from(res.units) * 10_000;
         let single_item_too_big = asked > available

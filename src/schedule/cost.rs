@@ -2,9 +2,9 @@
 //! fixed costs, rolled up to groups and the project.
 
 use super::sgs::{Context, Forward};
-use super::work::{demand, work_done};
+use super::work::work_done;
 use super::{derived_progress, BookedResource, ResourceUse, TaskSchedule};
-use crate::check::{Model, RatePer, TaskKind, WorkKind};
+use crate::check::{Model, Rate, RatePer, TaskKind, WorkKind};
 use crate::units::{Demand, Minutes, Money};
 
 /// Fills bookings, work and cost of every task; returns per-resource use.
@@ -33,21 +33,25 @@ pub fn book_and_cost(
         })
         .collect();
     let day = model.day_minutes();
+    // Copied out of the resource records, which are large and, on a big
+    // plan, read in no particular order: one compact list stays in cache.
+    let rates: Vec<Option<Rate>> = model.resources.iter().map(|r| r.rate).collect();
     for (i, task) in model.tasks.iter().enumerate() {
         if task.kind == TaskKind::Group {
             continue;
         }
         let mut booked = Vec::new();
         for (b, minutes) in f.bookings_of(i).iter().zip(f.worked_of(i)) {
-            let work = work_done(model, b, *minutes);
-            let cost = resource_cost(model, b.resource, work, day);
+            let demand = ctx.network.demand(b);
+            let work = work_done(demand, *minutes);
+            let cost = resource_cost(rates[b.resource.index()], work, day);
             let u = &mut uses[b.resource.index()];
             u.booked += work;
             u.cost += cost;
             booked.push(BookedResource {
                 resource: b.resource,
                 booking: *b,
-                demand: demand(model, b),
+                demand,
                 minutes: *minutes,
                 work,
                 cost,
@@ -79,9 +83,9 @@ pub fn book_and_cost(
     uses
 }
 
-/// `work` full-unit minutes at the resource's rate.
-fn resource_cost(model: &Model, r: crate::check::ResourceId, work: Minutes, day: Minutes) -> Money {
-    let Some(rate) = model.resource(r).rate else {
+/// `work` full-unit minutes at a resource's `rate`.
+fn resource_cost(rate: Option<Rate>, work: Minutes, day: Minutes) -> Money {
+    let Some(rate) = rate else {
         return Money::ZERO;
     };
     let per = match rate.per {

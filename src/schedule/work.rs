@@ -282,9 +282,8 @@ fn div_ceil(a: i128, b: i128) -> i128 {
     (a + b - 1) / b
 }
 
-/// The work a booking does in `minutes` of its resource's time, in minutes
-/// of one full unit (what effort is measured in).
-pub fn work_done(model: &Model, b: &Booking, minutes: Minutes) -> Minutes {
-    let d = demand(model, b);
+/// The work a booking of demand `d` does in `minutes` of its resource's
+/// time, in minutes of one full unit (what effort is measured in).
+pub fn work_done(d: Demand, minutes: Minutes) -> Minutes {
     Minutes(((i128::from(minutes.0) * i128::from(d.0)) / i128::from(Demand::ONE_UNIT)) as i64)
 }
