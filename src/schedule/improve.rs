@@ -60,19 +60,25 @@ pub fn best_schedule(ctx: &Context<'_>, options: &Options) -> Result<Forward, Fa
         return sgs::forward(ctx, &by_declaration, false);
     }
     let unlevelled = sgs::unlevelled_times(ctx, &by_declaration)?;
-    let latest = critical::latest(ctx, &unlevelled, false);
-    let lst_keys: Vec<Key> = latest.start.iter().map(|m| m.0).collect();
-    let baseline = sgs::forward(ctx, &lst_keys, true)?;
+    let lst_keys: Vec<Key> = critical::latest(ctx, &unlevelled, false)
+        .start
+        .iter()
+        .map(|m| m.0)
+        .collect();
     let (budget, most) = match options.effort {
         LevelEffort::Normal => (NORMAL_BUDGET, NORMAL_MAX_DECODES),
         LevelEffort::Thorough => (THOROUGH_BUDGET, THOROUGH_MAX_DECODES),
     };
     // Every activity is a node: if the budget cannot pay for even that
-    // many, skip building the model.
+    // many, skip building the model, and free the unlevelled pass before
+    // the levelled one allocates (on a large plan its memory is reused
+    // rather than fresh pages touched).
     let activities = ctx.network.activities.len();
     if decodes_for(activities, options.effort, budget, most) < MIN_DECODES {
-        return Ok(baseline);
+        drop(unlevelled);
+        return sgs::forward(ctx, &lst_keys, true);
     }
+    let baseline = sgs::forward(ctx, &lst_keys, true)?;
     let model = Abstract::build(ctx, &unlevelled);
     let decodes = decodes_for(model.len(), options.effort, budget, most);
     if model.len() == 0 || decodes < MIN_DECODES || !model.has_demands() {

@@ -169,6 +169,9 @@ pub fn schedule(model: &Model, options: &Options) -> Scheduled {
             }
         })
         .collect();
+    // Freed before costing allocates every task's bookings: reused memory
+    // rather than fresh pages on a large plan.
+    drop(latest);
     let resources = cost::book_and_cost(model, &ctx, &forward, &mut tasks);
     let start = model.project.start;
     let end = forward.makespan_end;
