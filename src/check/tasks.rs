@@ -9,7 +9,7 @@ use super::values::{self, whole_number, DayLength};
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::source::Span;
 use crate::syntax::ast::{self, AttrValue, Decl, DeclKind, Ident};
-use crate::units::{Minutes, Money};
+use crate::units::{Minutes, Money, Share};
 
 pub struct Tasks<'a> {
     pub tasks: Vec<Task>,
@@ -299,11 +299,11 @@ fn check_total_demand(
         .map_or(decl.name_span(), |a| a.span);
     for (r, asked) in totals {
         // At least one unit each (see `Resources::check_demand`).
-        if asked <= 10_000 {
+        if asked <= u64::from(Share::FULL.0) {
             continue;
         }
         let res = &resources.resources[r.index()];
-        let available = u64::from(res.units) * 10_000;
+        let available = u64::from(res.units) * u64::from(Share::FULL.0);
         let single_item_too_big = asked > available
             && assignments
                 .iter()

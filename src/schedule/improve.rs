@@ -22,7 +22,6 @@
 
 use super::critical;
 use super::sgs::{self, node_of_key, queue_key, Context, Failure, Forward, Key};
-use super::work::demand;
 use super::{LevelEffort, Options};
 use crate::check::{TaskId, TaskKind};
 use crate::syntax::ast::DepKind;
@@ -207,7 +206,7 @@ impl Abstract {
             }
             rank[node] = 1000u32.saturating_sub(t.priority);
             for b in unlevelled.bookings_of(i) {
-                let d = demand(model, b).0;
+                let d = ctx.network.demand(b).0;
                 if d > 0 {
                     demands[node].push((b.resource.0, d));
                 }

@@ -75,11 +75,6 @@ pub enum PlaceError {
     NoWorkingTime,
 }
 
-/// The demand of a booking on its resource.
-pub fn demand(model: &Model, b: &Booking) -> Demand {
-    Demand::of(b.count, b.percent, model.resource(b.resource).capacity)
-}
-
 /// Places a task of `work` (`None`: a milestone) starting no earlier than
 /// `from` with `bookings`.
 pub fn place(
