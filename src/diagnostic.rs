@@ -2,7 +2,8 @@
 //! severity, a message, labelled spans and optional help. Phases collect
 //! diagnostics and keep going; printing them is the CLI's job.
 
-use crate::source::Span;
+use crate::source::{SourceMap, Span};
+use serde_json::json;
 use std::fmt;
 
 /// How bad a diagnostic is. Errors stop the build; warnings do not.
@@ -55,6 +56,44 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// As a JSON object: code, severity, message, file, line, column, end
+    /// line and column, help, and every label (the `--message-format json`
+    /// lines and the JSON output's `diagnostics`).
+    pub fn to_json(&self, sources: &SourceMap) -> serde_json::Value {
+        let place = |l: &Label| {
+            let file = sources.get(l.span.file);
+            let (line, column) = file.map_or((0, 0), |f| f.line_col(l.span.start as usize));
+            let (end_line, end_column) = file.map_or((0, 0), |f| f.line_col(l.span.end as usize));
+            json!({
+                "file": file.map(|f| f.name.clone()),
+                "line": line,
+                "column": column,
+                "end_line": end_line,
+                "end_column": end_column,
+                "label": l.text,
+            })
+        };
+        let primary = self.primary.as_ref().map(place);
+        let field = |k: &str| {
+            primary
+                .as_ref()
+                .and_then(|p| p.get(k).cloned())
+                .unwrap_or(serde_json::Value::Null)
+        };
+        json!({
+            "code": self.code.0,
+            "severity": self.severity.as_str(),
+            "message": self.message,
+            "file": field("file"),
+            "line": field("line"),
+            "column": field("column"),
+            "end_line": field("end_line"),
+            "end_column": field("end_column"),
+            "help": self.help,
+            "labels": self.primary.iter().chain(self.secondary.iter()).map(place).collect::<Vec<_>>(),
+        })
+    }
+
     pub fn error(code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code,

@@ -4,7 +4,6 @@
 
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::source::SourceMap;
-use serde_json::json;
 use std::fmt::Write as _;
 
 /// How diagnostics are shown.
@@ -104,42 +103,9 @@ pub fn plain(d: &Diagnostic, sources: &SourceMap) -> String {
     out
 }
 
-/// One JSON object per line: code, severity, message, file, line, column,
-/// end line and column, help, and every label.
+/// One JSON object per line (see [`Diagnostic::to_json`]).
 pub fn json_line(d: &Diagnostic, sources: &SourceMap) -> String {
-    let place = |l: &Label| {
-        let file = sources.get(l.span.file);
-        let (line, column) = file.map_or((0, 0), |f| f.line_col(l.span.start as usize));
-        let (end_line, end_column) = file.map_or((0, 0), |f| f.line_col(l.span.end as usize));
-        json!({
-            "file": file.map(|f| f.name.clone()),
-            "line": line,
-            "column": column,
-            "end_line": end_line,
-            "end_column": end_column,
-            "label": l.text,
-        })
-    };
-    let primary = d.primary.as_ref().map(place);
-    let field = |k: &str| {
-        primary
-            .as_ref()
-            .and_then(|p| p.get(k).cloned())
-            .unwrap_or(serde_json::Value::Null)
-    };
-    let value = json!({
-        "code": d.code.0,
-        "severity": d.severity.as_str(),
-        "message": d.message,
-        "file": field("file"),
-        "line": field("line"),
-        "column": field("column"),
-        "end_line": field("end_line"),
-        "end_column": field("end_column"),
-        "help": d.help,
-        "labels": d.primary.iter().chain(d.secondary.iter()).map(place).collect::<Vec<_>>(),
-    });
-    value.to_string()
+    d.to_json(sources).to_string()
 }
 
 /// miette's graphical report. Labels in other files than the primary one

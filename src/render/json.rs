@@ -66,10 +66,7 @@ pub fn write(
     w.raw(b",\n  \"issues\": ")?;
     w.list(model.issues.iter(), 2, |w, i| issue(w, model, i))?;
     w.raw(b",\n  \"diagnostics\": ")?;
-    let values: Vec<serde_json::Value> = diagnostics
-        .iter()
-        .filter_map(|d| serde_json::from_str(&crate::cli::report::json_line(d, sources)).ok())
-        .collect();
+    let values: Vec<serde_json::Value> = diagnostics.iter().map(|d| d.to_json(sources)).collect();
     w.list(values.iter(), 2, |w, v| w.value(v, 4))?;
     w.raw(b"\n}\n")?;
     w.flush()
