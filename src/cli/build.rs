@@ -3,7 +3,7 @@
 //! functions of their own because `planc watch` runs them on every save.
 
 use super::check::{load_input, print_diagnostics};
-use super::output::{check_not_input, write_atomic, write_atomic_with};
+use super::output::{check_not_input, write_atomic, write_atomic_with, Background};
 use super::{exit, BuildArgs, CommonArgs, FormatArg, MessageFormat};
 use crate::render::Format;
 use crate::{Compiled, LoadError, LoadOptions, Loaded};
@@ -43,6 +43,7 @@ pub fn run(args: &BuildArgs) -> u8 {
     print_diagnostics(compiled.diagnostics.iter(), &loaded, MessageFormat::Human);
     if format == Format::Json {
         if let Some(code) = stream_json(args.output.as_deref(), &loaded, &compiled) {
+            super::leave_to_exit((loaded, compiled));
             return code;
         }
     }
@@ -81,6 +82,7 @@ pub fn run(args: &BuildArgs) -> u8 {
                 .and_then(|_| stdout.flush());
         }
     }
+    super::leave_to_exit((loaded, compiled, text));
     exit::OK
 }
 
@@ -105,10 +107,10 @@ fn stream_json(output: Option<&Path>, loaded: &Loaded, compiled: &Compiled) -> O
             }
         }
         None => {
-            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut stdout = Background::new(std::io::stdout());
             // A closed pipe (`planc build | head`) is not an error.
             let _ = crate::render::json::write(&mut stdout, model, schedule, &diags, sources)
-                .and_then(|_| stdout.flush());
+                .and_then(|_| stdout.finish());
         }
     }
     Some(exit::OK)

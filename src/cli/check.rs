@@ -19,8 +19,8 @@ pub fn run(args: &CheckArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let diags =
-        crate::compile_freeing_trees(&mut loaded, &args.common.schedule_options()).diagnostics;
+    let compiled = crate::compile_freeing_trees(&mut loaded, &args.common.schedule_options());
+    let diags = &compiled.diagnostics;
     print_diagnostics(diags.iter(), &loaded, args.message_format);
     if args.message_format == MessageFormat::Human && !diags.is_empty() {
         eprintln!(
@@ -28,11 +28,13 @@ pub fn run(args: &CheckArgs) -> u8 {
             report::summary(diags.error_count(), diags.warning_count())
         );
     }
-    if diags.has_errors() {
+    let code = if diags.has_errors() {
         exit::PLAN_ERRORS
     } else {
         exit::OK
-    }
+    };
+    super::leave_to_exit((loaded, compiled));
+    code
 }
 
 /// Reads the plan from a path or, for `-`, standard input.

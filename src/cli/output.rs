@@ -3,8 +3,11 @@
 
 use crate::source::SourceMap;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{self, Write};
 use std::path::Path;
+use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 
 /// Refuses an output path that is one of the plan's input files.
 pub fn check_not_input(out: &Path, sources: &SourceMap) -> Result<(), String> {
@@ -30,17 +33,31 @@ pub fn check_not_input(out: &Path, sources: &SourceMap) -> Result<(), String> {
 }
 
 /// Writes `contents` to `path` atomically.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    write_atomic_with(path, |file| file.write_all(contents))
+pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
+    replace_atomically(path, |mut file| {
+        file.write_all(contents)?;
+        Ok(file)
+    })
 }
 
-/// Writes to `path` atomically what `write` writes to the buffered file
-/// it is given: an output can be streamed without first being held whole
-/// in memory.
+/// Writes to `path` atomically what `write` writes to the writer it is
+/// given: an output can be streamed without first being held whole in
+/// memory, and the file is written by a thread of its own (see
+/// [`Background`]).
 pub fn write_atomic_with(
     path: &Path,
-    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
-) -> std::io::Result<()> {
+    write: impl FnOnce(&mut Background<File>) -> io::Result<()>,
+) -> io::Result<()> {
+    replace_atomically(path, |file| {
+        let mut out = Background::new(file);
+        write(&mut out)?;
+        out.finish()
+    })
+}
+
+/// Fills a new temporary file next to `path` and renames it over `path`
+/// once it is safely on disk; on failure the temporary file is removed.
+fn replace_atomically(path: &Path, fill: impl FnOnce(File) -> io::Result<File>) -> io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -50,21 +67,159 @@ pub fn write_atomic_with(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".into());
     let (tmp_path, file) = tempfile_in(dir, &name)?;
-    let result = (|| {
-        let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
-        write(&mut out)?;
-        let file = out.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        std::fs::rename(&tmp_path, path)
-    })();
+    let result = fill(file)
+        .and_then(|file| file.sync_all())
+        .and_then(|_| std::fs::rename(&tmp_path, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp_path);
     }
     result
 }
 
-/// Large enough that a big output goes out in few system calls.
+/// How much a [`Background`] writer gathers before handing it over: large
+/// enough that a big output goes out in few system calls.
 const WRITE_BUFFER: usize = 1 << 20;
+
+/// Buffers handed over but not yet written, at most: the writing thread
+/// may fall this far behind before the producer waits for it.
+const BUFFERS_IN_FLIGHT: usize = 4;
+
+/// A buffered writer whose buffers are written out by a thread of its
+/// own. Writing a large output is mostly the kernel copying it into the
+/// file (a gigabyte of JSON for a million tasks); on its own thread that
+/// runs beside the rendering instead of after it. Buffers come back to be
+/// reused, so the memory used stays a few megabytes. Where no thread can
+/// be started it writes directly.
+pub struct Background<W: Write + Send + 'static> {
+    buffer: Vec<u8>,
+    sink: Sink<W>,
+}
+
+enum Sink<W: Write + Send + 'static> {
+    Thread {
+        full: SyncSender<Vec<u8>>,
+        empty: Receiver<Vec<u8>>,
+        worker: JoinHandle<io::Result<W>>,
+    },
+    Direct(W),
+    /// After [`Background::finish`] or a failure.
+    Gone,
+}
+
+impl<W: Write + Send + 'static> Background<W> {
+    pub fn new(out: W) -> Background<W> {
+        let (full, to_write) = sync_channel::<Vec<u8>>(BUFFERS_IN_FLIGHT);
+        let (give_back, empty) = channel::<Vec<u8>>();
+        // The thread takes `out` only once it runs: if it cannot start,
+        // the writer is still in the slot, to be written to directly.
+        let slot = Arc::new(Mutex::new(Some(out)));
+        let taken = Arc::clone(&slot);
+        let spawned = std::thread::Builder::new()
+            .name("planc-writer".into())
+            .spawn(move || {
+                let Some(mut out) = taken.lock().ok().and_then(|mut s| s.take()) else {
+                    return Err(stopped());
+                };
+                for mut buffer in to_write {
+                    out.write_all(&buffer)?;
+                    buffer.clear();
+                    // The producer may have finished already: fine.
+                    let _ = give_back.send(buffer);
+                }
+                out.flush()?;
+                Ok(out)
+            });
+        let sink = match spawned {
+            Ok(worker) => Sink::Thread {
+                full,
+                empty,
+                worker,
+            },
+            Err(_) => match slot.lock().ok().and_then(|mut s| s.take()) {
+                Some(out) => Sink::Direct(out),
+                None => Sink::Gone,
+            },
+        };
+        Background {
+            buffer: Vec::with_capacity(WRITE_BUFFER),
+            sink,
+        }
+    }
+
+    /// Hands the gathered bytes over to be written.
+    fn hand_over(&mut self) -> io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        match &mut self.sink {
+            Sink::Thread { full, empty, .. } => {
+                let next = empty
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(WRITE_BUFFER));
+                let gathered = std::mem::replace(&mut self.buffer, next);
+                if full.send(gathered).is_err() {
+                    // The thread stopped, so it failed: its error says why.
+                    return Err(self.stop().err().unwrap_or_else(stopped));
+                }
+                Ok(())
+            }
+            Sink::Direct(out) => {
+                let written = out.write_all(&self.buffer);
+                self.buffer.clear();
+                written
+            }
+            Sink::Gone => Err(stopped()),
+        }
+    }
+
+    /// Lets the writing thread end once it has written everything handed
+    /// over; the writer, or the first error.
+    fn stop(&mut self) -> io::Result<W> {
+        match std::mem::replace(&mut self.sink, Sink::Gone) {
+            Sink::Thread { full, worker, .. } => {
+                drop(full);
+                worker
+                    .join()
+                    .unwrap_or_else(|_| Err(io::Error::other("the writing thread failed")))
+            }
+            Sink::Direct(mut out) => out.flush().map(|_| out),
+            Sink::Gone => Err(stopped()),
+        }
+    }
+
+    /// Writes out everything and returns the writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.hand_over()?;
+        self.stop()
+    }
+}
+
+fn stopped() -> io::Error {
+    io::Error::other("the output writer has stopped")
+}
+
+impl<W: Write + Send + 'static> Write for Background<W> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if self.buffer.len() + data.len() > WRITE_BUFFER {
+            self.hand_over()?;
+        }
+        self.buffer.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    /// Hands over what is gathered: it is written soon after, not
+    /// necessarily before this returns.
+    fn flush(&mut self) -> io::Result<()> {
+        self.hand_over()
+    }
+}
+
+impl<W: Write + Send + 'static> Drop for Background<W> {
+    /// Abandoned after an error elsewhere: let the thread end.
+    fn drop(&mut self) {
+        let _ = self.stop();
+    }
+}
 
 /// A new hidden file next to the target, created exclusively.
 fn tempfile_in(dir: &Path, name: &str) -> std::io::Result<(std::path::PathBuf, std::fs::File)> {
@@ -85,4 +240,72 @@ fn tempfile_in(dir: &Path, name: &str) -> std::io::Result<(std::path::PathBuf, s
         std::io::ErrorKind::AlreadyExists,
         "cannot create a temporary file",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bytes of every size, some larger than a buffer, in one sequence.
+    fn chunks() -> Vec<Vec<u8>> {
+        (0..200u32)
+            .map(|i| {
+                let len = (i as usize * 7919) % (WRITE_BUFFER / 3)
+                    + usize::from(i % 50 == 0) * 2 * WRITE_BUFFER;
+                (0..len).map(|k| (k as u32 ^ i) as u8).collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn background_writes_everything_in_order() {
+        let chunks = chunks();
+        let mut out = Background::new(Vec::new());
+        for c in &chunks {
+            out.write_all(c).expect("writing to memory");
+            if c.len() % 3 == 0 {
+                out.flush().expect("flushing to memory");
+            }
+        }
+        let written = out.finish().expect("writing to memory");
+        assert_eq!(written, chunks.concat());
+    }
+
+    /// Takes `room` bytes, then fails.
+    struct Full {
+        room: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            if data.len() > self.room {
+                return Err(io::Error::new(io::ErrorKind::StorageFull, "disk full"));
+            }
+            self.room -= data.len();
+            Ok(data.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn background_reports_the_writers_error() {
+        let mut out = Background::new(Full {
+            room: 3 * WRITE_BUFFER,
+        });
+        let mut failed = None;
+        for c in chunks() {
+            if let Err(e) = out.write_all(&c) {
+                failed = Some(e);
+                break;
+            }
+        }
+        let error = match failed {
+            Some(e) => e,
+            None => out.finish().err().expect("the writer runs out of room"),
+        };
+        assert_eq!(error.kind(), io::ErrorKind::StorageFull);
+    }
 }
