@@ -4,7 +4,7 @@
 //! levelling the critical path runs through the resource chains.
 
 use super::prefetch::prefetch;
-use super::sgs::{Context, Driver, Forward};
+use super::sgs::{in_model_places, Context, Driver, Forward};
 use crate::check::{TaskId, TaskKind, WorkKind};
 use crate::syntax::ast::DepKind;
 use crate::units::{Minutes, Moment};
@@ -15,8 +15,10 @@ pub struct Latest {
     pub finish: Vec<Moment>,
 }
 
-/// Runs the backward pass. `with_resources` adds the resource waits
-/// recorded in the drivers as finish-to-start links.
+/// Runs the backward pass over `f`, a pass in the numbering of
+/// `ctx.network`; the times are in the model's numbering. `with_resources`
+/// adds the resource waits recorded in the drivers as finish-to-start
+/// links.
 pub fn latest(ctx: &Context<'_>, f: &Forward, with_resources: bool) -> Latest {
     let model = ctx.model;
     let n = model.tasks.len();
@@ -85,8 +87,10 @@ pub fn latest(ctx: &Context<'_>, f: &Forward, with_resources: bool) -> Latest {
             }
         }
     }
-    // Groups: from their children (children come after parents in the
-    // task list, so walk it backwards).
+    // Groups: from their children, in the model's numbering (children come
+    // after parents in the task list, so walk it backwards).
+    let mut ls = in_model_places(ctx.network, ls.into_iter(), far);
+    let mut lf = in_model_places(ctx.network, lf.into_iter(), far);
     for i in (0..n).rev() {
         if model.tasks[i].kind != TaskKind::Group {
             continue;

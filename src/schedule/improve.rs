@@ -21,7 +21,7 @@
 //! generator seeded from the plan.
 
 use super::critical;
-use super::sgs::{self, node_of_key, queue_key, Context, Failure, Forward, Key};
+use super::sgs::{self, node_of_key, queue_key, Context, Failure, Forward, Key, Placed};
 use super::{LevelEffort, Options};
 use crate::check::{TaskId, TaskKind};
 use crate::syntax::ast::DepKind;
@@ -53,7 +53,7 @@ const POPULATION: usize = 32;
 const MUTATION_PER_MILLE: u64 = 15;
 
 /// The best forward pass found for these options.
-pub fn best_schedule(ctx: &Context<'_>, options: &Options) -> Result<Forward, Failure> {
+pub fn best_schedule(ctx: &Context<'_>, options: &Options) -> Result<Placed, Failure> {
     let by_declaration: Vec<Key> = (0..ctx.model.tasks.len() as i64).collect();
     if !options.level {
         return sgs::forward(ctx, &by_declaration, false);
@@ -94,7 +94,7 @@ pub fn best_schedule(ctx: &Context<'_>, options: &Options) -> Result<Forward, Fa
     // The search's order is only a proposal: keep it if the real scheme,
     // with its calendars, agrees that it is shorter.
     match sgs::forward(ctx, &keys, true) {
-        Ok(candidate) if candidate.makespan_end < baseline.makespan_end => Ok(candidate),
+        Ok(candidate) if candidate.makespan_end() < baseline.makespan_end() => Ok(candidate),
         _ => Ok(baseline),
     }
 }

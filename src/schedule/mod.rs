@@ -129,10 +129,12 @@ const HORIZON_YEARS_DAYS: i64 = 36_525;
 /// Schedules a checked model.
 pub fn schedule(model: &Model, options: &Options) -> Scheduled {
     let mut diags = Diagnostics::new();
+    let network = network::Network::build(model);
+    let calendars = work::WorkCalendars::build(model);
     let ctx = sgs::Context {
         model,
-        network: network::Network::build(model),
-        calendars: work::WorkCalendars::build(model),
+        network: &network,
+        calendars: &calendars,
         horizon: (model.project.start + Minutes(HORIZON_YEARS_DAYS * 1440)).min(calendar::HORIZON),
     };
     let idle = resources_without_work(model, &ctx);
@@ -152,7 +154,8 @@ pub fn schedule(model: &Model, options: &Options) -> Scheduled {
             };
         }
     };
-    let latest = critical::latest(&ctx, &forward, options.level);
+    let latest = critical::latest(&forward.context(&ctx), &forward.forward, options.level);
+    let forward = forward.into_model();
     let mut tasks: Vec<TaskSchedule> = (0..model.tasks.len())
         .map(|i| {
             let slack = critical::slack(&ctx, forward.end[i], latest.finish[i]);

@@ -128,6 +128,15 @@ impl Profile {
         }
     }
 
+    /// The same load with the tasks renamed by `rename` (for a pass run on
+    /// a renumbered network).
+    pub fn renamed(mut self, rename: impl Fn(TaskId) -> TaskId) -> Profile {
+        for step in self.steps.values_mut() {
+            step.ending = step.ending.map(&rename);
+        }
+        self
+    }
+
     /// The task whose booking ends at `t`, if any.
     pub fn ending_at(&self, t: Moment) -> Option<TaskId> {
         self.steps.get(&t).and_then(|s| s.ending)

@@ -39,14 +39,7 @@ impl Ranking {
         key: impl Fn(TaskId) -> u128,
         targets: impl Fn(TaskId) -> u32,
     ) -> Ranking {
-        let mut keys: Vec<u128> = activities.iter().map(|&a| key(a)).collect();
-        // Keys are distinct, so an unstable sort gives the one order.
-        keys.sort_unstable();
-        let task: Vec<TaskId> = keys
-            .iter()
-            .map(|&k| TaskId(super::sgs::node_of_key(k) as u32))
-            .collect();
-        drop(keys);
+        let task = Ranking::order(activities, key);
         let mut pending = vec![Pending::default(); tasks];
         for (o, &t) in task.iter().enumerate() {
             pending[t.index()] = Pending {
@@ -55,6 +48,17 @@ impl Ranking {
             };
         }
         Ranking { task, pending }
+    }
+
+    /// `activities` sorted by `key`, which must be distinct per activity
+    /// (it packs the task's index).
+    pub fn order(activities: &[TaskId], key: impl Fn(TaskId) -> u128) -> Vec<TaskId> {
+        let mut keys: Vec<u128> = activities.iter().map(|&a| key(a)).collect();
+        // Keys are distinct, so an unstable sort gives the one order.
+        keys.sort_unstable();
+        keys.iter()
+            .map(|&k| TaskId(super::sgs::node_of_key(k) as u32))
+            .collect()
     }
 
     /// How many activities are ranked.

@@ -26,10 +26,13 @@ pub enum Driver {
 }
 
 /// Everything the scheme needs, built once per plan.
+#[derive(Clone, Copy)]
 pub struct Context<'m> {
     pub model: &'m Model,
-    pub network: Network,
-    pub calendars: WorkCalendars,
+    /// In the model's numbering, except inside a forward pass, which
+    /// renumbers it in the order it takes activities.
+    pub network: &'m Network,
+    pub calendars: &'m WorkCalendars,
     /// Latest moment any task may end (the 100-year horizon).
     pub horizon: Moment,
 }
@@ -80,6 +83,56 @@ impl Forward {
     }
 }
 
+impl Forward {
+    /// This pass, run on `net`, in the model's numbering: per-task values
+    /// move to the model's places, drivers, the order and the loads name
+    /// model ids.
+    fn into_model(self, net: &Network) -> Forward {
+        if !net.is_renumbered() {
+            return self;
+        }
+        let driver = self.driver.iter().map(|d| d.map(|d| d.into_model(net)));
+        let driver = in_model_places(net, driver, None);
+        Forward {
+            start: in_model_places(net, self.start.iter().copied(), Moment(0)),
+            end: in_model_places(net, self.end.iter().copied(), Moment(0)),
+            booked: in_model_places(net, self.booked.iter().copied(), BookedRange::default()),
+            driver,
+            order: self.order.iter().map(|&t| net.model_id(t)).collect(),
+            profiles: self
+                .profiles
+                .into_iter()
+                .map(|p| p.renamed(|t| net.model_id(t)))
+                .collect(),
+            ..self
+        }
+    }
+}
+
+/// Per-task values of `net`'s tasks, moved to their places in the model.
+pub fn in_model_places<T: Copy>(
+    net: &Network,
+    values: impl Iterator<Item = T>,
+    blank: T,
+) -> Vec<T> {
+    let mut out = vec![blank; net.facts.len()];
+    for (i, v) in values.enumerate() {
+        out[net.model_id(TaskId(i as u32)).index()] = v;
+    }
+    out
+}
+
+impl Driver {
+    /// This driver, found on `net`, in the model's numbering.
+    fn into_model(self, net: &Network) -> Driver {
+        match self {
+            Driver::Dependency(t, kind) => Driver::Dependency(net.model_id(t), kind),
+            Driver::Resource(r, t) => Driver::Resource(r, t.map(|t| net.model_id(t))),
+            other => other,
+        }
+    }
+}
+
 /// Why a pass failed: the task that could not be placed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Failure {
@@ -87,6 +140,16 @@ pub enum Failure {
     CannotFinish(TaskId),
     /// Some tasks never became ready (a cycle the checker should have caught).
     Stuck(TaskId),
+}
+
+impl Failure {
+    /// This failure, found on `net`, in the model's numbering.
+    fn into_model(self, net: &Network) -> Failure {
+        match self {
+            Failure::CannotFinish(t) => Failure::CannotFinish(net.model_id(t)),
+            Failure::Stuck(t) => Failure::Stuck(net.model_id(t)),
+        }
+    }
 }
 
 /// The order in which a pass takes eligible activities (or abstract
@@ -105,8 +168,59 @@ pub fn node_of_key(packed: u128) -> usize {
 }
 
 /// Runs the scheme with `keys[task]` ordering ties within a priority.
-pub fn forward(ctx: &Context<'_>, keys: &[Key], level: bool) -> Result<Forward, Failure> {
-    run(ctx, keys, level, true)
+///
+/// The pass runs on the network renumbered in the order it takes
+/// activities when nothing holds them back (see [`Network::renumbered`]),
+/// and its result stays in that numbering (see [`Placed`]).
+pub fn forward(ctx: &Context<'_>, keys: &[Key], level: bool) -> Result<Placed, Failure> {
+    let order = Ranking::order(&ctx.network.activities, |t| pass_key(ctx.network, keys, t));
+    let network = ctx.network.renumbered(&order);
+    // In the new numbering, the queue order is the numbering itself.
+    let in_order: Vec<Key> = (0..network.facts.len() as Key).collect();
+    let pass = Context {
+        network: &network,
+        ..*ctx
+    };
+    match run(&pass, &in_order, level, true) {
+        Ok(forward) => Ok(Placed { forward, network }),
+        Err(failure) => Err(failure.into_model(&network)),
+    }
+}
+
+/// A forward pass in the numbering of the network it ran on: what reads
+/// the pass task by task in placement order (the backward pass) is
+/// quicker there; [`Placed::into_model`] gives the model's numbering.
+pub struct Placed {
+    pub forward: Forward,
+    pub network: Network,
+}
+
+impl Placed {
+    /// `ctx` with the network this pass ran on.
+    pub fn context<'a>(&'a self, ctx: &Context<'a>) -> Context<'a> {
+        Context {
+            network: &self.network,
+            ..*ctx
+        }
+    }
+
+    pub fn makespan_end(&self) -> Moment {
+        self.forward.makespan_end
+    }
+
+    /// The pass in the model's numbering.
+    pub fn into_model(self) -> Forward {
+        self.forward.into_model(&self.network)
+    }
+}
+
+/// The place of activity `t` in a pass's queue (see [`queue_key`]).
+fn pass_key(net: &Network, keys: &[Key], t: TaskId) -> u128 {
+    queue_key(
+        1000 - net.facts[t.index()].priority,
+        keys[t.index()],
+        t.index(),
+    )
 }
 
 /// An unlevelled pass whose resource loads are not recorded (they stay
@@ -138,13 +252,7 @@ fn run(ctx: &Context<'_>, keys: &[Key], level: bool, loads: bool) -> Result<Forw
     let mut ranking = Ranking::new(
         n,
         &net.activities,
-        |t| {
-            queue_key(
-                1000 - net.facts[t.index()].priority,
-                keys[t.index()],
-                t.index(),
-            )
-        },
+        |t| pass_key(net, keys, t),
         |t| net.target_count[t.index()],
     );
     let mut ready = ReadyQueue::new(ranking.len());
@@ -237,8 +345,8 @@ fn record_bookings(
     let first = f.bookings.len();
     let work = ctx.network.facts[a.index()].work;
     worked_minutes(
-        &ctx.network,
-        &ctx.calendars,
+        ctx.network,
+        ctx.calendars,
         work,
         placement,
         chosen,
@@ -336,7 +444,7 @@ fn place_best(
     // Resolve each `any of` in turn, given the ones before it. The last
     // choice's winning trial is the final placement: no need to redo it.
     let mut resolved: Option<(Placement, Driver)> = None;
-    for assignment in &ctx.model.task(a).assignments {
+    for assignment in &ctx.model.task(ctx.network.model_id(a)).assignments {
         let Assignment::AnyOf(options) = assignment else {
             continue;
         };
@@ -384,7 +492,7 @@ fn place_levelled(
     let mut s = from;
     if let Some(min_end) = end_at_least {
         let min_end = end_bound_in_working_time(ctx, work, bookings, min_end);
-        let p = place(net, &ctx.calendars, work, s, bookings).map_err(fail)?;
+        let p = place(net, ctx.calendars, work, s, bookings).map_err(fail)?;
         if p.end < min_end {
             s = start_for_end(ctx, a, s, min_end, bookings).map_err(fail)?;
             if s > from {
@@ -393,7 +501,7 @@ fn place_levelled(
         }
     }
     loop {
-        let p = place(net, &ctx.calendars, work, s, bookings).map_err(fail)?;
+        let p = place(net, ctx.calendars, work, s, bookings).map_err(fail)?;
         if p.end > ctx.horizon {
             return Err(Failure::CannotFinish(a));
         }
@@ -479,7 +587,7 @@ fn start_for_end(
     let (mut lo, mut hi) = (from.0, min_end.0.max(from.0));
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
-        let p = place(&ctx.network, &ctx.calendars, work, Moment(mid), bookings)?;
+        let p = place(ctx.network, ctx.calendars, work, Moment(mid), bookings)?;
         if p.end >= min_end {
             hi = mid;
         } else {
@@ -492,6 +600,56 @@ fn start_for_end(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schedule::work::WorkCalendars;
+    use crate::units::Demand;
+
+    /// A sample plan rich in groups, links of every kind, priorities,
+    /// `any of` and contended resources.
+    fn sample_model() -> Model {
+        let text = include_str!("../../samples/software-release.plan");
+        let (_, checked) = crate::check_str("software-release.plan", text);
+        checked.model.expect("the sample is a valid plan")
+    }
+
+    /// A pass on the renumbered network, brought back to the model's
+    /// numbering, is the pass run on the model's own numbering.
+    #[test]
+    fn renumbered_passes_place_every_task_as_before() {
+        let model = sample_model();
+        let network = Network::build(&model);
+        let calendars = WorkCalendars::build(&model);
+        let ctx = Context {
+            model: &model,
+            network: &network,
+            calendars: &calendars,
+            horizon: model.project.start + Minutes(36_525 * 1440),
+        };
+        let n = model.tasks.len() as i64;
+        // Declaration order and its reverse: two different renumberings.
+        for keys in [(0..n).collect::<Vec<Key>>(), (0..n).rev().collect()] {
+            for level in [false, true] {
+                let direct = run(&ctx, &keys, level, true).expect("the sample schedules");
+                let placed = forward(&ctx, &keys, level).expect("the sample schedules");
+                assert!(placed.network.is_renumbered());
+                let back = placed.into_model();
+                assert_eq!(back.start, direct.start);
+                assert_eq!(back.end, direct.end);
+                assert_eq!(back.driver, direct.driver);
+                assert_eq!(back.order, direct.order);
+                for i in 0..model.tasks.len() {
+                    assert_eq!(back.bookings_of(i), direct.bookings_of(i));
+                    assert_eq!(back.worked_of(i), direct.worked_of(i));
+                }
+                for (b, d) in back.profiles.iter().zip(&direct.profiles) {
+                    let unit = Demand(Demand::ONE_UNIT);
+                    assert_eq!(b.overloads(unit), d.overloads(unit));
+                    for &t in &direct.end {
+                        assert_eq!(b.ending_at(t), d.ending_at(t));
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn packed_queue_keys_sort_like_tuples() {
