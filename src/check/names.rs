@@ -6,7 +6,8 @@
 
 use crate::check::model::TaskId;
 use crate::diagnostic::{codes, Diagnostic};
-use crate::syntax::ast::Reference;
+use crate::syntax::ast::{Ident, Reference};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -27,6 +28,43 @@ pub struct TaskNames<'a> {
     ids: Vec<&'a str>,
     /// How many unknown names got suggestions so far.
     suggested: std::cell::Cell<usize>,
+    /// The path prefix (all names but the last) of the last reference
+    /// resolved: references side by side mostly share theirs (`after
+    /// g0.s0.t1, g0.s0.t3`), and each name it saves is a probe into a table
+    /// that on a large plan is far larger than the cache.
+    last_prefix: RefCell<Prefix>,
+}
+
+/// A path prefix resolved from a scope.
+#[derive(Default)]
+struct Prefix {
+    /// Its names joined by dots (ids have none).
+    names: String,
+    /// The scope it was resolved from (see [`TaskNames::find`]) and the
+    /// task it names; `None` while nothing is remembered.
+    found: Option<(Option<TaskId>, TaskId)>,
+}
+
+impl Prefix {
+    /// The task of `path` resolved from `scope`, if remembered.
+    fn task(&self, scope: Option<TaskId>, path: &[Ident]) -> Option<TaskId> {
+        let (from, task) = self.found?;
+        let same = from == scope
+            && self.names.split('.').count() == path.len()
+            && self.names.split('.').zip(path).all(|(a, b)| a == &*b.name);
+        same.then_some(task)
+    }
+
+    fn remember(&mut self, scope: Option<TaskId>, path: &[Ident], task: TaskId) {
+        self.names.clear();
+        for (i, part) in path.iter().enumerate() {
+            if i > 0 {
+                self.names.push('.');
+            }
+            self.names.push_str(&part.name);
+        }
+        self.found = Some((scope, task));
+    }
 }
 
 /// The parent of a top-level task in the tables' keys.
@@ -60,6 +98,7 @@ impl<'a> TaskNames<'a> {
             parents: Vec::with_capacity(tasks),
             ids: Vec::with_capacity(tasks),
             suggested: std::cell::Cell::new(0),
+            last_prefix: RefCell::default(),
         }
     }
 
@@ -67,6 +106,7 @@ impl<'a> TaskNames<'a> {
     /// still get checked) but under no name anybody can look up.
     pub fn add(&mut self, parent: Option<TaskId>, id: &'a str, duplicate: bool) -> TaskId {
         let task = TaskId(self.parents.len() as u32);
+        self.last_prefix.get_mut().found = None;
         if !duplicate {
             match short_word(id) {
                 Some(word) => self.add_short(scope_key(parent), word, task),
@@ -129,20 +169,55 @@ impl<'a> TaskNames<'a> {
         from: Option<TaskId>,
         reference: &Reference,
     ) -> Result<TaskId, Box<Diagnostic>> {
-        let Some(first) = reference.path.first() else {
+        if reference.path.is_empty() {
             return Err(Box::new(Diagnostic::error(
                 codes::UNKNOWN_NAME,
                 "empty reference",
             )));
+        }
+        let last = reference.path.len() - 1;
+        let scope = from.and_then(|t| self.parents[t.index()]);
+        let remembered = match last {
+            0 => None,
+            _ => self
+                .last_prefix
+                .borrow()
+                .task(scope, &reference.path[..last]),
         };
-        let Some(mut task) = self.find(from, &first.name) else {
+        let mut task = match remembered {
+            Some(task) => task,
+            None => self.resolve_prefix(from, scope, reference)?,
+        };
+        if last > 0 {
+            match self.get(Some(task), &reference.path[last].name) {
+                Some(child) => task = child,
+                None => return Err(Box::new(self.unknown(from, reference, last))),
+            }
+        }
+        Ok(task)
+    }
+
+    /// Resolves all of `reference`'s names but the last (the only one when
+    /// there is one), and remembers them when there are several.
+    fn resolve_prefix(
+        &self,
+        from: Option<TaskId>,
+        scope: Option<TaskId>,
+        reference: &Reference,
+    ) -> Result<TaskId, Box<Diagnostic>> {
+        let last = reference.path.len() - 1;
+        let Some(mut task) = self.find(from, &reference.path[0].name) else {
             return Err(Box::new(self.unknown(from, reference, 0)));
         };
-        for (i, part) in reference.path.iter().enumerate().skip(1) {
+        for (i, part) in reference.path[..last].iter().enumerate().skip(1) {
             match self.get(Some(task), &part.name) {
                 Some(child) => task = child,
                 None => return Err(Box::new(self.unknown(from, reference, i))),
             }
+        }
+        if last > 0 {
+            let prefix = &reference.path[..last];
+            self.last_prefix.borrow_mut().remember(scope, prefix, task);
         }
         Ok(task)
     }
@@ -658,9 +733,30 @@ mod tests {
         for _ in 0..4000 {
             let from = (next(8) > 0).then(|| TaskId(next(ids.len()) as u32));
             let path: Vec<&str> = (0..1 + next(3)).map(|_| pool[next(pool.len())]).collect();
-            let expected = slow_resolve(&parents, &ids, &added, from, &path);
-            let found = names.resolve(from, &reference(&path.join("."))).ok();
-            assert_eq!(found, expected, "{} from {from:?}", path.join("."));
+            // Then the same prefix with another last name, from a sibling
+            // (the same scope: the remembered prefix serves it) or from
+            // anywhere (it must not).
+            let mut again = path.clone();
+            if let Some(last) = again.last_mut() {
+                *last = pool[next(pool.len())];
+            }
+            let sibling = from.and_then(|t| {
+                let scope = parents[t.index()];
+                (0..ids.len())
+                    .map(|j| TaskId(j as u32))
+                    .filter(|&j| parents[j.index()] == scope)
+                    .nth(next(3))
+            });
+            let elsewhere = (next(8) > 0).then(|| TaskId(next(ids.len()) as u32));
+            for (from, path) in [
+                (from, &path),
+                (sibling.or(from), &again),
+                (elsewhere, &again),
+            ] {
+                let expected = slow_resolve(&parents, &ids, &added, from, path);
+                let found = names.resolve(from, &reference(&path.join("."))).ok();
+                assert_eq!(found, expected, "{} from {from:?}", path.join("."));
+            }
         }
     }
 
