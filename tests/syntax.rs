@@ -357,3 +357,76 @@ fn the_spec_example_parses_and_checks() {
         .collect();
     assert!(checked.model.is_some(), "{messages:?}");
 }
+
+/// Includes side by side are read in pairs, the second on another thread
+/// (a guess that holds when the first adds exactly one file). Whatever the
+/// guesses, loading gives what loading one file after another gives:
+/// files depth first, each parsed under its own id, diagnostics in order.
+#[test]
+fn includes_load_in_order_whatever_is_read_ahead() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let write = |name: &str, text: &[u8]| {
+        std::fs::write(dir.path().join(name), text).expect("writing a test file")
+    };
+    let task = |id: &str| format!("task {id} {{ effort 1d }}\n");
+    write(
+        "main.plan",
+        concat!(
+            "include \"a.plan\"\ninclude \"b.plan\"\ninclude \"c.plan\"\n",
+            "include \"b.plan\"\ninclude \"missing.plan\"\ninclude \"d.plan\"\n",
+            "include \"e.plan\"\ninclude \"g.plan\"\ninclude \"bad.plan\"\n",
+            "include \"h.plan\"\ninclude \"i.plan\"\n",
+            "task main_task { effort 1d }\n",
+        )
+        .as_bytes(),
+    );
+    for name in ["a", "b", "c", "d", "f", "g", "h"] {
+        write(&format!("{name}.plan"), task(name).as_bytes());
+    }
+    // `e` adds two files (so the guess for `g` is wrong), `bad` is not
+    // UTF-8, `i` has a syntax error.
+    write("e.plan", format!("include \"f.plan\"\n{}", task("e")).as_bytes());
+    write("bad.plan", b"task bad { effort 1d }\n\xff\n");
+    write("i.plan", b"task i { effort }\n");
+    let loaded = planc::load(&dir.path().join("main.plan"), &planc::LoadOptions::default())
+        .expect("the root plan is readable");
+    let names: Vec<&str> = loaded
+        .sources
+        .files()
+        .map(|(_, f)| f.name.rsplit('/').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "main.plan", "a.plan", "b.plan", "c.plan", "d.plan", "e.plan", "f.plan", "g.plan",
+            "bad.plan", "h.plan", "i.plan"
+        ]
+    );
+    let parsed: Vec<u32> = loaded.files.iter().map(|(id, _)| id.0).collect();
+    assert_eq!(parsed, [0, 1, 2, 3, 4, 5, 6, 7, 9, 10]);
+    for (id, file) in &loaded.files {
+        for item in &file.items {
+            let span = match item {
+                TopItem::Decl(d) => d.span,
+                TopItem::Include(i) => i.span,
+            };
+            assert_eq!(span.file, *id, "a span of file {} names file {}", id.0, span.file.0);
+        }
+    }
+    let files_of: Vec<(String, u32)> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let file = d.primary.as_ref().map_or(u32::MAX, |l| l.span.file.0);
+            (d.code.0.to_string(), file)
+        })
+        .collect();
+    let codes: Vec<&str> = files_of.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(codes.len(), 4, "{files_of:?}");
+    // Included twice and not found are reported at the root's includes;
+    // the encoding and the syntax error in their own files.
+    assert_eq!(files_of[0].1, 0);
+    assert_eq!(files_of[1].1, 0);
+    assert_eq!(files_of[2].1, 8);
+    assert_eq!(files_of[3].1, 10);
+}

@@ -116,6 +116,28 @@ struct Loader<'o> {
     diagnostics: Diagnostics,
     /// Canonical paths loaded so far, with the include that loaded them.
     seen: Vec<(PathBuf, Option<Span>)>,
+    /// The next included file, being read and parsed on another thread.
+    ahead: Option<Ahead>,
+}
+
+/// An included file read and parsed on a thread of its own while the file
+/// included before it is parsed on this one: a plan kept in many files
+/// loads on two cores. The parse is a guess made before the files in
+/// between are loaded: it is used only if, when its turn comes, the file
+/// passed every check and gets the id it was parsed under (that is, the
+/// file before it added exactly one file); otherwise it is thrown away and
+/// the file is loaded as usual, so the result never depends on it.
+struct Ahead {
+    path: PathBuf,
+    id: FileId,
+    parsed: std::thread::JoinHandle<Option<Parsed>>,
+}
+
+/// A file read, decoded and parsed (its name is set when it is added).
+struct Parsed {
+    source: SourceFile,
+    tree: File,
+    diagnostics: Diagnostics,
 }
 
 impl<'o> Loader<'o> {
@@ -127,10 +149,15 @@ impl<'o> Loader<'o> {
             files: Vec::new(),
             diagnostics: Diagnostics::new(),
             seen: Vec::new(),
+            ahead: None,
         }
     }
 
-    fn finish(self) -> Loaded {
+    fn finish(mut self) -> Loaded {
+        // A guess never used: let its thread end before loading does.
+        if let Some(unused) = self.ahead.take() {
+            let _ = unused.parsed.join();
+        }
         Loaded {
             sources: self.sources,
             files: self.files,
@@ -199,6 +226,12 @@ impl<'o> Loader<'o> {
             return;
         };
         let file = parse(&source.text, id, &mut self.diagnostics);
+        self.add_tree(id, file, dir, stack);
+    }
+
+    /// Adds the syntax tree of file `id` and follows its includes, each
+    /// next one read ahead while the one before it is loaded.
+    fn add_tree(&mut self, id: FileId, file: File, dir: &Path, stack: &mut Vec<PathBuf>) {
         let includes: Vec<_> = file
             .items
             .iter()
@@ -208,9 +241,78 @@ impl<'o> Loader<'o> {
             })
             .collect();
         self.files.push((id, file));
-        for inc in includes {
+        // Includes go by pairs: the first parsed here, the second on the
+        // other thread meanwhile.
+        let mut this_one_read_ahead = false;
+        for (k, inc) in includes.iter().enumerate() {
+            let pair_next = !this_one_read_ahead;
+            this_one_read_ahead = false;
+            if let (true, Some(next)) = (pair_next, includes.get(k + 1)) {
+                this_one_read_ahead = self.read_ahead(&next.path.value, next.path.span, dir);
+            }
             self.follow_include(&inc.path.value, inc.path.span, dir, stack);
         }
+    }
+
+    /// Starts reading and parsing the file `written` on another thread,
+    /// guessing that the include before it adds exactly one file; whether
+    /// it did. Only a file that [`Loader::locate`] accepts is touched.
+    fn read_ahead(&mut self, written: &str, at: Span, dir: &Path) -> bool {
+        let Ok(path) = self.locate(written, at, dir) else {
+            return false;
+        };
+        let id = FileId(u32::try_from(self.sources.files().count() + 1).unwrap_or(u32::MAX));
+        let max_bytes = self.options.max_file_bytes;
+        let to_read = path.clone();
+        let spawned = std::thread::Builder::new()
+            .name("planc-read-ahead".into())
+            .spawn(move || read_and_parse(to_read, id, max_bytes));
+        // A guess still running is wrong by now (it was for the file this
+        // one follows): it is dropped and its thread ends on its own.
+        self.ahead = spawned.ok().map(|parsed| Ahead { path, id, parsed });
+        self.ahead.is_some()
+    }
+
+    /// The file read ahead for `path`, if it was guessed for the id it
+    /// gets now.
+    fn take_ahead(&mut self, path: &Path) -> Option<Parsed> {
+        let next = FileId(u32::try_from(self.sources.files().count()).unwrap_or(u32::MAX));
+        let ahead = self.ahead.take_if(|a| a.path == path && a.id == next)?;
+        ahead.parsed.join().ok().flatten()
+    }
+
+    /// The file an include names, if it may be read: inside the root
+    /// plan's folder (unless allowed), existing, and a regular file within
+    /// the size limit; else why not.
+    fn locate(&self, written: &str, at: Span, dir: &Path) -> Result<PathBuf, Box<Diagnostic>> {
+        let joined = dir.join(written);
+        // Judge the written path before touching the file system, so that a
+        // plan cannot learn which files exist outside its folder.
+        if !self.options.allow_outside_includes
+            && !lexically_normal(&joined).starts_with(&self.root_dir)
+        {
+            return Err(Box::new(outside_folder(written, at)));
+        }
+        let Ok(canonical) = std::fs::canonicalize(&joined) else {
+            return Err(Box::new(
+                Diagnostic::error(
+                    codes::INCLUDE_NOT_FOUND,
+                    format!("cannot find the included file `{written}`"),
+                )
+                .at(at, "no such file")
+                .with_help(format!(
+                    "paths are relative to the including file; looked for `{}`",
+                    joined.display()
+                )),
+            ));
+        };
+        if !self.options.allow_outside_includes && !canonical.starts_with(&self.root_dir) {
+            return Err(Box::new(outside_folder(written, at)));
+        }
+        if let Some(d) = unfit_to_read(&canonical, written, at, self.options.max_file_bytes) {
+            return Err(Box::new(d));
+        }
+        Ok(canonical)
     }
 
     fn follow_include(&mut self, written: &str, at: Span, dir: &Path, stack: &mut Vec<PathBuf>) {
@@ -243,37 +345,13 @@ impl<'o> Loader<'o> {
             );
             return;
         }
-        let joined = dir.join(written);
-        // Judge the written path before touching the file system, so that a
-        // plan cannot learn which files exist outside its folder.
-        if !self.options.allow_outside_includes
-            && !lexically_normal(&joined).starts_with(&self.root_dir)
-        {
-            self.diagnostics.push(outside_folder(written, at));
-            return;
-        }
-        let Ok(canonical) = std::fs::canonicalize(&joined) else {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    codes::INCLUDE_NOT_FOUND,
-                    format!("cannot find the included file `{written}`"),
-                )
-                .at(at, "no such file")
-                .with_help(format!(
-                    "paths are relative to the including file; looked for `{}`",
-                    joined.display()
-                )),
-            );
-            return;
+        let canonical = match self.locate(written, at, dir) {
+            Ok(path) => path,
+            Err(d) => {
+                self.diagnostics.push(*d);
+                return;
+            }
         };
-        if !self.options.allow_outside_includes && !canonical.starts_with(&self.root_dir) {
-            self.diagnostics.push(outside_folder(written, at));
-            return;
-        }
-        if let Some(d) = unfit_to_read(&canonical, written, at, self.options.max_file_bytes) {
-            self.diagnostics.push(d);
-            return;
-        }
         if let Some(pos) = stack.iter().position(|p| *p == canonical) {
             let chain: Vec<String> = stack[pos..]
                 .iter()
@@ -305,6 +383,21 @@ impl<'o> Loader<'o> {
             self.diagnostics.push(d);
             return;
         }
+        if let Some(parsed) = self.take_ahead(&canonical) {
+            self.seen.push((canonical.clone(), Some(at)));
+            let mut source = parsed.source;
+            source.name = display_name(dir, written, &self.sources, at);
+            let id = self.sources.add(source);
+            self.diagnostics.extend(parsed.diagnostics);
+            let next_dir = canonical
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            stack.push(canonical);
+            self.add_tree(id, parsed.tree, &next_dir, stack);
+            stack.pop();
+            return;
+        }
         let bytes = match std::fs::read(&canonical) {
             Ok(b) => b,
             Err(e) => {
@@ -328,6 +421,25 @@ impl<'o> Loader<'o> {
         self.add_file(name, Some(canonical), bytes, &next_dir, stack, Some(at));
         stack.pop();
     }
+}
+
+/// Reads, decodes and parses the file at `path` as file `id`; `None` when
+/// it cannot be read or is not UTF-8 within the size limit (loading it the
+/// usual way then says why).
+fn read_and_parse(path: PathBuf, id: FileId, max_bytes: usize) -> Option<Parsed> {
+    let bytes = std::fs::read(&path).ok()?;
+    let (text, bad_offset) = decode(bytes);
+    if bad_offset.is_some() || text.len() > max_bytes {
+        return None;
+    }
+    let source = SourceFile::new(String::new(), Some(path), text);
+    let mut diagnostics = Diagnostics::new();
+    let tree = parse(&source.text, id, &mut diagnostics);
+    Some(Parsed {
+        source,
+        tree,
+        diagnostics,
+    })
 }
 
 fn outside_folder(written: &str, at: Span) -> Diagnostic {
