@@ -18,6 +18,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod fmt;
+pub(crate) mod prefetch;
 pub mod render;
 pub mod schedule;
 pub mod source;

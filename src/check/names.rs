@@ -102,6 +102,14 @@ impl<'a> TaskNames<'a> {
         }
     }
 
+    /// Hints that `id` is looked up next: on a large plan the table is far
+    /// larger than the cache, and the probe can load while other work goes on.
+    pub fn prefetch(&self, id: &str) {
+        if let Some(word) = short_word(id) {
+            self.short.prefetch(word);
+        }
+    }
+
     /// Adds a task under its id; a `duplicate` is kept (its children
     /// still get checked) but under no name anybody can look up.
     pub fn add(&mut self, parent: Option<TaskId>, id: &'a str, duplicate: bool) -> TaskId {
@@ -418,6 +426,12 @@ impl<V: Copy> WordTable<V> {
 
     /// Where `word` is, or the free slot where it would go. The table is
     /// never full, so the probe ends.
+    /// Hints that `word` is probed soon.
+    fn prefetch(&self, word: u64) {
+        let mask = self.slots.len().wrapping_sub(1);
+        crate::prefetch::prefetch(&self.slots, spread(word) as usize & mask);
+    }
+
     fn position(&self, word: u64) -> usize {
         let mask = self.slots.len() - 1;
         let mut at = spread(word) as usize & mask;

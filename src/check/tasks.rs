@@ -43,6 +43,9 @@ pub fn lower_all<'a>(
     }
     let mut scratch = Scratch::default();
     for (index, decl) in sources.iter().enumerate() {
+        if let Some(next) = sources.get(index + 1) {
+            prefetch_targets(&tasks.names, next);
+        }
         lower_attributes(
             TaskId(index as u32),
             decl,
@@ -129,11 +132,28 @@ fn add_tree<'a>(
     }
     // Sized exactly so that the list is kept without reallocating.
     let mut children = Vec::with_capacity(decl.children().filter(|c| c.id.is_some()).count());
+    let mut next_ids = decl.children().skip(1).map(|c| c.id.as_ref());
     for child in decl.children() {
+        if let Some(Some(next)) = next_ids.next() {
+            tasks.names.prefetch(&next.name);
+        }
         children.extend(add_tree(child, Some(id), depth + 1, tasks, sources, diags));
     }
     tasks.tasks[id.index()].children = children.into_boxed_slice();
     Some(id)
+}
+
+/// Hints the name-table probes for the tasks `decl` depends on (the
+/// last name of each reference; the rest is mostly remembered, see
+/// [`TaskNames::resolve`]), to load while the task before it is lowered.
+fn prefetch_targets(names: &TaskNames, decl: &Decl) {
+    for attr in decl.attrs() {
+        if let AttrValue::After(deps) = &attr.value {
+            for target in deps.iter().filter_map(|d| d.target.path.last()) {
+                names.prefetch(&target.name);
+            }
+        }
+    }
 }
 
 /// `parent.id`, allocated once at its final size.

@@ -14,7 +14,7 @@
 
 use crate::check::{Model, TaskKind};
 use crate::diagnostic::Diagnostic;
-use crate::schedule::prefetch::prefetch_at as prefetch;
+use crate::prefetch::prefetch_at as prefetch;
 use crate::schedule::{Bound, Driver, Schedule};
 use crate::source::SourceMap;
 use crate::syntax::ast::DepKind;

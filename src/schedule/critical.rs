@@ -3,9 +3,9 @@
 //! task deadline. Waits for a resource count as links too, so that after
 //! levelling the critical path runs through the resource chains.
 
-use super::prefetch::prefetch;
 use super::sgs::{in_model_places, Context, Driver, Forward};
 use crate::check::{TaskId, TaskKind, WorkKind};
+use crate::prefetch::prefetch;
 use crate::syntax::ast::DepKind;
 use crate::units::{Minutes, Moment};
 

@@ -10,7 +10,6 @@ mod cost;
 mod critical;
 mod improve;
 mod network;
-pub(crate) mod prefetch;
 mod profile;
 mod ready;
 mod sgs;

@@ -112,14 +112,14 @@ impl<T> Lists<T> {
 
     /// Hints that task `i`'s list will be read soon: where it lies.
     pub fn prefetch_bounds(&self, i: usize) {
-        super::prefetch::prefetch(&self.at, i);
+        crate::prefetch::prefetch(&self.at, i);
     }
 
     /// Hints that task `i`'s list will be read soon: its first items
     /// (reads where it lies, best hinted earlier).
     pub fn prefetch_items(&self, i: usize) {
         if let Some(&from) = self.at.get(i) {
-            super::prefetch::prefetch(&self.items, from as usize);
+            crate::prefetch::prefetch(&self.items, from as usize);
         }
     }
 }

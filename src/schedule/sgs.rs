@@ -5,11 +5,11 @@
 //! is final, so the result is left-justified.
 
 use super::network::{Bound, Network};
-use super::prefetch::prefetch;
 use super::profile::Profile;
 use super::ready::{Ranking, ReadyQueue};
 use super::work::{place, worked_minutes, PlaceError, Placement, WorkCalendars};
 use crate::check::{Assignment, Booking, Model, ResourceId, TaskId, Work, WorkKind};
+use crate::prefetch::{prefetch, prefetch_at};
 use crate::syntax::ast::DepKind;
 use crate::units::{Minutes, Moment};
 
@@ -331,6 +331,16 @@ fn prefetch_activity(ctx: &Context<'_>, f: &Forward, a: TaskId) {
     prefetch(&f.end, i);
     prefetch(&f.driver, i);
     prefetch(&f.booked, i);
+    // Its resources are picked from anywhere: their loads and calendars.
+    for b in net.fixed.of(i) {
+        let r = b.resource.index();
+        if let Some(load) = f.profiles.get(r) {
+            load.prefetch_latest();
+        }
+        if let Some(calendar) = ctx.calendars.resources.get(r) {
+            prefetch_at(std::sync::Arc::as_ptr(calendar));
+        }
+    }
 }
 
 /// Appends the bookings chosen for `a` and the minutes each resource works

@@ -1,8 +1,8 @@
-//! Cache prefetch hints. The passes over a large plan (and the JSON
-//! writer after them) visit tasks in an order unrelated to where their
-//! data lies, so nearly every per-task read misses the cache; they do
-//! know which task comes next, and can ask for its data while they work
-//! on the current one.
+//! Cache prefetch hints. Much of the work on a large plan reads data in an
+//! order unrelated to where it lies (name tables, tasks in placement
+//! order, the JSON writer after the passes), so nearly every such read
+//! misses the cache; the code often knows what it reads next, and can ask
+//! for it while it works on the current item.
 
 /// Asks the CPU to start loading the cache line of `items[i]` (nothing if
 /// there is no such item). A hint only: no value changes.
