@@ -49,7 +49,7 @@ pub fn write_atomic_with(
     write: impl FnOnce(&mut Background<File>) -> io::Result<()>,
 ) -> io::Result<()> {
     replace_atomically(path, |file| {
-        let mut out = Background::new(file);
+        let mut out = Background::reporting(file, start_writeback);
         write(&mut out)?;
         out.finish()
     })
@@ -95,6 +95,9 @@ pub struct Background<W: Write + Send + 'static> {
     sink: Sink<W>,
 }
 
+/// Told, on the writing thread, the range of bytes just written.
+type Progress<W> = fn(&W, u64, u64);
+
 enum Sink<W: Write + Send + 'static> {
     Thread {
         full: SyncSender<Vec<u8>>,
@@ -108,6 +111,12 @@ enum Sink<W: Write + Send + 'static> {
 
 impl<W: Write + Send + 'static> Background<W> {
     pub fn new(out: W) -> Background<W> {
+        Background::reporting(out, |_, _, _| {})
+    }
+
+    /// As [`Background::new`], telling `progress` on the writing thread
+    /// the offset and length of each piece once it is written.
+    pub fn reporting(out: W, progress: Progress<W>) -> Background<W> {
         let (full, to_write) = sync_channel::<Vec<u8>>(BUFFERS_IN_FLIGHT);
         let (give_back, empty) = channel::<Vec<u8>>();
         // The thread takes `out` only once it runs: if it cannot start,
@@ -120,8 +129,11 @@ impl<W: Write + Send + 'static> Background<W> {
                 let Some(mut out) = taken.lock().ok().and_then(|mut s| s.take()) else {
                     return Err(stopped());
                 };
+                let mut offset = 0;
                 for mut buffer in to_write {
                     out.write_all(&buffer)?;
+                    progress(&out, offset, buffer.len() as u64);
+                    offset += buffer.len() as u64;
                     buffer.clear();
                     // The producer may have finished already: fine.
                     let _ = give_back.send(buffer);
@@ -193,6 +205,27 @@ impl<W: Write + Send + 'static> Background<W> {
         self.stop()
     }
 }
+
+/// Asks the kernel to start writing `len` bytes at `offset` of `file` to
+/// disk, without waiting: a large output then reaches the disk while it
+/// is made, and the `fsync` that ends an atomic write has little left to
+/// wait for (a gigabyte of JSON took 0.3 s to sync at the end). A hint:
+/// if it fails, the `fsync` still does all the work.
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &File, offset: u64, len: u64) {
+    use std::os::fd::AsRawFd;
+    let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
+        return;
+    };
+    // SAFETY: sync_file_range reads only its integer arguments; the file
+    // descriptor is open for as long as `file` is borrowed.
+    unsafe {
+        libc::sync_file_range(file.as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_: &File, _: u64, _: u64) {}
 
 fn stopped() -> io::Error {
     io::Error::other("the output writer has stopped")
