@@ -40,7 +40,8 @@ pub fn book_and_cost(
         if task.kind == TaskKind::Group {
             continue;
         }
-        let mut booked = Vec::new();
+        // Exactly sized: a list grown by pushing holds room for four.
+        let mut booked = Vec::with_capacity(f.bookings_of(i).len());
         for (b, minutes) in f.bookings_of(i).iter().zip(f.worked_of(i)) {
             let demand = ctx.network.demand(b);
             let work = work_done(demand, *minutes);
