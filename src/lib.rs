@@ -23,6 +23,8 @@ pub mod render;
 pub mod schedule;
 pub mod source;
 pub mod syntax;
+#[cfg(test)]
+mod testing;
 pub mod units;
 
 use std::path::Path;

@@ -726,13 +726,8 @@ mod tests {
             "eight_by",
             "nine_byte",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move |below: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % below as u64) as usize
-        };
+        let mut next64 = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
+        let mut next = move |below: usize| next64(below as u64) as usize;
         let mut names = TaskNames::default();
         let (mut parents, mut ids, mut added) = (Vec::new(), Vec::new(), Vec::new());
         for i in 0..400 {

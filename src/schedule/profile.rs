@@ -423,13 +423,7 @@ mod tests {
     /// both representations must agree with the load per minute.
     #[test]
     fn agrees_with_a_load_per_minute_past_the_switch() {
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |below: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % below
-        };
+        let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15);
         const MINUTES: usize = 3_000;
         for round in 0..3 {
             let mut p = Profile::new();
@@ -476,14 +470,7 @@ mod tests {
 
     #[test]
     fn agrees_with_a_load_per_minute() {
-        // A small deterministic generator (no dependency needed).
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |below: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % below
-        };
+        let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
         for _ in 0..200 {
             let mut p = Profile::new();
             let mut naive = Naive {

@@ -167,13 +167,7 @@ mod tests {
 
     #[test]
     fn pops_in_ascending_order_like_a_sorted_set() {
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |below: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % below
-        };
+        let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15);
         for n in [1usize, 63, 64, 65, 4096, 4097, 300_000] {
             let mut q = ReadyQueue::new(n);
             let mut naive = BTreeSet::new();
