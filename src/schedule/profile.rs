@@ -413,6 +413,26 @@ mod tests {
         }
     }
 
+    /// Checks `conflict` for a booking of `demand` over [from, to) within
+    /// `limit` against the load per minute, then books it in both.
+    fn check_and_book(
+        p: &mut Profile,
+        naive: &mut Naive,
+        (from, to): (usize, usize),
+        demand: i64,
+        limit: i64,
+        task: u32,
+    ) {
+        let (f, t) = (Moment(from as i64), Moment(to as i64));
+        assert_eq!(
+            p.conflict(f, t, Demand(demand), Demand(limit)),
+            naive.conflict(from, to, demand, limit),
+            "task {task}: conflict over [{from}, {to}) of {demand} within {limit}"
+        );
+        p.add(f, t, Demand(demand), TaskId(task));
+        naive.add(from, to, demand, TaskId(task));
+    }
+
     /// Whether the profile has moved to the B-tree.
     fn is_tree(p: &Profile) -> bool {
         matches!(p.steps, Store::Tree(_))
@@ -440,17 +460,9 @@ mod tests {
                     _ => (task as u64 * 2 + next(30)).min(2_799),
                 } as usize;
                 let to = from + next(60) as usize;
-                let demand = next(3) as i64;
-                let limit = 1 + next(4) as i64;
-                let (f, t) = (Moment(from as i64), Moment(to as i64));
-                assert_eq!(
-                    p.conflict(f, t, Demand(demand), Demand(limit)),
-                    naive.conflict(from, to, demand, limit),
-                    "round {round}, task {task}: conflict over [{from}, {to}) of {demand} within {limit}"
-                );
+                let (demand, limit) = (next(3) as i64, 1 + next(4) as i64);
                 seen_flat |= !is_tree(&p);
-                p.add(f, t, Demand(demand), TaskId(task));
-                naive.add(from, to, demand, TaskId(task));
+                check_and_book(&mut p, &mut naive, (from, to), demand, limit, task);
                 if task % 100 == 0 {
                     for m in 0..MINUTES {
                         assert_eq!(p.ending_at(Moment(m as i64)), naive.ending[m]);
@@ -480,16 +492,8 @@ mod tests {
             for task in 0..12u32 {
                 let from = next(40) as usize;
                 let to = from + next(20) as usize;
-                let demand = next(3) as i64;
-                let limit = 1 + next(4) as i64;
-                let (f, t) = (Moment(from as i64), Moment(to as i64));
-                assert_eq!(
-                    p.conflict(f, t, Demand(demand), Demand(limit)),
-                    naive.conflict(from, to, demand, limit),
-                    "conflict over [{from}, {to}) of {demand} within {limit}"
-                );
-                p.add(f, t, Demand(demand), TaskId(task));
-                naive.add(from, to, demand, TaskId(task));
+                let (demand, limit) = (next(3) as i64, 1 + next(4) as i64);
+                check_and_book(&mut p, &mut naive, (from, to), demand, limit, task);
                 for m in 0..64 {
                     assert_eq!(p.ending_at(Moment(m as i64)), naive.ending[m]);
                 }
