@@ -311,3 +311,17 @@ fn a_mermaid_chart_too_long_for_github_is_warned_about() {
     );
     assert!(!stderr(&small).contains("GitHub"), "{}", stderr(&small));
 }
+
+#[test]
+fn dash_as_the_output_is_standard_output() {
+    let dir = folder_with(&[("good.plan", GOOD)]);
+    let at = dir.path();
+    for format in ["json", "mermaid"] {
+        let dashed = planc(at, &["build", "good.plan", "--format", format, "-o", "-"]);
+        let plain = planc(at, &["build", "good.plan", "--format", format]);
+        assert_eq!(dashed.status.code(), Some(0), "{}", stderr(&dashed));
+        assert!(!stdout(&dashed).is_empty());
+        assert_eq!(stdout(&dashed), stdout(&plain));
+        assert!(!at.join("-").exists(), "no file named `-`");
+    }
+}

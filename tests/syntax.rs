@@ -385,11 +385,17 @@ fn includes_load_in_order_whatever_is_read_ahead() {
     }
     // `e` adds two files (so the guess for `g` is wrong), `bad` is not
     // UTF-8, `i` has a syntax error.
-    write("e.plan", format!("include \"f.plan\"\n{}", task("e")).as_bytes());
+    write(
+        "e.plan",
+        format!("include \"f.plan\"\n{}", task("e")).as_bytes(),
+    );
     write("bad.plan", b"task bad { effort 1d }\n\xff\n");
     write("i.plan", b"task i { effort }\n");
-    let loaded = planc::load(&dir.path().join("main.plan"), &planc::LoadOptions::default())
-        .expect("the root plan is readable");
+    let loaded = planc::load(
+        &dir.path().join("main.plan"),
+        &planc::LoadOptions::default(),
+    )
+    .expect("the root plan is readable");
     let names: Vec<&str> = loaded
         .sources
         .files()
@@ -398,8 +404,17 @@ fn includes_load_in_order_whatever_is_read_ahead() {
     assert_eq!(
         names,
         [
-            "main.plan", "a.plan", "b.plan", "c.plan", "d.plan", "e.plan", "f.plan", "g.plan",
-            "bad.plan", "h.plan", "i.plan"
+            "main.plan",
+            "a.plan",
+            "b.plan",
+            "c.plan",
+            "d.plan",
+            "e.plan",
+            "f.plan",
+            "g.plan",
+            "bad.plan",
+            "h.plan",
+            "i.plan"
         ]
     );
     let parsed: Vec<u32> = loaded.files.iter().map(|(id, _)| id.0).collect();
@@ -410,7 +425,11 @@ fn includes_load_in_order_whatever_is_read_ahead() {
                 TopItem::Decl(d) => d.span,
                 TopItem::Include(i) => i.span,
             };
-            assert_eq!(span.file, *id, "a span of file {} names file {}", id.0, span.file.0);
+            assert_eq!(
+                span.file, *id,
+                "a span of file {} names file {}",
+                id.0, span.file.0
+            );
         }
     }
     let files_of: Vec<(String, u32)> = loaded

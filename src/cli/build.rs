@@ -11,14 +11,16 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn run(args: &BuildArgs) -> u8 {
+    // `-o -` is standard output, as `-` is standard input.
+    let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
     // A `.plan` output is refused before anything else is said about it.
-    if let Some(out) = &args.output {
+    if let Some(out) = output {
         if let Err(message) = check_not_input(out, &crate::source::SourceMap::new()) {
             eprintln!("planc: {message}");
             return exit::USAGE;
         }
     }
-    let format = match resolve_format(args.format, args.output.as_deref()) {
+    let format = match resolve_format(args.format, output) {
         Ok(f) => f,
         Err(message) => {
             eprintln!("planc: {message}");
@@ -33,7 +35,7 @@ pub fn run(args: &BuildArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    if let Some(out) = &args.output {
+    if let Some(out) = output {
         if let Err(message) = check_not_input(out, &loaded.sources) {
             eprintln!("planc: {message}");
             return exit::USAGE;
@@ -42,7 +44,7 @@ pub fn run(args: &BuildArgs) -> u8 {
     let compiled = crate::compile_freeing_trees(&mut loaded, &settings.schedule);
     print_diagnostics(compiled.diagnostics.iter(), &loaded, MessageFormat::Human);
     if format == Format::Json {
-        if let Some(code) = stream_json(args.output.as_deref(), &loaded, &compiled) {
+        if let Some(code) = stream_json(output, &loaded, &compiled) {
             super::leave_to_exit((loaded, compiled));
             return code;
         }
@@ -67,7 +69,7 @@ pub fn run(args: &BuildArgs) -> u8 {
             crate::render::mermaid::GITHUB_LIMIT
         );
     }
-    match &args.output {
+    match output {
         Some(path) => {
             if let Err(message) = write_output(path, &text) {
                 eprintln!("planc: {message}");

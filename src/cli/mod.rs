@@ -111,7 +111,7 @@ pub enum LevelArg {
 pub struct BuildArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Where to write the output (written atomically); standard output when absent.
+    /// Where to write the output (written atomically); standard output when absent or `-`.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// The output format; by default it follows the extension of `-o`.
