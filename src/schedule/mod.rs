@@ -143,8 +143,8 @@ pub fn schedule(model: &Model, options: &Options) -> Scheduled {
             diagnostics: idle,
         };
     }
-    let forward = match improve::best_schedule(&ctx, options) {
-        Ok(f) => f,
+    let placed = match improve::best_schedule(&ctx, options) {
+        Ok(p) => p,
         Err(failure) => {
             diags.push(failure_diagnostic(model, failure));
             return Scheduled {
@@ -153,8 +153,10 @@ pub fn schedule(model: &Model, options: &Options) -> Scheduled {
             };
         }
     };
-    let latest = critical::latest(&forward.context(&ctx), &forward.forward, options.level);
-    let forward = forward.into_model();
+    // The backward pass reads the pass in its own numbering (see
+    // `sgs::Placed`); everything after it, in the model's.
+    let latest = critical::latest(&placed.context(&ctx), &placed.forward, options.level);
+    let forward = placed.into_model();
     let mut tasks: Vec<TaskSchedule> = (0..model.tasks.len())
         .map(|i| {
             let slack = critical::slack(&ctx, forward.end[i], latest.finish[i]);

@@ -68,6 +68,10 @@ pub struct Facts {
     pub any_of: bool,
 }
 
+/// How far ahead renumbering asks for the data it gathers: far enough for
+/// a miss to be served, near enough for the lines to stay in cache.
+const GATHER_AHEAD: usize = 16;
+
 /// One list per task, all in one vector: task `i`'s items are
 /// `items[at[i]..at[i + 1]]`.
 pub struct Lists<T> {
@@ -103,7 +107,14 @@ impl<T> Lists<T> {
             at: Vec::with_capacity(old.len() + 1),
         };
         lists.at.push(0);
-        for t in old {
+        for (k, t) in old.iter().enumerate() {
+            // The old lists are read in no particular order: ask ahead.
+            if let Some(ahead) = old.get(k + GATHER_AHEAD) {
+                self.prefetch_bounds(ahead.index());
+            }
+            if let Some(near) = old.get(k + GATHER_AHEAD / 2) {
+                self.prefetch_items(near.index());
+            }
             lists.items.extend(self.of(t.index()).iter().map(&map));
             lists.close();
         }
@@ -261,9 +272,15 @@ impl Network {
             }),
             facts: here
                 .iter()
-                .map(|t| Facts {
-                    parent: self.facts[t.index()].parent.map(to_new),
-                    ..self.facts[t.index()]
+                .enumerate()
+                .map(|(k, t)| {
+                    if let Some(ahead) = here.get(k + GATHER_AHEAD) {
+                        crate::prefetch::prefetch(&self.facts, ahead.index());
+                    }
+                    Facts {
+                        parent: self.facts[t.index()].parent.map(to_new),
+                        ..self.facts[t.index()]
+                    }
                 })
                 .collect(),
             waiters: self.waiters.renumbered(&here, |&w| to_new(w)),
