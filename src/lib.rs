@@ -82,7 +82,7 @@ pub fn compile_freeing_trees(loaded: &mut Loaded, options: &schedule::Options) -
 }
 
 /// Drops `value` on a thread of its own: freeing a large plan's syntax
-/// trees takes a tenth of a second per million tasks, which then overlaps
+/// trees takes about 0.17 s per million tasks, which then overlaps
 /// with scheduling. Where no thread can be started it is dropped here.
 fn free_elsewhere<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new()

@@ -111,8 +111,14 @@ impl SourceMap {
     }
 
     pub fn add(&mut self, file: SourceFile) -> FileId {
+        let id = self.next_id();
         self.files.push(file);
-        FileId(u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX))
+        id
+    }
+
+    /// The id the next file added gets.
+    pub fn next_id(&self) -> FileId {
+        FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX))
     }
 
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {

@@ -324,4 +324,9 @@ fn dash_as_the_output_is_standard_output() {
         assert_eq!(stdout(&dashed), stdout(&plain));
         assert!(!at.join("-").exists(), "no file named `-`");
     }
+    // `watch` writes a file on every save: standard output is refused.
+    let watched = planc(at, &["watch", "good.plan", "-o", "-"]);
+    assert_eq!(watched.status.code(), Some(2), "{}", stderr(&watched));
+    assert!(stderr(&watched).contains("writes a file on every save"));
+    assert!(!at.join("-").exists());
 }

@@ -38,8 +38,7 @@ pub struct TaskNames<'a> {
 /// A path prefix resolved from a scope.
 #[derive(Default)]
 struct Prefix {
-    /// Its names joined by dots (ids have none).
-    names: String,
+    names: Vec<Box<str>>,
     /// The scope it was resolved from (see [`TaskNames::find`]) and the
     /// task it names; `None` while nothing is remembered.
     found: Option<(Option<TaskId>, TaskId)>,
@@ -50,19 +49,14 @@ impl Prefix {
     fn task(&self, scope: Option<TaskId>, path: &[Ident]) -> Option<TaskId> {
         let (from, task) = self.found?;
         let same = from == scope
-            && self.names.split('.').count() == path.len()
-            && self.names.split('.').zip(path).all(|(a, b)| a == &*b.name);
+            && self.names.len() == path.len()
+            && self.names.iter().zip(path).all(|(a, b)| a == &b.name);
         same.then_some(task)
     }
 
     fn remember(&mut self, scope: Option<TaskId>, path: &[Ident], task: TaskId) {
         self.names.clear();
-        for (i, part) in path.iter().enumerate() {
-            if i > 0 {
-                self.names.push('.');
-            }
-            self.names.push_str(&part.name);
-        }
+        self.names.extend(path.iter().map(|part| part.name.clone()));
         self.found = Some((scope, task));
     }
 }
@@ -424,14 +418,14 @@ impl<V: Copy> WordTable<V> {
         self.slots[at] = (word, value);
     }
 
-    /// Where `word` is, or the free slot where it would go. The table is
-    /// never full, so the probe ends.
     /// Hints that `word` is probed soon.
     fn prefetch(&self, word: u64) {
         let mask = self.slots.len().wrapping_sub(1);
         crate::prefetch::prefetch(&self.slots, spread(word) as usize & mask);
     }
 
+    /// Where `word` is, or the free slot where it would go. The table is
+    /// never full, so the probe ends.
     fn position(&self, word: u64) -> usize {
         let mask = self.slots.len() - 1;
         let mut at = spread(word) as usize & mask;
@@ -763,8 +757,30 @@ mod tests {
                 (elsewhere, &again),
             ] {
                 let expected = slow_resolve(&parents, &ids, &added, from, path);
-                let found = names.resolve(from, &reference(&path.join("."))).ok();
-                assert_eq!(found, expected, "{} from {from:?}", path.join("."));
+                let written = reference(&path.join("."));
+                let found = names.resolve(from, &written);
+                assert_eq!(
+                    found.clone().ok(),
+                    expected,
+                    "{} from {from:?}",
+                    path.join(".")
+                );
+                // Remembered or not, the same error (help aside: the
+                // number of suggestions is capped per plan).
+                names.last_prefix.borrow_mut().found = None;
+                let fresh = names.resolve(from, &written);
+                let error = |r: Result<TaskId, Box<Diagnostic>>| {
+                    r.err().map(|d| {
+                        let place = (&d.primary, &d.secondary);
+                        format!("{} {:?} {place:?}", d.message, d.code)
+                    })
+                };
+                assert_eq!(
+                    error(found),
+                    error(fresh),
+                    "{} from {from:?}",
+                    path.join(".")
+                );
             }
         }
     }

@@ -1,5 +1,7 @@
 //! Writing outputs safely: atomically (a temporary file in the same folder,
-//! then a rename), and never over one of the plan's own input files.
+//! then a rename), and never over one of the plan's own input files. A
+//! streamed output (JSON) is written by a thread of its own, which asks the
+//! kernel to start putting it on disk as it goes ([`Background`]).
 
 use crate::source::SourceMap;
 use std::fs::File;
@@ -248,8 +250,11 @@ impl<W: Write + Send + 'static> Write for Background<W> {
 }
 
 impl<W: Write + Send + 'static> Drop for Background<W> {
-    /// Abandoned after an error elsewhere: let the thread end.
+    /// Writes out what is left (a caller that skipped [`Background::finish`]
+    /// loses nothing) and lets the thread end; errors are lost here, so
+    /// callers that care call `finish`.
     fn drop(&mut self) {
+        let _ = self.hand_over();
         let _ = self.stop();
     }
 }

@@ -59,6 +59,11 @@ fn start(args: &WatchArgs) -> Result<(Session, Receiver<DebounceEventResult>), S
             "`planc watch` needs a file to watch; for standard input use `planc build -`".into(),
         );
     }
+    if args.output.as_deref() == Some(Path::new("-")) {
+        return Err(
+            "`planc watch` writes a file on every save; name one with `-o`, or use `planc build -o -` for standard output".into(),
+        );
+    }
     // Without `-o` only the preview is built, and that is HTML.
     let format = match &args.output {
         Some(out) => {

@@ -23,7 +23,8 @@ pub struct Constraint {
 
 /// The network derived from a model.
 pub struct Network {
-    /// Leaves and milestones in declaration order.
+    /// Leaves and milestones: in declaration order, or in a renumbered
+    /// network the first tasks in the order given.
     pub activities: Vec<TaskId>,
     /// For each task (by index): its constraints, own and inherited; empty
     /// for groups.
@@ -242,39 +243,39 @@ impl Network {
     /// rather than scattered over memory (most of a pass's time on a large
     /// plan went in cache misses).
     pub fn renumbered(&self, activities: &[TaskId]) -> Network {
+        debug_assert_eq!(
+            activities.len(),
+            self.activities.len(),
+            "every activity, once"
+        );
         let n = self.facts.len();
+        // Per task of this network, its new number; per new number, the
+        // task of this network (`old`) and of the model (`model_ids`).
         let mut new_id = vec![u32::MAX; n];
         let mut old: Vec<TaskId> = Vec::with_capacity(n);
         for &a in activities {
             new_id[a.index()] = old.len() as u32;
-            old.push(self.model_id(a));
+            old.push(a);
         }
         for (i, slot) in new_id.iter_mut().enumerate() {
             if *slot == u32::MAX {
                 *slot = old.len() as u32;
-                old.push(self.model_id(TaskId(i as u32)));
+                old.push(TaskId(i as u32));
             }
         }
-        // `old` holds model ids; this network's own ids are wanted to read it.
-        let here: Vec<TaskId> = {
-            let mut here = vec![TaskId(0); n];
-            for (i, &slot) in new_id.iter().enumerate() {
-                here[slot as usize] = TaskId(i as u32);
-            }
-            here
-        };
+        let model_ids: Vec<TaskId> = old.iter().map(|&t| self.model_id(t)).collect();
         let to_new = |t: TaskId| TaskId(new_id[t.index()]);
         Network {
             activities: (0..activities.len() as u32).map(TaskId).collect(),
-            constraints: self.constraints.renumbered(&here, |c| Constraint {
+            constraints: self.constraints.renumbered(&old, |c| Constraint {
                 target: to_new(c.target),
                 ..*c
             }),
-            facts: here
+            facts: old
                 .iter()
                 .enumerate()
                 .map(|(k, t)| {
-                    if let Some(ahead) = here.get(k + GATHER_AHEAD) {
+                    if let Some(ahead) = old.get(k + GATHER_AHEAD) {
                         crate::prefetch::prefetch(&self.facts, ahead.index());
                     }
                     Facts {
@@ -283,13 +284,13 @@ impl Network {
                     }
                 })
                 .collect(),
-            waiters: self.waiters.renumbered(&here, |&w| to_new(w)),
-            target_count: here.iter().map(|t| self.target_count[t.index()]).collect(),
-            leaf_count: here.iter().map(|t| self.leaf_count[t.index()]).collect(),
-            fixed: self.fixed.renumbered(&here, |b| *b),
+            waiters: self.waiters.renumbered(&old, |&w| to_new(w)),
+            target_count: old.iter().map(|t| self.target_count[t.index()]).collect(),
+            leaf_count: old.iter().map(|t| self.leaf_count[t.index()]).collect(),
+            fixed: self.fixed.renumbered(&old, |b| *b),
             capacity: self.capacity.clone(),
             limit: self.limit.clone(),
-            model_ids: old,
+            model_ids,
         }
     }
 

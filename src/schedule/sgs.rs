@@ -81,9 +81,7 @@ impl Forward {
         let r = self.booked[i];
         &self.worked[r.first as usize..][..r.len as usize]
     }
-}
 
-impl Forward {
     /// This pass, run on `net`, in the model's numbering: per-task values
     /// move to the model's places, drivers, the order and the loads name
     /// model ids.
@@ -312,7 +310,13 @@ fn run(ctx: &Context<'_>, keys: &[Key], level: bool, loads: bool) -> Result<Forw
         }
     }
     if f.order.len() < net.activities.len() {
-        let stuck = net.activities.iter().copied().find(|&a| ranking.waits(a));
+        // Named as declared first, whatever the numbering of the pass.
+        let stuck = net
+            .activities
+            .iter()
+            .copied()
+            .filter(|&a| ranking.waits(a))
+            .min_by_key(|&a| net.model_id(a));
         return Err(Failure::Stuck(stuck.unwrap_or(TaskId(0))));
     }
     // Groups with no activity at all cannot exist (a group has children),
@@ -331,7 +335,8 @@ fn prefetch_activity(ctx: &Context<'_>, f: &Forward, a: TaskId) {
     prefetch(&f.end, i);
     prefetch(&f.driver, i);
     prefetch(&f.booked, i);
-    // Its resources are picked from anywhere: their loads and calendars.
+    // Its resources are picked from anywhere: their loads (the latest
+    // breakpoints) and their calendars' records.
     for b in net.fixed.of(i) {
         let r = b.resource.index();
         if let Some(load) = f.profiles.get(r) {

@@ -1,6 +1,9 @@
 //! Loading a plan: the root file and, depth first, every file it includes.
 //! Includes resolve against the including file, must stay inside the root
 //! plan's folder (unless allowed), and may be neither repeated nor cyclic.
+//! Includes side by side load in pairs, the second read and parsed on
+//! another thread meanwhile (see [`Ahead`]); the result is the same as
+//! loading one file after another.
 
 use super::ast::{File, TopItem};
 use super::parser::parse;
@@ -129,12 +132,19 @@ struct Loader<'o> {
 /// the file is loaded as usual, so the result never depends on it.
 struct Ahead {
     path: PathBuf,
-    id: FileId,
     parsed: std::thread::JoinHandle<Option<Parsed>>,
 }
 
-/// A file read, decoded and parsed (its name is set when it is added).
+/// What an included file is loaded from: read ahead, or read now.
+enum Contents {
+    Parsed(Parsed),
+    Bytes(Vec<u8>),
+}
+
+/// A file read, decoded and parsed as file `id` (its name is set when it
+/// is added).
 struct Parsed {
+    id: FileId,
     source: SourceFile,
     tree: File,
     diagnostics: Diagnostics,
@@ -241,44 +251,67 @@ impl<'o> Loader<'o> {
             })
             .collect();
         self.files.push((id, file));
-        // Includes go by pairs: the first parsed here, the second on the
-        // other thread meanwhile.
-        let mut this_one_read_ahead = false;
-        for (k, inc) in includes.iter().enumerate() {
-            let pair_next = !this_one_read_ahead;
-            this_one_read_ahead = false;
-            if let (true, Some(next)) = (pair_next, includes.get(k + 1)) {
-                this_one_read_ahead = self.read_ahead(&next.path.value, next.path.span, dir);
+        // Includes go by pairs: the first loaded here while the second is
+        // read and parsed on another thread.
+        let mut k = 0;
+        while let Some(first) = includes.get(k) {
+            let second = includes
+                .get(k + 1)
+                .filter(|next| self.read_ahead(&next.path.value, next.path.span, dir));
+            for inc in std::iter::once(first).chain(second) {
+                self.follow_include(&inc.path.value, inc.path.span, dir, stack);
             }
-            self.follow_include(&inc.path.value, inc.path.span, dir, stack);
+            k += if second.is_some() { 2 } else { 1 };
         }
+    }
+
+    /// Adds a file read and parsed ahead under the id it now gets.
+    fn add_parsed(&mut self, name: String, parsed: Parsed, dir: &Path, stack: &mut Vec<PathBuf>) {
+        let mut source = parsed.source;
+        source.name = name;
+        let id = self.sources.add(source);
+        debug_assert_eq!(id, parsed.id, "a guess is used only under its own id");
+        self.diagnostics.extend(parsed.diagnostics);
+        self.add_tree(id, parsed.tree, dir, stack);
     }
 
     /// Starts reading and parsing the file `written` on another thread,
     /// guessing that the include before it adds exactly one file; whether
     /// it did. Only a file that [`Loader::locate`] accepts is touched.
     fn read_ahead(&mut self, written: &str, at: Span, dir: &Path) -> bool {
+        // One guess at a time: an unused one still being parsed is left to
+        // finish first (a used one was taken).
+        if let Some(unused) = self.ahead.take() {
+            if !unused.parsed.is_finished() {
+                self.ahead = Some(unused);
+                return false;
+            }
+            let _ = unused.parsed.join();
+        }
         let Ok(path) = self.locate(written, at, dir) else {
             return false;
         };
-        let id = FileId(u32::try_from(self.sources.files().count() + 1).unwrap_or(u32::MAX));
+        let Some(id) = self.sources.next_id().0.checked_add(1).map(FileId) else {
+            return false;
+        };
         let max_bytes = self.options.max_file_bytes;
         let to_read = path.clone();
         let spawned = std::thread::Builder::new()
             .name("planc-read-ahead".into())
             .spawn(move || read_and_parse(to_read, id, max_bytes));
-        // A guess still running is wrong by now (it was for the file this
-        // one follows): it is dropped and its thread ends on its own.
-        self.ahead = spawned.ok().map(|parsed| Ahead { path, id, parsed });
+        self.ahead = spawned.ok().map(|parsed| Ahead { path, parsed });
         self.ahead.is_some()
     }
 
-    /// The file read ahead for `path`, if it was guessed for the id it
-    /// gets now.
+    /// The file read ahead for `path`, if it was parsed under the id it
+    /// gets now (a guess under another id stays until the next one).
     fn take_ahead(&mut self, path: &Path) -> Option<Parsed> {
-        let next = FileId(u32::try_from(self.sources.files().count()).unwrap_or(u32::MAX));
-        let ahead = self.ahead.take_if(|a| a.path == path && a.id == next)?;
-        ahead.parsed.join().ok().flatten()
+        if self.ahead.as_ref().is_none_or(|a| a.path != path) {
+            return None;
+        }
+        let ahead = self.ahead.take()?;
+        let parsed = ahead.parsed.join().ok().flatten()?;
+        (parsed.id == self.sources.next_id()).then_some(parsed)
     }
 
     /// The file an include names, if it may be read: inside the root
@@ -383,33 +416,21 @@ impl<'o> Loader<'o> {
             self.diagnostics.push(d);
             return;
         }
-        if let Some(parsed) = self.take_ahead(&canonical) {
-            self.seen.push((canonical.clone(), Some(at)));
-            let mut source = parsed.source;
-            source.name = display_name(dir, written, &self.sources, at);
-            let id = self.sources.add(source);
-            self.diagnostics.extend(parsed.diagnostics);
-            let next_dir = canonical
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_default();
-            stack.push(canonical);
-            self.add_tree(id, parsed.tree, &next_dir, stack);
-            stack.pop();
-            return;
-        }
-        let bytes = match std::fs::read(&canonical) {
-            Ok(b) => b,
-            Err(e) => {
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        codes::UNREADABLE,
-                        format!("cannot read the included file `{written}`: {e}"),
-                    )
-                    .at(at, "unreadable"),
-                );
-                return;
-            }
+        let contents = match self.take_ahead(&canonical) {
+            Some(parsed) => Contents::Parsed(parsed),
+            None => match std::fs::read(&canonical) {
+                Ok(bytes) => Contents::Bytes(bytes),
+                Err(e) => {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            codes::UNREADABLE,
+                            format!("cannot read the included file `{written}`: {e}"),
+                        )
+                        .at(at, "unreadable"),
+                    );
+                    return;
+                }
+            },
         };
         self.seen.push((canonical.clone(), Some(at)));
         let name = display_name(dir, written, &self.sources, at);
@@ -418,7 +439,12 @@ impl<'o> Loader<'o> {
             .map(Path::to_path_buf)
             .unwrap_or_default();
         stack.push(canonical.clone());
-        self.add_file(name, Some(canonical), bytes, &next_dir, stack, Some(at));
+        match contents {
+            Contents::Parsed(parsed) => self.add_parsed(name, parsed, &next_dir, stack),
+            Contents::Bytes(bytes) => {
+                self.add_file(name, Some(canonical), bytes, &next_dir, stack, Some(at))
+            }
+        }
         stack.pop();
     }
 }
@@ -436,6 +462,7 @@ fn read_and_parse(path: PathBuf, id: FileId, max_bytes: usize) -> Option<Parsed>
     let mut diagnostics = Diagnostics::new();
     let tree = parse(&source.text, id, &mut diagnostics);
     Some(Parsed {
+        id,
         source,
         tree,
         diagnostics,
