@@ -330,3 +330,40 @@ fn dash_as_the_output_is_standard_output() {
     assert!(stderr(&watched).contains("writes a file on every save"));
     assert!(!at.join("-").exists());
 }
+
+/// An output that is a pipe (or a device, like `/dev/null`) is written to,
+/// not replaced by a file renamed over it.
+#[cfg(unix)]
+#[test]
+fn a_pipe_as_the_output_stays_a_pipe() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = folder_with(&[("good.plan", GOOD)]);
+    let fifo = dir.path().join("out.json");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    // A process of its own reads the pipe, so that it can be stopped if
+    // the pipe is replaced (its reader would wait for ever).
+    let mut reader = Command::new("cat")
+        .arg(&fifo)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("cat runs");
+    let built = planc(dir.path(), &["build", "good.plan", "-o", "out.json"]);
+    let kind = std::fs::symlink_metadata(&fifo)
+        .expect("the output")
+        .file_type();
+    if !kind.is_fifo() {
+        let _ = reader.kill();
+        panic!("the pipe was replaced by {kind:?}");
+    }
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    let read = reader.wait_with_output().expect("the reader ends");
+    let text = String::from_utf8_lossy(&read.stdout);
+    assert!(
+        text.starts_with('{') && text.contains("\"tasks\""),
+        "{text}"
+    );
+}

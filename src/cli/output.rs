@@ -59,7 +59,14 @@ pub fn write_atomic_with(
 
 /// Fills a new temporary file next to `path` and renames it over `path`
 /// once it is safely on disk; on failure the temporary file is removed.
+/// A device or a pipe (`-o /dev/null`, `-o /dev/stdout`) is written to
+/// as it is: a file renamed over it would replace it (run as root, over
+/// `/dev/null` itself).
 fn replace_atomically(path: &Path, fill: impl FnOnce(File) -> io::Result<File>) -> io::Result<()> {
+    if is_special(path) {
+        let file = std::fs::OpenOptions::new().write(true).open(path)?;
+        return fill(file).map(drop);
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -76,6 +83,12 @@ fn replace_atomically(path: &Path, fill: impl FnOnce(File) -> io::Result<File>) 
         let _ = std::fs::remove_file(&tmp_path);
     }
     result
+}
+
+/// Whether `path` (followed through links) exists and is neither a
+/// regular file nor a folder: a device, a pipe or a socket.
+fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// How much a [`Background`] writer gathers before handing it over: large
