@@ -30,16 +30,9 @@ struct Pending {
 }
 
 impl Ranking {
-    /// Ranks `activities` (of `tasks` tasks in all) by `key`, which must
-    /// be distinct per activity (it packs the task's index); each waits
-    /// for `targets(activity)` targets.
-    pub fn new(
-        tasks: usize,
-        activities: &[TaskId],
-        key: impl Fn(TaskId) -> u128,
-        targets: impl Fn(TaskId) -> u32,
-    ) -> Ranking {
-        let task = Ranking::order(activities, key);
+    /// The activities in queue order (see [`Ranking::order`]), of `tasks`
+    /// tasks in all; each waits for `targets(activity)` targets.
+    pub fn new(tasks: usize, task: Vec<TaskId>, targets: impl Fn(TaskId) -> u32) -> Ranking {
         let mut pending = vec![Pending::default(); tasks];
         for (o, &t) in task.iter().enumerate() {
             pending[t.index()] = Pending {
@@ -193,12 +186,8 @@ mod tests {
         let acts = [TaskId(0), TaskId(2), TaskId(3)];
         let keys = [30u128, 0, 10, 20];
         let targets = [0u32, 0, 2, 1];
-        let mut r = Ranking::new(
-            4,
-            &acts,
-            |t| (keys[t.index()] << 32) | t.index() as u128,
-            |t| targets[t.index()],
-        );
+        let order = Ranking::order(&acts, |t| (keys[t.index()] << 32) | t.index() as u128);
+        let mut r = Ranking::new(4, order, |t| targets[t.index()]);
         assert_eq!(r.len(), 3);
         assert_eq!(r.task(0), TaskId(2));
         assert_eq!(r.task(1), TaskId(3));

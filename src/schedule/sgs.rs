@@ -171,15 +171,13 @@ pub fn node_of_key(packed: u128) -> usize {
 /// activities when nothing holds them back (see [`Network::renumbered`]),
 /// and its result stays in that numbering (see [`Placed`]).
 pub fn forward(ctx: &Context<'_>, keys: &[Key], level: bool) -> Result<Placed, Failure> {
-    let order = Ranking::order(&ctx.network.activities, |t| pass_key(ctx.network, keys, t));
-    let network = ctx.network.renumbered(&order);
-    // In the new numbering, the queue order is the numbering itself.
-    let in_order: Vec<Key> = (0..network.facts.len() as Key).collect();
+    let network = ctx.network.renumbered(&queue_order(ctx.network, keys));
     let pass = Context {
         network: &network,
         ..*ctx
     };
-    match run(&pass, &in_order, level, true) {
+    // In the new numbering, the queue order is the numbering itself.
+    match run(&pass, network.activities.clone(), level, true) {
         Ok(forward) => Ok(Placed { forward, network }),
         Err(failure) => Err(failure.into_model(&network)),
     }
@@ -212,23 +210,32 @@ impl Placed {
     }
 }
 
-/// The place of activity `t` in a pass's queue (see [`queue_key`]).
-fn pass_key(net: &Network, keys: &[Key], t: TaskId) -> u128 {
-    queue_key(
-        1000 - net.facts[t.index()].priority,
-        keys[t.index()],
-        t.index(),
-    )
+/// The activities of `net` in the order a pass takes them when nothing
+/// holds them back: priority, then `keys[task]`, then number.
+fn queue_order(net: &Network, keys: &[Key]) -> Vec<TaskId> {
+    Ranking::order(&net.activities, |t| {
+        queue_key(
+            1000 - net.facts[t.index()].priority,
+            keys[t.index()],
+            t.index(),
+        )
+    })
 }
 
 /// An unlevelled pass whose resource loads are not recorded (they stay
 /// empty): for when only its times and bookings are wanted, as the start
 /// of levelling. Booking every load costs as much as the rest of the pass.
 pub fn unlevelled_times(ctx: &Context<'_>, keys: &[Key]) -> Result<Forward, Failure> {
-    run(ctx, keys, false, false)
+    run(ctx, queue_order(ctx.network, keys), false, false)
 }
 
-fn run(ctx: &Context<'_>, keys: &[Key], level: bool, loads: bool) -> Result<Forward, Failure> {
+/// The scheme, taking ready activities in the queue `order`.
+fn run(
+    ctx: &Context<'_>,
+    order: Vec<TaskId>,
+    level: bool,
+    loads: bool,
+) -> Result<Forward, Failure> {
     let model = ctx.model;
     let net = &ctx.network;
     let n = model.tasks.len();
@@ -247,12 +254,7 @@ fn run(ctx: &Context<'_>, keys: &[Key], level: bool, loads: bool) -> Result<Forw
     let mut group_seen: Vec<bool> = vec![false; n];
     let mut done: Vec<TaskId> = Vec::new();
     let mut chosen: Vec<Booking> = Vec::new();
-    let mut ranking = Ranking::new(
-        n,
-        &net.activities,
-        |t| pass_key(net, keys, t),
-        |t| net.target_count[t.index()],
-    );
+    let mut ranking = Ranking::new(n, order, |t| net.target_count[t.index()]);
     let mut ready = ReadyQueue::new(ranking.len());
     for &a in &net.activities {
         if let Some(o) = ranking.ready_from_start(a) {
@@ -643,7 +645,8 @@ mod tests {
         // Declaration order and its reverse: two different renumberings.
         for keys in [(0..n).collect::<Vec<Key>>(), (0..n).rev().collect()] {
             for level in [false, true] {
-                let direct = run(&ctx, &keys, level, true).expect("the sample schedules");
+                let order = queue_order(&network, &keys);
+                let direct = run(&ctx, order, level, true).expect("the sample schedules");
                 let placed = forward(&ctx, &keys, level).expect("the sample schedules");
                 assert!(placed.network.is_renumbered());
                 let back = placed.into_model();
