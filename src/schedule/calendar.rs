@@ -1167,6 +1167,15 @@ mod tests {
         )
     }
 
+    /// Up to 50 closed ranges of up to a year, anywhere within two
+    /// centuries of the epoch.
+    fn arb_far_closed() -> impl Strategy<Value = Vec<(Day, Day)>> {
+        prop::collection::vec(
+            (-80_000i64..80_000, -2i64..400).prop_map(|(f, len)| (Day(f), Day(f + len))),
+            0..50,
+        )
+    }
+
     /// Moments within a few weeks of the epoch, around the closed ranges.
     fn arb_moment() -> impl Strategy<Value = i64> {
         (-20 * MINUTES_PER_DAY)..(50 * MINUTES_PER_DAY)
@@ -1253,10 +1262,7 @@ mod tests {
         #[test]
         fn start_and_end_is_next_working_then_add_work(
             days in arb_pattern(),
-            closed in prop::collection::vec(
-                (-80_000i64..80_000, -2i64..400).prop_map(|(f, len)| (Day(f), Day(f + len))),
-                0..50,
-            ),
+            closed in arb_far_closed(),
             t in -(250 * 366 * MINUTES_PER_DAY)..(250 * 366 * MINUTES_PER_DAY),
             work in -10_080i64..(100 * 52 * 10_080),
         ) {
@@ -1271,10 +1277,7 @@ mod tests {
         #[test]
         fn round_trips_far_apart(
             days in arb_pattern(),
-            closed in prop::collection::vec(
-                (-80_000i64..80_000, -2i64..400).prop_map(|(f, len)| (Day(f), Day(f + len))),
-                0..50,
-            ),
+            closed in arb_far_closed(),
             t in -(250 * 366 * MINUTES_PER_DAY)..(250 * 366 * MINUTES_PER_DAY),
             work in 0i64..(100 * 52 * 10_080),
         ) {
