@@ -8,7 +8,6 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
 use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
-use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 /// Refuses an output path that is one of the plan's input files.
@@ -134,14 +133,13 @@ impl<W: Write + Send + 'static> Background<W> {
     pub fn reporting(out: W, progress: Progress<W>) -> Background<W> {
         let (full, to_write) = sync_channel::<Vec<u8>>(BUFFERS_IN_FLIGHT);
         let (give_back, empty) = channel::<Vec<u8>>();
-        // The thread takes `out` only once it runs: if it cannot start,
-        // the writer is still in the slot, to be written to directly.
-        let slot = Arc::new(Mutex::new(Some(out)));
-        let taken = Arc::clone(&slot);
+        // The writer is sent to the thread once it runs: if it cannot
+        // start, the writer is still here, to be written to directly.
+        let (hand, take) = sync_channel::<W>(1);
         let spawned = std::thread::Builder::new()
             .name("planc-writer".into())
             .spawn(move || {
-                let Some(mut out) = taken.lock().ok().and_then(|mut s| s.take()) else {
+                let Ok(mut out) = take.recv() else {
                     return Err(stopped());
                 };
                 let mut offset = 0;
@@ -157,15 +155,15 @@ impl<W: Write + Send + 'static> Background<W> {
                 Ok(out)
             });
         let sink = match spawned {
-            Ok(worker) => Sink::Thread {
-                full,
-                empty,
-                worker,
+            Ok(worker) => match hand.send(out) {
+                Ok(()) => Sink::Thread {
+                    full,
+                    empty,
+                    worker,
+                },
+                Err(unsent) => Sink::Direct(unsent.0),
             },
-            Err(_) => match slot.lock().ok().and_then(|mut s| s.take()) {
-                Some(out) => Sink::Direct(out),
-                None => Sink::Gone,
-            },
+            Err(_) => Sink::Direct(out),
         };
         Background {
             buffer: Vec::with_capacity(WRITE_BUFFER),
