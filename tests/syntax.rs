@@ -210,8 +210,23 @@ fn dotted_references() {
     let AttrValue::After(deps) = &a[1] else {
         panic!()
     };
-    assert_eq!(deps[0].target.dotted(), "discovery.signoff");
-    assert_eq!(deps[0].target.path.len(), 2);
+    let target = &deps[0].target;
+    assert_eq!(target.dotted(), "discovery.signoff");
+    assert_eq!(target.len(), 2);
+    assert_eq!(target.prefix(), "discovery");
+    assert_eq!(target.last_name(), "signoff");
+    assert_eq!(target.names_before(1), "discovery");
+    assert_eq!(target.names_before(0), "");
+    // Each name's span is where it is written.
+    let base = "task a { effort 1d after ".len() as u32;
+    let (first, span) = target.name_at(0).unwrap();
+    assert_eq!((first, span.start, span.end), ("discovery", base, base + 9));
+    let (last, span) = target.name_at(1).unwrap();
+    assert_eq!(
+        (last, span.start, span.end),
+        ("signoff", base + 10, base + 17)
+    );
+    assert!(target.name_at(2).is_none());
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 use crate::check::model::TaskId;
 use crate::diagnostic::{codes, Diagnostic};
-use crate::syntax::ast::{Ident, Reference};
+use crate::syntax::ast::Reference;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -38,25 +38,23 @@ pub struct TaskNames<'a> {
 /// A path prefix resolved from a scope.
 #[derive(Default)]
 struct Prefix {
-    names: Vec<Box<str>>,
+    /// The names, dotted (`g0.s0`).
+    dotted: String,
     /// The scope it was resolved from (see [`TaskNames::find`]) and the
     /// task it names; `None` while nothing is remembered.
     found: Option<(Option<TaskId>, TaskId)>,
 }
 
 impl Prefix {
-    /// The task of `path` resolved from `scope`, if remembered.
-    fn task(&self, scope: Option<TaskId>, path: &[Ident]) -> Option<TaskId> {
+    /// The task of the dotted `prefix` resolved from `scope`, if remembered.
+    fn task(&self, scope: Option<TaskId>, prefix: &str) -> Option<TaskId> {
         let (from, task) = self.found?;
-        let same = from == scope
-            && self.names.len() == path.len()
-            && self.names.iter().zip(path).all(|(a, b)| a == &b.name);
-        same.then_some(task)
+        (from == scope && self.dotted == prefix).then_some(task)
     }
 
-    fn remember(&mut self, scope: Option<TaskId>, path: &[Ident], task: TaskId) {
-        self.names.clear();
-        self.names.extend(path.iter().map(|part| part.name.clone()));
+    fn remember(&mut self, scope: Option<TaskId>, prefix: &str, task: TaskId) {
+        self.dotted.clear();
+        self.dotted.push_str(prefix);
         self.found = Some((scope, task));
     }
 }
@@ -171,75 +169,70 @@ impl<'a> TaskNames<'a> {
         from: Option<TaskId>,
         reference: &Reference,
     ) -> Result<TaskId, Box<Diagnostic>> {
-        if reference.path.is_empty() {
+        if reference.is_empty() {
             return Err(Box::new(Diagnostic::error(
                 codes::UNKNOWN_NAME,
                 "empty reference",
             )));
         }
-        let last = reference.path.len() - 1;
+        let prefix = reference.prefix();
+        if prefix.is_empty() {
+            return self
+                .find(from, reference.dotted())
+                .ok_or_else(|| Box::new(self.unknown(from, reference, 0)));
+        }
         let scope = from.and_then(|t| self.parents[t.index()]);
-        let remembered = match last {
-            0 => None,
-            _ => self
-                .last_prefix
-                .borrow()
-                .task(scope, &reference.path[..last]),
-        };
-        let mut task = match remembered {
+        let remembered = self.last_prefix.borrow().task(scope, prefix);
+        let task = match remembered {
             Some(task) => task,
             None => self.resolve_prefix(from, scope, reference)?,
         };
-        if last > 0 {
-            match self.get(Some(task), &reference.path[last].name) {
-                Some(child) => task = child,
-                None => return Err(Box::new(self.unknown(from, reference, last))),
-            }
-        }
-        Ok(task)
+        self.get(Some(task), reference.last_name())
+            .ok_or_else(|| Box::new(self.unknown(from, reference, reference.len() - 1)))
     }
 
-    /// Resolves all of `reference`'s names but the last (the only one when
-    /// there is one), and remembers them when there are several.
+    /// Resolves all of `reference`'s names but the last (there are
+    /// several), and remembers them.
     fn resolve_prefix(
         &self,
         from: Option<TaskId>,
         scope: Option<TaskId>,
         reference: &Reference,
     ) -> Result<TaskId, Box<Diagnostic>> {
-        let last = reference.path.len() - 1;
-        let Some(mut task) = self.find(from, &reference.path[0].name) else {
+        let prefix = reference.prefix();
+        let mut names = prefix.split('.');
+        let first = names.next().unwrap_or(prefix);
+        let Some(mut task) = self.find(from, first) else {
             return Err(Box::new(self.unknown(from, reference, 0)));
         };
-        for (i, part) in reference.path[..last].iter().enumerate().skip(1) {
-            match self.get(Some(task), &part.name) {
+        for (i, name) in names.enumerate() {
+            match self.get(Some(task), name) {
                 Some(child) => task = child,
-                None => return Err(Box::new(self.unknown(from, reference, i))),
+                None => return Err(Box::new(self.unknown(from, reference, i + 1))),
             }
         }
-        if last > 0 {
-            let prefix = &reference.path[..last];
-            self.last_prefix.borrow_mut().remember(scope, prefix, task);
-        }
+        self.last_prefix.borrow_mut().remember(scope, prefix, task);
         Ok(task)
     }
 
+    /// The error for the `at`-th name of `reference` (counted from 0),
+    /// which names nothing.
     fn unknown(&self, from: Option<TaskId>, reference: &Reference, at: usize) -> Diagnostic {
-        let part = &reference.path[at];
+        let (name, span) = reference
+            .name_at(at)
+            .unwrap_or((reference.dotted(), reference.span));
         let written = reference.dotted();
         let message = if at == 0 {
-            format!("no task or milestone `{}` is visible here", part.name)
+            format!("no task or milestone `{name}` is visible here")
         } else {
-            let parent: Vec<&str> = reference.path[..at].iter().map(|p| &*p.name).collect();
             format!(
-                "`{}` has no task or milestone `{}`",
-                parent.join("."),
-                part.name
+                "`{}` has no task or milestone `{name}`",
+                reference.names_before(at)
             )
         };
-        let mut d = Diagnostic::error(codes::UNKNOWN_NAME, message).at(part.span, "not found");
-        let suggestions = self.suggest(from, &written);
-        if at == 0 && reference.path.len() == 1 && &*part.name == "finish" {
+        let mut d = Diagnostic::error(codes::UNKNOWN_NAME, message).at(span, "not found");
+        let suggestions = self.suggest(from, written);
+        if written == "finish" {
             d = d.with_help("`finish after` starts an attribute of its own: put it after the `after` list, not inside it");
         } else if !suggestions.is_empty() {
             d = d.with_help(format!("did you mean {}?", or_list(&suggestions)));
@@ -508,27 +501,17 @@ impl<T: Copy> FlatNames<T> {
     }
 
     pub fn resolve(&self, reference: &Reference) -> Result<T, Box<Diagnostic>> {
-        // Most references are one name: look it up without joining.
-        if let [only] = &*reference.path {
-            if let Some(v) = self.get(&only.name) {
-                return Ok(v);
-            }
-        }
         let written = reference.dotted();
-        if let Some(v) = self.get(&written) {
+        if let Some(v) = self.get(written) {
             return Ok(v);
         }
-        let span = reference
-            .path
-            .first()
-            .map_or(reference.span, |p| p.span)
-            .to(reference.span);
+        let span = reference.span;
         let mut d = Diagnostic::error(
             codes::UNKNOWN_NAME,
             format!("no {} `{written}` is declared", self.what),
         )
         .at(span, "not found");
-        let suggestions = closest(&written, self.order.iter().map(String::as_str));
+        let suggestions = closest(written, self.order.iter().map(String::as_str));
         if !suggestions.is_empty() {
             d = d.with_help(format!("did you mean {}?", or_list(&suggestions)));
         } else if self.order.is_empty() {
@@ -642,19 +625,11 @@ impl Hasher for FxHasher {
 mod tests {
     use super::*;
     use crate::source::{FileId, Span};
-    use crate::syntax::ast::Ident;
 
     fn reference(dotted: &str) -> Reference {
-        let span = Span::new(FileId(0), 0, 0);
         Reference {
-            path: dotted
-                .split('.')
-                .map(|name| Ident {
-                    name: name.into(),
-                    span,
-                })
-                .collect(),
-            span,
+            text: dotted.into(),
+            span: Span::new(FileId(0), 0, dotted.len()),
         }
     }
 

@@ -149,8 +149,8 @@ fn add_tree<'a>(
 fn prefetch_targets(names: &TaskNames, decl: &Decl) {
     for attr in decl.attrs() {
         if let AttrValue::After(deps) = &attr.value {
-            for target in deps.iter().filter_map(|d| d.target.path.last()) {
-                names.prefetch(&target.name);
+            for dep in deps.iter() {
+                names.prefetch(dep.target.last_name());
             }
         }
     }

@@ -150,7 +150,7 @@ fn fits_inline_block(value: &str) -> bool {
 }
 
 pub fn reference(value: &Reference) -> String {
-    value.dotted()
+    value.dotted().to_string()
 }
 
 /// `2 qa 50%`.

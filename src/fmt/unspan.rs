@@ -115,7 +115,6 @@ fn assign_item(item: &mut AssignItem) {
 
 fn reference(r: &mut Reference) {
     r.span = NOWHERE;
-    r.path.iter_mut().for_each(|i| i.span = NOWHERE);
 }
 
 /// Whether a text was written as a block is layout, not meaning (nothing

@@ -3,7 +3,8 @@
 //! which attribute belongs where) is the checker's business.
 //!
 //! The tree is kept small, as a big plan holds a few nodes per task: names
-//! are `Box<str>`, reference paths and block bodies boxed slices, and what
+//! are `Box<str>`, a reference is its dotted text (one string, however
+//! many names), block bodies are boxed slices, and what
 //! is large or rarely written sits behind a `Box` (a nested declaration,
 //! texts, `hours`, `range`, `any of`, lags, assignment counts and
 //! percentages), so that an [`Item`] is 64 bytes and a [`Decl`] 88. The
@@ -115,18 +116,71 @@ pub struct Text {
     pub span: Span,
 }
 
-/// `a` or `a.b.c`.
+/// `a` or `a.b.c`, kept as written. A reference holds no spaces or
+/// comments, so each name's span follows from its place in the text: one
+/// string per reference instead of one per name (a large plan holds a few
+/// references per task).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Reference {
-    /// Never empty in a parsed tree.
-    pub path: Box<[Ident]>,
+    /// The dotted names; never empty in a parsed tree, and no name in it is
+    /// empty.
+    pub text: Box<str>,
     pub span: Span,
 }
 
 impl Reference {
-    pub fn dotted(&self) -> String {
-        let names: Vec<&str> = self.path.iter().map(|i| &*i.name).collect();
-        names.join(".")
+    pub fn dotted(&self) -> &str {
+        &self.text
+    }
+
+    /// The names, first to last.
+    pub fn names(&self) -> std::str::Split<'_, char> {
+        self.text.split('.')
+    }
+
+    /// How many names there are (`a.b.c`: 3).
+    pub fn len(&self) -> usize {
+        self.names().count()
+    }
+
+    /// Whether the reference has no text (only in a tree the parser gave
+    /// up on).
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// The last name (`c` in `a.b.c`).
+    pub fn last_name(&self) -> &str {
+        self.text.rsplit('.').next().unwrap_or(&self.text)
+    }
+
+    /// The names before the last, dotted (`a.b` in `a.b.c`); empty for a
+    /// single name.
+    pub fn prefix(&self) -> &str {
+        self.text.rfind('.').map_or("", |dot| &self.text[..dot])
+    }
+
+    /// The names before the `at`-th (counted from 0), dotted.
+    pub fn names_before(&self, at: usize) -> &str {
+        let end = self.name_offsets().nth(at).map_or(0, |(start, _)| start);
+        self.text[..end].strip_suffix('.').unwrap_or("")
+    }
+
+    /// The `at`-th name (counted from 0) and its span.
+    pub fn name_at(&self, at: usize) -> Option<(&str, Span)> {
+        let (start, name) = self.name_offsets().nth(at)?;
+        let from = self.span.start as usize + start;
+        let span = Span::new(self.span.file, from, from + name.len());
+        Some((name, span))
+    }
+
+    /// Each name with its byte offset in the text.
+    fn name_offsets(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.names().scan(0, |offset, name| {
+            let start = *offset;
+            *offset += name.len() + 1;
+            Some((start, name))
+        })
     }
 }
 

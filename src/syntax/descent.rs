@@ -227,14 +227,15 @@ impl<'t> Reader<'t, '_> {
     /// `reference = @{ ident ~ ("." ~ ident)* }`.
     fn reference(&mut self) -> Option<Reference> {
         let start = self.pos;
-        let mut path = Vec::with_capacity(self.reference_parts());
-        path.push(self.ident()?);
+        if !self.peek().is_some_and(is_ident_start) {
+            return None;
+        }
+        self.pos = self.word_end(start);
         while self.at_reference_dot() {
-            self.pos += 1;
-            path.extend(self.ident());
+            self.pos = self.word_end(self.pos + 1);
         }
         Some(Reference {
-            path: path.into_boxed_slice(),
+            text: self.text[start..self.pos].into(),
             span: self.span(start),
         })
     }
@@ -242,18 +243,6 @@ impl<'t> Reader<'t, '_> {
     /// Does `"." ~ ident` follow the cursor?
     fn at_reference_dot(&self) -> bool {
         self.peek() == Some(b'.') && self.at(self.pos + 1).is_some_and(is_ident_start)
-    }
-
-    /// How many identifiers the reference at the cursor has (at least 1),
-    /// counted before reading it so that its path is allocated once.
-    fn reference_parts(&self) -> usize {
-        let mut parts = 1;
-        let mut i = self.word_end(self.pos);
-        while self.at(i) == Some(b'.') && self.at(i + 1).is_some_and(is_ident_start) {
-            parts += 1;
-            i = self.word_end(i + 1);
-        }
-        parts
     }
 
     /// End of `ASCII_DIGIT{n}` at `i`.

@@ -793,21 +793,10 @@ impl Lower<'_> {
     }
 
     fn reference(&mut self, pair: Pair<'_, Rule>, base: Base) -> Reference {
-        let span = self.span(&pair, base);
-        let mut offset = span.start as usize;
-        let path = pair
-            .as_str()
-            .split('.')
-            .map(|name| {
-                let ident = Ident {
-                    name: name.into(),
-                    span: self.lit.span(offset, offset + name.len()),
-                };
-                offset += name.len() + 1;
-                ident
-            })
-            .collect();
-        Reference { path, span }
+        Reference {
+            text: pair.as_str().into(),
+            span: self.span(&pair, base),
+        }
     }
 
     fn text(&mut self, pair: Pair<'_, Rule>, base: Base) -> Text {
@@ -914,7 +903,7 @@ impl Lower<'_> {
         let mut item = AssignItem {
             count: None,
             resource: Reference {
-                path: Box::default(),
+                text: Box::default(),
                 span,
             },
             percent: None,
