@@ -7,9 +7,9 @@
 use crate::check::model::TaskId;
 use crate::diagnostic::{codes, Diagnostic};
 use crate::syntax::ast::Reference;
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Tasks and milestones, by (parent, id). Ids are borrowed from the syntax
 /// trees, so that looking one up allocates nothing.
@@ -26,36 +26,39 @@ pub struct TaskNames<'a> {
     parents: Vec<Option<TaskId>>,
     /// Each task's own id; paths are rebuilt from these only for messages.
     ids: Vec<&'a str>,
-    /// How many unknown names got suggestions so far.
-    suggested: std::cell::Cell<usize>,
-    /// The path prefix (all names but the last) of the last reference
-    /// resolved: references side by side mostly share theirs (`after
-    /// g0.s0.t1, g0.s0.t3`), and each name it saves is a probe into a table
-    /// that on a large plan is far larger than the cache.
-    last_prefix: RefCell<Prefix>,
+    /// How many unknown names got suggestions so far (shared by the
+    /// threads that resolve; see [`TaskNames::suggestions_made`]).
+    suggested: AtomicUsize,
 }
 
-/// A path prefix resolved from a scope.
+/// What [`TaskNames::resolve`] remembers from one reference to the next:
+/// the path prefix (all names but the last) of the last reference
+/// resolved. References side by side mostly share theirs (`after
+/// g0.s0.t1, g0.s0.t3`), and each name it saves is a probe into a table
+/// that on a large plan is far larger than the cache. Whoever resolves
+/// keeps one (a thread each); a new one is always right.
 #[derive(Default)]
-struct Prefix {
+pub struct Remembered {
     /// The names, dotted (`g0.s0`).
     dotted: String,
-    /// The scope it was resolved from (see [`TaskNames::find`]) and the
-    /// task it names; `None` while nothing is remembered.
-    found: Option<(Option<TaskId>, TaskId)>,
+    /// The scope it was resolved from (see [`TaskNames::find`]), the task
+    /// it names, and how many names the table held then (names added
+    /// since may hide it); `None` while nothing is remembered.
+    found: Option<(Option<TaskId>, TaskId, usize)>,
 }
 
-impl Prefix {
-    /// The task of the dotted `prefix` resolved from `scope`, if remembered.
-    fn task(&self, scope: Option<TaskId>, prefix: &str) -> Option<TaskId> {
-        let (from, task) = self.found?;
-        (from == scope && self.dotted == prefix).then_some(task)
+impl Remembered {
+    /// The task of the dotted `prefix` resolved from `scope` in a table
+    /// of `names` names, if remembered.
+    fn task(&self, scope: Option<TaskId>, prefix: &str, names: usize) -> Option<TaskId> {
+        let (from, task, then) = self.found?;
+        (from == scope && then == names && self.dotted == prefix).then_some(task)
     }
 
-    fn remember(&mut self, scope: Option<TaskId>, prefix: &str, task: TaskId) {
+    fn remember(&mut self, scope: Option<TaskId>, prefix: &str, task: TaskId, names: usize) {
         self.dotted.clear();
         self.dotted.push_str(prefix);
-        self.found = Some((scope, task));
+        self.found = Some((scope, task, names));
     }
 }
 
@@ -89,8 +92,7 @@ impl<'a> TaskNames<'a> {
             by_scope: HashMap::default(),
             parents: Vec::with_capacity(tasks),
             ids: Vec::with_capacity(tasks),
-            suggested: std::cell::Cell::new(0),
-            last_prefix: RefCell::default(),
+            suggested: AtomicUsize::new(0),
         }
     }
 
@@ -106,7 +108,6 @@ impl<'a> TaskNames<'a> {
     /// still get checked) but under no name anybody can look up.
     pub fn add(&mut self, parent: Option<TaskId>, id: &'a str, duplicate: bool) -> TaskId {
         let task = TaskId(self.parents.len() as u32);
-        self.last_prefix.get_mut().found = None;
         if !duplicate {
             match short_word(id) {
                 Some(word) => self.add_short(scope_key(parent), word, task),
@@ -150,8 +151,26 @@ impl<'a> TaskNames<'a> {
         }
     }
 
+    /// The parent a task was added under.
+    pub fn parent(&self, task: TaskId) -> Option<TaskId> {
+        self.parents[task.index()]
+    }
+
+    /// How many times an unknown name was looked for close names. Each
+    /// time counts against a budget shared by every thread resolving, so
+    /// when threads resolve side by side and this is not zero, which names
+    /// got suggestions depends on their timing.
+    pub fn suggestions_made(&self) -> usize {
+        self.suggested.load(Ordering::Relaxed)
+    }
+
+    /// Starts the suggestion budget afresh.
+    pub fn forget_suggestions(&self) {
+        self.suggested.store(0, Ordering::Relaxed);
+    }
+
     /// The full dotted path of a task (`discovery.signoff`).
-    fn path(&self, task: TaskId) -> String {
+    pub fn path(&self, task: TaskId) -> String {
         let mut parts = vec![self.ids[task.index()]];
         let mut cur = self.parents[task.index()];
         while let Some(p) = cur {
@@ -163,9 +182,11 @@ impl<'a> TaskNames<'a> {
     }
 
     /// Resolves `reference` written inside the task `from` (or at the top
-    /// level when `from` is `None`).
+    /// level when `from` is `None`), with what `memo` remembers from the
+    /// reference before.
     pub fn resolve(
         &self,
+        memo: &mut Remembered,
         from: Option<TaskId>,
         reference: &Reference,
     ) -> Result<TaskId, Box<Diagnostic>> {
@@ -182,21 +203,23 @@ impl<'a> TaskNames<'a> {
                 .ok_or_else(|| Box::new(self.unknown(from, reference, 0)));
         }
         let scope = from.and_then(|t| self.parents[t.index()]);
-        let remembered = self.last_prefix.borrow().task(scope, prefix);
-        let task = match remembered {
+        let task = match memo.task(scope, prefix, self.parents.len()) {
             Some(task) => task,
-            None => self.resolve_prefix(from, scope, reference)?,
+            None => {
+                let task = self.resolve_prefix(from, reference)?;
+                memo.remember(scope, prefix, task, self.parents.len());
+                task
+            }
         };
         self.get(Some(task), reference.last_name())
             .ok_or_else(|| Box::new(self.unknown(from, reference, reference.len() - 1)))
     }
 
     /// Resolves all of `reference`'s names but the last (there are
-    /// several), and remembers them.
+    /// several).
     fn resolve_prefix(
         &self,
         from: Option<TaskId>,
-        scope: Option<TaskId>,
         reference: &Reference,
     ) -> Result<TaskId, Box<Diagnostic>> {
         let prefix = reference.prefix();
@@ -211,7 +234,6 @@ impl<'a> TaskNames<'a> {
                 None => return Err(Box::new(self.unknown(from, reference, i + 1))),
             }
         }
-        self.last_prefix.borrow_mut().remember(scope, prefix, task);
         Ok(task)
     }
 
@@ -245,10 +267,11 @@ impl<'a> TaskNames<'a> {
     /// that a plan with thousands of unknown names stays fast.
     fn suggest(&self, from: Option<TaskId>, written: &str) -> Vec<String> {
         let last = written.rsplit('.').next().unwrap_or(written);
-        if last.len() > MAX_SUGGESTED_LEN || self.suggested.get() >= MAX_SUGGESTIONS {
+        if last.len() > MAX_SUGGESTED_LEN
+            || self.suggested.fetch_add(1, Ordering::Relaxed) >= MAX_SUGGESTIONS
+        {
             return Vec::new();
         }
-        self.suggested.set(self.suggested.get() + 1);
         let limit = (last.chars().count() / 3).max(1);
         let mut scored: Vec<(usize, usize)> = Vec::new();
         for (i, tail) in self.ids.iter().enumerate() {
@@ -671,7 +694,10 @@ mod tests {
         let bya = names.add(Some(by), "a", false);
         let long = names.add(None, "a_rather_long_id", false);
         let long_x = names.add(Some(long), "x", false);
-        let resolve = |from, dotted| names.resolve(from, &reference(dotted)).ok();
+        let resolve = |from, dotted| {
+            let memo = &mut Remembered::default();
+            names.resolve(memo, from, &reference(dotted)).ok()
+        };
         assert_eq!(resolve(Some(bya), "a"), Some(bya));
         assert_eq!(resolve(Some(by), "a"), Some(a));
         assert_eq!(resolve(Some(by), "x"), Some(bx));
@@ -681,6 +707,22 @@ mod tests {
         assert_eq!(resolve(None, "x"), None);
         assert_eq!(resolve(Some(a), "y"), None);
         assert_eq!(resolve(Some(a), "b.a"), None);
+    }
+
+    #[test]
+    fn a_prefix_remembered_before_a_name_is_added_is_not_used() {
+        let mut names = TaskNames::default();
+        let b = names.add(None, "b", false);
+        let bx = names.add(Some(b), "x", false);
+        let c = names.add(None, "c", false);
+        let cy = names.add(Some(c), "y", false);
+        let mut memo = Remembered::default();
+        let written = reference("b.x");
+        assert_eq!(names.resolve(&mut memo, Some(cy), &written).ok(), Some(bx));
+        // A `b` beside `y` now hides the top-level one.
+        let cb = names.add(Some(c), "b", false);
+        let cbx = names.add(Some(cb), "x", false);
+        assert_eq!(names.resolve(&mut memo, Some(cy), &written).ok(), Some(cbx));
     }
 
     #[test]
@@ -708,6 +750,7 @@ mod tests {
             ids.push(id);
             added.push(!duplicate);
         }
+        let mut memo = Remembered::default();
         for _ in 0..4000 {
             let from = (next(8) > 0).then(|| TaskId(next(ids.len()) as u32));
             let path: Vec<&str> = (0..1 + next(3)).map(|_| pool[next(pool.len())]).collect();
@@ -733,7 +776,7 @@ mod tests {
             ] {
                 let expected = slow_resolve(&parents, &ids, &added, from, path);
                 let written = reference(&path.join("."));
-                let found = names.resolve(from, &written);
+                let found = names.resolve(&mut memo, from, &written);
                 assert_eq!(
                     found.clone().ok(),
                     expected,
@@ -742,8 +785,7 @@ mod tests {
                 );
                 // Remembered or not, the same error (help aside: the
                 // number of suggestions is capped per plan).
-                names.last_prefix.borrow_mut().found = None;
-                let fresh = names.resolve(from, &written);
+                let fresh = names.resolve(&mut Remembered::default(), from, &written);
                 let error = |r: Result<TaskId, Box<Diagnostic>>| {
                     r.err().map(|d| {
                         let place = (&d.primary, &d.secondary);
