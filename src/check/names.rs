@@ -492,6 +492,13 @@ pub struct FlatNames<T> {
 }
 
 impl<T: Copy> FlatNames<T> {
+    /// Hints that `name` is looked up next (see [`TaskNames::prefetch`]).
+    pub fn prefetch(&self, name: &str) {
+        if let Some(word) = short_word(name) {
+            self.short.prefetch(word);
+        }
+    }
+
     pub fn new(what: &'static str) -> FlatNames<T> {
         FlatNames {
             what,

@@ -149,7 +149,7 @@ fn lower_range(
     for (offset, task) in tasks.iter_mut().enumerate() {
         let index = first + offset;
         if let Some(next) = lowering.sources.get(index + 1) {
-            prefetch_targets(lowering.names, next);
+            prefetch_lookups(lowering, next);
         }
         let decl = lowering.sources[index];
         lower_attributes(
@@ -248,13 +248,23 @@ fn add_tree<'a>(
 
 /// Hints the name-table probes for the tasks `decl` depends on (the
 /// last name of each reference; the rest is mostly remembered, see
-/// [`TaskNames::resolve`]), to load while the task before it is lowered.
-fn prefetch_targets(names: &TaskNames, decl: &Decl) {
+/// [`TaskNames::resolve`]) and for the resources it is assigned, to load
+/// while the task before it is lowered: on a large plan both tables are
+/// far larger than the cache.
+fn prefetch_lookups(lowering: &Lowering<'_, '_>, decl: &Decl) {
     for attr in decl.attrs() {
-        if let AttrValue::After(deps) = &attr.value {
-            for dep in deps.iter() {
-                names.prefetch(dep.target.last_name());
+        match &attr.value {
+            AttrValue::After(deps) => {
+                for dep in deps.iter() {
+                    lowering.names.prefetch(dep.target.last_name());
+                }
             }
+            AttrValue::Assign(list) => {
+                for item in &list.items {
+                    lowering.resources.names.prefetch(item.resource.dotted());
+                }
+            }
+            _ => {}
         }
     }
 }
