@@ -6,11 +6,13 @@
 # Builds planc and the plan generator in release mode, generates one plan
 # per size (examples/genplan.rs, seed 1; above 500,000 tasks as a main file
 # with includes of 100,000 tasks each) into a temporary directory, and
-# runs planc RUNS times per size (default 3) under /usr/bin/time -v,
-# printing the fastest run's wall time, its CPU time (user + system: what
-# counts on a busy machine) and peak memory (max RSS). Ends with the growth
-# in wall time from each size to the largest, beside what n log n growth
-# would be. Set CARGO_TARGET_DIR to use another target dir.
+# runs planc RUNS times per size (default 3) under /usr/bin/time -v, in
+# rounds that take each size in turn. Prints per size the fastest run's
+# wall time, the median wall time, the fastest run's CPU time (user +
+# system: what counts on a busy machine) and peak memory (max RSS). Ends
+# with the growth in (fastest) wall time from each size to the largest,
+# beside what n log n growth would be. Set CARGO_TARGET_DIR to use another
+# target dir.
 # Needs GNU time: `apt-get install -y time`.
 set -euo pipefail
 
@@ -30,37 +32,49 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 runs="${RUNS:-3}"
-walls=()
-printf '%-10s %10s %10s %10s %12s %6s\n' tasks "plan MB" "wall s" "CPU s" "max RSS MB" exit
+# Generate every plan first.
+plans=() mbs=()
 for n in "${sizes[@]}"; do
   if [ "$n" -gt 500000 ]; then
     # One file holds at most 64 MiB: big plans are split into includes.
     mkdir -p "$work/split-$n"
     "$target/examples/genplan" "$n" 1 --dir "$work/split-$n"
-    plan="$work/split-$n/plan.plan"
-    size=$(du -cm "$work/split-$n" | tail -n 1 | cut -f1)
+    plans+=("$work/split-$n/plan.plan")
+    mbs+=("$(du -cm "$work/split-$n" | tail -n 1 | cut -f1)")
   else
-    plan="$work/plan-$n.plan"
-    "$target/examples/genplan" "$n" 1 > "$plan"
-    size=$(du -m "$plan" | cut -f1)
+    "$target/examples/genplan" "$n" 1 > "$work/plan-$n.plan"
+    plans+=("$work/plan-$n.plan")
+    mbs+=("$(du -m "$work/plan-$n.plan" | cut -f1)")
   fi
-  best=""
-  for _ in $(seq "$runs"); do
+done
+# Runs go round the sizes (one run of each size per round), so that every
+# size meets the same spells of a busy or a quiet machine; each line of
+# $work/runs.txt is: size index, wall, CPU, max RSS, exit status.
+for _ in $(seq "$runs"); do
+  for i in "${!sizes[@]}"; do
     # Wall time from bash's microsecond clock (GNU time rounds to 10 ms).
     started=$EPOCHREALTIME
-    /usr/bin/time -v "$target/planc" build "$plan" --format json -o "$work/out.json" \
+    /usr/bin/time -v "$target/planc" build "${plans[$i]}" --format json -o "$work/out.json" \
       > /dev/null 2> "$work/time.txt" && status=0 || status=$?
     wall=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }')
     cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$work/time.txt")
     rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$work/time.txt")
-    if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-      best=$wall best_cpu=$cpu best_rss=$rss best_status=$status
-    fi
+    echo "$i $wall $cpu $rss $status" >> "$work/runs.txt"
   done
-  printf '%-10s %10s %10s %10s %12s %6s\n' "$n" "$size" "$best" "$best_cpu" "$best_rss" "$best_status"
+done
+# Per size: the fastest run (its CPU time, peak memory and exit status)
+# and the median wall time.
+walls=()
+printf '%-10s %8s %10s %10s %10s %12s %6s\n' tasks "plan MB" "wall s" "median s" "CPU s" "max RSS MB" exit
+for i in "${!sizes[@]}"; do
+  read -r best cpu rss status < <(awk -v i="$i" '$1 == i' "$work/runs.txt" | sort -g -k2 | head -n 1 | cut -d' ' -f2-)
+  median=$(awk -v i="$i" '$1 == i {print $2}' "$work/runs.txt" | sort -g |
+    awk '{w[NR] = $1} END {printf "%.3f", NR % 2 ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2}')
+  printf '%-10s %8s %10s %10s %10s %12s %6s\n' "${sizes[$i]}" "${mbs[$i]}" "$best" "$median" "$cpu" "$rss" "$status"
   walls+=("$best")
 done
-# Growth from each smaller size to the largest, beside n log n and linear.
+# Growth from each smaller size to the largest (fastest runs), beside
+# n log n and linear.
 last=$(( ${#sizes[@]} - 1 ))
 for i in $(seq 0 $(( last - 1 ))); do
   awk -v a="${sizes[$i]}" -v b="${sizes[$last]}" -v ta="${walls[$i]}" -v tb="${walls[$last]}" 'BEGIN {
