@@ -7,7 +7,9 @@
 # per size (examples/genplan.rs, seed 1; above 500,000 tasks as a main file
 # with includes of 100,000 tasks each) into a temporary directory, and
 # runs planc RUNS times per size (default 3) under /usr/bin/time -v, in
-# rounds that take each size in turn. Prints per size the fastest run's
+# rounds that take each size in turn, each run writing a new output file
+# (the one before is removed and the disk synced between runs, so that no
+# run pays for another's writeback). Prints per size the fastest run's
 # wall time, the median wall time, the fastest run's CPU time (user +
 # system: what counts on a busy machine) and peak memory (max RSS). Ends
 # with the growth in (fastest) wall time from each size to the largest,
@@ -60,6 +62,10 @@ for _ in $(seq "$runs"); do
     cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$work/time.txt")
     rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$work/time.txt")
     echo "$i $wall $cpu $rss $status" >> "$work/runs.txt"
+    # The output (a gigabyte at 1M tasks) is put on disk before the next
+    # run, rather than while it runs.
+    rm -f "$work/out.json"
+    sync
   done
 done
 # Per size: the fastest run (its CPU time, peak memory and exit status)
