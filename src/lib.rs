@@ -81,6 +81,13 @@ pub fn compile_freeing_trees(loaded: &mut Loaded, options: &schedule::Options) -
     schedule_checked(checked, options)
 }
 
+/// Whether a second thread would run beside this one: work that large
+/// plans split in two is not worth a thread otherwise. Asked only once a
+/// plan is known to be large (the answer reads system files).
+pub(crate) fn second_core() -> bool {
+    std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+}
+
 /// Drops `value` on a thread of its own: freeing a large plan's syntax
 /// trees takes about 0.17 s per million tasks, which then overlaps
 /// with scheduling. Where no thread can be started it is dropped here.

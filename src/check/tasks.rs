@@ -97,8 +97,7 @@ fn lower_every_task<'a>(
         resources,
         day,
     };
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    if sources.len() >= split_from && cores > 1 {
+    if sources.len() >= split_from && crate::second_core() {
         if let Some((first, second)) = lower_in_halves(&lowering, &mut tasks.tasks) {
             if lowering.names.suggestions_made() == 0 {
                 diags.extend(first);
@@ -918,17 +917,13 @@ mod tests {
         (format!("{:?}", tasks.tasks), shown, lowered)
     }
 
-    fn two_cores() -> bool {
-        std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
-    }
-
     #[test]
     fn halves_lower_as_one_thread_does() {
         let text = flawed_plan(40, 0);
         let (tasks, diags, lowered) = lower_text(&text, 0);
         let (one_tasks, one_diags, one) = lower_text(&text, usize::MAX);
         assert_eq!(one, Lowered::OnOneThread);
-        if two_cores() {
+        if crate::second_core() {
             assert_eq!(lowered, Lowered::InHalves);
         }
         // Errors and warnings from every group, in both halves.

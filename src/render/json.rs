@@ -99,8 +99,7 @@ fn task_list(
     schedule: &Schedule,
     chunks: Chunks,
 ) -> io::Result<()> {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    if model.tasks.is_empty() || model.tasks.len() < chunks.from || cores < 2 {
+    if model.tasks.is_empty() || model.tasks.len() < chunks.from || !crate::second_core() {
         return w.list(model.tasks.iter().enumerate(), 2, |w, (i, t)| {
             prefetch_ahead(model, schedule, i);
             task(w, model, schedule, i, t)
