@@ -33,15 +33,7 @@ pub const MAX_TASKS: usize = crate::syntax::DEFAULT_MAX_TASKS;
 /// Checks a loaded plan.
 pub fn check(loaded: &Loaded) -> Checked {
     let mut diags = Diagnostics::new();
-    let decls: Vec<&Decl> = loaded
-        .files
-        .iter()
-        .flat_map(|(_, f)| f.items.iter())
-        .filter_map(|i| match i {
-            TopItem::Decl(d) => Some(d),
-            TopItem::Include(_) => None,
-        })
-        .collect();
+    let decls = top_level_decls(loaded);
     for decl in &decls {
         check_placement_deep(decl, &mut diags);
     }
@@ -107,6 +99,19 @@ pub fn check(loaded: &Loaded) -> Checked {
         model,
         diagnostics: diags,
     }
+}
+
+/// Every file's top-level declarations, file by file.
+fn top_level_decls(loaded: &Loaded) -> Vec<&Decl> {
+    loaded
+        .files
+        .iter()
+        .flat_map(|(_, f)| f.items.iter())
+        .filter_map(|i| match i {
+            TopItem::Decl(d) => Some(d),
+            TopItem::Include(_) => None,
+        })
+        .collect()
 }
 
 /// `2000001` as `2,000,001`.

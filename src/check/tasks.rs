@@ -851,7 +851,6 @@ fn keyword_value(word: &Ident, allowed: &[&str], diags: &mut Diagnostics) -> Opt
 mod tests {
     use super::*;
     use crate::check::{calendars, resources};
-    use crate::syntax::ast::TopItem;
     use crate::syntax::LoadOptions;
     use std::fmt::Write;
 
@@ -899,15 +898,7 @@ mod tests {
     fn lower_text(text: &str, split_from: usize) -> (String, Vec<String>, Lowered) {
         let loaded = crate::syntax::load_str("plan.plan", text, None, &LoadOptions::default());
         assert!(!loaded.diagnostics.has_errors());
-        let decls: Vec<&Decl> = loaded
-            .files
-            .iter()
-            .flat_map(|(_, f)| f.items.iter())
-            .filter_map(|i| match i {
-                TopItem::Decl(d) => Some(d),
-                TopItem::Include(_) => None,
-            })
-            .collect();
+        let decls = crate::check::top_level_decls(&loaded);
         let mut diags = Diagnostics::new();
         let cals = calendars::lower_all(&decls, &mut diags);
         let res = resources::lower_all(&decls, &cals.names, CalendarId(0), &mut diags);
