@@ -38,8 +38,8 @@ const WATCH_MEMORY_FOR: std::time::Duration = std::time::Duration::from_secs(30)
 /// hands free memory back to its host in 2 MB blocks (as this one does)
 /// each fresh huge page costs the host's fault and zeroing on top of the
 /// kernel's, where 4 KB pages mostly come from memory the machine still
-/// holds. Measured at 1M tasks: system time 2.8-3.2 s with huge pages
-/// throughout, 1.1 s with this; wall time about 1 s less.
+/// holds. Measured at 1M tasks: system time 2.8-3.6 s with huge pages
+/// throughout, 1.0-1.3 s with this; wall time about 1 s less.
 #[cfg(target_os = "linux")]
 fn huge_pages_while_small() {
     let watch = || {
