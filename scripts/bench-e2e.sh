@@ -34,6 +34,10 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 runs="${RUNS:-3}"
+if ! [ "$runs" -ge 1 ] 2>/dev/null; then
+  echo "RUNS must be a whole number of at least 1" >&2
+  exit 1
+fi
 # Generate every plan first.
 plans=() mbs=()
 for n in "${sizes[@]}"; do
@@ -49,6 +53,8 @@ for n in "${sizes[@]}"; do
     mbs+=("$(du -m "$work/plan-$n.plan" | cut -f1)")
   fi
 done
+# The plans (83 MB at 1M tasks) go to disk before any run is timed.
+sync
 # Runs go round the sizes (one run of each size per round), so that every
 # size meets the same spells of a busy or a quiet machine; each line of
 # $work/runs.txt is: size index, wall, CPU, max RSS, exit status.
@@ -73,7 +79,7 @@ done
 walls=()
 printf '%-10s %8s %10s %10s %10s %12s %6s\n' tasks "plan MB" "wall s" "median s" "CPU s" "max RSS MB" exit
 for i in "${!sizes[@]}"; do
-  read -r best cpu rss status < <(awk -v i="$i" '$1 == i' "$work/runs.txt" | sort -g -k2 | head -n 1 | cut -d' ' -f2-)
+  read -r best cpu rss status < <(awk -v i="$i" '$1 == i' "$work/runs.txt" | sort -k2,2g | head -n 1 | cut -d' ' -f2-)
   median=$(awk -v i="$i" '$1 == i {print $2}' "$work/runs.txt" | sort -g |
     awk '{w[NR] = $1} END {printf "%.3f", NR % 2 ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2}')
   printf '%-10s %8s %10s %10s %10s %12s %6s\n' "${sizes[$i]}" "${mbs[$i]}" "$best" "$median" "$cpu" "$rss" "$status"

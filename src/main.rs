@@ -32,8 +32,9 @@ const WATCH_MEMORY_FOR: std::time::Duration = std::time::Duration::from_secs(30)
 
 /// mimalloc asks for transparent huge pages (2 MB): a small plan then
 /// needs a few page faults instead of thousands (10k and 100k-task builds
-/// are about 15% faster with them). Past [`HUGE_PAGES_UP_TO`] of resident
-/// memory, a thread turns them off for the rest of the process: a large
+/// are about 15% faster with them). Once resident memory passes
+/// [`HUGE_PAGES_UP_TO`] within the first [`WATCH_MEMORY_FOR`], a thread
+/// turns them off for the rest of the process: a large
 /// plan touches a gigabyte of fresh memory, and on a virtual machine that
 /// hands free memory back to its host in 2 MB blocks (as this one does)
 /// each fresh huge page costs the host's fault and zeroing on top of the
@@ -48,8 +49,13 @@ fn huge_pages_while_small() {
             std::thread::sleep(std::time::Duration::from_millis(20));
             let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
             if resident_bytes(&statm, page_size()).unwrap_or(0) > HUGE_PAGES_UP_TO {
-                // SAFETY: PR_SET_THP_DISABLE takes integer arguments only.
-                unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+                // SAFETY: prctl reads only its integer arguments, passed at
+                // the width the kernel reads (unsigned long); the setting
+                // would be inherited by child processes (planc starts
+                // none). A failure only leaves huge pages on.
+                let off: libc::c_ulong = 1;
+                let none: libc::c_ulong = 0;
+                unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, off, none, none, none) };
                 return;
             }
         }

@@ -26,8 +26,9 @@ pub struct TaskNames<'a> {
     parents: Vec<Option<TaskId>>,
     /// Each task's own id; paths are rebuilt from these only for messages.
     ids: Vec<&'a str>,
-    /// How many unknown names got suggestions so far (shared by the
-    /// threads that resolve; see [`TaskNames::suggestions_made`]).
+    /// How many times an unknown name was to get suggestions so far,
+    /// those refused past the budget included (shared by the threads that
+    /// resolve; see [`TaskNames::suggestions_ran_out`]).
     suggested: AtomicUsize,
 }
 
@@ -156,12 +157,12 @@ impl<'a> TaskNames<'a> {
         self.parents[task.index()]
     }
 
-    /// How many times an unknown name was looked for close names. Each
-    /// time counts against a budget shared by every thread resolving, so
-    /// when threads resolve side by side and this is not zero, which names
-    /// got suggestions depends on their timing.
-    pub fn suggestions_made(&self) -> usize {
-        self.suggested.load(Ordering::Relaxed)
+    /// Whether some unknown name was refused suggestions because the
+    /// plan's budget ([`MAX_SUGGESTIONS`]) was spent. Until then every
+    /// unknown name gets its suggestions, in whatever order threads
+    /// resolve; past it, which names got them depends on that order.
+    pub fn suggestions_ran_out(&self) -> bool {
+        self.suggested.load(Ordering::Relaxed) > MAX_SUGGESTIONS
     }
 
     /// Starts the suggestion budget afresh.

@@ -97,17 +97,19 @@ fn lower_every_task<'a>(
         resources,
         day,
     };
-    if sources.len() >= split_from && crate::second_core() {
-        if let Some((first, second)) = lower_in_halves(&lowering, &mut tasks.tasks) {
-            if lowering.names.suggestions_made() == 0 {
+    // From 0 (tests) the halves run even on one core.
+    if sources.len() >= split_from && (split_from == 0 || crate::second_core()) {
+        match lower_in_halves(&lowering, &mut tasks.tasks) {
+            Some((first, second)) if !lowering.names.suggestions_ran_out() => {
                 diags.extend(first);
                 diags.extend(second);
                 return Lowered::InHalves;
             }
-            // The halves shared the budget of suggestions for unknown
-            // names, so which names got one depends on timing; lowered
-            // again on one thread, they are the ones it would give.
-            lowering.names.forget_suggestions();
+            // The halves shared the plan's budget of suggestions for
+            // unknown names and spent it, so which names got one depends
+            // on timing (or the second half failed): lowered again on one
+            // thread, from a fresh budget, they are the ones it gives.
+            _ => lowering.names.forget_suggestions(),
         }
     }
     lower_range(&lowering, &mut tasks.tasks, 0, diags);
@@ -877,7 +879,7 @@ mod tests {
                 if !after.is_empty() {
                     let _ = write!(plan, "  after {}", after.join(", "));
                 }
-                plan.push_str("  assign dev }\n");
+                plan.push_str("  assign dev  tags a, b  note \"n\"  cost 10 }\n");
             }
             let _ = writeln!(plan, "  task a {{ effort 1d  after g{g} }}");
             let _ = writeln!(plan, "  task b {{ effort 1d  after b }}");
@@ -886,7 +888,10 @@ mod tests {
             let _ = writeln!(plan, "  task f {{ effort 5d  range 1d..2d }}");
             let _ = writeln!(plan, "  task h {{ effort 1d  assign 2 dev, dev }}");
             for u in 0..unknown {
-                let _ = writeln!(plan, "  task u{u} {{ effort 1d  after t{u}x, nope.t1 }}");
+                let _ = writeln!(
+                    plan,
+                    "  task u{u} {{ effort 1d  after t{u}x, nope.t1  tags x  note \"u\"  cost 5 }}"
+                );
             }
             let _ = writeln!(plan, "}}");
         }
@@ -914,11 +919,22 @@ mod tests {
         let (tasks, diags, lowered) = lower_text(&text, 0);
         let (one_tasks, one_diags, one) = lower_text(&text, usize::MAX);
         assert_eq!(one, Lowered::OnOneThread);
-        if crate::second_core() {
-            assert_eq!(lowered, Lowered::InHalves);
-        }
+        assert_eq!(lowered, Lowered::InHalves);
         // Errors and warnings from every group, in both halves.
         assert!(diags.len() >= 40 * 6, "{}", diags.len());
+        assert_eq!(diags, one_diags);
+        assert_eq!(tasks, one_tasks);
+    }
+
+    #[test]
+    fn a_few_unknown_names_are_lowered_in_halves() {
+        // 80 misspelt names, fewer than get suggestions (200): each gets
+        // its own whichever half comes first.
+        let text = flawed_plan(40, 1);
+        let (tasks, diags, lowered) = lower_text(&text, 0);
+        let (one_tasks, one_diags, _) = lower_text(&text, usize::MAX);
+        assert_eq!(lowered, Lowered::InHalves);
+        assert!(diags.iter().any(|d| d.contains("did you mean")));
         assert_eq!(diags, one_diags);
         assert_eq!(tasks, one_tasks);
     }

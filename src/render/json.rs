@@ -75,7 +75,8 @@ pub fn write(
 /// How the task list is split between two threads.
 #[derive(Clone, Copy, Debug)]
 struct Chunks {
-    /// Fewer tasks than this are written by one thread.
+    /// Fewer tasks than this are written by one thread. From 0 (tests)
+    /// the list is split even on one core.
     from: usize,
     tasks: usize,
 }
@@ -99,7 +100,8 @@ fn task_list(
     schedule: &Schedule,
     chunks: Chunks,
 ) -> io::Result<()> {
-    if model.tasks.is_empty() || model.tasks.len() < chunks.from || !crate::second_core() {
+    let split = model.tasks.len() >= chunks.from && (chunks.from == 0 || crate::second_core());
+    if model.tasks.is_empty() || !split {
         return w.list(model.tasks.iter().enumerate(), 2, |w, (i, t)| {
             prefetch_ahead(model, schedule, i);
             task(w, model, schedule, i, t)
@@ -108,7 +110,7 @@ fn task_list(
     let count = model.tasks.len().div_ceil(chunks.tasks);
     std::thread::scope(|scope| {
         // Made chunks come back in order; their buffers go back for reuse.
-        let (made, to_write) = sync_channel::<Vec<u8>>(1);
+        let (made, to_write) = sync_channel::<io::Result<Vec<u8>>>(1);
         let (written, reusable) = channel::<Vec<u8>>();
         let helper = std::thread::Builder::new()
             .name("planc-json".into())
@@ -129,8 +131,8 @@ fn task_list(
             let chunk = match (&helper, k % 2) {
                 (Ok(_), 1) => to_write
                     .recv()
-                    .map_err(|_| io::Error::other("the JSON thread stopped"))?,
-                _ => task_chunk(model, schedule, chunks, k, std::mem::take(&mut spare)),
+                    .map_err(|_| io::Error::other("the JSON thread stopped"))??,
+                _ => task_chunk(model, schedule, chunks, k, std::mem::take(&mut spare))?,
             };
             w.write_through(&chunk)?;
             if k % 2 == 1 && helper.is_ok() {
@@ -152,7 +154,7 @@ fn task_chunk(
     chunks: Chunks,
     k: usize,
     buffer: Vec<u8>,
-) -> Vec<u8> {
+) -> io::Result<Vec<u8>> {
     let mut nowhere = io::sink();
     let mut w = JsonWriter::gathering(&mut nowhere, buffer);
     let first = k * chunks.tasks;
@@ -162,10 +164,9 @@ fn task_chunk(
             .extend_from_slice(if i == 0 { b"[\n" } else { b",\n" });
         w.buf.extend_from_slice(&SPACES[..4]);
         prefetch_ahead(model, schedule, i);
-        // Writing into the buffer cannot fail.
-        let _ = task(&mut w, model, schedule, i, t);
+        task(&mut w, model, schedule, i, t)?;
     }
-    w.buf
+    Ok(w.buf)
 }
 
 /// How many tasks ahead of the one being written [`prefetch_ahead`] asks

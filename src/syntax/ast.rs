@@ -138,8 +138,11 @@ impl Reference {
         self.text.split('.')
     }
 
-    /// How many names there are (`a.b.c`: 3).
+    /// How many names there are (`a.b.c`: 3; none in an empty text).
     pub fn len(&self) -> usize {
+        if self.is_empty() {
+            return 0;
+        }
         self.names().count()
     }
 
@@ -168,6 +171,9 @@ impl Reference {
 
     /// The `at`-th name (counted from 0) and its span.
     pub fn name_at(&self, at: usize) -> Option<(&str, Span)> {
+        if self.is_empty() {
+            return None;
+        }
         let (start, name) = self.name_offsets().nth(at)?;
         let from = self.span.start as usize + start;
         let span = Span::new(self.span.file, from, from + name.len());
@@ -483,6 +489,24 @@ impl AttrValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_reference_has_no_names() {
+        let file = crate::source::FileId(0);
+        let empty = Reference {
+            text: Box::default(),
+            span: Span::new(file, 4, 9),
+        };
+        assert_eq!(empty.len(), 0);
+        assert!(empty.name_at(0).is_none());
+        assert_eq!((empty.prefix(), empty.last_name()), ("", ""));
+        let one = Reference {
+            text: "a".into(),
+            span: Span::new(file, 4, 5),
+        };
+        assert_eq!(one.len(), 1);
+        assert_eq!(one.name_at(0), Some(("a", Span::new(file, 4, 5))));
+    }
 
     /// A 100k-task plan holds about four of these per task: growing them
     /// costs memory on every plan (see the module docs).
