@@ -100,9 +100,7 @@ impl<'a> TaskNames<'a> {
     /// Hints that `id` is looked up next: on a large plan the table is far
     /// larger than the cache, and the probe can load while other work goes on.
     pub fn prefetch(&self, id: &str) {
-        if let Some(word) = short_word(id) {
-            self.short.prefetch(word);
-        }
+        self.short.prefetch_name(id);
     }
 
     /// Adds a task under its id; a `duplicate` is kept (its children
@@ -435,10 +433,13 @@ impl<V: Copy> WordTable<V> {
         self.slots[at] = (word, value);
     }
 
-    /// Hints that `word` is probed soon.
-    fn prefetch(&self, word: u64) {
-        let mask = self.slots.len().wrapping_sub(1);
-        crate::prefetch::prefetch(&self.slots, spread(word) as usize & mask);
+    /// Hints that `name` is probed soon (nothing for a name too long to
+    /// be kept here).
+    fn prefetch_name(&self, name: &str) {
+        if let Some(word) = short_word(name) {
+            let mask = self.slots.len().wrapping_sub(1);
+            crate::prefetch::prefetch(&self.slots, spread(word) as usize & mask);
+        }
     }
 
     /// Where `word` is, or the free slot where it would go. The table is
@@ -495,9 +496,7 @@ pub struct FlatNames<T> {
 impl<T: Copy> FlatNames<T> {
     /// Hints that `name` is looked up next (see [`TaskNames::prefetch`]).
     pub fn prefetch(&self, name: &str) {
-        if let Some(word) = short_word(name) {
-            self.short.prefetch(word);
-        }
+        self.short.prefetch_name(name);
     }
 
     pub fn new(what: &'static str) -> FlatNames<T> {

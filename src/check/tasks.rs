@@ -913,43 +913,42 @@ mod tests {
         (format!("{:?}", tasks.tasks), shown, lowered)
     }
 
+    /// Lowers `text` in halves (split from 0 tasks) and on one thread,
+    /// checks that both give the same tasks and diagnostics, and returns
+    /// the diagnostics and how the split lowering went.
+    fn lowered_both_ways(text: &str) -> (Vec<String>, Lowered) {
+        let (tasks, diags, lowered) = lower_text(text, 0);
+        let (one_tasks, one_diags, one) = lower_text(text, usize::MAX);
+        assert_eq!(one, Lowered::OnOneThread);
+        assert_eq!(diags, one_diags);
+        assert_eq!(tasks, one_tasks);
+        (diags, lowered)
+    }
+
     #[test]
     fn halves_lower_as_one_thread_does() {
-        let text = flawed_plan(40, 0);
-        let (tasks, diags, lowered) = lower_text(&text, 0);
-        let (one_tasks, one_diags, one) = lower_text(&text, usize::MAX);
-        assert_eq!(one, Lowered::OnOneThread);
+        let (diags, lowered) = lowered_both_ways(&flawed_plan(40, 0));
         assert_eq!(lowered, Lowered::InHalves);
         // Errors and warnings from every group, in both halves.
         assert!(diags.len() >= 40 * 6, "{}", diags.len());
-        assert_eq!(diags, one_diags);
-        assert_eq!(tasks, one_tasks);
     }
 
     #[test]
     fn a_few_unknown_names_are_lowered_in_halves() {
         // 80 misspelt names, fewer than get suggestions (200): each gets
         // its own whichever half comes first.
-        let text = flawed_plan(40, 1);
-        let (tasks, diags, lowered) = lower_text(&text, 0);
-        let (one_tasks, one_diags, _) = lower_text(&text, usize::MAX);
+        let (diags, lowered) = lowered_both_ways(&flawed_plan(40, 1));
         assert_eq!(lowered, Lowered::InHalves);
         assert!(diags.iter().any(|d| d.contains("did you mean")));
-        assert_eq!(diags, one_diags);
-        assert_eq!(tasks, one_tasks);
     }
 
     #[test]
     fn unknown_names_are_lowered_again_on_one_thread() {
         // More misspelt names than get suggestions (200), in both halves:
         // which ones get them must not depend on which half came first.
-        let text = flawed_plan(40, 8);
-        let (tasks, diags, lowered) = lower_text(&text, 0);
-        let (one_tasks, one_diags, _) = lower_text(&text, usize::MAX);
+        let (diags, lowered) = lowered_both_ways(&flawed_plan(40, 8));
         assert_eq!(lowered, Lowered::OnOneThread);
         let helped = diags.iter().filter(|d| d.contains("did you mean")).count();
         assert!(helped > 0 && helped < 40 * 8, "{helped}");
-        assert_eq!(diags, one_diags);
-        assert_eq!(tasks, one_tasks);
     }
 }

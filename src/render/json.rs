@@ -142,12 +142,12 @@ fn task_list(
                 spare = chunk;
             }
         }
-        w.raw(b"\n  ]")
+        w.list_end(2)
     })
 }
 
-/// The `k`-th chunk of the task list, with the separators and indent
-/// [`JsonWriter::list`] puts before each item, made in `buffer`.
+/// The `k`-th chunk of the task list, each item started as
+/// [`JsonWriter::list`] starts it, made in `buffer`.
 fn task_chunk(
     model: &Model,
     schedule: &Schedule,
@@ -160,9 +160,7 @@ fn task_chunk(
     let first = k * chunks.tasks;
     let end = (first + chunks.tasks).min(model.tasks.len());
     for (i, t) in model.tasks.iter().enumerate().take(end).skip(first) {
-        w.buf
-            .extend_from_slice(if i == 0 { b"[\n" } else { b",\n" });
-        w.buf.extend_from_slice(&SPACES[..4]);
+        w.item_start(i == 0, 2)?;
         prefetch_ahead(model, schedule, i);
         task(&mut w, model, schedule, i, t)?;
     }
@@ -582,6 +580,13 @@ impl<'w, W: Write> JsonWriter<'w, W> {
         self.raw(&text)
     }
 
+    /// Opens a list (`first`) or separates its next item, and indents the
+    /// item one level below `indent`.
+    fn item_start(&mut self, first: bool, indent: usize) -> io::Result<()> {
+        self.raw(if first { b"[\n" } else { b",\n" })?;
+        self.raw(&SPACES[..indent + 2])
+    }
+
     /// `[]`, or one item a line at `indent + 2` spaces, the closing bracket
     /// at `indent`.
     fn list<T>(
@@ -592,8 +597,7 @@ impl<'w, W: Write> JsonWriter<'w, W> {
     ) -> io::Result<()> {
         let mut empty = true;
         for value in items {
-            self.raw(if empty { b"[\n" } else { b",\n" })?;
-            self.raw(&SPACES[..indent + 2])?;
+            self.item_start(empty, indent)?;
             item(self, value)?;
             self.spill()?;
             empty = false;
@@ -601,6 +605,11 @@ impl<'w, W: Write> JsonWriter<'w, W> {
         if empty {
             return self.raw(b"[]");
         }
+        self.list_end(indent)
+    }
+
+    /// Closes a list that has items, its bracket at `indent`.
+    fn list_end(&mut self, indent: usize) -> io::Result<()> {
         self.raw(b"\n")?;
         self.raw(&SPACES[..indent])?;
         self.raw(b"]")
