@@ -45,10 +45,11 @@ const WATCH_MEMORY_FOR: std::time::Duration = std::time::Duration::from_secs(30)
 fn huge_pages_while_small() {
     let watch = || {
         let started = std::time::Instant::now();
+        let page = page_size();
         while started.elapsed() < WATCH_MEMORY_FOR {
             std::thread::sleep(std::time::Duration::from_millis(20));
             let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-            if resident_bytes(&statm, page_size()).unwrap_or(0) > HUGE_PAGES_UP_TO {
+            if resident_bytes(&statm, page).unwrap_or(0) > HUGE_PAGES_UP_TO {
                 // SAFETY: prctl reads only its integer arguments, passed at
                 // the width the kernel reads (unsigned long); the setting
                 // would be inherited by child processes (planc starts
