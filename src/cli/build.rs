@@ -3,7 +3,7 @@
 //! functions of their own because `planc watch` runs them on every save.
 
 use super::check::{load_input, print_diagnostics};
-use super::output::{check_not_input, write_atomic, write_atomic_with, Background};
+use super::output::{check_not_input, is_special, write_atomic, write_atomic_with};
 use super::{exit, BuildArgs, CommonArgs, FormatArg, MessageFormat};
 use crate::render::Format;
 use crate::{Compiled, LoadError, LoadOptions, Loaded};
@@ -16,14 +16,14 @@ pub fn run(args: &BuildArgs) -> u8 {
     // A `.plan` output is refused before anything else is said about it.
     if let Some(out) = output {
         if let Err(message) = check_not_input(out, &crate::source::SourceMap::new()) {
-            eprintln!("planc: {message}");
+            say!("planc: {message}");
             return exit::USAGE;
         }
     }
     let format = match resolve_format(args.format, output) {
         Ok(f) => f,
         Err(message) => {
-            eprintln!("planc: {message}");
+            say!("planc: {message}");
             return exit::USAGE;
         }
     };
@@ -31,13 +31,13 @@ pub fn run(args: &BuildArgs) -> u8 {
     let mut loaded = match load_input(&args.common.file, &settings.load) {
         Ok(l) => l,
         Err(message) => {
-            eprintln!("planc: {message}");
+            say!("planc: {message}");
             return exit::USAGE;
         }
     };
     if let Some(out) = output {
         if let Err(message) = check_not_input(out, &loaded.sources) {
-            eprintln!("planc: {message}");
+            say!("planc: {message}");
             return exit::USAGE;
         }
     }
@@ -45,12 +45,11 @@ pub fn run(args: &BuildArgs) -> u8 {
     print_diagnostics(compiled.diagnostics.iter(), &loaded, MessageFormat::Human);
     if format == Format::Json {
         if let Some(code) = stream_json(output, &loaded, &compiled) {
-            super::leave_to_exit((loaded, compiled));
             return code;
         }
     }
     let Some(text) = render_compiled(format, &loaded, &compiled, settings.depth) else {
-        eprintln!(
+        say!(
             "{}",
             super::report::summary(
                 compiled.diagnostics.error_count(),
@@ -62,7 +61,7 @@ pub fn run(args: &BuildArgs) -> u8 {
     if format == Format::Mermaid && text.len() > crate::render::mermaid::GITHUB_LIMIT {
         // The chart itself carries the same note as a comment; say it where
         // the person running the build looks too.
-        eprintln!(
+        say!(
             "planc: warning: the chart has {} characters; GitHub shows Mermaid charts of at most {}. \
              Use `--depth 1`, or `--format markdown`, which splits it by top-level group.",
             text.len(),
@@ -72,7 +71,7 @@ pub fn run(args: &BuildArgs) -> u8 {
     match output {
         Some(path) => {
             if let Err(message) = write_output(path, &text) {
-                eprintln!("planc: {message}");
+                say!("planc: {message}");
                 return exit::USAGE;
             }
         }
@@ -84,7 +83,6 @@ pub fn run(args: &BuildArgs) -> u8 {
                 .and_then(|_| stdout.flush());
         }
     }
-    super::leave_to_exit((loaded, compiled, text));
     exit::OK
 }
 
@@ -100,19 +98,19 @@ fn stream_json(output: Option<&Path>, loaded: &Loaded, compiled: &Compiled) -> O
     let sources = &loaded.sources;
     match output {
         Some(path) => {
-            let written = write_atomic_with(path, |file| {
-                crate::render::json::write(file, model, schedule, &diags, sources)
+            let written = write_atomic_with(path, |mut file| {
+                crate::render::json::write(&mut file, model, schedule, &diags, sources)
             });
             if let Err(e) = written {
-                eprintln!("planc: cannot write `{}`: {e}", path.display());
+                say!("planc: cannot write `{}`: {e}", path.display());
                 return Some(exit::USAGE);
             }
         }
         None => {
-            let mut stdout = Background::new(std::io::stdout());
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
             // A closed pipe (`planc build | head`) is not an error.
             let _ = crate::render::json::write(&mut stdout, model, schedule, &diags, sources)
-                .and_then(|_| stdout.finish());
+                .and_then(|()| stdout.flush());
         }
     }
     Some(exit::OK)
@@ -176,7 +174,9 @@ pub fn write_output(path: &Path, text: &str) -> Result<(), String> {
         .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
 }
 
-/// `--format`, else the extension of `-o`, else JSON.
+/// `--format`, else the extension of `-o`, else JSON. A device or a pipe
+/// (`-o /dev/null`) without a known extension gets JSON, as standard
+/// output does.
 pub fn resolve_format(format: Option<FormatArg>, output: Option<&Path>) -> Result<Format, String> {
     if let Some(f) = format {
         return Ok(f.into());
@@ -185,10 +185,14 @@ pub fn resolve_format(format: Option<FormatArg>, output: Option<&Path>) -> Resul
         return Ok(Format::Json);
     };
     let ext = out.extension().and_then(|e| e.to_str()).unwrap_or("");
-    Format::from_extension(ext).ok_or_else(|| {
-        format!(
-            "cannot tell the format from `{}`; name the file `.json`, `.html`, `.mmd` or `.md`, or pass `--format`",
-            out.display()
-        )
-    })
+    if let Some(format) = Format::from_extension(ext) {
+        return Ok(format);
+    }
+    if is_special(out) {
+        return Ok(Format::Json);
+    }
+    Err(format!(
+        "cannot tell the format from `{}`; name the file `.json`, `.html`, `.mmd` or `.md`, or pass `--format`",
+        out.display()
+    ))
 }

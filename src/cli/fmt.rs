@@ -8,7 +8,8 @@ use super::{exit, MessageFormat};
 use crate::fmt::FormatError;
 use crate::source::{SourceFile, SourceMap};
 use crate::{Diagnostic, Diagnostics, Loaded};
-use std::io::{Read, Write};
+use super::input::{open_regular, read_at_most, too_large};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The examples at the end of `planc fmt --help`.
@@ -68,7 +69,7 @@ fn worse(a: u8, b: u8) -> u8 {
 fn format_dir(dir: &Path, check: bool) -> u8 {
     let mut files = Vec::new();
     if let Err(e) = collect_plans(dir, &mut files) {
-        eprintln!("planc: cannot read the folder `{}`: {e}", dir.display());
+        say!("planc: cannot read the folder `{}`: {e}", dir.display());
         return exit::USAGE;
     }
     files.sort();
@@ -77,33 +78,50 @@ fn format_dir(dir: &Path, check: bool) -> u8 {
     })
 }
 
+/// The `.plan` files under `dir`. Symbolic links are not followed, to
+/// folders or to files: a link could lead outside the folder (whose plans
+/// are not the user's to rewrite), around in a loop, or to a device or a
+/// secret. Only regular files are taken.
 fn collect_plans(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
+        let entry = entry?;
+        let path = entry.path();
         let hidden = path
             .file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         if hidden {
             continue;
         }
-        if path.is_dir() {
+        // The entry's own type: a symbolic link is neither a folder nor a
+        // file here.
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
             collect_plans(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "plan") {
+        } else if kind.is_file() && path.extension().is_some_and(|e| e == "plan") {
             out.push(path);
         }
     }
     Ok(())
 }
 
+/// Formats one plan in place, or with `check` prints its diff. A plan
+/// named through a symbolic link is rewritten where the link points, and
+/// the link stays a link.
 fn format_path(path: &Path, check: bool) -> u8 {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+    let max = crate::LoadOptions::default().max_file_bytes;
+    let read = open_regular(path).and_then(|file| read_at_most(file, max));
+    let name = path.display().to_string();
+    let bytes = match read {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            report(&name, "", only(too_large(&name, max)));
+            return exit::PLAN_ERRORS;
+        }
         Err(e) => {
-            eprintln!("planc: cannot read `{}`: {e}", path.display());
+            say!("planc: cannot read `{name}`: {e}");
             return exit::USAGE;
         }
     };
-    let name = path.display().to_string();
     let Some((text, formatted)) = format_bytes(&name, bytes) else {
         return exit::PLAN_ERRORS;
     };
@@ -114,10 +132,10 @@ fn format_path(path: &Path, check: bool) -> u8 {
         print_diff(&text, &formatted, &name);
         return exit::PLAN_ERRORS;
     }
-    match rewrite(path, &formatted) {
+    match std::fs::canonicalize(path).and_then(|target| rewrite(&target, &formatted)) {
         Ok(()) => exit::OK,
         Err(e) => {
-            eprintln!("planc: cannot write `{}`: {e}", path.display());
+            say!("planc: cannot write `{name}`: {e}");
             exit::USAGE
         }
     }
@@ -125,11 +143,18 @@ fn format_path(path: &Path, check: bool) -> u8 {
 
 /// Standard input to standard output; with `--check`, the diff instead.
 fn format_stdin(check: bool) -> u8 {
-    let mut bytes = Vec::new();
-    if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-        eprintln!("planc: cannot read standard input: {e}");
-        return exit::USAGE;
-    }
+    let max = crate::LoadOptions::default().max_file_bytes;
+    let bytes = match read_at_most(std::io::stdin().lock(), max) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            report("<stdin>", "", only(too_large("<stdin>", max)));
+            return exit::PLAN_ERRORS;
+        }
+        Err(e) => {
+            say!("planc: cannot read standard input: {e}");
+            return exit::USAGE;
+        }
+    };
     let Some((text, formatted)) = format_bytes("<stdin>", bytes) else {
         return exit::PLAN_ERRORS;
     };
@@ -177,10 +202,16 @@ fn format_bytes(name: &str, bytes: Vec<u8>) -> Option<(String, String)> {
             None
         }
         Err(FormatError::Internal(message)) => {
-            eprintln!("planc: internal error formatting `{name}`: {message}");
+            say!("planc: internal error formatting `{name}`: {message}");
             None
         }
     }
+}
+
+fn only(d: Diagnostic) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    diagnostics.push(d);
+    diagnostics
 }
 
 /// Prints a file's diagnostics the way `planc check` does.
@@ -195,14 +226,14 @@ fn report(name: &str, text: &str, mut diagnostics: Diagnostics) {
         options: crate::LoadOptions::default(),
     };
     print_diagnostics(loaded.diagnostics.iter(), &loaded, MessageFormat::Human);
-    eprintln!(
+    say!(
         "{}",
         super::report::summary(
             loaded.diagnostics.error_count(),
             loaded.diagnostics.warning_count()
         )
     );
-    eprintln!("planc: `{name}` was not formatted");
+    say!("planc: `{name}` was not formatted");
 }
 
 fn print_diff(old: &str, new: &str, name: &str) {

@@ -13,21 +13,21 @@ pub fn run(args: &InitArgs) -> u8 {
     let text = starter_plan(&title_for(&path), &file_label(&path), first_monday());
     match write_new(&path, text.as_bytes()) {
         Ok(()) => {
-            eprintln!(
+            say!(
                 "planc: wrote `{0}`; build it with `planc build {0} -o plan.html` or preview it live with `planc watch {0} --serve`",
                 path.display()
             );
             exit::OK
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            eprintln!(
+            say!(
                 "planc: `{}` already exists and `planc init` never overwrites a file; name another one: `planc init NAME`",
                 path.display()
             );
             exit::USAGE
         }
         Err(e) => {
-            eprintln!("planc: cannot write `{}`: {e}", path.display());
+            say!("planc: cannot write `{}`: {e}", path.display());
             exit::USAGE
         }
     }

@@ -1,11 +1,22 @@
 //! The `planc` command line: argument parsing (clap), one module per
-//! subcommand, exit codes (0 ok, 1 plan errors, 2 usage or I/O problems).
+//! subcommand, exit codes (0 ok, 1 plan errors, 2 usage or I/O problems,
+//! 130 interrupted).
+
+/// `eprintln!` that never panics: a closed standard error
+/// (`planc check bad.plan 2>&1 | head -1`) must not stop planc, so a
+/// failed write is ignored.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cli::say_line(format_args!($($arg)*))
+    };
+}
 
 mod build;
 mod check;
 mod completions;
 mod fmt;
 mod init;
+mod input;
 mod interrupt;
 mod output;
 pub mod report;
@@ -128,7 +139,8 @@ pub enum FormatArg {
     Json,
     /// A self-contained HTML report.
     Html,
-    /// A Mermaid Gantt chart.
+    /// A Mermaid Gantt chart (also `mmd`, its file extension).
+    #[value(alias = "mmd")]
     Mermaid,
     /// A Markdown page with a Mermaid chart and a task table.
     Markdown,
@@ -243,6 +255,7 @@ pub mod exit {
     pub const OK: u8 = 0;
     pub const PLAN_ERRORS: u8 = 1;
     pub const USAGE: u8 = 2;
+    pub const INTERRUPTED: u8 = super::interrupt::INTERRUPTED;
 }
 
 /// Runs planc with the process's arguments.
@@ -274,15 +287,17 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Leaves a command's large values to the end of the process, which is
-/// near: the system takes the memory back at once, where dropping a
-/// million-task plan's model piece by piece took tens of milliseconds.
-/// Only for one-shot commands (`watch` and `serve` build again and again).
-fn leave_to_exit<T>(value: T) {
-    std::mem::forget(value);
+/// Writes one line to standard error, ignoring a failure (see `say!`).
+pub(crate) fn say_line(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 fn run(cli: Cli) -> u8 {
+    interrupt::install(match cli.command {
+        Command::Watch(_) => interrupt::Stop::Politely,
+        _ => interrupt::Stop::AtOnce,
+    });
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
@@ -301,6 +316,7 @@ fn install_panic_hook() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!("planc: internal error{place}: this is a bug in planc, please report it with the plan that caused it");
+        // `say!` ignores a closed standard error: a panic here would abort.
+        say!("planc: internal error{place}: this is a bug in planc, please report it with the plan that caused it");
     }));
 }

@@ -45,7 +45,7 @@ pub fn run(args: &WatchArgs) -> u8 {
     match start(args) {
         Ok((mut session, events)) => session.watch_until_interrupted(&events),
         Err(message) => {
-            eprintln!("planc: {message}");
+            say!("planc: {message}");
             exit::USAGE
         }
     }
@@ -80,18 +80,17 @@ fn start(args: &WatchArgs) -> Result<(Session, Receiver<DebounceEventResult>), S
     let tick = (notify_delay / 4).max(Duration::from_millis(1));
     let debouncer = new_debouncer(notify_delay, Some(tick), sender)
         .map_err(|e| format!("cannot watch files: {e}"))?;
-    interrupt::install();
     let root = resolve(&plan);
     let base = root.parent().map(Path::to_path_buf).unwrap_or_default();
-    eprintln!(
+    say!(
         "planc: watching `{}` and its includes; press Ctrl-C to stop",
         plan.display()
     );
     if let Some(preview) = &preview {
         let addr = preview.addr();
-        eprintln!("planc: serving the report at http://{addr}/");
+        say!("planc: serving the report at http://{addr}/");
         if !addr.ip().is_loopback() {
-            eprintln!("planc: warning: {addr} is not a loopback address; other machines may be able to read the report");
+            say!("planc: warning: {addr} is not a loopback address; other machines may be able to read the report");
         }
     }
     let session = Session {
@@ -145,7 +144,7 @@ impl Session {
         let output = self.output.as_deref().map(resolve);
         loop {
             if interrupt::requested() {
-                eprintln!("planc: stopped watching");
+                say!("planc: stopped watching");
                 return exit::OK;
             }
             let wait = pending.due(self.quiet).map_or(POLL, |due| {
@@ -161,7 +160,7 @@ impl Session {
                 }
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => {
-                    eprintln!("planc: the file watcher stopped unexpectedly");
+                    say!("planc: the file watcher stopped unexpectedly");
                     return exit::USAGE;
                 }
             }
@@ -221,7 +220,7 @@ impl Session {
                 self.on_built(&build, started.elapsed())
             }
         };
-        eprintln!("[{}] {what}: {outcome}", clock());
+        say!("[{}] {what}: {outcome}", clock());
     }
 
     fn on_unreadable(&mut self, e: &LoadError) -> String {
@@ -496,7 +495,7 @@ impl Watch {
             Ok(events) => events,
             Err(errors) => {
                 for e in errors {
-                    eprintln!("planc: while watching: {e}");
+                    say!("planc: while watching: {e}");
                 }
                 return BTreeSet::new();
             }
