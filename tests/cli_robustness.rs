@@ -1,7 +1,9 @@
 //! The `planc` command under conditions a user or an attacker creates:
 //! symbolic links in a folder `planc fmt` walks, endless standard input, a
 //! closed standard error, Ctrl-C and SIGTERM in the middle of a build or a
-//! watch. Every test runs the real binary.
+//! watch; and what a user types and expects to work (`--format mmd`,
+//! `-o /dev/null`, a visible success from `check`). Every test runs the
+//! real binary.
 #![cfg(unix)]
 
 use std::io::Write;
@@ -123,7 +125,10 @@ fn fmt_on_a_folder_skips_devices_and_linked_secrets() {
 
     for args in [&["fmt"][..], &["fmt", "--check"][..]] {
         let (status, stderr) = run_patiently(&project, args).expect("fmt finishes");
-        assert!(!stderr.contains("hunter2"), "{args:?} showed the secret: {stderr}");
+        assert!(
+            !stderr.contains("hunter2"),
+            "{args:?} showed the secret: {stderr}"
+        );
         assert_eq!(status.code(), Some(0), "{args:?}: {stderr}");
     }
     assert_eq!(read(&project.join("own.plan")), FORMATTED);
@@ -306,7 +311,10 @@ fn interrupt_build_while_writing(signal: &str) {
     let started = Instant::now();
     while files_starting(dir.path(), ".out.json").is_empty() {
         let ended = child.try_wait().expect("waiting for planc");
-        assert!(ended.is_none(), "the build ended before it was caught writing");
+        assert!(
+            ended.is_none(),
+            "the build ended before it was caught writing"
+        );
         assert!(started.elapsed() < PATIENCE, "no temporary output appeared");
         std::thread::sleep(Duration::from_millis(1));
     }
@@ -318,7 +326,10 @@ fn interrupt_build_while_writing(signal: &str) {
         Vec::<String>::new(),
         "{signal} left the temporary output behind"
     );
-    assert!(!dir.path().join("out.json").exists(), "a half output appeared");
+    assert!(
+        !dir.path().join("out.json").exists(),
+        "a half output appeared"
+    );
 }
 
 #[test]
@@ -365,5 +376,67 @@ fn ctrl_c_stops_watch_in_the_middle_of_a_long_build() {
         files_starting(dir.path(), ".out.html"),
         Vec::<String>::new(),
         "a temporary output was left behind"
+    );
+}
+
+// --------------------------------------------------------- what users expect
+
+fn run_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    command(dir, args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("planc runs")
+}
+
+#[test]
+fn format_mmd_is_mermaid() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.plan"), FORMATTED).unwrap();
+    let mmd = run_in(dir.path(), &["build", "plan.plan", "--format", "mmd"]);
+    let mermaid = run_in(dir.path(), &["build", "plan.plan", "--format", "mermaid"]);
+    assert_eq!(
+        mmd.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&mmd.stderr)
+    );
+    assert_eq!(mmd.stdout, mermaid.stdout);
+    assert!(String::from_utf8_lossy(&mmd.stdout).starts_with("gantt"));
+}
+
+#[test]
+fn dev_null_as_the_output_needs_no_format() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.plan"), FORMATTED).unwrap();
+    let built = run_in(dir.path(), &["build", "plan.plan", "-o", "/dev/null"]);
+    let stderr = String::from_utf8_lossy(&built.stderr);
+    assert_eq!(built.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    assert!(Path::new("/dev/null").exists(), "still there");
+}
+
+#[test]
+fn check_of_a_clean_plan_says_ok_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = "project \"P\" { start 2027-01-04 }\n\
+                task g { task a { duration 2d }  task b { after a  duration 1d } }\n\
+                milestone m { after g }\n";
+    std::fs::write(dir.path().join("plan.plan"), plan).unwrap();
+    let checked = run_in(dir.path(), &["check", "plan.plan"]);
+    assert_eq!(checked.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&checked.stderr),
+        "ok: 3 tasks, finish 2027-01-06\n",
+        "groups are not counted; the finish is the last working day"
+    );
+    assert!(checked.stdout.is_empty(), "standard output stays empty");
+    let json = run_in(
+        dir.path(),
+        &["check", "--message-format", "json", "plan.plan"],
+    );
+    assert_eq!(json.status.code(), Some(0));
+    assert!(
+        json.stdout.is_empty() && json.stderr.is_empty(),
+        "JSON mode prints no diagnostics and no summary"
     );
 }

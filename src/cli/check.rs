@@ -1,10 +1,10 @@
 //! `planc check`: load, check and schedule, print diagnostics, write
 //! nothing; the one gate a CI job needs.
 
+use super::input::{read_at_most, too_large};
 use super::report::{self, Style};
 use super::{exit, CheckArgs, MessageFormat};
 use crate::{LoadOptions, Loaded};
-use super::input::{read_at_most, too_large};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 

@@ -3,12 +3,12 @@
 //! Files with errors are never touched; their diagnostics are printed.
 
 use super::check::print_diagnostics;
+use super::input::{open_regular, read_at_most, too_large};
 use super::output::write_atomic;
 use super::{exit, MessageFormat};
 use crate::fmt::FormatError;
 use crate::source::{SourceFile, SourceMap};
 use crate::{Diagnostic, Diagnostics, Loaded};
-use super::input::{open_regular, read_at_most, too_large};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
