@@ -647,7 +647,10 @@ fn serve_answers_only_hosts_that_name_it() {
         format!("[::1]:{port}"),
         "localhost".to_string(),
     ] {
-        let (status, page) = http_send(&addr, &format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n"));
+        let (status, page) = http_send(
+            &addr,
+            &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        );
         assert!(status.contains(" 200 "), "{host}: {status}");
         assert!(page.contains("Served"), "{host}: {page}");
     }
@@ -655,7 +658,9 @@ fn serve_answers_only_hosts_that_name_it() {
     for path in ["/", "/__planc/events"] {
         let (status, body) = http_send(
             &addr,
-            &format!("GET {path} HTTP/1.1\r\nHost: rebind.example:{port}\r\n\r\n"),
+            &format!(
+                "GET {path} HTTP/1.1\r\nHost: rebind.example:{port}\r\nConnection: close\r\n\r\n"
+            ),
         );
         assert!(status.contains(" 403 "), "{path}: {status}");
         assert!(!body.contains("Served"), "{body}");

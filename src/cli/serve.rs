@@ -16,11 +16,12 @@
 //! answered, so a web page cannot read the report by DNS rebinding.
 
 use askama::Template;
+use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -54,12 +55,16 @@ const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long one write to a client may block before it is given up.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Refused connections waiting for their 503; more are closed unanswered.
+/// Refused connections waiting for their 503, and answered ones waiting for
+/// their clients to close; more are closed at once.
 const REFUSE_QUEUE: usize = 64;
 
 /// How long a refused client gets to read its answer. Closing a socket with
 /// unread input resets it, which can destroy the answer on its way.
 const LINGER: Duration = Duration::from_millis(500);
+
+/// How often refused connections are looked at while they linger.
+const LINGER_POLL: Duration = Duration::from_millis(20);
 
 /// Accept failing without a break this long (no file descriptors left, for
 /// instance) counts as a dead listener: it is reported and bound anew.
@@ -366,12 +371,59 @@ impl Drop for Slot {
     }
 }
 
-/// Answers every refused connection with a 503, one after the other.
+/// Answers refused connections with a 503. They then wait for their
+/// clients to close side by side, polled, so that one slow client does not
+/// hold up the answers to the others.
 fn refuse_all(refused: &Receiver<TcpStream>) {
-    for mut stream in refused {
-        drop(stream.set_write_timeout(Some(LINGER)));
-        refuse(&mut stream, &Answer::busy());
+    let mut lingering: VecDeque<(TcpStream, Instant)> = VecDeque::new();
+    loop {
+        let next = if lingering.is_empty() {
+            refused.recv().map_err(|_| RecvTimeoutError::Disconnected)
+        } else {
+            refused.recv_timeout(LINGER_POLL)
+        };
+        match next {
+            Ok(stream) => {
+                if let Some(stream) = answer_busy(stream) {
+                    if lingering.len() >= REFUSE_QUEUE {
+                        lingering.pop_front();
+                    }
+                    lingering.push_back((stream, Instant::now() + LINGER));
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+        let now = Instant::now();
+        lingering.retain_mut(|(stream, end)| now < *end && !drained_to_end(stream));
     }
+}
+
+/// Sends the 503 and leaves the connection open for reading, without
+/// blocking; `None` when the client is gone already.
+fn answer_busy(mut stream: TcpStream) -> Option<TcpStream> {
+    stream.set_write_timeout(Some(LINGER)).ok()?;
+    write_answer(&mut stream, &Answer::busy(), false).ok()?;
+    stream.shutdown(Shutdown::Write).ok()?;
+    stream.set_nonblocking(true).ok()?;
+    Some(stream)
+}
+
+/// Reads and drops what a refused client has sent so far; `true` once it
+/// has closed its end (or failed). A client that never stops sending is
+/// read a little at each poll until its `LINGER` is over.
+fn drained_to_end(stream: &mut TcpStream) -> bool {
+    let mut sink = [0u8; 8192];
+    for _ in 0..16 {
+        match stream.read(&mut sink) {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return false,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return true,
+        }
+    }
+    false
 }
 
 /// Sends `answer` without waiting for (more of) the request, then reads
