@@ -36,15 +36,15 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 const CLOSED_CHECK: Duration = Duration::from_millis(500);
 
 /// Connections served at once, event streams included; more get a 503.
-pub const MAX_CONNECTIONS: usize = 64;
+const MAX_CONNECTIONS: usize = 64;
 
 /// Event streams (one per open tab) at once; fewer than the connections,
 /// so that pages still load while many tabs are open.
-pub const MAX_STREAMS: usize = 48;
+const MAX_STREAMS: usize = 48;
 
 /// The largest request head (request line and headers) read; a larger one
 /// gets a 431 and is never held in memory.
-pub const MAX_HEAD: usize = 32 * 1024;
+const MAX_HEAD: usize = 32 * 1024;
 
 /// More header lines than this get a 431 too.
 const MAX_HEADERS: usize = 64;
@@ -70,9 +70,11 @@ const LINGER_POLL: Duration = Duration::from_millis(20);
 /// instance) counts as a dead listener: it is reported and bound anew.
 const DEAD_AFTER: Duration = Duration::from_secs(2);
 
-/// The pause after a failed accept or bind, so a failing listener does not
-/// spin.
+/// The pause after a failed accept, so a failing listener does not spin.
 const RETRY: Duration = Duration::from_millis(50);
+
+/// The pause before binding again an address that is taken.
+const REBIND: Duration = Duration::from_millis(500);
 
 /// A running preview server. Dropping it leaves the server running until
 /// the process ends, which is what `planc watch` wants.
@@ -347,7 +349,7 @@ fn bind_until_bound(addr: SocketAddr) -> TcpListener {
         if let Ok(listener) = TcpListener::bind(addr) {
             return listener;
         }
-        std::thread::sleep(RETRY * 10);
+        std::thread::sleep(REBIND);
     }
 }
 
