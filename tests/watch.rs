@@ -22,9 +22,25 @@ struct Watcher {
 
 impl Watcher {
     fn start(dir: &Path, args: &[&str]) -> Watcher {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_planc"))
-            .arg("watch")
-            .args(args)
+        let mut command = Command::new(env!("CARGO_BIN_EXE_planc"));
+        command.arg("watch").args(args);
+        Watcher::spawn(command, dir)
+    }
+
+    /// Starts `planc watch` allowed at most `limit` open files, like a
+    /// process that has run out of them.
+    fn start_with_open_file_limit(dir: &Path, limit: u32, args: &[&str]) -> Watcher {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!("ulimit -n {limit} && exec \"$0\" watch \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_planc"))
+            .args(args);
+        Watcher::spawn(command, dir)
+    }
+
+    fn spawn(mut command: Command, dir: &Path) -> Watcher {
+        let mut child = command
             .current_dir(dir)
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
@@ -441,15 +457,19 @@ fn an_output_named_like_a_plan_is_refused() {
 
 /// Sends one GET and returns the status line and the body.
 fn http_get(addr: &str, path: &str) -> (String, String) {
+    http_send(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+/// Sends a request head as given and returns the status line and the body.
+fn http_send(addr: &str, head: &str) -> (String, String) {
     let mut stream = TcpStream::connect(addr).expect("the preview server accepts connections");
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
         .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
@@ -582,4 +602,192 @@ fn a_tab_loaded_before_a_rebuild_reloads_at_once() {
     )
     .unwrap();
     assert!(read_events_until(&mut events, "event: reload", CHANGE_DEADLINE).is_some());
+}
+
+/// Opens an event stream and waits for its head; `None` if refused.
+fn open_event_stream(addr: &str) -> Option<TcpStream> {
+    let mut events = TcpStream::connect(addr).expect("the preview server accepts connections");
+    write!(
+        events,
+        "GET /__planc/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+    )
+    .unwrap();
+    let head = read_events_until(&mut events, "\r\n\r\n", CHANGE_DEADLINE)?;
+    head.starts_with("HTTP/1.1 200").then_some(events)
+}
+
+/// Mirrors `MAX_CONNECTIONS` and `MAX_STREAMS` in `src/cli/serve.rs`, as
+/// documented in `docs/cli.md`.
+const MAX_CONNECTIONS: usize = 64;
+const MAX_STREAMS: usize = 48;
+
+/// Connections that connect and then send nothing.
+fn idle_connections(addr: &str, n: usize) -> Vec<TcpStream> {
+    (0..n)
+        .map(|_| TcpStream::connect(addr).expect("the backlog takes the connection"))
+        .collect()
+}
+
+fn started_server() -> (Folder, Watcher, PathBuf, String) {
+    let folder = Folder::new();
+    let plan_path = folder.write("plan.plan", &plan("Served"));
+    let watcher = Watcher::start(folder.dir.path(), &["plan.plan", "--serve"]);
+    let addr = served_address(&watcher);
+    watcher.wait_for_status(1, START_DEADLINE);
+    (folder, watcher, plan_path, addr)
+}
+
+#[test]
+fn serve_answers_only_hosts_that_name_it() {
+    let (_folder, mut watcher, _, addr) = started_server();
+    let port = addr.rsplit(':').next().unwrap();
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        "localhost".to_string(),
+    ] {
+        let (status, page) = http_send(
+            &addr,
+            &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        );
+        assert!(status.contains(" 200 "), "{host}: {status}");
+        assert!(page.contains("Served"), "{host}: {page}");
+    }
+    // A DNS-rebinding page sends its own name.
+    for path in ["/", "/__planc/events"] {
+        let (status, body) = http_send(
+            &addr,
+            &format!(
+                "GET {path} HTTP/1.1\r\nHost: rebind.example:{port}\r\nConnection: close\r\n\r\n"
+            ),
+        );
+        assert!(status.contains(" 403 "), "{path}: {status}");
+        assert!(!body.contains("Served"), "{body}");
+    }
+    let (status, _) = http_send(&addr, "GET / HTTP/1.0\r\n\r\n");
+    assert!(status.contains(" 400 "), "no Host: {status}");
+    watcher.assert_alive();
+}
+
+#[test]
+fn serve_refuses_a_head_larger_than_the_cap_without_growing() {
+    let (_folder, mut watcher, _, addr) = started_server();
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut sender = stream.try_clone().unwrap();
+    let host = addr.clone();
+    // The server may close the connection mid-send; that ends the sender.
+    let sending = std::thread::spawn(move || {
+        let line = vec![b'a'; 1 << 20];
+        let start = format!("GET / HTTP/1.1\r\nHost: {host}\r\nX-Big: ");
+        if sender.write_all(start.as_bytes()).is_err() {
+            return;
+        }
+        for _ in 0..64 {
+            if sender.write_all(&line).is_err() {
+                return;
+            }
+        }
+        drop(sender.write_all(b"\r\n\r\n"));
+    });
+    let mut response = Vec::new();
+    // A reset instead of the 431 is allowed: the client is still sending.
+    drop(stream.read_to_end(&mut response));
+    let response = String::from_utf8_lossy(&response);
+    assert!(
+        response.is_empty() || response.starts_with("HTTP/1.1 431 "),
+        "{response}"
+    );
+    drop(stream);
+    sending.join().unwrap();
+    let (status, _) = http_get(&addr, "/");
+    assert!(status.contains(" 200 "), "{status}");
+    if let Some(peak) = peak_memory_kib(watcher.child.id()) {
+        assert!(
+            peak < 48 * 1024,
+            "a 64 MiB head raised the peak memory to {peak} KiB"
+        );
+    }
+    watcher.assert_alive();
+}
+
+/// The most memory the process has held (`VmHWM`), where Linux says.
+fn peak_memory_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[test]
+fn serve_answers_503_beyond_the_connection_cap_and_recovers() {
+    let (_folder, mut watcher, plan_path, addr) = started_server();
+    let mut tab = open_event_stream(&addr).expect("a tab's event stream opens");
+    let idle = idle_connections(&addr, MAX_CONNECTIONS + 8);
+    let (status, body) = http_get(&addr, "/");
+    assert!(status.contains(" 503 "), "{status}");
+    assert!(!body.contains("Served"), "{body}");
+
+    // The tab that was already open still hears about rebuilds.
+    write_in_place(&plan_path, &plan("Served again"));
+    let got = read_events_until(&mut tab, "event: reload", CHANGE_DEADLINE);
+    assert!(got.is_some(), "stderr:\n{}", watcher.stderr_text());
+
+    drop(idle);
+    let recovered = wait_until(CHANGE_DEADLINE, || {
+        let (status, page) = http_get(&addr, "/");
+        status.contains(" 200 ").then_some(page)
+    });
+    let page = recovered.expect("the server answers again once connections close");
+    assert!(page.contains("Served again"), "{page}");
+    watcher.assert_alive();
+}
+
+#[test]
+fn serve_answers_503_beyond_the_event_stream_cap_and_still_serves_pages() {
+    let (_folder, mut watcher, _, addr) = started_server();
+    let mut tabs: Vec<TcpStream> = (0..MAX_STREAMS)
+        .map(|i| open_event_stream(&addr).unwrap_or_else(|| panic!("stream {i} opens")))
+        .collect();
+    assert!(open_event_stream(&addr).is_none(), "one stream too many");
+    let (status, page) = http_get(&addr, "/");
+    assert!(status.contains(" 200 "), "{status}");
+    assert!(page.contains("Served"), "{page}");
+    tabs.truncate(MAX_STREAMS - 1);
+    let reopened = wait_until(CHANGE_DEADLINE, || open_event_stream(&addr));
+    assert!(reopened.is_some(), "a closed tab's place is given back");
+    watcher.assert_alive();
+}
+
+#[test]
+fn serve_reports_a_dead_listener_and_restarts_it() {
+    let folder = Folder::new();
+    folder.write("plan.plan", &plan("Served"));
+    let mut watcher =
+        Watcher::start_with_open_file_limit(folder.dir.path(), 40, &["plan.plan", "--serve"]);
+    let addr = served_address(&watcher);
+    watcher.wait_for_status(1, START_DEADLINE);
+    // More connections than the process has file descriptors for.
+    let idle = idle_connections(&addr, 60);
+    let reported = wait_until(Duration::from_secs(10), || {
+        let text = watcher.stderr_text();
+        text.contains("stopped accepting connections")
+            .then_some(text)
+    });
+    assert!(reported.is_some(), "stderr:\n{}", watcher.stderr_text());
+    drop(idle);
+    let recovered = wait_until(Duration::from_secs(10), || {
+        let mut stream = TcpStream::connect(&addr).ok()?;
+        stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+        write!(stream, "GET / HTTP/1.1\r\nHost: {addr}\r\n\r\n").ok()?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response).ok()?;
+        response.starts_with("HTTP/1.1 200").then_some(response)
+    });
+    assert!(recovered.is_some(), "stderr:\n{}", watcher.stderr_text());
+    let text = watcher.stderr_text();
+    assert!(text.contains("serving the report again"), "{text}");
+    watcher.assert_alive();
 }
