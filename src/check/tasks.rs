@@ -364,6 +364,11 @@ fn lower_attributes<'a>(
                 priority = whole_number(n, "`priority`", 1..=1000, diags).map(|p| p as u32)
             }
             AttrValue::Range(low, high) => range = Some((low, high, attr.span)),
+            AttrValue::Progress(p) if task.kind == TaskKind::Milestone => {
+                if milestone_progress_is_valid(task, p, diags) {
+                    task_fields.push(&attr.value);
+                }
+            }
             other => task_fields.push(other),
         }
     }
@@ -383,6 +388,7 @@ fn lower_attributes<'a>(
             AttrValue::NotBefore(m) => task.details_mut().not_before = Some(values::moment(m)),
             AttrValue::Deadline(m) => task.details_mut().deadline = Some(values::deadline(m)),
             AttrValue::Date(m) => task.details_mut().date = Some(values::moment(m)),
+            AttrValue::Finished(m) => task.details_mut().finished = Some(values::moment(m)),
             AttrValue::Progress(p) => task.details_mut().progress = Some(values::share(p)),
             AttrValue::Cost(n) => task.cost = values::money(n, diags).unwrap_or(Money::ZERO),
             AttrValue::Budget(n) => task.details_mut().budget = values::money(n, diags),
@@ -411,6 +417,26 @@ fn lower_attributes<'a>(
             }
         }
     }
+}
+
+/// A milestone is reached or not: `progress 0%` or `100%`, nothing between.
+fn milestone_progress_is_valid(task: &Task, p: &ast::Percent, diags: &mut Diagnostics) -> bool {
+    let share = values::share(p);
+    if share == Share::ZERO || share == Share::FULL {
+        return true;
+    }
+    diags.push(
+        Diagnostic::error(
+            codes::MILESTONE_PROGRESS,
+            format!(
+                "the milestone `{}` is reached or not: its progress is 0% or 100%, not {share}",
+                task.path
+            ),
+        )
+        .at(p.span, "neither 0% nor 100%")
+        .with_help("write `progress 100%` once it is reached (or `finished DATE`), else leave progress out"),
+    );
+    false
 }
 
 /// The fixed bookings of one task on one resource add up; together they
