@@ -191,11 +191,11 @@ pub fn schedule(model: &Model, options: &Options) -> Scheduled {
         resources,
         levelled: options.level,
     };
-    warnings::deadlines(model, &schedule, &mut diags);
+    warnings::deadlines(model, &schedule, &calendars.project, &mut diags);
     warnings::budgets(model, &schedule, &mut diags);
     warnings::fixed_starts(model, &schedule, &mut diags);
     if !options.level {
-        warnings::overallocations(model, &forward, &mut diags);
+        warnings::overallocations(model, &forward, &schedule, &mut diags);
     }
     Scheduled {
         schedule: Some(schedule),
