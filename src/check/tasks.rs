@@ -447,33 +447,19 @@ fn check_total_demand(
     resources: &Resources,
     diags: &mut Diagnostics,
 ) {
-    let mut totals: Vec<(ResourceId, u64)> = Vec::new();
-    for a in assignments {
-        if let Assignment::Fixed(b) = a {
-            let asked = u64::from(b.count) * u64::from(b.percent.0);
-            match totals.iter_mut().find(|(r, _)| *r == b.resource) {
-                Some((_, total)) => *total += asked,
-                None => totals.push((b.resource, asked)),
-            }
-        }
-    }
     let span = decl
         .attrs()
         .find(|a| matches!(a.value, AttrValue::Assign(_)))
         .map_or(decl.name_span(), |a| a.span);
-    for (r, asked) in totals {
+    for total in demand_totals(assignments) {
+        let (r, asked) = (total.resource, total.asked);
         // At least one unit each (see `Resources::check_demand`).
         if asked <= u64::from(Share::FULL.0) {
             continue;
         }
         let res = &resources.resources[r.index()];
         let available = u64::from(res.units) * u64::from(Share::FULL.0);
-        let single_item_too_big = asked > available
-            && assignments
-                .iter()
-                .filter(|a| matches!(a, Assignment::Fixed(b) if b.resource == r))
-                .count()
-                == 1;
+        let single_item_too_big = asked > available && total.items == 1;
         if asked > available && !single_item_too_big {
             diags.push(
                 Diagnostic::error(
@@ -499,6 +485,49 @@ fn check_total_demand(
             );
         }
     }
+}
+
+/// What a task's fixed bookings ask of one resource, all items together.
+struct DemandTotal {
+    resource: ResourceId,
+    /// Count x percent, summed.
+    asked: u64,
+    /// How many items book it.
+    items: usize,
+    /// Where the first of them is in the task's list.
+    first: usize,
+}
+
+/// The fixed bookings summed per resource, in the order the resources are
+/// first booked. Sorted rather than searched: a team of thousands
+/// assigned to a task books thousands of resources at once.
+fn demand_totals(assignments: &[Assignment]) -> Vec<DemandTotal> {
+    let mut items: Vec<DemandTotal> = assignments
+        .iter()
+        .enumerate()
+        .filter_map(|(first, a)| match a {
+            Assignment::Fixed(b) => Some(DemandTotal {
+                resource: b.resource,
+                asked: u64::from(b.count) * u64::from(b.percent.0),
+                items: 1,
+                first,
+            }),
+            Assignment::AnyOf(_) => None,
+        })
+        .collect();
+    items.sort_unstable_by_key(|t| (t.resource, t.first));
+    let mut totals: Vec<DemandTotal> = Vec::with_capacity(items.len());
+    for item in items {
+        match totals.last_mut() {
+            Some(last) if last.resource == item.resource => {
+                last.asked += item.asked;
+                last.items += 1;
+            }
+            _ => totals.push(item),
+        }
+    }
+    totals.sort_unstable_by_key(|t| t.first);
+    totals
 }
 
 /// Exactly one of effort, duration, elapsed on a leaf; none on a group.
