@@ -235,6 +235,7 @@ pub mod codes {
     pub const DEMAND_TOO_HIGH: Code = Code("E0305");
     pub const GROUP_WITH_WORK: Code = Code("E0306");
     pub const TOO_MANY_TASKS: Code = Code("E0307");
+    pub const MILESTONE_PROGRESS: Code = Code("E0308");
     pub const INCLUDE_NOT_FOUND: Code = Code("E0401");
     pub const INCLUDE_CYCLE: Code = Code("E0402");
     pub const INCLUDED_TWICE: Code = Code("E0403");
@@ -275,6 +276,7 @@ pub mod codes {
         DEMAND_TOO_HIGH,
         GROUP_WITH_WORK,
         TOO_MANY_TASKS,
+        MILESTONE_PROGRESS,
         INCLUDE_NOT_FOUND,
         INCLUDE_CYCLE,
         INCLUDED_TWICE,

@@ -16,7 +16,9 @@
 //! diagnostics` (or `cargo insta review`), then read every changed `.snap`
 //! before keeping it.
 //!
-//! Codes E05xx/W05xx belong to the scheduler and are not produced here.
+//! Codes E05xx/W05xx belong to the scheduler: a case named `schedule_*`
+//! is also scheduled (`planc::compile`, like `planc build`), and one named
+//! `schedule_no_level_*` without resource limits (`--no-level`).
 
 use planc::cli::report;
 use planc::diagnostic::codes;
@@ -117,15 +119,23 @@ fn options_for(case: &str) -> LoadOptions {
 fn render(case: &Case) -> String {
     let loaded = planc::load(&case.root, &options_for(&case.name))
         .unwrap_or_else(|e| panic!("case `{}` cannot be loaded: {e}", case.name));
-    let checked = planc::check(&loaded);
+    let diagnostics = if let Some(rest) = case.name.strip_prefix("schedule_") {
+        let options = planc::schedule::Options {
+            level: !rest.starts_with("no_level_"),
+            ..planc::schedule::Options::default()
+        };
+        planc::compile(&loaded, &options).diagnostics
+    } else {
+        planc::check(&loaded).diagnostics
+    };
     let mut out = String::new();
-    for d in checked.diagnostics.iter() {
+    for d in diagnostics.iter() {
         out.push_str(&report::plain(d, &loaded.sources));
         out.push('\n');
     }
     out.push_str(&report::summary(
-        checked.diagnostics.error_count(),
-        checked.diagnostics.warning_count(),
+        diagnostics.error_count(),
+        diagnostics.warning_count(),
     ));
     out.push('\n');
     relative(&out)
@@ -271,8 +281,8 @@ fn snapshot_texts() -> Vec<(String, String)> {
 
 /// Every message docs/diagnostics.md quotes from a golden case is still
 /// what planc prints: each diagnostic in a ```text block must appear word
-/// for word in a snapshot. Blocks about `office.plan` show the scheduler's
-/// messages, which have no golden case yet.
+/// for word in a snapshot. Blocks about `office.plan` show scheduler
+/// messages that have no golden case (`schedule_*` cases have).
 #[test]
 fn messages_in_the_docs_match_the_snapshots() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/diagnostics.md");

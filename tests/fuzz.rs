@@ -440,6 +440,7 @@ const KEYWORDS: &[&str] = &[
     "response",
     "status",
     "raised",
+    "finished",
     "severity",
     "resolution",
     "open",

@@ -15,6 +15,7 @@
 //! # expect-assign: b bob       (the resources booked, in order)
 //! # expect-booked: alice 48    (booked_hours of a resource)
 //! # expect-effort: a 80        (effort_hours of a task)
+//! # expect-progress: g 100     (progress of a task, in percent)
 //! # tj3: agrees                (what TaskJuggler said; see tests/schedule/tj3/)
 //! ```
 //!
@@ -60,6 +61,7 @@ enum Check {
     Assign(String, Vec<String>),
     Booked(String, f64),
     Effort(String, f64),
+    Progress(String, f64),
 }
 
 fn package_root() -> PathBuf {
@@ -132,6 +134,13 @@ fn parse_expected(text: &str) -> Result<Expected, String> {
                 arity(2)?;
                 e.checks
                     .push(Check::Slack(words[0].to_string(), number(words[1], raw)?));
+            }
+            "expect-progress" => {
+                arity(2)?;
+                e.checks.push(Check::Progress(
+                    words[0].to_string(),
+                    number(words[1], raw)?,
+                ));
             }
             "expect-critical" => {
                 arity(2)?;
@@ -265,6 +274,12 @@ fn check_one(json: &Value, check: &Check) -> Result<(), String> {
             };
             if !close(cost, *amount) {
                 return fail("cost", id, cost, amount.to_string());
+            }
+        }
+        Check::Progress(id, percent) => {
+            let t = find(json, "tasks", id)?;
+            if !close(&t["progress"], *percent) {
+                return fail("progress", id, &t["progress"], percent.to_string());
             }
         }
         Check::Effort(id, hours) => {

@@ -18,6 +18,7 @@
 //!   working minute and its last minute is a working one;
 //! - the work booked equals the effort asked, to the last minute's share;
 //! - a task starts no earlier than the project start and its own bounds;
+//! - without deadlines and fixed starts no task has negative slack;
 //! - group spans are the min/max of their children;
 //! - compiling twice gives byte-identical JSON.
 
@@ -866,6 +867,29 @@ fn groups_span_children(c: &Compiled) -> Result<(), String> {
     Ok(())
 }
 
+/// Slack is negative only when a deadline is missed or a fixed start
+/// (`start`, a milestone's `date`) holds a task later than its links
+/// allow; without them every task may slip zero or more working minutes.
+fn slack_is_never_negative(c: &Compiled) -> Result<(), String> {
+    let fixed = |t: &planc::check::Task| {
+        let d = t.details();
+        d.deadline.is_some() || d.start.is_some() || d.date.is_some()
+    };
+    if c.model.project.deadline.is_some() || c.model.tasks.iter().any(fixed) {
+        return Ok(());
+    }
+    for (i, task) in c.model.tasks.iter().enumerate() {
+        let slack = c.schedule.tasks[i].slack;
+        if slack.0 < 0 {
+            return Err(format!(
+                "`{}` has slack {} min without any deadline",
+                task.path, slack.0
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The other half of "every dependency holds": a task starts no later than
 /// its constraints allow (the schedule is left-justified), unless it waited
 /// for a resource, and then its driver says so. Tasks with finish
@@ -941,6 +965,7 @@ fn check_all(text: &str, level: bool) -> Result<(), String> {
     work_is_in_working_time(&c)?;
     bounds_hold(&c)?;
     groups_span_children(&c)?;
+    slack_is_never_negative(&c)?;
     let overload = first_overload(&c);
     let warned = c.warnings.iter().any(|w| w == "W0503");
     if level {

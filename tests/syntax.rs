@@ -306,6 +306,15 @@ fn issue_with_every_attribute() {
 }
 
 #[test]
+fn milestone_finished_and_progress() {
+    let a = attrs("milestone signed { finished 2027-01-05T16:00  progress 100% }");
+    assert!(matches!(&a[0], AttrValue::Finished(m) if m.time.is_some()));
+    assert!(matches!(&a[1], AttrValue::Progress(p) if p.value == dec(100, 0)));
+    let a = attrs("milestone signed { finished 2027-01-05 }");
+    assert!(matches!(&a[0], AttrValue::Finished(m) if m.time.is_none()));
+}
+
+#[test]
 fn include_declaration() {
     let file = parse_ok(r#"include "people.plan""#);
     assert!(matches!(&file.items[0], TopItem::Include(i) if i.path.value == "people.plan"));

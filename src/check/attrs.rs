@@ -40,6 +40,8 @@ fn allowed(kind: DeclKind) -> &'static [&'static str] {
             "note",
             "tags",
             "priority",
+            "progress",
+            "finished",
         ],
         DeclKind::Risk => &[
             "chance", "delay", "cost", "affects", "owner", "response", "status", "note",
@@ -118,6 +120,10 @@ fn misplaced(decl: &Decl, kw: &str, span: crate::source::Span, allowed: &[&str])
             "a milestone takes no time; make it a `task` if it needs work".to_string()
         }
         (DeclKind::Task, "date") => "a task's fixed start is written `start DATE`".to_string(),
+        (DeclKind::Task, "finished") => {
+            "only a milestone takes `finished` for now; mark a finished task `progress 100%`"
+                .to_string()
+        }
         (DeclKind::Team, _) => "a team lists its members: `resource alice, bob`".to_string(),
         _ => {
             let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();

@@ -260,6 +260,8 @@ pub struct TaskDetails {
     /// A milestone's fixed `date`.
     pub date: Option<Moment>,
     pub progress: Option<Share>,
+    /// When a milestone was actually reached (`finished`).
+    pub finished: Option<Moment>,
     pub range: Option<(Minutes, Minutes)>,
     pub budget: Option<Money>,
     pub tags: Vec<String>,
@@ -273,6 +275,7 @@ static NO_DETAILS: TaskDetails = TaskDetails {
     deadline: None,
     date: None,
     progress: None,
+    finished: None,
     range: None,
     budget: None,
     tags: Vec::new(),

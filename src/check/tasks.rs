@@ -364,6 +364,11 @@ fn lower_attributes<'a>(
                 priority = whole_number(n, "`priority`", 1..=1000, diags).map(|p| p as u32)
             }
             AttrValue::Range(low, high) => range = Some((low, high, attr.span)),
+            AttrValue::Progress(p) if task.kind == TaskKind::Milestone => {
+                if milestone_progress_is_valid(task, p, diags) {
+                    task_fields.push(&attr.value);
+                }
+            }
             other => task_fields.push(other),
         }
     }
@@ -383,6 +388,7 @@ fn lower_attributes<'a>(
             AttrValue::NotBefore(m) => task.details_mut().not_before = Some(values::moment(m)),
             AttrValue::Deadline(m) => task.details_mut().deadline = Some(values::deadline(m)),
             AttrValue::Date(m) => task.details_mut().date = Some(values::moment(m)),
+            AttrValue::Finished(m) => task.details_mut().finished = Some(values::moment(m)),
             AttrValue::Progress(p) => task.details_mut().progress = Some(values::share(p)),
             AttrValue::Cost(n) => task.cost = values::money(n, diags).unwrap_or(Money::ZERO),
             AttrValue::Budget(n) => task.details_mut().budget = values::money(n, diags),
@@ -413,6 +419,26 @@ fn lower_attributes<'a>(
     }
 }
 
+/// A milestone is reached or not: `progress 0%` or `100%`, nothing between.
+fn milestone_progress_is_valid(task: &Task, p: &ast::Percent, diags: &mut Diagnostics) -> bool {
+    let share = values::share(p);
+    if share == Share::ZERO || share == Share::FULL {
+        return true;
+    }
+    diags.push(
+        Diagnostic::error(
+            codes::MILESTONE_PROGRESS,
+            format!(
+                "the milestone `{}` is reached or not: its progress is 0% or 100%, not {share}",
+                task.path
+            ),
+        )
+        .at(p.span, "neither 0% nor 100%")
+        .with_help("write `progress 100%` once it is reached (or `finished DATE`), else leave progress out"),
+    );
+    false
+}
+
 /// The fixed bookings of one task on one resource add up; together they
 /// may not ask for more than the resource has.
 fn check_total_demand(
@@ -421,33 +447,19 @@ fn check_total_demand(
     resources: &Resources,
     diags: &mut Diagnostics,
 ) {
-    let mut totals: Vec<(ResourceId, u64)> = Vec::new();
-    for a in assignments {
-        if let Assignment::Fixed(b) = a {
-            let asked = u64::from(b.count) * u64::from(b.percent.0);
-            match totals.iter_mut().find(|(r, _)| *r == b.resource) {
-                Some((_, total)) => *total += asked,
-                None => totals.push((b.resource, asked)),
-            }
-        }
-    }
     let span = decl
         .attrs()
         .find(|a| matches!(a.value, AttrValue::Assign(_)))
         .map_or(decl.name_span(), |a| a.span);
-    for (r, asked) in totals {
+    for total in demand_totals(assignments) {
+        let (r, asked) = (total.resource, total.asked);
         // At least one unit each (see `Resources::check_demand`).
         if asked <= u64::from(Share::FULL.0) {
             continue;
         }
         let res = &resources.resources[r.index()];
         let available = u64::from(res.units) * u64::from(Share::FULL.0);
-        let single_item_too_big = asked > available
-            && assignments
-                .iter()
-                .filter(|a| matches!(a, Assignment::Fixed(b) if b.resource == r))
-                .count()
-                == 1;
+        let single_item_too_big = asked > available && total.items == 1;
         if asked > available && !single_item_too_big {
             diags.push(
                 Diagnostic::error(
@@ -473,6 +485,49 @@ fn check_total_demand(
             );
         }
     }
+}
+
+/// What a task's fixed bookings ask of one resource, all items together.
+struct DemandTotal {
+    resource: ResourceId,
+    /// Count x percent, summed.
+    asked: u64,
+    /// How many items book it.
+    items: usize,
+    /// Where the first of them is in the task's list.
+    first: usize,
+}
+
+/// The fixed bookings summed per resource, in the order the resources are
+/// first booked. Sorted rather than searched: a team of thousands
+/// assigned to a task books thousands of resources at once.
+fn demand_totals(assignments: &[Assignment]) -> Vec<DemandTotal> {
+    let mut items: Vec<DemandTotal> = assignments
+        .iter()
+        .enumerate()
+        .filter_map(|(first, a)| match a {
+            Assignment::Fixed(b) => Some(DemandTotal {
+                resource: b.resource,
+                asked: u64::from(b.count) * u64::from(b.percent.0),
+                items: 1,
+                first,
+            }),
+            Assignment::AnyOf(_) => None,
+        })
+        .collect();
+    items.sort_unstable_by_key(|t| (t.resource, t.first));
+    let mut totals: Vec<DemandTotal> = Vec::with_capacity(items.len());
+    for item in items {
+        match totals.last_mut() {
+            Some(last) if last.resource == item.resource => {
+                last.asked += item.asked;
+                last.items += 1;
+            }
+            _ => totals.push(item),
+        }
+    }
+    totals.sort_unstable_by_key(|t| t.first);
+    totals
 }
 
 /// Exactly one of effort, duration, elapsed on a leaf; none on a group.

@@ -230,7 +230,8 @@ fn attr_text(attr: &Attr, indent: &str, source: &Source<'_>, end: usize) -> Stri
         | AttrValue::Now(m)
         | AttrValue::NotBefore(m)
         | AttrValue::Date(m)
-        | AttrValue::Raised(m) => spell::moment(m),
+        | AttrValue::Raised(m)
+        | AttrValue::Finished(m) => spell::moment(m),
         AttrValue::Currency(i) | AttrValue::Status(i) | AttrValue::Severity(i) => {
             i.name.to_string()
         }

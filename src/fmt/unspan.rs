@@ -48,7 +48,8 @@ fn attr(attr: &mut Attr) {
         | AttrValue::Now(m)
         | AttrValue::NotBefore(m)
         | AttrValue::Date(m)
-        | AttrValue::Raised(m) => m.span = NOWHERE,
+        | AttrValue::Raised(m)
+        | AttrValue::Finished(m) => m.span = NOWHERE,
         AttrValue::Currency(i) | AttrValue::Status(i) | AttrValue::Severity(i) => i.span = NOWHERE,
         AttrValue::Calendar(r) | AttrValue::Owner(r) => reference(r),
         AttrValue::Budget(n)

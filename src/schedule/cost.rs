@@ -3,7 +3,7 @@
 
 use super::sgs::{Context, Forward};
 use super::work::work_done;
-use super::{derived_progress, BookedResource, ResourceUse, TaskSchedule};
+use super::{progress, BookedResource, ResourceUse, TaskSchedule};
 use crate::check::{Model, Rate, RatePer, TaskKind, WorkKind};
 use crate::units::{Demand, Minutes, Money};
 
@@ -80,7 +80,7 @@ pub fn book_and_cost(
         tasks[i].work = work;
         tasks[i].cost = cost;
     }
-    derived_progress(model, tasks);
+    progress::derive(model, tasks);
     uses
 }
 

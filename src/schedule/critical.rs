@@ -33,13 +33,22 @@ pub fn latest(ctx: &Context<'_>, f: &Forward, with_resources: bool) -> Latest {
     let mut start_bound: Vec<Moment> = vec![far; n];
     let mut ls = vec![far; n];
     let mut lf = vec![far; n];
+    // The latest end of a predecessor for which `m` still follows `lag`
+    // after it. Counting a lag back gives the earliest such end, which may
+    // sit at the close of a working day; every moment of the idle time
+    // after it counts the lag out to the same `m`, so the latest is the
+    // next working minute (a milestone or `elapsed` task before it may end
+    // there).
     let back = |m: Moment, lag: Minutes| -> Moment {
-        let moved = if lag.0 >= 0 {
+        if lag.0 == 0 {
+            return m;
+        }
+        let moved = if lag.0 > 0 {
             cal.sub_work(m, lag)
         } else {
             cal.add_work(m, -lag)
         };
-        moved.unwrap_or(m)
+        moved.and_then(|x| cal.next_working(x)).unwrap_or(m)
     };
     for (k, &a) in f.order.iter().enumerate().rev() {
         // Tasks come in placement order, unrelated to their numbering:
@@ -130,10 +139,28 @@ fn shift_back(ctx: &Context<'_>, f: &Forward, a: TaskId, finish: Moment) -> Mome
         Some(_) => {
             let cal = &ctx.calendars.project;
             let length = cal.work_between(f.start[i], f.end[i]);
-            cal.sub_work(finish, length)
-                .unwrap_or(finish - (f.end[i] - f.start[i]))
+            let Some(earliest) = cal.sub_work(finish, length) else {
+                return finish - (f.end[i] - f.start[i]);
+            };
+            latest_working_start(cal, earliest, length)
         }
     }
+}
+
+/// `sub_work` gives the earliest start that needs all the work, which may
+/// lie in the idle time before it (Mon 17:00 for a day ending Tue 17:00).
+/// A task waiting in working time starts at the next working minute, so
+/// its latest start is there: an `elapsed` task or milestone before it may
+/// end as late as that, not at the end of the previous working day.
+fn latest_working_start(
+    cal: &super::calendar::Calendar,
+    earliest: Moment,
+    length: Minutes,
+) -> Moment {
+    if length.0 <= 0 {
+        return earliest;
+    }
+    cal.next_working(earliest).unwrap_or(earliest)
 }
 
 /// Latest finish for a latest start, keeping the placed length.

@@ -38,6 +38,8 @@ const NORMAL_BUDGET: usize = 150_000;
 const LARGE_BUDGET: usize = 15_000;
 /// The same as [`NORMAL_BUDGET`] for `--level thorough`.
 const THOROUGH_BUDGET: usize = 4_000_000;
+/// Demands per node, on average, that one placement of the budget pays for.
+const DEMANDS_PER_PLACEMENT: usize = 8;
 /// Abstract schedules at most, however small the plan.
 const NORMAL_MAX_DECODES: usize = 2_000;
 const THOROUGH_MAX_DECODES: usize = 50_000;
@@ -79,7 +81,12 @@ pub fn best_schedule(ctx: &Context<'_>, options: &Options) -> Result<Placed, Fai
     }
     let baseline = sgs::forward(ctx, &lst_keys, true)?;
     let model = Abstract::build(ctx, &unlevelled);
-    let decodes = decodes_for(model.len(), options.effort, budget, most);
+    let decodes = decodes_for(
+        model.len(),
+        options.effort,
+        budget / model.demand_weight(),
+        most,
+    );
     if model.len() == 0 || decodes < MIN_DECODES || !model.has_demands() {
         return Ok(baseline);
     }
@@ -279,6 +286,15 @@ impl Abstract {
 
     fn is_activity(&self, node: usize) -> bool {
         node < self.activities
+    }
+
+    /// How many times dearer a placement is here than on a plan with a
+    /// few resources per task, for which the budget is sized: placing a
+    /// node asks every resource it demands, so a team of thousands
+    /// assigned to every task makes each placement that much dearer.
+    fn demand_weight(&self) -> usize {
+        let demands: usize = self.demands.iter().map(Vec::len).sum();
+        (demands / (self.len().max(1) * DEMANDS_PER_PLACEMENT)).max(1)
     }
 
     fn has_demands(&self) -> bool {

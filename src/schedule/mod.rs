@@ -11,6 +11,7 @@ mod critical;
 mod improve;
 mod network;
 mod profile;
+mod progress;
 mod ready;
 mod sgs;
 mod warnings;
@@ -190,11 +191,11 @@ pub fn schedule(model: &Model, options: &Options) -> Scheduled {
         resources,
         levelled: options.level,
     };
-    warnings::deadlines(model, &schedule, &mut diags);
+    warnings::deadlines(model, &schedule, &calendars.project, &mut diags);
     warnings::budgets(model, &schedule, &mut diags);
     warnings::fixed_starts(model, &schedule, &mut diags);
     if !options.level {
-        warnings::overallocations(model, &forward, &mut diags);
+        warnings::overallocations(model, &forward, &schedule, &mut diags);
     }
     Scheduled {
         schedule: Some(schedule),
@@ -267,30 +268,6 @@ fn failure_diagnostic(model: &Model, failure: sgs::Failure) -> Diagnostic {
             .with_help(
                 "this is a bug in planc's checker if no cycle was reported; please report the plan",
             )
-        }
-    }
-}
-
-/// Progress of a task: given, or for a group derived from its children
-/// weighted by work.
-pub(crate) fn derived_progress(model: &Model, tasks: &mut [TaskSchedule]) {
-    for i in (0..model.tasks.len()).rev() {
-        let task = &model.tasks[i];
-        if let Some(p) = task.details().progress {
-            tasks[i].progress = p;
-            continue;
-        }
-        if task.children.is_empty() {
-            continue;
-        }
-        let (mut done, mut total) = (0i128, 0i128);
-        for c in &task.children {
-            let w = i128::from(tasks[c.index()].work.0.max(1));
-            done += w * i128::from(tasks[c.index()].progress.0);
-            total += w;
-        }
-        if total > 0 {
-            tasks[i].progress = Share((done / total) as u32);
         }
     }
 }

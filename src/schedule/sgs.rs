@@ -525,17 +525,7 @@ fn place_levelled(
         if !level {
             return Ok((p, driver));
         }
-        let mut retry: Option<(Moment, ResourceId)> = None;
-        for b in bookings {
-            let r = b.resource;
-            let limit = net.limit[r.index()];
-            if let Some(t) = f.profiles[r.index()].conflict(p.start, p.end, net.demand(b), limit) {
-                if retry.is_none_or(|(rt, _)| t > rt) {
-                    retry = Some((t, r));
-                }
-            }
-        }
-        match retry {
+        match first_conflict(net, f, p, bookings) {
             None => return Ok((p, driver)),
             Some((t, r)) => {
                 if t > ctx.horizon || t <= s {
@@ -546,6 +536,26 @@ fn place_levelled(
             }
         }
     }
+}
+
+/// The first booking, in the order written, whose resource has no room
+/// for `p`, with the earliest moment a retry can start for it. The other
+/// resources are asked again from that start: each answer only bounds the
+/// start from below, so the retries end where every resource has room,
+/// and a task that books a team of thousands asks one resource per retry
+/// rather than all of them.
+fn first_conflict(
+    net: &Network,
+    f: &Forward,
+    p: Placement,
+    bookings: &[Booking],
+) -> Option<(Moment, ResourceId)> {
+    bookings.iter().find_map(|b| {
+        let r = b.resource;
+        f.profiles[r.index()]
+            .conflict(p.start, p.end, net.demand(b), net.limit[r.index()])
+            .map(|t| (t, r))
+    })
 }
 
 /// The dependency that forced the end of `a` later, for the driver.

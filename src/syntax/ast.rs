@@ -429,6 +429,8 @@ pub enum AttrValue {
     Response(Box<Text>),
     Status(Ident),
     Raised(Moment),
+    /// When a milestone was actually reached.
+    Finished(Moment),
     Severity(Ident),
     Resolution(Box<Text>),
     Members(Vec<Reference>),
@@ -478,6 +480,7 @@ impl AttrValue {
             AttrValue::Response(_) => "response",
             AttrValue::Status(_) => "status",
             AttrValue::Raised(_) => "raised",
+            AttrValue::Finished(_) => "finished",
             AttrValue::Severity(_) => "severity",
             AttrValue::Resolution(_) => "resolution",
             AttrValue::Members(_) => "resource",

@@ -675,6 +675,7 @@ impl<'t> Reader<'t, '_> {
             "response" => AttrValue::Response(Box::new(self.text()?)),
             "status" => AttrValue::Status(self.ident()?),
             "raised" => AttrValue::Raised(self.moment()?),
+            "finished" => AttrValue::Finished(self.moment()?),
             "severity" => AttrValue::Severity(self.ident()?),
             "resolution" => AttrValue::Resolution(Box::new(self.text()?)),
             "resource" => AttrValue::Members(self.comma_list(Self::reference)?),
@@ -947,6 +948,7 @@ task build """
   cost 10 elapsed 30min duration 2h deadline 2027-06-30
   task inner
   milestone done { after inner }
+  milestone signed { finished 2027-01-05T16:00 progress 100% }
 }
 risk r1 { chance 20% delay 5d affects build owner dev response "hedge" }
 issue i1 { status open raised 2027-01-10 severity high resolution """fix""" date 2027-01-11 }
@@ -990,6 +992,8 @@ task tail
             "task a { hours mon, 09:00..10:00 }",
             "project p \"\"\"open",
             "task a { assign 2dev }",
+            "milestone m { finished }",
+            "milestone m { finished 2027-01-05x }",
         ] {
             assert!(!agree(text), "the fast reader accepted:\n{text}");
         }

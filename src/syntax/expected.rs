@@ -62,6 +62,7 @@ pub(crate) fn describe(rule: Rule) -> &'static str {
         | Rule::attr_response
         | Rule::attr_status
         | Rule::attr_raised
+        | Rule::attr_finished
         | Rule::attr_severity
         | Rule::attr_resolution
         | Rule::attr_members => "an attribute",
@@ -136,6 +137,7 @@ pub(crate) fn describe(rule: Rule) -> &'static str {
         Rule::kw_response => "`response`",
         Rule::kw_status => "`status`",
         Rule::kw_raised => "`raised`",
+        Rule::kw_finished => "`finished`",
         Rule::kw_severity => "`severity`",
         Rule::kw_resolution => "`resolution`",
     }

@@ -493,6 +493,7 @@ const ATTRIBUTE_KEYWORDS: &[&str] = &[
     "response",
     "status",
     "raised",
+    "finished",
     "severity",
     "resolution",
     "resource",
@@ -778,6 +779,7 @@ impl Lower<'_> {
             Rule::attr_response => AttrValue::Response(Box::new(self.text(next()?, base))),
             Rule::attr_status => AttrValue::Status(self.ident(&next()?, base)),
             Rule::attr_raised => AttrValue::Raised(self.moment(next()?, base)?),
+            Rule::attr_finished => AttrValue::Finished(self.moment(next()?, base)?),
             Rule::attr_severity => AttrValue::Severity(self.ident(&next()?, base)),
             Rule::attr_resolution => AttrValue::Resolution(Box::new(self.text(next()?, base))),
             _ => return None,
@@ -981,6 +983,7 @@ fn rule_keyword(rule: Rule) -> &'static str {
         Rule::attr_chance => "chance",
         Rule::attr_delay => "delay",
         Rule::attr_raised => "raised",
+        Rule::attr_finished => "finished",
         _ => "note",
     }
 }
