@@ -7,9 +7,9 @@
 use crate::check::model::TaskId;
 use crate::diagnostic::{codes, Diagnostic};
 use crate::syntax::ast::Reference;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Tasks and milestones, by (parent, id). Ids are borrowed from the syntax
 /// trees, so that looking one up allocates nothing.
@@ -27,9 +27,8 @@ pub struct TaskNames<'a> {
     /// Each task's own id; paths are rebuilt from these only for messages.
     ids: Vec<&'a str>,
     /// How many times an unknown name was to get suggestions so far,
-    /// those refused past the budget included (shared by the threads that
-    /// resolve; see [`TaskNames::suggestions_ran_out`]).
-    suggested: AtomicUsize,
+    /// those refused past the budget included.
+    suggested: Cell<usize>,
 }
 
 /// What [`TaskNames::resolve`] remembers from one reference to the next:
@@ -37,7 +36,7 @@ pub struct TaskNames<'a> {
 /// resolved. References side by side mostly share theirs (`after
 /// g0.s0.t1, g0.s0.t3`), and each name it saves is a probe into a table
 /// that on a large plan is far larger than the cache. Whoever resolves
-/// keeps one (a thread each); a new one is always right.
+/// keeps one; a new one is always right.
 #[derive(Default)]
 pub struct Remembered {
     /// The names, dotted (`g0.s0`).
@@ -93,14 +92,8 @@ impl<'a> TaskNames<'a> {
             by_scope: HashMap::default(),
             parents: Vec::with_capacity(tasks),
             ids: Vec::with_capacity(tasks),
-            suggested: AtomicUsize::new(0),
+            suggested: Cell::new(0),
         }
-    }
-
-    /// Hints that `id` is looked up next: on a large plan the table is far
-    /// larger than the cache, and the probe can load while other work goes on.
-    pub fn prefetch(&self, id: &str) {
-        self.short.prefetch_name(id);
     }
 
     /// Adds a task under its id; a `duplicate` is kept (its children
@@ -153,19 +146,6 @@ impl<'a> TaskNames<'a> {
     /// The parent a task was added under.
     pub fn parent(&self, task: TaskId) -> Option<TaskId> {
         self.parents[task.index()]
-    }
-
-    /// Whether some unknown name was refused suggestions because the
-    /// plan's budget ([`MAX_SUGGESTIONS`]) was spent. Until then every
-    /// unknown name gets its suggestions, in whatever order threads
-    /// resolve; past it, which names got them depends on that order.
-    pub fn suggestions_ran_out(&self) -> bool {
-        self.suggested.load(Ordering::Relaxed) > MAX_SUGGESTIONS
-    }
-
-    /// Starts the suggestion budget afresh.
-    pub fn forget_suggestions(&self) {
-        self.suggested.store(0, Ordering::Relaxed);
     }
 
     /// The full dotted path of a task (`discovery.signoff`).
@@ -266,9 +246,12 @@ impl<'a> TaskNames<'a> {
     /// that a plan with thousands of unknown names stays fast.
     fn suggest(&self, from: Option<TaskId>, written: &str) -> Vec<String> {
         let last = written.rsplit('.').next().unwrap_or(written);
-        if last.len() > MAX_SUGGESTED_LEN
-            || self.suggested.fetch_add(1, Ordering::Relaxed) >= MAX_SUGGESTIONS
-        {
+        if last.len() > MAX_SUGGESTED_LEN {
+            return Vec::new();
+        }
+        let asked = self.suggested.get();
+        self.suggested.set(asked + 1);
+        if asked >= MAX_SUGGESTIONS {
             return Vec::new();
         }
         let limit = (last.chars().count() / 3).max(1);
@@ -433,15 +416,6 @@ impl<V: Copy> WordTable<V> {
         self.slots[at] = (word, value);
     }
 
-    /// Hints that `name` is probed soon (nothing for a name too long to
-    /// be kept here).
-    fn prefetch_name(&self, name: &str) {
-        if let Some(word) = short_word(name) {
-            let mask = self.slots.len().wrapping_sub(1);
-            crate::prefetch::prefetch(&self.slots, spread(word) as usize & mask);
-        }
-    }
-
     /// Where `word` is, or the free slot where it would go. The table is
     /// never full, so the probe ends.
     fn position(&self, word: u64) -> usize {
@@ -494,11 +468,6 @@ pub struct FlatNames<T> {
 }
 
 impl<T: Copy> FlatNames<T> {
-    /// Hints that `name` is looked up next (see [`TaskNames::prefetch`]).
-    pub fn prefetch(&self, name: &str) {
-        self.short.prefetch_name(name);
-    }
-
     pub fn new(what: &'static str) -> FlatNames<T> {
         FlatNames {
             what,

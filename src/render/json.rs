@@ -10,19 +10,15 @@
 //! of the build. Numbers and escaped strings still go through `serde_json`
 //! whenever the shortcut below could differ from it. Pieces are gathered
 //! in a buffer of the writer's own and handed on a megabyte at a time:
-//! appending to a `Vec` costs less than ~40 `write_all` calls a task. On a
-//! large plan the task list is made by two threads, a chunk each in turn
-//! (see [`task_list`]).
+//! appending to a `Vec` costs less than ~40 `write_all` calls a task.
 
 use crate::check::{Model, TaskKind};
 use crate::diagnostic::Diagnostic;
-use crate::prefetch::prefetch_at as prefetch;
 use crate::schedule::{Bound, Driver, Schedule};
 use crate::source::SourceMap;
 use crate::syntax::ast::DepKind;
 use crate::units::{Minutes, Moment, Money, Share};
 use std::io::{self, Write};
-use std::sync::mpsc::{channel, sync_channel};
 
 /// The schema version; bumped only with incompatible changes.
 pub const SCHEMA: &str = "planc/1";
@@ -57,7 +53,9 @@ pub fn write(
     w.raw(b",\n  \"project\": ")?;
     project(&mut w, model, schedule)?;
     w.raw(b",\n  \"tasks\": ")?;
-    task_list(&mut w, model, schedule, Chunks::DEFAULT)?;
+    w.list(model.tasks.iter().enumerate(), 2, |w, (i, t)| {
+        task(w, model, schedule, i, t)
+    })?;
     w.raw(b",\n  \"resources\": ")?;
     let resources = model.resources.iter().zip(&schedule.resources);
     w.list(resources, 2, |w, (r, u)| resource(w, r, u))?;
@@ -70,140 +68,6 @@ pub fn write(
     w.list(values.iter(), 2, |w, v| w.value(v, 4))?;
     w.raw(b"\n}\n")?;
     w.flush()
-}
-
-/// How the task list is split between two threads.
-#[derive(Clone, Copy, Debug)]
-struct Chunks {
-    /// Fewer tasks than this are written by one thread. From 0 (tests)
-    /// the list is split even on one core.
-    from: usize,
-    tasks: usize,
-}
-
-impl Chunks {
-    /// On a 1M-task plan the task list is most of a gigabyte of JSON and
-    /// took 1.3 s on one thread; below about 20,000 tasks a second thread
-    /// would save little. A chunk of 1,024 tasks is about a megabyte.
-    const DEFAULT: Chunks = Chunks {
-        from: 20_000,
-        tasks: 1024,
-    };
-}
-
-/// The `"tasks"` list. On a large plan where there are two cores, it is
-/// made in chunks of tasks, every other one on a thread of its own, and
-/// written in order: the same bytes as one thread writes.
-fn task_list(
-    w: &mut JsonWriter<impl Write>,
-    model: &Model,
-    schedule: &Schedule,
-    chunks: Chunks,
-) -> io::Result<()> {
-    let split = model.tasks.len() >= chunks.from && (chunks.from == 0 || crate::second_core());
-    if model.tasks.is_empty() || !split {
-        return w.list(model.tasks.iter().enumerate(), 2, |w, (i, t)| {
-            prefetch_ahead(model, schedule, i);
-            task(w, model, schedule, i, t)
-        });
-    }
-    let count = model.tasks.len().div_ceil(chunks.tasks);
-    std::thread::scope(|scope| {
-        // Made chunks come back in order; their buffers go back for reuse.
-        let (made, to_write) = sync_channel::<io::Result<Vec<u8>>>(1);
-        let (written, reusable) = channel::<Vec<u8>>();
-        let helper = std::thread::Builder::new()
-            .name("planc-json".into())
-            .spawn_scoped(scope, move || {
-                for k in (1..count).step_by(2) {
-                    let buffer = reusable.try_recv().unwrap_or_default();
-                    // The receiver is gone only if writing failed.
-                    if made
-                        .send(task_chunk(model, schedule, chunks, k, buffer))
-                        .is_err()
-                    {
-                        return;
-                    }
-                }
-            });
-        let mut spare = Vec::new();
-        for k in 0..count {
-            let chunk = match (&helper, k % 2) {
-                (Ok(_), 1) => to_write
-                    .recv()
-                    .map_err(|_| io::Error::other("the JSON thread stopped"))??,
-                _ => task_chunk(model, schedule, chunks, k, std::mem::take(&mut spare))?,
-            };
-            w.write_through(&chunk)?;
-            if k % 2 == 1 && helper.is_ok() {
-                // The helper may have finished: then it needs no buffer.
-                let _ = written.send(chunk);
-            } else {
-                spare = chunk;
-            }
-        }
-        w.list_end(2)
-    })
-}
-
-/// The `k`-th chunk of the task list, each item started as
-/// [`JsonWriter::list`] starts it, made in `buffer`.
-fn task_chunk(
-    model: &Model,
-    schedule: &Schedule,
-    chunks: Chunks,
-    k: usize,
-    buffer: Vec<u8>,
-) -> io::Result<Vec<u8>> {
-    let mut nowhere = io::sink();
-    let mut w = JsonWriter::gathering(&mut nowhere, buffer);
-    let first = k * chunks.tasks;
-    let end = (first + chunks.tasks).min(model.tasks.len());
-    for (i, t) in model.tasks.iter().enumerate().take(end).skip(first) {
-        w.item_start(i == 0, 2)?;
-        prefetch_ahead(model, schedule, i);
-        task(&mut w, model, schedule, i, t)?;
-    }
-    Ok(w.buf)
-}
-
-/// How many tasks ahead of the one being written [`prefetch_ahead`] asks
-/// for the first link of a chain of reads.
-const AHEAD: usize = 8;
-
-/// Asks early for what tasks ahead of `i` will read: their names, lists,
-/// parent and dependency targets live scattered over the heap, so reading
-/// them when their turn comes waits on memory at every step. Each link of
-/// a chain (task record, then its list, then the targets' records, then
-/// their names) is asked for a few tasks after the one before it, when
-/// that one has arrived. Hints only: nothing written depends on them.
-fn prefetch_ahead(model: &Model, schedule: &Schedule, i: usize) {
-    if let Some(t) = model.tasks.get(i + AHEAD) {
-        prefetch(t.path.as_ptr());
-        if let Some(title) = &t.own_title {
-            prefetch(title.as_ptr());
-        }
-        prefetch(t.dependencies.as_ptr());
-        if let Some(p) = t.parent {
-            prefetch(model.task(p));
-        }
-    }
-    if let Some(s) = schedule.tasks.get(i + AHEAD) {
-        prefetch(s.bookings.as_ptr());
-    }
-    if let Some(t) = model.tasks.get(i + AHEAD / 2) {
-        if let Some(p) = t.parent {
-            prefetch(model.task(p).path.as_ptr());
-        }
-        for d in t.dependencies.iter() {
-            prefetch(model.task(d.target));
-        }
-    }
-    if let Some(t) = model.tasks.get(i + AHEAD / 4) {
-        for d in t.dependencies.iter() {
-            prefetch(model.task(d.target).path.as_ptr());
-        }
-    }
 }
 
 /// About how many bytes the output takes (a task is about 1 KB), so that
@@ -462,24 +326,6 @@ impl<'w, W: Write> JsonWriter<'w, W> {
         }
     }
 
-    /// A writer that keeps everything in `buf` (cleared first) and never
-    /// hands it on by itself.
-    fn gathering(out: &'w mut W, mut buf: Vec<u8>) -> Self {
-        buf.clear();
-        JsonWriter {
-            out,
-            buf,
-            spill_at: usize::MAX,
-            dates: [(i64::MIN, [0; 10]); DATE_CACHE],
-        }
-    }
-
-    /// Hands on what is gathered, then `bytes`.
-    fn write_through(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.flush()?;
-        self.out.write_all(bytes)
-    }
-
     fn raw(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.buf.extend_from_slice(bytes);
         Ok(())
@@ -605,11 +451,6 @@ impl<'w, W: Write> JsonWriter<'w, W> {
         if empty {
             return self.raw(b"[]");
         }
-        self.list_end(indent)
-    }
-
-    /// Closes a list that has items, its bracket at `indent`.
-    fn list_end(&mut self, indent: usize) -> io::Result<()> {
         self.raw(b"\n")?;
         self.raw(&SPACES[..indent])?;
         self.raw(b"]")
@@ -713,40 +554,6 @@ fn share(s: Share) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The task list of a sample plan written with `chunks`.
-    fn task_list_of(text: &str, chunks: Chunks) -> String {
-        let (loaded, _) = crate::check_str("plan.plan", text);
-        let compiled = crate::compile(&loaded, &crate::schedule::Options::default());
-        let (Some(model), Some(schedule)) = (compiled.model, compiled.schedule) else {
-            panic!("the sample plan schedules");
-        };
-        written(|w| task_list(w, &model, &schedule, chunks))
-    }
-
-    #[test]
-    fn chunks_written_by_two_threads_are_the_list_one_thread_writes() {
-        let text = include_str!("../../samples/software-release.plan");
-        let one = task_list_of(
-            text,
-            Chunks {
-                from: usize::MAX,
-                tasks: 1,
-            },
-        );
-        assert!(one.starts_with("[\n    {") && one.ends_with("}\n  ]"));
-        let tasks = one.matches("\n    {\n      \"id\"").count();
-        assert!(tasks > 10, "{tasks}");
-        // One chunk, an odd and an even number of chunks, a last chunk of
-        // one task, chunks of one task.
-        for per_chunk in [tasks, tasks + 5, tasks / 3, tasks / 2, tasks - 1, 2, 1] {
-            let chunks = Chunks {
-                from: 0,
-                tasks: per_chunk,
-            };
-            assert_eq!(task_list_of(text, chunks), one, "{per_chunk} tasks a chunk");
-        }
-    }
 
     fn written(write: impl FnOnce(&mut JsonWriter<Vec<u8>>) -> io::Result<()>) -> String {
         let mut out = Vec::new();

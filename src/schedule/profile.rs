@@ -193,14 +193,6 @@ impl Profile {
         self
     }
 
-    /// Hints that the latest breakpoints are read soon (where most lookups
-    /// land, see [`TAIL_SCAN`]).
-    pub fn prefetch_latest(&self) {
-        if let Store::Flat(flat) = &self.steps {
-            crate::prefetch::prefetch(&flat.0, flat.0.len().wrapping_sub(1));
-        }
-    }
-
     /// The task whose booking ends at `t`, if any.
     pub fn ending_at(&self, t: Moment) -> Option<TaskId> {
         let step = match &self.steps {
