@@ -8,8 +8,7 @@ use crate::check::model::TaskId;
 use crate::diagnostic::{codes, Diagnostic};
 use crate::syntax::ast::Reference;
 use std::cell::Cell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use rustc_hash::FxHashMap;
 
 /// Tasks and milestones, by (parent, id). Ids are borrowed from the syntax
 /// trees, so that looking one up allocates nothing.
@@ -20,9 +19,9 @@ pub struct TaskNames<'a> {
     /// both finds a name and tells under which parent it lives.
     short: WordTable<Place>,
     /// Short ids declared under more than one parent, by (parent, id).
-    shared: HashMap<(u32, u64), TaskId, FastHash>,
+    shared: FxHashMap<(u32, u64), TaskId>,
     /// Longer ids.
-    by_scope: HashMap<(u32, &'a str), TaskId, FastHash>,
+    by_scope: FxHashMap<(u32, &'a str), TaskId>,
     parents: Vec<Option<TaskId>>,
     /// Each task's own id; paths are rebuilt from these only for messages.
     ids: Vec<&'a str>,
@@ -88,8 +87,8 @@ impl<'a> TaskNames<'a> {
     pub fn with_capacity(tasks: usize) -> Self {
         TaskNames {
             short: WordTable::with_capacity(tasks, Place::SHARED),
-            shared: HashMap::default(),
-            by_scope: HashMap::default(),
+            shared: FxHashMap::default(),
+            by_scope: FxHashMap::default(),
             parents: Vec::with_capacity(tasks),
             ids: Vec::with_capacity(tasks),
             suggested: Cell::new(0),
@@ -463,7 +462,7 @@ pub struct FlatNames<T> {
     /// so that a lookup neither hashes text nor follows a pointer to it.
     short: WordTable<T>,
     /// Longer names.
-    long: HashMap<String, T, FastHash>,
+    long: FxHashMap<String, T>,
     order: Vec<String>,
 }
 
@@ -472,7 +471,7 @@ impl<T: Copy> FlatNames<T> {
         FlatNames {
             what,
             short: WordTable::default(),
-            long: HashMap::default(),
+            long: FxHashMap::default(),
             order: Vec::new(),
         }
     }
@@ -558,65 +557,6 @@ pub fn or_list(items: &[String]) -> String {
         0 => String::new(),
         1 => quoted[0].clone(),
         n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
-    }
-}
-
-/// Hashing for name tables: the keys are short ids from the plan, and
-/// SipHash's protection against chosen collisions costs more than the
-/// lookups themselves (a plan is the user's own input). This is the
-/// multiply-rotate hash of rustc's `FxHasher`.
-type FastHash = BuildHasherDefault<FxHasher>;
-
-#[derive(Default, Clone, Copy)]
-struct FxHasher {
-    hash: u64,
-}
-
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, n: u8) {
-        self.add(u64::from(n));
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.add(u64::from(n));
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.add(n);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-
-    /// Rotated because the multiply leaves the low bits, which pick the
-    /// bucket, depending only on the low bits of the input (as
-    /// rustc-hash 2 does).
-    fn finish(&self) -> u64 {
-        self.hash.rotate_left(26)
     }
 }
 
