@@ -14,13 +14,6 @@ use rustc_hash::FxHashMap;
 /// trees, so that looking one up allocates nothing.
 #[derive(Default)]
 pub struct TaskNames<'a> {
-    /// Ids of up to eight bytes (nearly all), by the id alone. Most ids are
-    /// declared under one parent only, so that one probe into this table
-    /// both finds a name and tells under which parent it lives.
-    short: WordTable<Place>,
-    /// Short ids declared under more than one parent, by (parent, id).
-    shared: FxHashMap<(u32, u64), TaskId>,
-    /// Longer ids.
     by_scope: FxHashMap<(u32, &'a str), TaskId>,
     parents: Vec<Option<TaskId>>,
     /// Each task's own id; paths are rebuilt from these only for messages.
@@ -68,27 +61,11 @@ fn scope_key(parent: Option<TaskId>) -> u32 {
     parent.map_or(TOP, |p| p.0)
 }
 
-/// The bytes of an id of one to eight bytes, packed into a word so that
-/// comparing ids does not chase a pointer into the syntax trees. Ids with a
-/// zero byte are left out (zero pads the word, so they could collide), and
-/// so is the empty id: a packed id is never zero.
-fn short_word(id: &str) -> Option<u64> {
-    let bytes = id.as_bytes();
-    if bytes.is_empty() || bytes.contains(&0) {
-        return None;
-    }
-    let mut word = [0u8; 8];
-    word.get_mut(..bytes.len())?.copy_from_slice(bytes);
-    Some(u64::from_le_bytes(word))
-}
-
 impl<'a> TaskNames<'a> {
     /// Room for `tasks` names without growing.
     pub fn with_capacity(tasks: usize) -> Self {
         TaskNames {
-            short: WordTable::with_capacity(tasks, Place::SHARED),
-            shared: FxHashMap::default(),
-            by_scope: FxHashMap::default(),
+            by_scope: FxHashMap::with_capacity_and_hasher(tasks, Default::default()),
             parents: Vec::with_capacity(tasks),
             ids: Vec::with_capacity(tasks),
             suggested: Cell::new(0),
@@ -100,46 +77,15 @@ impl<'a> TaskNames<'a> {
     pub fn add(&mut self, parent: Option<TaskId>, id: &'a str, duplicate: bool) -> TaskId {
         let task = TaskId(self.parents.len() as u32);
         if !duplicate {
-            match short_word(id) {
-                Some(word) => self.add_short(scope_key(parent), word, task),
-                None => {
-                    self.by_scope.insert((scope_key(parent), id), task);
-                }
-            }
+            self.by_scope.insert((scope_key(parent), id), task);
         }
         self.parents.push(parent);
         self.ids.push(id);
         task
     }
 
-    /// Records a short id; the second parent to declare it moves the id
-    /// into `shared`.
-    fn add_short(&mut self, parent: u32, word: u64, task: TaskId) {
-        let place = match self.short.get(word).map(Place::declared) {
-            None => Place::once(parent, task),
-            Some(Declared::Once { parent: p, .. }) if p == parent => Place::once(parent, task),
-            Some(Declared::Once { parent: p, task: t }) => {
-                self.shared.insert((p, word), t);
-                self.shared.insert((parent, word), task);
-                Place::SHARED
-            }
-            Some(Declared::Shared) => {
-                self.shared.insert((parent, word), task);
-                Place::SHARED
-            }
-        };
-        self.short.insert(word, place);
-    }
-
     pub fn get(&self, parent: Option<TaskId>, id: &str) -> Option<TaskId> {
-        let scope = scope_key(parent);
-        let Some(word) = short_word(id) else {
-            return self.by_scope.get(&(scope, id)).copied();
-        };
-        match self.short.get(word)?.declared() {
-            Declared::Once { parent: p, task } => (p == scope).then_some(task),
-            Declared::Shared => self.shared.get(&(scope, word)).copied(),
-        }
+        self.by_scope.get(&(scope_key(parent), id)).copied()
     }
 
     /// The parent a task was added under.
@@ -286,14 +232,6 @@ impl<'a> TaskNames<'a> {
     /// The task a single name reaches from `from`, without diagnostics.
     fn find(&self, from: Option<TaskId>, name: &str) -> Option<TaskId> {
         let mut scope = from.and_then(|t| self.parents[t.index()]);
-        if let Some(word) = short_word(name) {
-            // Declared under one parent only: visible exactly when that
-            // parent encloses the scope, which walking the (nearby) parents
-            // tells without probing the table once per level.
-            if let Declared::Once { parent, task } = self.short.get(word)?.declared() {
-                return self.encloses(parent, scope).then_some(task);
-            }
-        }
         loop {
             if let Some(t) = self.get(scope, name) {
                 return Some(t);
@@ -301,153 +239,7 @@ impl<'a> TaskNames<'a> {
             scope = self.parents[scope?.index()];
         }
     }
-
-    /// Is the scope keyed `parent` the scope `scope` or one around it?
-    fn encloses(&self, parent: u32, mut scope: Option<TaskId>) -> bool {
-        loop {
-            if scope_key(scope) == parent {
-                return true;
-            }
-            match scope {
-                Some(s) => scope = self.parents[s.index()],
-                None => return false,
-            }
-        }
-    }
 }
-
-/// Where a short id is declared.
-#[derive(Clone, Copy)]
-enum Declared {
-    /// Under one parent (`TOP` at the top level).
-    Once { parent: u32, task: TaskId },
-    /// Under several parents: see `TaskNames::shared`.
-    Shared,
-}
-
-/// Where a short id is declared, packed into one table slot: its parent
-/// and task, or `SHARED` in place of the task.
-#[derive(Clone, Copy)]
-struct Place {
-    parent: u32,
-    task: u32,
-}
-
-/// The `task` of an id declared under several parents (no plan has that
-/// many tasks).
-const SHARED: u32 = u32::MAX;
-
-impl Place {
-    const SHARED: Place = Place {
-        parent: 0,
-        task: SHARED,
-    };
-
-    fn once(parent: u32, task: TaskId) -> Place {
-        Place {
-            parent,
-            task: task.0,
-        }
-    }
-
-    fn declared(self) -> Declared {
-        match self.task {
-            SHARED => Declared::Shared,
-            task => Declared::Once {
-                parent: self.parent,
-                task: TaskId(task),
-            },
-        }
-    }
-}
-
-/// An open-addressing table (linear probing) from packed ids (see
-/// `short_word`) to small values. A slot holds the whole key beside its
-/// value, so that a probe reads one cache line and never the id's text.
-/// Kept at most three quarters full.
-struct WordTable<V> {
-    /// A power of two in length, or empty; a zero word marks a free slot.
-    slots: Vec<(u64, V)>,
-    len: usize,
-}
-
-impl<V> Default for WordTable<V> {
-    fn default() -> Self {
-        WordTable {
-            slots: Vec::new(),
-            len: 0,
-        }
-    }
-}
-
-impl<V: Copy> WordTable<V> {
-    /// Room for `len` entries without growing; `filler` stands in the free
-    /// slots and is never read.
-    fn with_capacity(len: usize, filler: V) -> WordTable<V> {
-        WordTable {
-            slots: vec![(0, filler); Self::slots_for(len)],
-            len: 0,
-        }
-    }
-
-    /// Enough slots to hold `len` entries at most three quarters full.
-    fn slots_for(len: usize) -> usize {
-        (len + len / 3 + 1).next_power_of_two()
-    }
-
-    fn get(&self, word: u64) -> Option<V> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        let (found, value) = self.slots[self.position(word)];
-        (found != 0).then_some(value)
-    }
-
-    /// Adds or replaces the entry of `word`.
-    fn insert(&mut self, word: u64, value: V) {
-        if Self::slots_for(self.len + 1) > self.slots.len() {
-            self.grow(value);
-        }
-        let at = self.position(word);
-        if self.slots[at].0 == 0 {
-            self.len += 1;
-        }
-        self.slots[at] = (word, value);
-    }
-
-    /// Where `word` is, or the free slot where it would go. The table is
-    /// never full, so the probe ends.
-    fn position(&self, word: u64) -> usize {
-        let mask = self.slots.len() - 1;
-        let mut at = spread(word) as usize & mask;
-        loop {
-            let found = self.slots[at].0;
-            if found == 0 || found == word {
-                return at;
-            }
-            at = (at + 1) & mask;
-        }
-    }
-
-    fn grow(&mut self, filler: V) {
-        let size = Self::slots_for(self.len + 1).max(8);
-        let old = std::mem::replace(&mut self.slots, vec![(0, filler); size]);
-        for (word, value) in old.into_iter().filter(|(word, _)| *word != 0) {
-            let at = self.position(word);
-            self.slots[at] = (word, value);
-        }
-    }
-}
-
-/// Mixes every bit of a packed id into the low bits that pick a slot (ids
-/// like `t400001` differ only in their high bytes).
-fn spread(word: u64) -> u64 {
-    let product = u128::from(word) * u128::from(SPREAD);
-    (product as u64) ^ ((product >> 64) as u64)
-}
-
-/// 2^64 divided by the golden ratio.
-const SPREAD: u64 = 0x9e37_79b9_7f4a_7c15;
 
 /// Names longer than this get no spelling suggestions (edit distance is
 /// quadratic in the length).
@@ -458,11 +250,7 @@ const MAX_SUGGESTIONS: usize = 200;
 /// A flat namespace (resources and teams, calendars, risks, issues).
 pub struct FlatNames<T> {
     pub what: &'static str,
-    /// Names of up to eight bytes (nearly all), packed as in `short_word`,
-    /// so that a lookup neither hashes text nor follows a pointer to it.
-    short: WordTable<T>,
-    /// Longer names.
-    long: FxHashMap<String, T>,
+    by_name: FxHashMap<String, T>,
     order: Vec<String>,
 }
 
@@ -470,8 +258,7 @@ impl<T: Copy> FlatNames<T> {
     pub fn new(what: &'static str) -> FlatNames<T> {
         FlatNames {
             what,
-            short: WordTable::default(),
-            long: FxHashMap::default(),
+            by_name: FxHashMap::default(),
             order: Vec::new(),
         }
     }
@@ -481,21 +268,13 @@ impl<T: Copy> FlatNames<T> {
         if let Some(old) = self.get(name) {
             return Some(old);
         }
-        match short_word(name) {
-            Some(word) => self.short.insert(word, value),
-            None => {
-                self.long.insert(name.to_string(), value);
-            }
-        }
+        self.by_name.insert(name.to_string(), value);
         self.order.push(name.to_string());
         None
     }
 
     fn get(&self, name: &str) -> Option<T> {
-        match short_word(name) {
-            Some(word) => self.short.get(word),
-            None => self.long.get(name).copied(),
-        }
+        self.by_name.get(name).copied()
     }
 
     pub fn resolve(&self, reference: &Reference) -> Result<T, Box<Diagnostic>> {
