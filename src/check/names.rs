@@ -7,8 +7,8 @@
 use crate::check::model::TaskId;
 use crate::diagnostic::{codes, Diagnostic};
 use crate::syntax::ast::Reference;
-use std::cell::Cell;
 use rustc_hash::FxHashMap;
+use std::cell::Cell;
 
 /// Tasks and milestones, by (parent, id). Ids are borrowed from the syntax
 /// trees, so that looking one up allocates nothing.
