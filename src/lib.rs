@@ -14,11 +14,12 @@
 //! Every phase reports problems as [`diagnostic::Diagnostic`] values and
 //! keeps going, so one run reports every error.
 
+#![forbid(unsafe_code)]
+
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod fmt;
-pub(crate) mod prefetch;
 pub mod render;
 pub mod schedule;
 pub mod source;
@@ -77,24 +78,8 @@ pub fn compile(loaded: &Loaded, options: &schedule::Options) -> Compiled {
 /// needs, and a large plan's trees weigh as much as its model.
 pub fn compile_freeing_trees(loaded: &mut Loaded, options: &schedule::Options) -> Compiled {
     let checked = check(loaded);
-    free_elsewhere(std::mem::take(&mut loaded.files));
+    drop(std::mem::take(&mut loaded.files));
     schedule_checked(checked, options)
-}
-
-/// Whether a second thread would run beside this one: work that large
-/// plans split in two is not worth a thread otherwise. Asked only once a
-/// plan is known to be large (the answer reads system files).
-pub(crate) fn second_core() -> bool {
-    std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
-}
-
-/// Drops `value` on a thread of its own: freeing a large plan's syntax
-/// trees takes about 0.17 s per million tasks, which then overlaps
-/// with scheduling. Where no thread can be started it is dropped here.
-fn free_elsewhere<T: Send + 'static>(value: T) {
-    let _ = std::thread::Builder::new()
-        .name("planc-free".into())
-        .spawn(move || drop(value));
 }
 
 fn schedule_checked(checked: Checked, options: &schedule::Options) -> Compiled {

@@ -1,3 +1,5 @@
+#![forbid(unsafe_code)]
+
 // The pipeline allocates many small nodes on a worker thread; glibc's
 // per-thread arenas grow slowly there.
 #[global_allocator]

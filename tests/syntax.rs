@@ -382,12 +382,11 @@ fn the_spec_example_parses_and_checks() {
     assert!(checked.model.is_some(), "{messages:?}");
 }
 
-/// Includes side by side are read in pairs, the second on another thread
-/// (a guess that holds when the first adds exactly one file). Whatever the
-/// guesses, loading gives what loading one file after another gives:
-/// files depth first, each parsed under its own id, diagnostics in order.
+/// Loading gives files depth first, each parsed under its own id, and
+/// diagnostics in order, whatever the includes around a missing file, a
+/// broken encoding, a repeat or a syntax error.
 #[test]
-fn includes_load_in_order_whatever_is_read_ahead() {
+fn includes_load_depth_first_in_order() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let write = |name: &str, text: &[u8]| {
         std::fs::write(dir.path().join(name), text).expect("writing a test file")
@@ -395,10 +394,8 @@ fn includes_load_in_order_whatever_is_read_ahead() {
     let task = |id: &str| format!("task {id} {{ effort 1d }}\n");
     write(
         "main.plan",
-        // In pairs: a and b (b read ahead and used), missing and d (d
-        // guessed one id too high), e and g (e adds two files: g guessed
-        // one too low), bad and h (bad adds a file with an error: h used),
-        // c and b again (b refused: the guess is never used), i alone.
+        // A missing file, one that includes another (e), one that is not
+        // UTF-8 (bad), one included twice (b) and one with an error (i).
         concat!(
             "include \"a.plan\"\ninclude \"b.plan\"\n",
             "include \"missing.plan\"\ninclude \"d.plan\"\n",
@@ -413,8 +410,7 @@ fn includes_load_in_order_whatever_is_read_ahead() {
     for name in ["a", "b", "c", "d", "f", "g", "h"] {
         write(&format!("{name}.plan"), task(name).as_bytes());
     }
-    // `e` adds two files (so the guess for `g` is wrong), `bad` is not
-    // UTF-8, `i` has a syntax error.
+    // `e` adds two files, `bad` is not UTF-8, `i` has a syntax error.
     write(
         "e.plan",
         format!("include \"f.plan\"\n{}", task("e")).as_bytes(),

@@ -7,29 +7,20 @@
 use crate::check::model::TaskId;
 use crate::diagnostic::{codes, Diagnostic};
 use crate::syntax::ast::Reference;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use rustc_hash::FxHashMap;
+use std::cell::Cell;
 
 /// Tasks and milestones, by (parent, id). Ids are borrowed from the syntax
 /// trees, so that looking one up allocates nothing.
 #[derive(Default)]
 pub struct TaskNames<'a> {
-    /// Ids of up to eight bytes (nearly all), by the id alone. Most ids are
-    /// declared under one parent only, so that one probe into this table
-    /// both finds a name and tells under which parent it lives.
-    short: WordTable<Place>,
-    /// Short ids declared under more than one parent, by (parent, id).
-    shared: HashMap<(u32, u64), TaskId, FastHash>,
-    /// Longer ids.
-    by_scope: HashMap<(u32, &'a str), TaskId, FastHash>,
+    by_scope: FxHashMap<(u32, &'a str), TaskId>,
     parents: Vec<Option<TaskId>>,
     /// Each task's own id; paths are rebuilt from these only for messages.
     ids: Vec<&'a str>,
     /// How many times an unknown name was to get suggestions so far,
-    /// those refused past the budget included (shared by the threads that
-    /// resolve; see [`TaskNames::suggestions_ran_out`]).
-    suggested: AtomicUsize,
+    /// those refused past the budget included.
+    suggested: Cell<usize>,
 }
 
 /// What [`TaskNames::resolve`] remembers from one reference to the next:
@@ -37,7 +28,7 @@ pub struct TaskNames<'a> {
 /// resolved. References side by side mostly share theirs (`after
 /// g0.s0.t1, g0.s0.t3`), and each name it saves is a probe into a table
 /// that on a large plan is far larger than the cache. Whoever resolves
-/// keeps one (a thread each); a new one is always right.
+/// keeps one; a new one is always right.
 #[derive(Default)]
 pub struct Remembered {
     /// The names, dotted (`g0.s0`).
@@ -70,37 +61,15 @@ fn scope_key(parent: Option<TaskId>) -> u32 {
     parent.map_or(TOP, |p| p.0)
 }
 
-/// The bytes of an id of one to eight bytes, packed into a word so that
-/// comparing ids does not chase a pointer into the syntax trees. Ids with a
-/// zero byte are left out (zero pads the word, so they could collide), and
-/// so is the empty id: a packed id is never zero.
-fn short_word(id: &str) -> Option<u64> {
-    let bytes = id.as_bytes();
-    if bytes.is_empty() || bytes.contains(&0) {
-        return None;
-    }
-    let mut word = [0u8; 8];
-    word.get_mut(..bytes.len())?.copy_from_slice(bytes);
-    Some(u64::from_le_bytes(word))
-}
-
 impl<'a> TaskNames<'a> {
     /// Room for `tasks` names without growing.
     pub fn with_capacity(tasks: usize) -> Self {
         TaskNames {
-            short: WordTable::with_capacity(tasks, Place::SHARED),
-            shared: HashMap::default(),
-            by_scope: HashMap::default(),
+            by_scope: FxHashMap::with_capacity_and_hasher(tasks, Default::default()),
             parents: Vec::with_capacity(tasks),
             ids: Vec::with_capacity(tasks),
-            suggested: AtomicUsize::new(0),
+            suggested: Cell::new(0),
         }
-    }
-
-    /// Hints that `id` is looked up next: on a large plan the table is far
-    /// larger than the cache, and the probe can load while other work goes on.
-    pub fn prefetch(&self, id: &str) {
-        self.short.prefetch_name(id);
     }
 
     /// Adds a task under its id; a `duplicate` is kept (its children
@@ -108,64 +77,20 @@ impl<'a> TaskNames<'a> {
     pub fn add(&mut self, parent: Option<TaskId>, id: &'a str, duplicate: bool) -> TaskId {
         let task = TaskId(self.parents.len() as u32);
         if !duplicate {
-            match short_word(id) {
-                Some(word) => self.add_short(scope_key(parent), word, task),
-                None => {
-                    self.by_scope.insert((scope_key(parent), id), task);
-                }
-            }
+            self.by_scope.insert((scope_key(parent), id), task);
         }
         self.parents.push(parent);
         self.ids.push(id);
         task
     }
 
-    /// Records a short id; the second parent to declare it moves the id
-    /// into `shared`.
-    fn add_short(&mut self, parent: u32, word: u64, task: TaskId) {
-        let place = match self.short.get(word).map(Place::declared) {
-            None => Place::once(parent, task),
-            Some(Declared::Once { parent: p, .. }) if p == parent => Place::once(parent, task),
-            Some(Declared::Once { parent: p, task: t }) => {
-                self.shared.insert((p, word), t);
-                self.shared.insert((parent, word), task);
-                Place::SHARED
-            }
-            Some(Declared::Shared) => {
-                self.shared.insert((parent, word), task);
-                Place::SHARED
-            }
-        };
-        self.short.insert(word, place);
-    }
-
     pub fn get(&self, parent: Option<TaskId>, id: &str) -> Option<TaskId> {
-        let scope = scope_key(parent);
-        let Some(word) = short_word(id) else {
-            return self.by_scope.get(&(scope, id)).copied();
-        };
-        match self.short.get(word)?.declared() {
-            Declared::Once { parent: p, task } => (p == scope).then_some(task),
-            Declared::Shared => self.shared.get(&(scope, word)).copied(),
-        }
+        self.by_scope.get(&(scope_key(parent), id)).copied()
     }
 
     /// The parent a task was added under.
     pub fn parent(&self, task: TaskId) -> Option<TaskId> {
         self.parents[task.index()]
-    }
-
-    /// Whether some unknown name was refused suggestions because the
-    /// plan's budget ([`MAX_SUGGESTIONS`]) was spent. Until then every
-    /// unknown name gets its suggestions, in whatever order threads
-    /// resolve; past it, which names got them depends on that order.
-    pub fn suggestions_ran_out(&self) -> bool {
-        self.suggested.load(Ordering::Relaxed) > MAX_SUGGESTIONS
-    }
-
-    /// Starts the suggestion budget afresh.
-    pub fn forget_suggestions(&self) {
-        self.suggested.store(0, Ordering::Relaxed);
     }
 
     /// The full dotted path of a task (`discovery.signoff`).
@@ -266,9 +191,12 @@ impl<'a> TaskNames<'a> {
     /// that a plan with thousands of unknown names stays fast.
     fn suggest(&self, from: Option<TaskId>, written: &str) -> Vec<String> {
         let last = written.rsplit('.').next().unwrap_or(written);
-        if last.len() > MAX_SUGGESTED_LEN
-            || self.suggested.fetch_add(1, Ordering::Relaxed) >= MAX_SUGGESTIONS
-        {
+        if last.len() > MAX_SUGGESTED_LEN {
+            return Vec::new();
+        }
+        let asked = self.suggested.get();
+        self.suggested.set(asked + 1);
+        if asked >= MAX_SUGGESTIONS {
             return Vec::new();
         }
         let limit = (last.chars().count() / 3).max(1);
@@ -304,14 +232,6 @@ impl<'a> TaskNames<'a> {
     /// The task a single name reaches from `from`, without diagnostics.
     fn find(&self, from: Option<TaskId>, name: &str) -> Option<TaskId> {
         let mut scope = from.and_then(|t| self.parents[t.index()]);
-        if let Some(word) = short_word(name) {
-            // Declared under one parent only: visible exactly when that
-            // parent encloses the scope, which walking the (nearby) parents
-            // tells without probing the table once per level.
-            if let Declared::Once { parent, task } = self.short.get(word)?.declared() {
-                return self.encloses(parent, scope).then_some(task);
-            }
-        }
         loop {
             if let Some(t) = self.get(scope, name) {
                 return Some(t);
@@ -319,162 +239,7 @@ impl<'a> TaskNames<'a> {
             scope = self.parents[scope?.index()];
         }
     }
-
-    /// Is the scope keyed `parent` the scope `scope` or one around it?
-    fn encloses(&self, parent: u32, mut scope: Option<TaskId>) -> bool {
-        loop {
-            if scope_key(scope) == parent {
-                return true;
-            }
-            match scope {
-                Some(s) => scope = self.parents[s.index()],
-                None => return false,
-            }
-        }
-    }
 }
-
-/// Where a short id is declared.
-#[derive(Clone, Copy)]
-enum Declared {
-    /// Under one parent (`TOP` at the top level).
-    Once { parent: u32, task: TaskId },
-    /// Under several parents: see `TaskNames::shared`.
-    Shared,
-}
-
-/// Where a short id is declared, packed into one table slot: its parent
-/// and task, or `SHARED` in place of the task.
-#[derive(Clone, Copy)]
-struct Place {
-    parent: u32,
-    task: u32,
-}
-
-/// The `task` of an id declared under several parents (no plan has that
-/// many tasks).
-const SHARED: u32 = u32::MAX;
-
-impl Place {
-    const SHARED: Place = Place {
-        parent: 0,
-        task: SHARED,
-    };
-
-    fn once(parent: u32, task: TaskId) -> Place {
-        Place {
-            parent,
-            task: task.0,
-        }
-    }
-
-    fn declared(self) -> Declared {
-        match self.task {
-            SHARED => Declared::Shared,
-            task => Declared::Once {
-                parent: self.parent,
-                task: TaskId(task),
-            },
-        }
-    }
-}
-
-/// An open-addressing table (linear probing) from packed ids (see
-/// `short_word`) to small values. A slot holds the whole key beside its
-/// value, so that a probe reads one cache line and never the id's text.
-/// Kept at most three quarters full.
-struct WordTable<V> {
-    /// A power of two in length, or empty; a zero word marks a free slot.
-    slots: Vec<(u64, V)>,
-    len: usize,
-}
-
-impl<V> Default for WordTable<V> {
-    fn default() -> Self {
-        WordTable {
-            slots: Vec::new(),
-            len: 0,
-        }
-    }
-}
-
-impl<V: Copy> WordTable<V> {
-    /// Room for `len` entries without growing; `filler` stands in the free
-    /// slots and is never read.
-    fn with_capacity(len: usize, filler: V) -> WordTable<V> {
-        WordTable {
-            slots: vec![(0, filler); Self::slots_for(len)],
-            len: 0,
-        }
-    }
-
-    /// Enough slots to hold `len` entries at most three quarters full.
-    fn slots_for(len: usize) -> usize {
-        (len + len / 3 + 1).next_power_of_two()
-    }
-
-    fn get(&self, word: u64) -> Option<V> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        let (found, value) = self.slots[self.position(word)];
-        (found != 0).then_some(value)
-    }
-
-    /// Adds or replaces the entry of `word`.
-    fn insert(&mut self, word: u64, value: V) {
-        if Self::slots_for(self.len + 1) > self.slots.len() {
-            self.grow(value);
-        }
-        let at = self.position(word);
-        if self.slots[at].0 == 0 {
-            self.len += 1;
-        }
-        self.slots[at] = (word, value);
-    }
-
-    /// Hints that `name` is probed soon (nothing for a name too long to
-    /// be kept here).
-    fn prefetch_name(&self, name: &str) {
-        if let Some(word) = short_word(name) {
-            let mask = self.slots.len().wrapping_sub(1);
-            crate::prefetch::prefetch(&self.slots, spread(word) as usize & mask);
-        }
-    }
-
-    /// Where `word` is, or the free slot where it would go. The table is
-    /// never full, so the probe ends.
-    fn position(&self, word: u64) -> usize {
-        let mask = self.slots.len() - 1;
-        let mut at = spread(word) as usize & mask;
-        loop {
-            let found = self.slots[at].0;
-            if found == 0 || found == word {
-                return at;
-            }
-            at = (at + 1) & mask;
-        }
-    }
-
-    fn grow(&mut self, filler: V) {
-        let size = Self::slots_for(self.len + 1).max(8);
-        let old = std::mem::replace(&mut self.slots, vec![(0, filler); size]);
-        for (word, value) in old.into_iter().filter(|(word, _)| *word != 0) {
-            let at = self.position(word);
-            self.slots[at] = (word, value);
-        }
-    }
-}
-
-/// Mixes every bit of a packed id into the low bits that pick a slot (ids
-/// like `t400001` differ only in their high bytes).
-fn spread(word: u64) -> u64 {
-    let product = u128::from(word) * u128::from(SPREAD);
-    (product as u64) ^ ((product >> 64) as u64)
-}
-
-/// 2^64 divided by the golden ratio.
-const SPREAD: u64 = 0x9e37_79b9_7f4a_7c15;
 
 /// Names longer than this get no spelling suggestions (edit distance is
 /// quadratic in the length).
@@ -485,25 +250,15 @@ const MAX_SUGGESTIONS: usize = 200;
 /// A flat namespace (resources and teams, calendars, risks, issues).
 pub struct FlatNames<T> {
     pub what: &'static str,
-    /// Names of up to eight bytes (nearly all), packed as in `short_word`,
-    /// so that a lookup neither hashes text nor follows a pointer to it.
-    short: WordTable<T>,
-    /// Longer names.
-    long: HashMap<String, T, FastHash>,
+    by_name: FxHashMap<String, T>,
     order: Vec<String>,
 }
 
 impl<T: Copy> FlatNames<T> {
-    /// Hints that `name` is looked up next (see [`TaskNames::prefetch`]).
-    pub fn prefetch(&self, name: &str) {
-        self.short.prefetch_name(name);
-    }
-
     pub fn new(what: &'static str) -> FlatNames<T> {
         FlatNames {
             what,
-            short: WordTable::default(),
-            long: HashMap::default(),
+            by_name: FxHashMap::default(),
             order: Vec::new(),
         }
     }
@@ -513,21 +268,13 @@ impl<T: Copy> FlatNames<T> {
         if let Some(old) = self.get(name) {
             return Some(old);
         }
-        match short_word(name) {
-            Some(word) => self.short.insert(word, value),
-            None => {
-                self.long.insert(name.to_string(), value);
-            }
-        }
+        self.by_name.insert(name.to_string(), value);
         self.order.push(name.to_string());
         None
     }
 
     fn get(&self, name: &str) -> Option<T> {
-        match short_word(name) {
-            Some(word) => self.short.get(word),
-            None => self.long.get(name).copied(),
-        }
+        self.by_name.get(name).copied()
     }
 
     pub fn resolve(&self, reference: &Reference) -> Result<T, Box<Diagnostic>> {
@@ -589,65 +336,6 @@ pub fn or_list(items: &[String]) -> String {
         0 => String::new(),
         1 => quoted[0].clone(),
         n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
-    }
-}
-
-/// Hashing for name tables: the keys are short ids from the plan, and
-/// SipHash's protection against chosen collisions costs more than the
-/// lookups themselves (a plan is the user's own input). This is the
-/// multiply-rotate hash of rustc's `FxHasher`.
-type FastHash = BuildHasherDefault<FxHasher>;
-
-#[derive(Default, Clone, Copy)]
-struct FxHasher {
-    hash: u64,
-}
-
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, n: u8) {
-        self.add(u64::from(n));
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.add(u64::from(n));
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.add(n);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-
-    /// Rotated because the multiply leaves the low bits, which pick the
-    /// bucket, depending only on the low bits of the input (as
-    /// rustc-hash 2 does).
-    fn finish(&self) -> u64 {
-        self.hash.rotate_left(26)
     }
 }
 

@@ -25,18 +25,6 @@ pub fn lower_all<'a>(
     day: Minutes,
     diags: &mut Diagnostics,
 ) -> Tasks<'a> {
-    lower_all_splitting(decls, resources, day, LOWER_IN_HALVES_FROM, diags).0
-}
-
-/// [`lower_all`], lowering attributes in halves from `split_from` tasks
-/// on; also says how they were lowered.
-fn lower_all_splitting<'a>(
-    decls: &[&'a Decl],
-    resources: &Resources,
-    day: Minutes,
-    split_from: usize,
-    diags: &mut Diagnostics,
-) -> (Tasks<'a>, Lowered) {
     let roots = || {
         decls
             .iter()
@@ -53,13 +41,18 @@ fn lower_all_splitting<'a>(
     for decl in roots() {
         add_tree(decl, None, 0, &mut tasks, &mut sources, diags);
     }
-    let lowered = lower_every_task(&mut tasks, &sources, resources, day, split_from, diags);
+    let lowering = Lowering {
+        names: &tasks.names,
+        sources: &sources,
+        resources,
+        day,
+    };
+    lower_every_task(&lowering, &mut tasks.tasks, diags);
     apply_inheritance(&mut tasks.tasks);
-    (tasks, lowered)
+    tasks
 }
 
-/// What lowering a task's attributes reads besides the task itself: all of
-/// it is only read, so that tasks can be lowered side by side.
+/// What lowering a task's attributes reads besides the task itself.
 struct Lowering<'t, 'a> {
     names: &'t TaskNames<'a>,
     /// Each task's declaration, by task id.
@@ -68,90 +61,10 @@ struct Lowering<'t, 'a> {
     day: Minutes,
 }
 
-/// From this many tasks on, attributes are lowered in two halves side by
-/// side (on a 1M-task plan this step took 0.8 s on one thread); below,
-/// a second thread would save little.
-const LOWER_IN_HALVES_FROM: usize = 20_000;
-
-/// How the tasks' attributes were lowered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Lowered {
-    InHalves,
-    OnOneThread,
-}
-
-/// Lowers every task's attributes; where there are two cores and at least
-/// `split_from` tasks, in two halves at once. Either way the diagnostics
-/// come in the order one thread gives them.
-fn lower_every_task<'a>(
-    tasks: &mut Tasks<'a>,
-    sources: &[&'a Decl],
-    resources: &Resources,
-    day: Minutes,
-    split_from: usize,
-    diags: &mut Diagnostics,
-) -> Lowered {
-    let lowering = Lowering {
-        names: &tasks.names,
-        sources,
-        resources,
-        day,
-    };
-    // From 0 (tests) the halves run even on one core.
-    if sources.len() >= split_from && (split_from == 0 || crate::second_core()) {
-        match lower_in_halves(&lowering, &mut tasks.tasks) {
-            Some((first, second)) if !lowering.names.suggestions_ran_out() => {
-                diags.extend(first);
-                diags.extend(second);
-                return Lowered::InHalves;
-            }
-            // The halves shared the plan's budget of suggestions for
-            // unknown names and spent it, so which names got one depends
-            // on timing (or the second half failed): lowered again on one
-            // thread, from a fresh budget, they are the ones it gives.
-            _ => lowering.names.forget_suggestions(),
-        }
-    }
-    lower_range(&lowering, &mut tasks.tasks, 0, diags);
-    Lowered::OnOneThread
-}
-
-/// Lowers the first half of `tasks` here and the second on a thread of its
-/// own; each half's diagnostics. `None` if the thread could not run.
-fn lower_in_halves(
-    lowering: &Lowering<'_, '_>,
-    tasks: &mut [Task],
-) -> Option<(Diagnostics, Diagnostics)> {
-    let middle = tasks.len() / 2;
-    let (first, second) = tasks.split_at_mut(middle);
-    std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new()
-            .name("planc-lower".into())
-            .spawn_scoped(scope, || {
-                let mut diags = Diagnostics::new();
-                lower_range(lowering, second, middle, &mut diags);
-                diags
-            })
-            .ok()?;
-        let mut diags = Diagnostics::new();
-        lower_range(lowering, first, 0, &mut diags);
-        Some((diags, worker.join().ok()?))
-    })
-}
-
-/// Lowers `tasks`, the tasks numbered from `first` on.
-fn lower_range(
-    lowering: &Lowering<'_, '_>,
-    tasks: &mut [Task],
-    first: usize,
-    diags: &mut Diagnostics,
-) {
+/// Lowers every task's attributes, in task order.
+fn lower_every_task(lowering: &Lowering<'_, '_>, tasks: &mut [Task], diags: &mut Diagnostics) {
     let mut scratch = Scratch::default();
-    for (offset, task) in tasks.iter_mut().enumerate() {
-        let index = first + offset;
-        if let Some(next) = lowering.sources.get(index + 1) {
-            prefetch_lookups(lowering, next);
-        }
+    for (index, task) in tasks.iter_mut().enumerate() {
         let decl = lowering.sources[index];
         lower_attributes(
             TaskId(index as u32),
@@ -236,38 +149,11 @@ fn add_tree<'a>(
     }
     // Sized exactly so that the list is kept without reallocating.
     let mut children = Vec::with_capacity(decl.children().filter(|c| c.id.is_some()).count());
-    let mut next_ids = decl.children().skip(1).map(|c| c.id.as_ref());
     for child in decl.children() {
-        if let Some(Some(next)) = next_ids.next() {
-            tasks.names.prefetch(&next.name);
-        }
         children.extend(add_tree(child, Some(id), depth + 1, tasks, sources, diags));
     }
     tasks.tasks[id.index()].children = children.into_boxed_slice();
     Some(id)
-}
-
-/// Hints the name-table probes for the tasks `decl` depends on (the
-/// last name of each reference; the rest is mostly remembered, see
-/// [`TaskNames::resolve`]) and for the resources it is assigned, to load
-/// while the task before it is lowered: on a large plan both tables are
-/// far larger than the cache.
-fn prefetch_lookups(lowering: &Lowering<'_, '_>, decl: &Decl) {
-    for attr in decl.attrs() {
-        match &attr.value {
-            AttrValue::After(deps) => {
-                for dep in deps.iter() {
-                    lowering.names.prefetch(dep.target.last_name());
-                }
-            }
-            AttrValue::Assign(list) => {
-                for item in &list.items {
-                    lowering.resources.names.prefetch(item.resource.dotted());
-                }
-            }
-            _ => {}
-        }
-    }
 }
 
 /// `parent.id`, allocated once at its final size.
@@ -953,56 +839,35 @@ mod tests {
         plan
     }
 
-    /// The tasks (as debug text), the diagnostics and how attributes were
-    /// lowered, lowering in halves from `split_from` tasks on.
-    fn lower_text(text: &str, split_from: usize) -> (String, Vec<String>, Lowered) {
+    /// The diagnostics of lowering `text`'s tasks.
+    fn lowered_diagnostics(text: &str) -> Vec<String> {
         let loaded = crate::syntax::load_str("plan.plan", text, None, &LoadOptions::default());
         assert!(!loaded.diagnostics.has_errors());
         let decls = crate::check::top_level_decls(&loaded);
         let mut diags = Diagnostics::new();
         let cals = calendars::lower_all(&decls, &mut diags);
         let res = resources::lower_all(&decls, &cals.names, CalendarId(0), &mut diags);
-        let day = Minutes(480);
-        let (tasks, lowered) = lower_all_splitting(&decls, &res, day, split_from, &mut diags);
-        let shown = diags.iter().map(|d| format!("{d:?}")).collect();
-        (format!("{:?}", tasks.tasks), shown, lowered)
-    }
-
-    /// Lowers `text` in halves (split from 0 tasks) and on one thread,
-    /// checks that both give the same tasks and diagnostics, and returns
-    /// the diagnostics and how the split lowering went.
-    fn lowered_both_ways(text: &str) -> (Vec<String>, Lowered) {
-        let (tasks, diags, lowered) = lower_text(text, 0);
-        let (one_tasks, one_diags, one) = lower_text(text, usize::MAX);
-        assert_eq!(one, Lowered::OnOneThread);
-        assert_eq!(diags, one_diags);
-        assert_eq!(tasks, one_tasks);
-        (diags, lowered)
+        lower_all(&decls, &res, Minutes(480), &mut diags);
+        diags.iter().map(|d| format!("{d:?}")).collect()
     }
 
     #[test]
-    fn halves_lower_as_one_thread_does() {
-        let (diags, lowered) = lowered_both_ways(&flawed_plan(40, 0));
-        assert_eq!(lowered, Lowered::InHalves);
-        // Errors and warnings from every group, in both halves.
+    fn every_group_reports_its_mistakes() {
+        let diags = lowered_diagnostics(&flawed_plan(40, 0));
         assert!(diags.len() >= 40 * 6, "{}", diags.len());
     }
 
     #[test]
-    fn a_few_unknown_names_are_lowered_in_halves() {
-        // 80 misspelt names, fewer than get suggestions (200): each gets
-        // its own whichever half comes first.
-        let (diags, lowered) = lowered_both_ways(&flawed_plan(40, 1));
-        assert_eq!(lowered, Lowered::InHalves);
+    fn a_few_unknown_names_get_suggestions() {
+        // 80 misspelt names, fewer than get suggestions (200).
+        let diags = lowered_diagnostics(&flawed_plan(40, 1));
         assert!(diags.iter().any(|d| d.contains("did you mean")));
     }
 
     #[test]
-    fn unknown_names_are_lowered_again_on_one_thread() {
-        // More misspelt names than get suggestions (200), in both halves:
-        // which ones get them must not depend on which half came first.
-        let (diags, lowered) = lowered_both_ways(&flawed_plan(40, 8));
-        assert_eq!(lowered, Lowered::OnOneThread);
+    fn suggestions_stop_at_the_plans_budget() {
+        // More misspelt names than get suggestions (200).
+        let diags = lowered_diagnostics(&flawed_plan(40, 8));
         let helped = diags.iter().filter(|d| d.contains("did you mean")).count();
         assert!(helped > 0 && helped < 40 * 8, "{helped}");
     }

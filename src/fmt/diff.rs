@@ -3,6 +3,8 @@
 //! anchor the match (patience diff), and small stretches without anchors
 //! get an exact longest-common-subsequence match. Stretches too large for
 //! that are shown as replaced wholesale, which is still a correct diff.
+//! Not the `similar` crate: its unbounded fallback is far slower on a
+//! large plan re-indented throughout (docs/performance.md, "Formatting").
 
 use std::collections::HashMap;
 

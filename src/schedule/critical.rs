@@ -5,7 +5,6 @@
 
 use super::sgs::{in_model_places, Context, Driver, Forward};
 use crate::check::{TaskId, TaskKind, WorkKind};
-use crate::prefetch::prefetch;
 use crate::syntax::ast::DepKind;
 use crate::units::{Minutes, Moment};
 
@@ -50,15 +49,7 @@ pub fn latest(ctx: &Context<'_>, f: &Forward, with_resources: bool) -> Latest {
         };
         moved.and_then(|x| cal.next_working(x)).unwrap_or(m)
     };
-    for (k, &a) in f.order.iter().enumerate().rev() {
-        // Tasks come in placement order, unrelated to their numbering:
-        // ask for the data of the ones a few steps ahead.
-        if let Some(ahead) = k.checked_sub(AHEAD).map(|j| f.order[j].index()) {
-            prefetch_task(ctx, f, ahead, [&finish_bound, &start_bound, &ls, &lf]);
-        }
-        if let Some(near) = k.checked_sub(AHEAD / 2).map(|j| f.order[j].index()) {
-            ctx.network.constraints.prefetch_items(near);
-        }
+    for &a in f.order.iter().rev() {
         let i = a.index();
         let mut finish = base.min(finish_bound[i]);
         if let Some(d) = ctx.network.facts[i].deadline {
@@ -112,23 +103,6 @@ pub fn latest(ctx: &Context<'_>, f: &Forward, with_resources: bool) -> Latest {
         start: ls,
         finish: lf,
     }
-}
-
-/// How many tasks ahead the backward pass asks for data: far enough for
-/// a miss to be served, near enough for the lines to stay in cache.
-const AHEAD: usize = 16;
-
-/// Hints that task `i`'s data will be read soon: what the pass reads about
-/// it and its entries in the per-task `arrays`.
-fn prefetch_task(ctx: &Context<'_>, f: &Forward, i: usize, arrays: [&[Moment]; 4]) {
-    prefetch(&ctx.network.facts, i);
-    prefetch(&f.start, i);
-    prefetch(&f.end, i);
-    prefetch(&f.driver, i);
-    for a in arrays {
-        prefetch(a, i);
-    }
-    ctx.network.constraints.prefetch_bounds(i);
 }
 
 /// Latest start for a latest finish, keeping the placed length.

@@ -69,10 +69,6 @@ pub struct Facts {
     pub any_of: bool,
 }
 
-/// How far ahead renumbering asks for the data it gathers: far enough for
-/// a miss to be served, near enough for the lines to stay in cache.
-const GATHER_AHEAD: usize = 16;
-
 /// One list per task, all in one vector: task `i`'s items are
 /// `items[at[i]..at[i + 1]]`.
 pub struct Lists<T> {
@@ -108,31 +104,11 @@ impl<T> Lists<T> {
             at: Vec::with_capacity(old.len() + 1),
         };
         lists.at.push(0);
-        for (k, t) in old.iter().enumerate() {
-            // The old lists are read in no particular order: ask ahead.
-            if let Some(ahead) = old.get(k + GATHER_AHEAD) {
-                self.prefetch_bounds(ahead.index());
-            }
-            if let Some(near) = old.get(k + GATHER_AHEAD / 2) {
-                self.prefetch_items(near.index());
-            }
+        for t in old {
             lists.items.extend(self.of(t.index()).iter().map(&map));
             lists.close();
         }
         lists
-    }
-
-    /// Hints that task `i`'s list will be read soon: where it lies.
-    pub fn prefetch_bounds(&self, i: usize) {
-        crate::prefetch::prefetch(&self.at, i);
-    }
-
-    /// Hints that task `i`'s list will be read soon: its first items
-    /// (reads where it lies, best hinted earlier).
-    pub fn prefetch_items(&self, i: usize) {
-        if let Some(&from) = self.at.get(i) {
-            crate::prefetch::prefetch(&self.items, from as usize);
-        }
     }
 }
 
@@ -273,15 +249,9 @@ impl Network {
             }),
             facts: old
                 .iter()
-                .enumerate()
-                .map(|(k, t)| {
-                    if let Some(ahead) = old.get(k + GATHER_AHEAD) {
-                        crate::prefetch::prefetch(&self.facts, ahead.index());
-                    }
-                    Facts {
-                        parent: self.facts[t.index()].parent.map(to_new),
-                        ..self.facts[t.index()]
-                    }
+                .map(|t| Facts {
+                    parent: self.facts[t.index()].parent.map(to_new),
+                    ..self.facts[t.index()]
                 })
                 .collect(),
             waiters: self.waiters.renumbered(&old, |&w| to_new(w)),

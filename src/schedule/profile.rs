@@ -15,16 +15,12 @@ use crate::units::{Demand, Moment};
 use std::collections::BTreeMap;
 
 /// The most breakpoints kept in the flat vector; a booking that passes it
-/// moves the profile to the B-tree for good. Measured: bookings in time
-/// order cost a fifth of the B-tree's at any size, bookings in random
-/// order break even near 256 and cost 1.4 times the B-tree's at 512; an
-/// insert at the front moves at most this many records (12 KB).
+/// moves the profile to the B-tree for good, so that an insert at the
+/// front moves a bounded number of records (docs/performance.md).
 const FLAT_LIMIT: usize = 512;
 
 /// Records at the tail of the flat vector scanned before a binary search:
-/// bookings arrive roughly in time order, and on the generated 1M-task plan
-/// two lookups in five land there (measured: no scan is slower, 32 no
-/// better).
+/// bookings arrive roughly in time order, so lookups often land there.
 const TAIL_SCAN: usize = 8;
 
 #[derive(Clone, Debug, Default)]
@@ -191,14 +187,6 @@ impl Profile {
             Store::Tree(tree) => tree.values_mut().for_each(rename_step),
         }
         self
-    }
-
-    /// Hints that the latest breakpoints are read soon (where most lookups
-    /// land, see [`TAIL_SCAN`]).
-    pub fn prefetch_latest(&self) {
-        if let Store::Flat(flat) = &self.steps {
-            crate::prefetch::prefetch(&flat.0, flat.0.len().wrapping_sub(1));
-        }
     }
 
     /// The task whose booking ends at `t`, if any.

@@ -9,7 +9,6 @@ use super::profile::Profile;
 use super::ready::{Ranking, ReadyQueue};
 use super::work::{place, worked_minutes, PlaceError, Placement, WorkCalendars};
 use crate::check::{Assignment, Booking, Model, ResourceId, TaskId, Work, WorkKind};
-use crate::prefetch::{prefetch, prefetch_at};
 use crate::syntax::ast::DepKind;
 use crate::units::{Minutes, Moment};
 
@@ -263,11 +262,6 @@ fn run(
     }
     while let Some(o) = ready.pop_min() {
         let a = ranking.task(o);
-        // The next activity is most likely the next in the queue now: ask
-        // for its data while this one is placed.
-        if let Some(next) = ready.peek_min() {
-            prefetch_activity(ctx, &f, ranking.task(next));
-        }
         let (from, end_at_least, driver) = earliest(ctx, &f, a);
         let (placement, driver) =
             place_best(ctx, &f, a, from, end_at_least, driver, level, &mut chosen)?;
@@ -324,30 +318,6 @@ fn run(
     // Groups with no activity at all cannot exist (a group has children),
     // but a group of empty groups keeps the project start.
     Ok(f)
-}
-
-/// Hints that what a pass reads about activity `a` will be read soon.
-fn prefetch_activity(ctx: &Context<'_>, f: &Forward, a: TaskId) {
-    let (net, i) = (&ctx.network, a.index());
-    prefetch(&net.facts, i);
-    net.constraints.prefetch_bounds(i);
-    net.fixed.prefetch_bounds(i);
-    net.waiters.prefetch_bounds(i);
-    prefetch(&f.start, i);
-    prefetch(&f.end, i);
-    prefetch(&f.driver, i);
-    prefetch(&f.booked, i);
-    // Its resources are picked from anywhere: their loads (the latest
-    // breakpoints) and their calendars' records.
-    for b in net.fixed.of(i) {
-        let r = b.resource.index();
-        if let Some(load) = f.profiles.get(r) {
-            load.prefetch_latest();
-        }
-        if let Some(calendar) = ctx.calendars.resources.get(r) {
-            prefetch_at(std::sync::Arc::as_ptr(calendar));
-        }
-    }
 }
 
 /// Appends the bookings chosen for `a` and the minutes each resource works

@@ -1,9 +1,6 @@
 //! Loading a plan: the root file and, depth first, every file it includes.
 //! Includes resolve against the including file, must stay inside the root
 //! plan's folder (unless allowed), and may be neither repeated nor cyclic.
-//! Includes side by side load in pairs, the second read and parsed on
-//! another thread meanwhile (see [`Ahead`]); the result is the same as
-//! loading one file after another.
 
 use super::ast::{File, TopItem};
 use super::parser::parse;
@@ -119,35 +116,6 @@ struct Loader<'o> {
     diagnostics: Diagnostics,
     /// Canonical paths loaded so far, with the include that loaded them.
     seen: Vec<(PathBuf, Option<Span>)>,
-    /// The next included file, being read and parsed on another thread.
-    ahead: Option<Ahead>,
-}
-
-/// An included file read and parsed on a thread of its own while the file
-/// included before it is parsed on this one: a plan kept in many files
-/// loads on two cores. The parse is a guess made before the files in
-/// between are loaded: it is used only if, when its turn comes, the file
-/// passed every check and gets the id it was parsed under (that is, the
-/// file before it added exactly one file); otherwise it is thrown away and
-/// the file is loaded as usual, so the result never depends on it.
-struct Ahead {
-    path: PathBuf,
-    parsed: std::thread::JoinHandle<Option<Parsed>>,
-}
-
-/// What an included file is loaded from: read ahead, or read now.
-enum Contents {
-    Parsed(Parsed),
-    Bytes(Vec<u8>),
-}
-
-/// A file read, decoded and parsed as file `id` (its name is set when it
-/// is added).
-struct Parsed {
-    id: FileId,
-    source: SourceFile,
-    tree: File,
-    diagnostics: Diagnostics,
 }
 
 impl<'o> Loader<'o> {
@@ -159,15 +127,10 @@ impl<'o> Loader<'o> {
             files: Vec::new(),
             diagnostics: Diagnostics::new(),
             seen: Vec::new(),
-            ahead: None,
         }
     }
 
-    fn finish(mut self) -> Loaded {
-        // A guess never used: let its thread end before loading does.
-        if let Some(unused) = self.ahead.take() {
-            let _ = unused.parsed.join();
-        }
+    fn finish(self) -> Loaded {
         Loaded {
             sources: self.sources,
             files: self.files,
@@ -239,8 +202,7 @@ impl<'o> Loader<'o> {
         self.add_tree(id, file, dir, stack);
     }
 
-    /// Adds the syntax tree of file `id` and follows its includes, each
-    /// next one read ahead while the one before it is loaded.
+    /// Adds the syntax tree of file `id` and follows its includes.
     fn add_tree(&mut self, id: FileId, file: File, dir: &Path, stack: &mut Vec<PathBuf>) {
         let includes: Vec<_> = file
             .items
@@ -251,67 +213,9 @@ impl<'o> Loader<'o> {
             })
             .collect();
         self.files.push((id, file));
-        // Includes go by pairs: the first loaded here while the second is
-        // read and parsed on another thread.
-        let mut k = 0;
-        while let Some(first) = includes.get(k) {
-            let second = includes
-                .get(k + 1)
-                .filter(|next| self.read_ahead(&next.path.value, next.path.span, dir));
-            for inc in std::iter::once(first).chain(second) {
-                self.follow_include(&inc.path.value, inc.path.span, dir, stack);
-            }
-            k += if second.is_some() { 2 } else { 1 };
+        for inc in &includes {
+            self.follow_include(&inc.path.value, inc.path.span, dir, stack);
         }
-    }
-
-    /// Adds a file read and parsed ahead under the id it now gets.
-    fn add_parsed(&mut self, name: String, parsed: Parsed, dir: &Path, stack: &mut Vec<PathBuf>) {
-        let mut source = parsed.source;
-        source.name = name;
-        let id = self.sources.add(source);
-        debug_assert_eq!(id, parsed.id, "a guess is used only under its own id");
-        self.diagnostics.extend(parsed.diagnostics);
-        self.add_tree(id, parsed.tree, dir, stack);
-    }
-
-    /// Starts reading and parsing the file `written` on another thread,
-    /// guessing that the include before it adds exactly one file; whether
-    /// it did. Only a file that [`Loader::locate`] accepts is touched.
-    fn read_ahead(&mut self, written: &str, at: Span, dir: &Path) -> bool {
-        // One guess at a time: an unused one still being parsed is left to
-        // finish first (a used one was taken).
-        if let Some(unused) = self.ahead.take() {
-            if !unused.parsed.is_finished() {
-                self.ahead = Some(unused);
-                return false;
-            }
-            let _ = unused.parsed.join();
-        }
-        let Ok(path) = self.locate(written, at, dir) else {
-            return false;
-        };
-        let Some(id) = self.sources.next_id().0.checked_add(1).map(FileId) else {
-            return false;
-        };
-        let max_bytes = self.options.max_file_bytes;
-        let to_read = path.clone();
-        let spawned = std::thread::Builder::new()
-            .name("planc-read-ahead".into())
-            .spawn(move || read_and_parse(to_read, id, max_bytes));
-        self.ahead = spawned.ok().map(|parsed| Ahead { path, parsed });
-        self.ahead.is_some()
-    }
-
-    /// The file read ahead for `path`, if it was parsed under the id it
-    /// gets now (a guess under another id stays until the next one).
-    fn take_ahead(&mut self, path: &Path) -> Option<Parsed> {
-        if self.ahead.as_ref().is_none_or(|a| a.path != path) {
-            return None;
-        }
-        let ahead = self.ahead.take()?;
-        let parsed = ahead.parsed.join().ok().flatten()?;
-        (parsed.id == self.sources.next_id()).then_some(parsed)
     }
 
     /// The file an include names, if it may be read: inside the root
@@ -416,21 +320,18 @@ impl<'o> Loader<'o> {
             self.diagnostics.push(d);
             return;
         }
-        let contents = match self.take_ahead(&canonical) {
-            Some(parsed) => Contents::Parsed(parsed),
-            None => match std::fs::read(&canonical) {
-                Ok(bytes) => Contents::Bytes(bytes),
-                Err(e) => {
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            codes::UNREADABLE,
-                            format!("cannot read the included file `{written}`: {e}"),
-                        )
-                        .at(at, "unreadable"),
-                    );
-                    return;
-                }
-            },
+        let bytes = match std::fs::read(&canonical) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        codes::UNREADABLE,
+                        format!("cannot read the included file `{written}`: {e}"),
+                    )
+                    .at(at, "unreadable"),
+                );
+                return;
+            }
         };
         self.seen.push((canonical.clone(), Some(at)));
         let name = display_name(dir, written, &self.sources, at);
@@ -439,34 +340,9 @@ impl<'o> Loader<'o> {
             .map(Path::to_path_buf)
             .unwrap_or_default();
         stack.push(canonical.clone());
-        match contents {
-            Contents::Parsed(parsed) => self.add_parsed(name, parsed, &next_dir, stack),
-            Contents::Bytes(bytes) => {
-                self.add_file(name, Some(canonical), bytes, &next_dir, stack, Some(at))
-            }
-        }
+        self.add_file(name, Some(canonical), bytes, &next_dir, stack, Some(at));
         stack.pop();
     }
-}
-
-/// Reads, decodes and parses the file at `path` as file `id`; `None` when
-/// it cannot be read or is not UTF-8 within the size limit (loading it the
-/// usual way then says why).
-fn read_and_parse(path: PathBuf, id: FileId, max_bytes: usize) -> Option<Parsed> {
-    let bytes = std::fs::read(&path).ok()?;
-    let (text, bad_offset) = decode(bytes);
-    if bad_offset.is_some() || text.len() > max_bytes {
-        return None;
-    }
-    let source = SourceFile::new(String::new(), Some(path), text);
-    let mut diagnostics = Diagnostics::new();
-    let tree = parse(&source.text, id, &mut diagnostics);
-    Some(Parsed {
-        id,
-        source,
-        tree,
-        diagnostics,
-    })
 }
 
 fn outside_folder(written: &str, at: Span) -> Diagnostic {
