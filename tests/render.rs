@@ -242,6 +242,38 @@ fn times_show_the_minutes() {
     );
 }
 
+/// `planc build --times` through the real binary: the flag reaches every
+/// visual output, and without it the reports show dates alone.
+#[test]
+fn the_times_flag_reaches_the_reports() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(dir.path().join("odd.plan"), ODD_HOURS).expect("write the plan");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_planc"))
+            .arg("build")
+            .arg("odd.plan")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("planc runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    for format in ["mermaid", "markdown", "html"] {
+        let exact = run(&["--format", format, "--times"]);
+        let plain = run(&["--format", format]);
+        assert!(exact.contains("2027-01-05 11:30"), "{format} with --times:\n{exact}");
+        let shown = |text: &str| {
+            // HTML tooltips keep the minutes; the table cells are what is shown.
+            text.contains("| 2027-01-05 11:30")
+                || text.contains(">2027-01-05 11:30<")
+                || text.contains(", 2027-01-05 11:30")
+        };
+        assert!(shown(&exact), "{format} with --times shows the minutes");
+        assert!(!shown(&plain), "{format} shows dates alone:\n{plain}");
+    }
+}
+
 /// A task's Mermaid state comes from its progress: moving the status date
 /// alone rewrites no line; a 0% task is neither `done` nor `active`.
 #[test]
