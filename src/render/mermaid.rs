@@ -4,7 +4,8 @@
 //!
 //! What the emitter relies on, measured with mermaid 12.3: `dateFormat` must
 //! be set or explicit end dates are ignored; end dates are exclusive (our
-//! ends are exclusive too); `todayMarker off` keeps the output reproducible;
+//! ends are exclusive too, and with dates alone a bar ends on the day after
+//! its last); `todayMarker off` keeps the output reproducible;
 //! tags come first in the metadata, then id, start and end. Names have no
 //! quoting, so every character Mermaid would read as syntax is written as a
 //! `#N;` entity, which Mermaid decodes back for display (see [`name`]).

@@ -19,7 +19,8 @@
 // - Every word Mermaid's gantt lexer can start a line with (read from the
 //   installed lexer's rules), and the same behind blanks JavaScript skips
 //   (U+FEFF, U+00A0, U+3000), renders as a title; `done` and `active`
-//   follow progress, whatever the status date.
+//   follow progress, whatever the status date; with dates alone (a 7.5 h
+//   day and a lunch break) each bar spans exactly the days its task works on.
 // - On the first screen of a 1280x800 window: the critical path of
 //   samples/software-release.plan shows; the deadline line the caption
 //   names is on the chart, else the caption says it is after it (every
@@ -279,6 +280,47 @@ async function firstScreenChecks(browser, name, html) {
   await context.close();
 }
 
+/// Each bar's x and width by bar text, as Mermaid draws them.
+async function mermaidBoxes(page, text) {
+  return page.evaluate(async (text) => {
+    const holder = document.createElement('div');
+    document.body.appendChild(holder);
+    const { svg } = await window.mermaid.render('days' + Math.random().toString(36).slice(2), text);
+    holder.innerHTML = svg;
+    const boxes = {};
+    for (const rect of holder.querySelectorAll('rect.task')) {
+      const label = holder.querySelector(`[id="${rect.id}-text"]`);
+      if (label) boxes[label.textContent.trim()] = { x: Number(rect.getAttribute('x')), w: Number(rect.getAttribute('width')) };
+    }
+    holder.remove();
+    return boxes;
+  }, text);
+}
+
+/// Dates alone snap bars to days: Write (Mon 09:00 to Tue 11:30) covers
+/// Monday and Tuesday, Review (Tue 11:30 to 15:30) Tuesday, Cure (Tue
+/// 15:30 plus 48 hours) Tuesday to Thursday.
+async function daysCheck(browser) {
+  const plan = path.join(out, 'days.plan');
+  fs.writeFileSync(plan, `project "Days" { start 2027-01-04  calendar office }
+calendar office { workdays mon..fri  hours 09:00..12:30, 13:30..17:30 }
+task a "Write" { duration 10h }
+task b "Review" { after a  duration 3h }
+task w "Cure" { after b  elapsed 2d }
+`);
+  const page = await browser.newPage();
+  await page.setContent('<!doctype html><html><body></body></html>');
+  await page.addScriptTag({ path: MERMAID });
+  await page.evaluate(() => window.mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' }));
+  const b = await mermaidBoxes(page, build(plan, path.join(out, 'days.mmd')));
+  const day = b.Review && b.Review.w;
+  const near = (a, e) => Math.abs(a - e) < 2;  // Mermaid rounds to whole pixels
+  const ok = day > 0 && near(b.Write.w, 2 * day) && near(b.Cure.w, 3 * day)
+    && near(b.Write.x + day, b.Review.x) && near(b.Review.x, b.Cure.x);
+  check(ok, `days: with dates alone each bar covers its days (${JSON.stringify(b)})`);
+  await page.close();
+}
+
 async function openReport(browser, html, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, ...options });
   const page = await context.newPage();
@@ -413,6 +455,7 @@ try {
     await mermaidChecks(browser, 'keywords', build(plan, `${base}.mmd`), build(plan, `${base}.md`), json);
   }
   if (!only || only.includes('states')) await statesCheck(browser);
+  if (!only || only.includes('days')) await daysCheck(browser);
   if (!only || only.includes('init')) {
     const dir = path.join(out, 'init');
     fs.rmSync(dir, { recursive: true, force: true });
