@@ -32,8 +32,6 @@ pub struct View {
     pub progress: Share,
     /// Visible tasks in outline order.
     pub rows: Vec<Row>,
-    /// Tasks in the plan, visible or not.
-    pub task_count: usize,
     /// The plan's tasks by kind, visible or not.
     pub counts: Counts,
     pub resources: Vec<ResourceRow>,
@@ -174,7 +172,6 @@ pub fn build(input: &Input<'_>) -> View {
         levelled: schedule.levelled,
         day_minutes: model.day_minutes().0.max(1),
         progress: overall_progress(model, schedule),
-        task_count: model.tasks.len(),
         counts: counts(model),
         resources: resource_rows(model, schedule, &weeks),
         weeks,
@@ -687,7 +684,7 @@ pub fn date_time(m: Moment) -> String {
 /// The last day a task occupies: an end at midnight belongs to the day
 /// before.
 pub fn end_date(start: Moment, end: Moment) -> String {
-    date(Moment(last_day(start, end).start().0))
+    date(last_day(start, end).start())
 }
 
 /// The day [`end_date`] names.
