@@ -256,13 +256,20 @@ fn the_times_flag_reaches_the_reports() {
             .current_dir(dir.path())
             .output()
             .expect("planc runs");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     for format in ["mermaid", "markdown", "html"] {
         let exact = run(&["--format", format, "--times"]);
         let plain = run(&["--format", format]);
-        assert!(exact.contains("2027-01-05 11:30"), "{format} with --times:\n{exact}");
+        assert!(
+            exact.contains("2027-01-05 11:30"),
+            "{format} with --times:\n{exact}"
+        );
         let shown = |text: &str| {
             // HTML tooltips keep the minutes; the table cells are what is shown.
             text.contains("| 2027-01-05 11:30")
