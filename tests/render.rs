@@ -191,7 +191,8 @@ fn mermaid_bars_cover_their_days_with_dates_alone() {
         "{chart}"
     );
     assert!(
-        line("Signed off :").ends_with("2027-01-05, 2027-01-05"),
+        // Reached at Tue 15:30: drawn at the end of Tuesday, after Review.
+        line("Signed off :").ends_with("2027-01-06, 2027-01-06"),
         "{chart}"
     );
     // Tue 15:30 plus 48 calendar hours: Thursday 15:30.

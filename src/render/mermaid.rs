@@ -11,7 +11,7 @@
 //! `#N;` entity, which Mermaid decodes back for display (see [`name`]).
 
 use super::view::{date, date_time, last_day, Kind, Row, View};
-use crate::units::{Day, Share};
+use crate::units::{Day, Moment, Share};
 
 /// GitHub replaces larger charts with an error box.
 pub const GITHUB_LIMIT: usize = 50_000;
@@ -159,17 +159,37 @@ fn state(progress: Share) -> Option<&'static str> {
 /// A bar's start and (exclusive) end: exact times with `--times`, else
 /// whole days, from its first day to the day after its last, so the bar
 /// covers every day the task works on (an end at midnight belongs to the
-/// day before). A milestone stays a point on its day.
+/// day before).
 fn span(view: &View, row: &Row) -> (String, String) {
     if view.times {
         return (date_time(row.start), date_time(row.end));
     }
-    let first = date(row.start);
     if row.kind == Kind::Milestone {
-        return (first.clone(), first);
+        let at = date(milestone_day(view, row));
+        return (at.clone(), at);
     }
     let after_last = Day(last_day(row.start, row.end).0 + 1);
-    (first, date(after_last.start()))
+    (date(row.start), date(after_last.start()))
+}
+
+/// Where a milestone is drawn when bars cover whole days: one reached as a
+/// drawn predecessor ends sits at the end of its day, after that bar; any
+/// other at the start of its day, before the tasks it starts.
+fn milestone_day(view: &View, row: &Row) -> Moment {
+    let at = row.start;
+    if at.minute_of_day() == 0 {
+        return at;
+    }
+    let ends_a_bar = row.preds.iter().any(|&(p, _)| {
+        view.rows
+            .get(p)
+            .is_some_and(|pred| !pred.is_milestone() && pred.end == at)
+    });
+    if ends_a_bar {
+        Day(at.day().0 + 1).start()
+    } else {
+        at.day().start()
+    }
 }
 
 /// Short labels for long plans, full dates for short ones.

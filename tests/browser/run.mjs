@@ -299,13 +299,15 @@ async function mermaidBoxes(page, text) {
 
 /// Dates alone snap bars to days: Write (Mon 09:00 to Tue 11:30) covers
 /// Monday and Tuesday, Review (Tue 11:30 to 15:30) Tuesday, Cure (Tue
-/// 15:30 plus 48 hours) Tuesday to Thursday.
+/// 15:30 plus 48 hours) Tuesday to Thursday; the milestone reached at Tue
+/// 15:30 sits at the end of Tuesday, after Review's bar.
 async function daysCheck(browser) {
   const plan = path.join(out, 'days.plan');
   fs.writeFileSync(plan, `project "Days" { start 2027-01-04  calendar office }
 calendar office { workdays mon..fri  hours 09:00..12:30, 13:30..17:30 }
 task a "Write" { duration 10h }
 task b "Review" { after a  duration 3h }
+milestone m "Signed off" { after b }
 task w "Cure" { after b  elapsed 2d }
 `);
   const page = await browser.newPage();
@@ -316,7 +318,8 @@ task w "Cure" { after b  elapsed 2d }
   const day = b.Review && b.Review.w;
   const near = (a, e) => Math.abs(a - e) < 2;  // Mermaid rounds to whole pixels
   const ok = day > 0 && near(b.Write.w, 2 * day) && near(b.Cure.w, 3 * day)
-    && near(b.Write.x + day, b.Review.x) && near(b.Review.x, b.Cure.x);
+    && near(b.Write.x + day, b.Review.x) && near(b.Review.x, b.Cure.x)
+    && near(b['Signed off'].x + b['Signed off'].w / 2, b.Review.x + day);
   check(ok, `days: with dates alone each bar covers its days (${JSON.stringify(b)})`);
   await page.close();
 }
