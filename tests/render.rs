@@ -7,7 +7,7 @@
 //! Re-bless snapshots with `INSTA_UPDATE=always cargo test --test render`
 //! (or `cargo insta review`).
 
-use planc::render::{self, Format, Input};
+use planc::render::{self, Format, Input, Style};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -35,6 +35,11 @@ fn plans() -> Vec<(&'static str, PathBuf)> {
 /// Compiles `path` and renders it, with the checkout's own folder taken
 /// out of file names so that snapshots do not depend on where it is.
 fn build(path: &Path, format: Format, depth: Option<u32>) -> String {
+    build_styled(path, format, depth, Style::default())
+}
+
+/// [`build`] in a style (`--times`).
+fn build_styled(path: &Path, format: Format, depth: Option<u32>, style: Style) -> String {
     let loaded = planc::load(path, &planc::LoadOptions::default())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let compiled = planc::compile(&loaded, &planc::schedule::Options::default());
@@ -42,7 +47,7 @@ fn build(path: &Path, format: Format, depth: Option<u32>) -> String {
         panic!("{} does not compile", path.display());
     };
     let diagnostics: Vec<planc::Diagnostic> = compiled.diagnostics.iter().cloned().collect();
-    let text = render::render(
+    let text = render::render_styled(
         format,
         &Input {
             model,
@@ -51,6 +56,7 @@ fn build(path: &Path, format: Format, depth: Option<u32>) -> String {
             sources: &loaded.sources,
             depth,
         },
+        style,
     );
     text.replace(&format!("{}/", root().display()), "")
 }
@@ -126,6 +132,202 @@ fn skeleton(html: &str) -> String {
         }
     }
     out
+}
+
+/// With `--times` the tables and the Mermaid bars show times of day too.
+#[test]
+fn times_snapshots() {
+    let (name, path) = plans()[0].clone();
+    let times = Style { times: true };
+    insta::assert_snapshot!(
+        format!("mermaid_times_{name}"),
+        build_styled(&path, Format::Mermaid, None, times)
+    );
+    insta::assert_snapshot!(
+        format!("markdown_times_{name}"),
+        build_styled(&path, Format::Markdown, None, times)
+    );
+}
+
+/// Writes `text` as a plan in a fresh folder and renders it.
+fn build_text(text: &str, format: Format, style: Style) -> String {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = dir.path().join("plan.plan");
+    std::fs::write(&path, text).expect("write the plan");
+    build_styled(&path, format, None, style)
+}
+
+/// A 7.5 h day with a lunch break: ends fall at odd minutes.
+const ODD_HOURS: &str = r#"project "Odd" { start 2027-01-04  calendar office }
+calendar office { workdays mon..fri  hours 09:00..12:30, 13:30..17:30 }
+task a "Write" { duration 10h }
+task b "Review" { after a  duration 3h }
+milestone m "Signed off" { after b }
+task w "Cure" { after b  elapsed 2d }
+"#;
+
+/// By default a bar runs from its first day to the day after its last
+/// (Mermaid's ends are exclusive), so it covers every day it works on; a
+/// milestone stays on its day; an end at midnight belongs to the day before.
+#[test]
+fn mermaid_bars_cover_their_days_with_dates_alone() {
+    let chart = build_text(ODD_HOURS, Format::Mermaid, Style::default());
+    assert!(chart.contains("    dateFormat YYYY-MM-DD\n"), "{chart}");
+    let line = |title: &str| {
+        chart
+            .lines()
+            .find(|l| l.trim_start().starts_with(title))
+            .unwrap_or_else(|| panic!("no bar for {title}:\n{chart}"))
+            .to_string()
+    };
+    // Mon 09:00 to Tue 11:30 (10 h at 7.5 h a day): Monday and Tuesday.
+    assert!(
+        line("Write :").ends_with("2027-01-04, 2027-01-06"),
+        "{chart}"
+    );
+    // Tue 11:30 to Tue 15:30 (over lunch): Tuesday alone.
+    assert!(
+        line("Review :").ends_with("2027-01-05, 2027-01-06"),
+        "{chart}"
+    );
+    assert!(
+        // Reached at Tue 15:30: drawn at the end of Tuesday, after Review.
+        line("Signed off :").ends_with("2027-01-06, 2027-01-06"),
+        "{chart}"
+    );
+    // Tue 15:30 plus 48 calendar hours: Thursday 15:30.
+    assert!(
+        line("Cure :").ends_with("2027-01-05, 2027-01-08"),
+        "{chart}"
+    );
+    for line in task_lines(&chart) {
+        let dates: Vec<&str> = line.rsplit(", ").take(2).collect();
+        assert!(dates.iter().all(|d| d.len() == 10), "dates alone: {line}");
+    }
+}
+
+/// `--times` writes the exact minutes, in Mermaid and in the tables.
+#[test]
+fn times_show_the_minutes() {
+    let times = Style { times: true };
+    let chart = build_text(ODD_HOURS, Format::Mermaid, times);
+    assert!(chart.contains("dateFormat YYYY-MM-DD HH:mm"), "{chart}");
+    assert!(
+        chart.contains("2027-01-04 09:00, 2027-01-05 11:30"),
+        "{chart}"
+    );
+    let markdown = build_text(ODD_HOURS, Format::Markdown, times);
+    assert!(
+        markdown.contains("| 2027-01-05 11:30 | 2027-01-05 15:30 |"),
+        "{markdown}"
+    );
+    let plain = build_text(ODD_HOURS, Format::Markdown, Style::default());
+    assert!(!plain.contains("11:30"), "{plain}");
+    let html = build_text(ODD_HOURS, Format::Html, Style::default());
+    assert!(
+        html.contains("<td class=\"dt\">2027-01-05</td>"),
+        "dates alone in the table"
+    );
+    assert!(
+        !html.contains("<td class=\"dt\">2027-01-05 11:30</td>"),
+        "dates alone in the table"
+    );
+    assert!(
+        html.contains("2027-01-05 11:30"),
+        "the tooltips keep the minutes"
+    );
+    let html = build_text(ODD_HOURS, Format::Html, times);
+    assert!(
+        html.contains("<td class=\"dt\">2027-01-05 11:30</td>"),
+        "{html}"
+    );
+}
+
+/// `planc build --times` through the real binary: the flag reaches every
+/// visual output, and without it the reports show dates alone.
+#[test]
+fn the_times_flag_reaches_the_reports() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(dir.path().join("odd.plan"), ODD_HOURS).expect("write the plan");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_planc"))
+            .arg("build")
+            .arg("odd.plan")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("planc runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    for format in ["mermaid", "markdown", "html"] {
+        let exact = run(&["--format", format, "--times"]);
+        let plain = run(&["--format", format]);
+        assert!(
+            exact.contains("2027-01-05 11:30"),
+            "{format} with --times:\n{exact}"
+        );
+        let shown = |text: &str| {
+            // HTML tooltips keep the minutes; the table cells are what is shown.
+            text.contains("| 2027-01-05 11:30")
+                || text.contains(">2027-01-05 11:30<")
+                || text.contains(", 2027-01-05 11:30")
+        };
+        assert!(shown(&exact), "{format} with --times shows the minutes");
+        assert!(!shown(&plain), "{format} shows dates alone:\n{plain}");
+    }
+}
+
+/// A task's Mermaid state comes from its progress: moving the status date
+/// alone rewrites no line; a 0% task is neither `done` nor `active`.
+#[test]
+fn mermaid_states_follow_progress_not_the_status_date() {
+    let plan = |now: &str| {
+        format!(
+            "project \"S\" {{ start 2027-01-04  now {now} }}\n\
+             task a \"Finished\" {{ duration 2d  progress 100% }}\n\
+             task b \"Half done\" {{ after a  duration 5d  progress 50% }}\n\
+             task c \"Not started\" {{ after a  duration 5d }}\n"
+        )
+    };
+    let early = build_text(&plan("2027-01-05"), Format::Mermaid, Style::default());
+    let late = build_text(&plan("2027-01-08"), Format::Mermaid, Style::default());
+    assert_eq!(early, late);
+    assert!(early.contains("Finished :crit, done, t0,"), "{early}");
+    assert!(early.contains("Half done :crit, active, t1,"), "{early}");
+    let not_started = early
+        .lines()
+        .find(|l| l.contains("Not started :"))
+        .unwrap_or_default();
+    assert!(
+        !not_started.contains("active") && !not_started.contains("done"),
+        "{early}"
+    );
+}
+
+/// The "Tasks" card counts tasks; groups and milestones are said apart.
+#[test]
+fn the_tasks_card_counts_tasks_apart_from_groups_and_milestones() {
+    let html = build_text(
+        "project \"C\" { start 2027-01-04 }\n\
+         task g { task a { duration 1d }  task b { after a  duration 1d }  milestone m { after b } }\n",
+        Format::Html,
+        Style::default(),
+    );
+    let card = html
+        .split("<span class=\"k-label\">Tasks</span>")
+        .nth(1)
+        .and_then(|rest| rest.split("</div>").next())
+        .unwrap_or_default();
+    assert!(card.contains("<span class=\"k-value\">2</span>"), "{card}");
+    assert!(
+        card.contains("2 critical · 1 group · 1 milestone"),
+        "{card}"
+    );
 }
 
 #[test]
@@ -214,8 +416,8 @@ fn hostile_titles_keep_mermaid_lines_whole() {
         let name = line.trim_start();
         assert_eq!(
             line.matches(':').count(),
-            1 + 2,
-            "one `:` before the metadata, two in the times: {line}"
+            1,
+            "one `:` before the metadata (dates alone have none): {line}"
         );
         assert!(!name.starts_with('%'), "no comment lines: {line}");
         let lower = name.to_lowercase();
@@ -315,7 +517,7 @@ fn bar_ids(chart: &str) -> Vec<String> {
 fn markdown_splits_a_chart_too_large_for_github() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let path = dir.path().join("wide.plan");
-    std::fs::write(&path, wide_plan(3, 400)).expect("write the plan");
+    std::fs::write(&path, wide_plan(3, 500)).expect("write the plan");
     let whole = build(&path, Format::Mermaid, None);
     assert!(
         whole.len() > render::mermaid::GITHUB_LIMIT,
@@ -341,7 +543,7 @@ fn markdown_splits_a_chart_too_large_for_github() {
     assert_eq!(bar_ids(charts[0]).len(), 2);
     let mut split: Vec<String> = charts.iter().flat_map(|c| bar_ids(c)).collect();
     let mut all = bar_ids(&whole);
-    assert_eq!(all.len(), 1202);
+    assert_eq!(all.len(), 1502);
     split.sort();
     all.sort();
     assert_eq!(split, all, "every bar in exactly one chart");

@@ -27,7 +27,7 @@ pub fn run(args: &BuildArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let settings = Settings::new(&args.common, args.depth);
+    let settings = Settings::new(&args.common, args.depth).with_times(args.times);
     let mut loaded = match load_input(&args.common.file, &settings.load) {
         Ok(l) => l,
         Err(message) => {
@@ -48,7 +48,7 @@ pub fn run(args: &BuildArgs) -> u8 {
             return code;
         }
     }
-    let Some(text) = render_compiled(format, &loaded, &compiled, settings.depth) else {
+    let Some(text) = render_compiled(format, &loaded, &compiled, &settings) else {
         say!(
             "{}",
             super::report::summary(
@@ -123,6 +123,8 @@ pub struct Settings {
     pub schedule: crate::schedule::Options,
     /// `--depth`: collapse groups below it in visual outputs.
     pub depth: Option<u32>,
+    /// `--times`: times of day beside dates in visual outputs.
+    pub style: crate::render::Style,
 }
 
 impl Settings {
@@ -134,7 +136,14 @@ impl Settings {
             },
             schedule: common.schedule_options(),
             depth,
+            style: crate::render::Style::default(),
         }
+    }
+
+    /// These settings with `--times` on or off.
+    pub fn with_times(mut self, times: bool) -> Settings {
+        self.style.times = times;
+        self
     }
 }
 
@@ -152,7 +161,7 @@ pub fn render_compiled(
     format: Format,
     loaded: &Loaded,
     compiled: &Compiled,
-    depth: Option<u32>,
+    settings: &Settings,
 ) -> Option<String> {
     let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) else {
         return None;
@@ -163,9 +172,9 @@ pub fn render_compiled(
         schedule,
         diagnostics: &diags,
         sources: &loaded.sources,
-        depth,
+        depth: settings.depth,
     };
-    Some(crate::render::render(format, &input))
+    Some(crate::render::render_styled(format, &input, settings.style))
 }
 
 /// Writes an output file atomically; the error names the file.

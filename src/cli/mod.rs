@@ -132,6 +132,10 @@ pub struct BuildArgs {
     /// Collapse groups below this depth in the chart (HTML, Mermaid, Markdown).
     #[arg(long, value_name = "N")]
     pub depth: Option<u32>,
+    /// Show times of day beside dates in the HTML and Markdown tables and
+    /// the Mermaid bars (by default dates alone; tooltips and JSON are exact).
+    #[arg(long)]
+    pub times: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -189,6 +193,10 @@ pub struct WatchArgs {
     /// Collapse groups below this depth in the chart (HTML, Mermaid, Markdown).
     #[arg(long, value_name = "N")]
     pub depth: Option<u32>,
+    /// Show times of day beside dates in the HTML and Markdown tables and
+    /// the Mermaid bars (by default dates alone; tooltips and JSON are exact).
+    #[arg(long)]
+    pub times: bool,
     /// Serve the HTML report with live reload. Without ADDR: 127.0.0.1 on a
     /// free port, reachable from this machine only; ADDR is a port (`8080`)
     /// or an address (`127.0.0.1:8080`). Put it after the plan.

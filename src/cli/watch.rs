@@ -97,7 +97,7 @@ fn start(args: &WatchArgs) -> Result<(Session, Receiver<DebounceEventResult>), S
         plan,
         root,
         base,
-        settings: Settings::new(&args.common, args.depth),
+        settings: Settings::new(&args.common, args.depth).with_times(args.times),
         format,
         output: args.output.clone(),
         preview,
@@ -331,7 +331,7 @@ fn build_once(
     let mut html = None;
     let mut written = None;
     if let Some(out) = output {
-        if let Some(text) = render_compiled(format, &loaded, &compiled, settings.depth) {
+        if let Some(text) = render_compiled(format, &loaded, &compiled, settings) {
             let result =
                 check_not_input(out, &loaded.sources).and_then(|()| write_output(out, &text));
             written = Some(result);
@@ -341,7 +341,7 @@ fn build_once(
         }
     }
     if wants_html && html.is_none() {
-        html = render_compiled(Format::Html, &loaded, &compiled, settings.depth);
+        html = render_compiled(Format::Html, &loaded, &compiled, settings);
     }
     Ok(Build {
         loaded,
@@ -360,6 +360,7 @@ pub fn rebuild_file(plan: &Path, out: &Path) -> Result<(), String> {
         load: crate::LoadOptions::default(),
         schedule: crate::schedule::Options::default(),
         depth: None,
+        style: crate::render::Style::default(),
     };
     let build = build_once(plan, &settings, format, Some(out), false).map_err(|e| e.to_string())?;
     build.written.unwrap_or_else(|| {

@@ -42,6 +42,8 @@ struct Report {
     lazy_table: bool,
     resources: Vec<ResourceLine>,
     week_labels: Vec<String>,
+    /// One entry per week of the strips: a label or nothing.
+    week_axis: Vec<String>,
     levelled: bool,
     budgets: Vec<BudgetLine>,
     risks: Vec<RiskLine>,
@@ -70,6 +72,8 @@ struct Chart {
     arrows: Vec<Arrow>,
     now: Option<Marker>,
     deadline: Option<Marker>,
+    /// The project deadline's caption when it lies after the chart's end.
+    deadline_beyond: Option<String>,
 }
 
 struct Tick {
@@ -206,6 +210,7 @@ pub fn render(view: &View) -> String {
         tasks: view.rows.iter().map(|r| task_line(view, r)).collect(),
         lazy_table: view.rows.len() > LAZY_TABLE_ROWS,
         week_labels: view.weeks.iter().map(|d| view::date(d.start())).collect(),
+        week_axis: week_axis(&view.weeks),
         resources: view
             .resources
             .iter()
@@ -277,12 +282,17 @@ fn kpis(view: &View) -> Vec<Kpi> {
     let critical = view
         .rows
         .iter()
-        .filter(|r| r.critical && !r.is_group())
+        .filter(|r| r.critical && r.kind == Kind::Task)
         .count();
+    let counts = &view.counts;
     out.push(Kpi {
         label: "Tasks",
-        value: view.task_count.to_string(),
-        detail: format!("{critical} critical"),
+        value: counts.tasks.to_string(),
+        detail: format!(
+            "{critical} critical · {} · {}",
+            view::plural(counts.groups, "group"),
+            view::plural(counts.milestones, "milestone")
+        ),
         tone: "",
     });
     let open_issues = view.issues.iter().filter(|i| i.open).count();
@@ -362,13 +372,14 @@ fn round1(x: f64) -> f64 {
 }
 
 fn chart(view: &View) -> Chart {
-    let length = (view.end - view.start).0 / 1440 + 1;
+    // The chart covers the plan and the status date. A deadline far after
+    // the end would stretch it with empty weeks and its line would sit off
+    // the first screen, so it is drawn only within the chart and otherwise
+    // named in the caption.
+    let last_moment = view.now.map_or(view.end, |n| n.max(view.end));
+    let length = (last_moment - view.start).0 / 1440 + 1;
     let scale = Scale::for_length(length);
     let first = align_down(view.start.day(), scale);
-    let mut last_moment = view.end;
-    for m in [view.now, view.deadline].into_iter().flatten() {
-        last_moment = last_moment.max(m);
-    }
     // One more unit after the end leaves room for the text beside the last bars.
     let last = align_down(Day(last_moment.day().0 + 1), scale);
     let last = next_unit(last, scale);
@@ -378,6 +389,7 @@ fn chart(view: &View) -> Chart {
         ppd: scale.px_per_day(),
     };
     let width = axis.day_x(last).max(320.0);
+    let deadline_shown = view.deadline.filter(|d| *d <= last.start());
     let rows: Vec<ChartRow> = view
         .rows
         .iter()
@@ -412,10 +424,16 @@ fn chart(view: &View) -> Chart {
             label: format!("now {}", view::date(n)),
             missed: false,
         }),
-        deadline: view.deadline.map(|d| Marker {
+        deadline: deadline_shown.map(|d| Marker {
             x: axis.x(d),
             label: format!("deadline {}", view::deadline_date(d)),
             missed: view.end > d,
+        }),
+        deadline_beyond: view.deadline.filter(|_| deadline_shown.is_none()).map(|d| {
+            format!(
+                "deadline, {}, is after the last date shown",
+                view::deadline_date(d)
+            )
         }),
     }
 }
@@ -764,8 +782,8 @@ fn task_line(view: &View, r: &Row) -> TaskLine {
             .filter_map(|&i| view.issues.get(i))
             .map(|i| format!("{} ({})", flat(&i.title), i.severity.as_str()))
             .collect(),
-        start: view::date_time(r.start),
-        end: view::date_time(r.end),
+        start: view.start_text(r),
+        end: view.end_text(r),
         effort: if r.is_milestone() {
             String::new()
         } else {
@@ -814,6 +832,28 @@ fn resource_line(view: &View, r: &view::ResourceRow) -> ResourceLine {
     }
 }
 
+/// Labels over the load strips: `Feb 1` over the first week of each month
+/// (and the first week), skipped when it would run into the label before.
+fn week_axis(weeks: &[Day]) -> Vec<String> {
+    // A label spans about four cells.
+    const ROOM: usize = 4;
+    let mut last: Option<usize> = None;
+    weeks
+        .iter()
+        .enumerate()
+        .map(|(i, &week)| {
+            let new_month = i == 0 || month_name(week) != month_name(weeks[i - 1]);
+            let room = last.is_none_or(|l| i - l >= ROOM);
+            if !(new_month && room) {
+                return String::new();
+            }
+            last = Some(i);
+            let day = week.to_date().map_or(0, |d| d.day());
+            format!("{} {day}", month_name(week))
+        })
+        .collect()
+}
+
 /// A heat class for a week's load; anything over 100% stands out.
 fn load_level(load: f64) -> &'static str {
     match load {
@@ -854,26 +894,12 @@ fn budgets(view: &View) -> Vec<BudgetLine> {
 }
 
 fn risk_line(view: &View, r: &view::RiskRow) -> RiskLine {
-    let mut impact = Vec::new();
-    if let Some(d) = r.delay {
-        impact.push(format!("{} delay", view::work_days(d, view.day_minutes)));
-    }
-    if let Some(c) = r.cost {
-        impact.push(view::money(c, &view.currency));
-    }
-    let mut exposure = Vec::new();
-    if let Some(d) = r.delay_exposure {
-        exposure.push(view::work_days(d, view.day_minutes));
-    }
-    if let Some(c) = r.cost_exposure {
-        exposure.push(view::money(c, &view.currency));
-    }
     RiskLine {
         title: flat(&r.title),
         id: r.id.clone(),
         chance: r.chance.map(|c| c.to_string()).unwrap_or_default(),
-        impact: impact.join(" + "),
-        exposure: exposure.join(" + "),
+        impact: r.impact(view.day_minutes, &view.currency),
+        exposure: r.exposure(view.day_minutes, &view.currency),
         affects: flat(&r.affects.join(", ")),
         owner: r.owner.as_deref().map(flat).unwrap_or_default(),
         response: r.response.as_deref().map(flat).unwrap_or_default(),
@@ -882,12 +908,6 @@ fn risk_line(view: &View, r: &view::RiskRow) -> RiskLine {
 }
 
 fn issue_line(i: &view::IssueRow) -> IssueLine {
-    let text = match (&i.resolution, &i.note) {
-        (Some(res), _) if !i.open => res.clone(),
-        (_, Some(note)) => note.clone(),
-        (Some(res), None) => res.clone(),
-        (None, None) => String::new(),
-    };
     IssueLine {
         title: flat(&i.title),
         id: i.id.clone(),
@@ -896,7 +916,7 @@ fn issue_line(i: &view::IssueRow) -> IssueLine {
         raised: i.raised.map(view::date).unwrap_or_default(),
         owner: i.owner.as_deref().map(flat).unwrap_or_default(),
         affects: flat(&i.affects.join(", ")),
-        text: flat(&text),
+        text: flat(i.text()),
     }
 }
 

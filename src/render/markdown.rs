@@ -1,6 +1,7 @@
 //! Markdown output: a page to commit next to the plan, with a heading, a
 //! summary, the Mermaid chart (split by top-level group when one chart
-//! would be too large for GitHub) and a task table.
+//! would be too large for GitHub), the task table and, as in the HTML
+//! report, the resources, the risk register and the issue log.
 
 use super::mermaid;
 use super::view::{self, Progress, Row, View};
@@ -12,6 +13,9 @@ pub fn render(view: &View) -> String {
     summary(view, &mut out);
     chart(view, &mut out);
     task_table(view, &mut out);
+    resource_table(view, &mut out);
+    risk_register(view, &mut out);
+    issue_log(view, &mut out);
     warnings(view, &mut out);
     out
 }
@@ -24,12 +28,14 @@ fn summary(view: &View, out: &mut String) {
             view::end_date(view.start, view.end)
         ),
         format!(
-            "- **Tasks:** {} ({} on the critical path)",
-            view.task_count,
+            "- **Tasks:** {} ({} on the critical path), {}, {}",
+            view.counts.tasks,
             view.rows
                 .iter()
-                .filter(|r| r.critical && !r.is_group())
-                .count()
+                .filter(|r| r.critical && r.kind == view::Kind::Task)
+                .count(),
+            view::plural(view.counts.groups, "group"),
+            view::plural(view.counts.milestones, "milestone")
         ),
         format!("- **Progress:** {}", view.progress),
     ];
@@ -95,8 +101,8 @@ fn task_table(view: &View, out: &mut String) {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
             title_cell(view, row),
-            view::date(row.start),
-            view::end_date(row.start, row.end),
+            view.start_text(row),
+            view.end_text(row),
             if row.is_milestone() {
                 String::new()
             } else {
@@ -141,6 +147,98 @@ fn title_cell(view: &View, row: &Row) -> String {
         }
     }
     text
+}
+
+/// As the HTML report's resource table; a week-by-week strip does not fit
+/// in Markdown, so the busiest week stands for it.
+fn resource_table(view: &View, out: &mut String) {
+    if view.resources.is_empty() {
+        return;
+    }
+    out.push_str("## Resources\n\n");
+    out.push_str("| Resource | Role | Booked | Utilisation | Cost | Busiest week |\n");
+    out.push_str("|---|---|--:|--:|--:|---|\n");
+    for r in &view.resources {
+        let peak = r
+            .peak(&view.weeks)
+            .map_or_else(String::new, |(week, load)| {
+                let share = if load.is_finite() {
+                    format!("{}%", (load * 100.0).round())
+                } else {
+                    "booked with no working time".to_string()
+                };
+                let over = if load > 1.005 {
+                    " **over-allocated**"
+                } else {
+                    ""
+                };
+                format!("{share} (week of {}){over}", view::date(week.start()))
+            });
+        out.push_str(&format!(
+            "| {} | {} | {} | {}% | {} | {peak} |\n",
+            cell(&r.name),
+            cell(r.role.as_deref().unwrap_or_default()),
+            view::work_days(r.booked, view.day_minutes),
+            (r.utilisation * 100.0).round(),
+            view::money(r.cost, &view.currency),
+        ));
+    }
+    out.push('\n');
+}
+
+/// Open risks first, by expected delay then expected cost (as in HTML).
+fn risk_register(view: &View, out: &mut String) {
+    if view.risks.is_empty() {
+        return;
+    }
+    out.push_str("## Risk register\n\n");
+    out.push_str("| Risk | Chance | Impact | Exposure | Affects | Owner | Response |\n");
+    out.push_str("|---|--:|---|---|---|---|---|\n");
+    for r in &view.risks {
+        let closed = if r.open { "" } else { " _(closed)_" };
+        out.push_str(&format!(
+            "| {} `{}`{closed} | {} | {} | **{}** | {} | {} | {} |\n",
+            cell(&r.title),
+            code(&r.id),
+            r.chance.map(|c| c.to_string()).unwrap_or_default(),
+            r.impact(view.day_minutes, &view.currency),
+            r.exposure(view.day_minutes, &view.currency),
+            cell(&r.affects.join(", ")),
+            cell(r.owner.as_deref().unwrap_or_default()),
+            cell(r.response.as_deref().unwrap_or_default()),
+        ));
+    }
+    out.push_str("\nExposure is chance × impact.\n\n");
+}
+
+/// Open issues first, the most severe first (as in HTML).
+fn issue_log(view: &View, out: &mut String) {
+    if view.issues.is_empty() {
+        return;
+    }
+    out.push_str("## Issue log\n\n");
+    out.push_str("| Issue | Severity | Status | Raised | Owner | Affects | Note / resolution |\n");
+    out.push_str("|---|---|---|---|---|---|---|\n");
+    for i in &view.issues {
+        out.push_str(&format!(
+            "| {} `{}` | {} | {} | {} | {} | {} | {} |\n",
+            cell(&i.title),
+            code(&i.id),
+            i.severity.as_str(),
+            if i.open { "open" } else { "closed" },
+            i.raised.map(view::date).unwrap_or_default(),
+            cell(i.owner.as_deref().unwrap_or_default()),
+            cell(&i.affects.join(", ")),
+            cell(i.text()),
+        ));
+    }
+    out.push('\n');
+}
+
+/// An id inside backticks: ids are plain words, but a stray backtick or
+/// bar would still end the span or the cell.
+fn code(id: &str) -> String {
+    id.replace(['`', '|'], "")
 }
 
 fn warnings(view: &View, out: &mut String) {

@@ -4,13 +4,14 @@
 //!
 //! What the emitter relies on, measured with mermaid 12.3: `dateFormat` must
 //! be set or explicit end dates are ignored; end dates are exclusive (our
-//! ends are exclusive too); `todayMarker off` keeps the output reproducible;
+//! ends are exclusive too, and with dates alone a bar ends on the day after
+//! its last); `todayMarker off` keeps the output reproducible;
 //! tags come first in the metadata, then id, start and end. Names have no
 //! quoting, so every character Mermaid would read as syntax is written as a
 //! `#N;` entity, which Mermaid decodes back for display (see [`name`]).
 
-use super::view::{Kind, Progress, Row, View};
-use crate::units::Moment;
+use super::view::{date, date_time, last_day, Kind, Row, View};
+use crate::units::{Day, Moment, Share};
 
 /// GitHub replaces larger charts with an error box.
 pub const GITHUB_LIMIT: usize = 50_000;
@@ -76,7 +77,11 @@ fn chart_within(view: &View, title: &str, rows: &[usize], limit: usize) -> Optio
     let mut out = String::new();
     out.push_str("gantt\n");
     out.push_str(&format!("    title {}\n", name(title, "Plan")));
-    out.push_str("    dateFormat YYYY-MM-DD HH:mm\n");
+    out.push_str(if view.times {
+        "    dateFormat YYYY-MM-DD HH:mm\n"
+    } else {
+        "    dateFormat YYYY-MM-DD\n"
+    });
     out.push_str(&format!("    axisFormat {}\n", axis_format(view)));
     out.push_str("    todayMarker off\n");
     let mut section: Option<usize> = None;
@@ -125,22 +130,66 @@ fn metadata(view: &View, i: usize, row: &Row) -> String {
     if row.critical {
         items.push("crit".into());
     }
-    match row.status {
-        Progress::Done => items.push("done".into()),
-        Progress::Active | Progress::Late if view.now.is_some() => items.push("active".into()),
-        _ => {}
+    if let Some(state) = state(row.progress) {
+        items.push(state.into());
     }
     if row.kind == Kind::Milestone {
         items.push("milestone".into());
     }
     items.push(format!("t{i}"));
-    items.push(moment(row.start));
-    items.push(moment(row.end));
+    let (start, end) = span(view, row);
+    items.push(start);
+    items.push(end);
     items.join(", ")
 }
 
-fn moment(m: Moment) -> String {
-    super::view::date_time(m)
+/// `done` at 100%, `active` when started and not finished, else nothing.
+/// Progress alone decides, not the status date: moving `now` rewrites a
+/// committed chart's line only where a task's state really changed.
+fn state(progress: Share) -> Option<&'static str> {
+    if progress >= Share::FULL {
+        Some("done")
+    } else if progress > Share::ZERO {
+        Some("active")
+    } else {
+        None
+    }
+}
+
+/// A bar's start and (exclusive) end: exact times with `--times`, else
+/// whole days, from its first day to the day after its last, so the bar
+/// covers every day the task works on (an end at midnight belongs to the
+/// day before).
+fn span(view: &View, row: &Row) -> (String, String) {
+    if view.times {
+        return (date_time(row.start), date_time(row.end));
+    }
+    if row.kind == Kind::Milestone {
+        let at = date(milestone_day(view, row));
+        return (at.clone(), at);
+    }
+    let after_last = Day(last_day(row.start, row.end).0 + 1);
+    (date(row.start), date(after_last.start()))
+}
+
+/// Where a milestone is drawn when bars cover whole days: one reached as a
+/// drawn predecessor ends sits at the end of its day, after that bar; any
+/// other at the start of its day, before the tasks it starts.
+fn milestone_day(view: &View, row: &Row) -> Moment {
+    let at = row.start;
+    if at.minute_of_day() == 0 {
+        return at;
+    }
+    let ends_a_bar = row.preds.iter().any(|&(p, _)| {
+        view.rows
+            .get(p)
+            .is_some_and(|pred| !pred.is_milestone() && pred.end == at)
+    });
+    if ends_a_bar {
+        Day(at.day().0 + 1).start()
+    } else {
+        at.day().start()
+    }
 }
 
 /// Short labels for long plans, full dates for short ones.
@@ -153,26 +202,39 @@ fn axis_format(view: &View) -> &'static str {
     }
 }
 
-/// Words Mermaid's gantt grammar reads as statements when a line starts
-/// with them (compared without case, as its lexer does).
+/// The words Mermaid's gantt lexer (mermaid 12.3, `gantt.jison`) reads as
+/// a statement or a click, call or href token when a line starts with them
+/// (compared without case, as its rules are `/i`). A name starting with any
+/// of them has its first character written as an entity; the browser test
+/// reads the installed lexer's rules and tries every one as a title.
 const STATEMENTS: &[&str] = &[
+    "acctitle",
+    "accdescr",
+    "href",
+    "call",
+    "click",
     "gantt",
-    "title",
-    "section",
     "dateformat",
-    "axisformat",
-    "tickinterval",
     "inclusiveenddates",
     "topaxis",
+    "axisformat",
+    "tickinterval",
     "includes",
     "excludes",
     "todaymarker",
     "weekday",
     "weekend",
-    "click",
-    "acctitle",
-    "accdescr",
+    "title",
+    "section",
 ];
+
+/// What JavaScript's `\s` matches: Mermaid's lexer skips these at the start
+/// of a line and its `trim` drops them, so they count as blank here too.
+/// Rust's `char::is_whitespace` is the same set except for U+FEFF (and
+/// U+0085, which is a control character and already a space here).
+fn is_js_blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}'
+}
 
 /// A task, section or chart name that Mermaid shows exactly as written:
 /// control characters become spaces; `#` `:` `;` `%` `<` `>` `&` `"` `` ` ``
@@ -190,9 +252,9 @@ pub fn name(text: &str, fallback: &str) -> String {
             }
         })
         .collect();
-    let trimmed = flat.trim();
+    let trimmed = flat.trim_matches(is_js_blank);
     let source = if trimmed.is_empty() {
-        fallback.trim()
+        fallback.trim_matches(is_js_blank)
     } else {
         trimmed
     };
@@ -245,6 +307,15 @@ mod tests {
         assert_eq!(name("Section 3", "x"), "#83;ection 3");
         assert_eq!(name("2027-01-04 kickoff", "x"), "#50;027-01-04 kickoff");
         assert_eq!(name("Clicker", "x"), "#67;licker");
+        assert_eq!(name("Call the vendor", "x"), "#67;all the vendor");
+        assert_eq!(name("href site", "x"), "#104;ref site");
+    }
+
+    #[test]
+    fn blanks_javascript_skips_do_not_hide_a_statement() {
+        assert_eq!(name("\u{feff}title Hijacked", "x"), "#116;itle Hijacked");
+        assert_eq!(name("\u{a0}\u{3000}section x", "x"), "#115;ection x");
+        assert_eq!(name("\u{feff}", "fallback"), "fallback");
     }
 
     #[test]

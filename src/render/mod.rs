@@ -45,8 +45,23 @@ pub struct Input<'a> {
     pub depth: Option<u32>,
 }
 
-/// Renders in `format`.
+/// How the visual outputs write what they show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Style {
+    /// Times of day beside dates in tables and Mermaid bars (`--times`);
+    /// by default they show dates alone and only tooltips and JSON keep
+    /// the minutes.
+    pub times: bool,
+}
+
+/// Renders in `format`, dates alone.
 pub fn render(format: Format, input: &Input<'_>) -> String {
+    render_styled(format, input, Style::default())
+}
+
+/// Renders in `format` in `style`.
+pub fn render_styled(format: Format, input: &Input<'_>, style: Style) -> String {
+    let view = || view::build(input).styled(style);
     match format {
         Format::Json => json::render(
             input.model,
@@ -54,8 +69,8 @@ pub fn render(format: Format, input: &Input<'_>) -> String {
             input.diagnostics,
             input.sources,
         ),
-        Format::Html => html::render(&view::build(input)),
-        Format::Mermaid => mermaid::render(&view::build(input)),
-        Format::Markdown => markdown::render(&view::build(input)),
+        Format::Html => html::render(&view()),
+        Format::Mermaid => mermaid::render(&view()),
+        Format::Markdown => markdown::render(&view()),
     }
 }

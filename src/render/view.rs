@@ -32,8 +32,8 @@ pub struct View {
     pub progress: Share,
     /// Visible tasks in outline order.
     pub rows: Vec<Row>,
-    /// Tasks in the plan, visible or not.
-    pub task_count: usize,
+    /// The plan's tasks by kind, visible or not.
+    pub counts: Counts,
     pub resources: Vec<ResourceRow>,
     /// Mondays of the weeks the resource strips cover.
     pub weeks: Vec<Day>,
@@ -43,6 +43,16 @@ pub struct View {
     /// Days without work on the project calendar (weekends, holidays)
     /// between the start and the end, as inclusive runs.
     pub closed_days: Vec<(Day, Day)>,
+    /// Show times of day beside dates (`--times`).
+    pub times: bool,
+}
+
+/// How many leaf tasks, groups and milestones a plan has.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub tasks: usize,
+    pub groups: usize,
+    pub milestones: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,7 +172,7 @@ pub fn build(input: &Input<'_>) -> View {
         levelled: schedule.levelled,
         day_minutes: model.day_minutes().0.max(1),
         progress: overall_progress(model, schedule),
-        task_count: model.tasks.len(),
+        counts: counts(model),
         resources: resource_rows(model, schedule, &weeks),
         weeks,
         risks: risk_rows(model),
@@ -170,6 +180,34 @@ pub fn build(input: &Input<'_>) -> View {
         warnings: warnings(input.diagnostics, input.sources),
         closed_days: closed_days(model, schedule.start, schedule.end),
         rows,
+        times: false,
+    }
+}
+
+impl View {
+    /// The view written in `style`.
+    pub fn styled(mut self, style: super::Style) -> View {
+        self.times = style.times;
+        self
+    }
+
+    /// A row's start for a table: its date, or date and time with `--times`.
+    pub fn start_text(&self, row: &Row) -> String {
+        if self.times {
+            date_time(row.start)
+        } else {
+            date(row.start)
+        }
+    }
+
+    /// A row's end for a table: the last day it occupies, or the exact end
+    /// with `--times`.
+    pub fn end_text(&self, row: &Row) -> String {
+        if self.times {
+            date_time(row.end)
+        } else {
+            end_date(row.start, row.end)
+        }
     }
 }
 
@@ -301,6 +339,18 @@ fn task_row(
         tags: task.details().tags.clone(),
         note: task.details().note.clone(),
     }
+}
+
+fn counts(model: &Model) -> Counts {
+    let mut counts = Counts::default();
+    for task in &model.tasks {
+        match task.kind {
+            TaskKind::Leaf => counts.tasks += 1,
+            TaskKind::Group => counts.groups += 1,
+            TaskKind::Milestone => counts.milestones += 1,
+        }
+    }
+    counts
 }
 
 /// Everyone booked anywhere below a group, in first-booked order.
@@ -634,10 +684,15 @@ pub fn date_time(m: Moment) -> String {
 /// The last day a task occupies: an end at midnight belongs to the day
 /// before.
 pub fn end_date(start: Moment, end: Moment) -> String {
+    date(last_day(start, end).start())
+}
+
+/// The day [`end_date`] names.
+pub fn last_day(start: Moment, end: Moment) -> Day {
     if end > start && end.minute_of_day() == 0 {
-        date(Moment(end.0 - 1))
+        Moment(end.0 - 1).day()
     } else {
-        date(end)
+        end.day()
     }
 }
 
@@ -673,6 +728,11 @@ pub fn calendar_span(m: Minutes) -> String {
     }
 }
 
+/// `1 group`, `3 groups`.
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// One decimal at most, no trailing `.0`.
 fn trim(x: f64) -> String {
     let r = (x * 10.0).round() / 10.0;
@@ -699,6 +759,63 @@ pub fn money(m: Money, currency: &str) -> String {
         format!("{sign}{grouped}")
     } else {
         format!("{sign}{grouped} {currency}")
+    }
+}
+
+impl RiskRow {
+    /// What the risk would do: `5d delay + 12,000 EUR`.
+    pub fn impact(&self, day_minutes: i64, currency: &str) -> String {
+        join_parts(
+            self.delay
+                .map(|d| format!("{} delay", work_days(d, day_minutes))),
+            self.cost.map(|c| money(c, currency)),
+        )
+    }
+
+    /// Chance times impact: `1.5d + 3,000 EUR`.
+    pub fn exposure(&self, day_minutes: i64, currency: &str) -> String {
+        join_parts(
+            self.delay_exposure.map(|d| work_days(d, day_minutes)),
+            self.cost_exposure.map(|c| money(c, currency)),
+        )
+    }
+}
+
+fn join_parts(delay: Option<String>, cost: Option<String>) -> String {
+    [delay, cost]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+impl IssueRow {
+    /// The resolution of a closed issue, else its note.
+    pub fn text(&self) -> &str {
+        match (&self.resolution, &self.note) {
+            (Some(res), _) if !self.open => res,
+            (_, Some(note)) => note,
+            (Some(res), None) => res,
+            (None, None) => "",
+        }
+    }
+}
+
+impl ResourceRow {
+    /// The busiest week: its Monday and load, when the resource works at
+    /// all.
+    pub fn peak(&self, weeks: &[Day]) -> Option<(Day, f64)> {
+        self.load
+            .iter()
+            .zip(weeks)
+            .filter(|(load, _)| **load > 0.0)
+            .fold(
+                None,
+                |best: Option<(Day, f64)>, (&load, &week)| match best {
+                    Some((_, top)) if top >= load => best,
+                    _ => Some((week, load)),
+                },
+            )
     }
 }
 

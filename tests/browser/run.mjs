@@ -16,6 +16,16 @@
 // - No script from a title runs (the hostile plan sets window.__pwned if it
 //   does), and its titles show as text.
 // - The report of a 5,000-task plan opens in under 2 s.
+// - Every word Mermaid's gantt lexer can start a line with (read from the
+//   installed lexer's rules), and the same behind blanks JavaScript skips
+//   (U+FEFF, U+00A0, U+3000), renders as a title; `done` and `active`
+//   follow progress, whatever the status date; with dates alone (a 7.5 h
+//   day and a lunch break) each bar spans exactly the days its task works on.
+// - On the first screen of a 1280x800 window: the critical path of
+//   samples/software-release.plan shows; the deadline line the caption
+//   names is on the chart, else the caption says it is after it (every
+//   sample and `planc init`'s plan); the legend has the late outline; the
+//   resource strips have a week axis.
 
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
@@ -39,6 +49,8 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const MERMAID = path.join(here, 'node_modules', 'mermaid', 'dist', 'mermaid.min.js');
 const DOC_URL = 'http://planc.invalid/report.html';
+// PLANC_BROWSER_ONLY=keywords,hostile runs only the named checks (by hand).
+const only = process.env.PLANC_BROWSER_ONLY ? process.env.PLANC_BROWSER_ONLY.split(',') : null;
 const BIG_LIMIT_MS = Number(process.env.PLANC_BIG_LIMIT_MS || 2000);
 
 const failures = [];
@@ -128,6 +140,190 @@ async function mermaidChecks(browser, name, mmd, md, json) {
 
 /// Opens `html` with every request blocked; returns the page and what went
 /// wrong.
+/// The words that open a rule of Mermaid's gantt lexer (`^(?:word`), read
+/// from the installed mermaid, so a keyword a new version adds is tried too.
+function lexerWords() {
+  const dir = path.join(here, 'node_modules', 'mermaid', 'dist', 'chunks', 'mermaid.core');
+  const file = fs.readdirSync(dir).find((f) => /^ganttDiagram-.*\.mjs$/.test(f));
+  const source = fs.readFileSync(path.join(dir, file), 'utf8');
+  const rules = source.match(/rules: \[(.*)\],\n/);
+  if (!rules) throw new Error(`no lexer rules in ${file}`);
+  const words = [...rules[1].matchAll(/\/\^\(\?:([A-Za-z]+)/g)].map((m) => m[1]);
+  return [...new Set(words)];
+}
+
+/// A plan whose task titles start with every lexer word, followed by what
+/// each rule needs after it (a blank and a weekday, a quote, a colon, a
+/// brace), bare and behind blanks that JavaScript's `\s` matches.
+function keywordPlan(words) {
+  const titles = ['Call the vendor', '2027-01-04 kickoff', '\\u{FEFF}title Hijacked'];
+  for (const w of words) {
+    for (const rest of [' friday', ' \\"site\\"', ': x', ' { x }', '']) {
+      titles.push(`${w}${rest}`);
+    }
+    for (const blank of ['\\u{FEFF}', '\\u{A0}', '\\u{3000}\\t']) {
+      titles.push(`${blank}${w} friday`);
+    }
+  }
+  const tasks = titles.map((t, i) => `  task k${i} "${t}" { duration 1d }`).join('\n');
+  return `project "Keywords" { start 2027-01-04 }\ntask g "Group" {\n${tasks}\n}\n`;
+}
+
+/// A plan with a finished task, one half done, one not started (all three
+/// around the status date) and one after it.
+function statesPlan(now) {
+  return `project "States" { start 2027-01-04  now ${now} }
+task a "Finished" { duration 2d  progress 100% }
+task b "Half done" { after a  duration 5d  progress 50% }
+task c "Not started" { after a  duration 5d }
+task d "Later" { after b  duration 2d }
+`;
+}
+
+/// The class attribute of each bar Mermaid draws, by bar text.
+async function mermaidClasses(page, text) {
+  return page.evaluate(async (text) => {
+    const holder = document.createElement('div');
+    document.body.appendChild(holder);
+    const { svg } = await window.mermaid.render('states' + Math.random().toString(36).slice(2), text);
+    holder.innerHTML = svg;
+    const classes = {};
+    for (const rect of holder.querySelectorAll('rect.task')) {
+      const label = holder.querySelector(`[id="${rect.id}-text"]`);
+      if (label) classes[label.textContent.trim()] = rect.getAttribute('class');
+    }
+    holder.remove();
+    return classes;
+  }, text);
+}
+
+/// `done` is 100%, `active` is started and not finished, a 0% task is
+/// neither, and moving the status date alone changes no line.
+async function statesCheck(browser) {
+  const charts = ['2027-01-05', '2027-01-08'].map((now) => {
+    const plan = path.join(out, `states-${now}.plan`);
+    fs.writeFileSync(plan, statesPlan(now));
+    return build(plan, path.join(out, `states-${now}.mmd`));
+  });
+  check(charts[0] === charts[1], 'states: moving the status date alone leaves the Mermaid chart as it was');
+  const page = await browser.newPage();
+  await page.setContent('<!doctype html><html><body></body></html>');
+  await page.addScriptTag({ path: MERMAID });
+  await page.evaluate(() => window.mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' }));
+  for (const chart of charts) {
+    const classes = await mermaidClasses(page, chart);
+    const kind = (title) => (classes[title] || '').match(/\b(done|active)(?:Crit)?\d+/)?.[1] || 'none';
+    const seen = ['Finished', 'Half done', 'Not started', 'Later'].map((t) => `${t}: ${kind(t)}`).join(', ');
+    check(seen === 'Finished: done, Half done: active, Not started: none, Later: none',
+      `states: Mermaid draws done and active from progress (${seen})`);
+  }
+  await page.close();
+}
+
+/// What a reader sees without scrolling at 1280x800: the checks of item
+/// "first screen" for one report.
+async function firstScreenChecks(browser, name, html) {
+  const { context, page } = await openReport(browser, html, { viewport: { width: 1280, height: 800 } });
+  await page.screenshot({ path: path.join(out, `${name}-1280.png`) });
+  const inView = (selector) => page.evaluate((selector) => {
+    const gantt = document.querySelector('.gantt').getBoundingClientRect();
+    return [...document.querySelectorAll(selector)].filter((e) => {
+      const r = e.getBoundingClientRect();
+      return r.width + r.height > 0 && r.left >= gantt.left && r.right <= Math.min(gantt.right, innerWidth)
+        && r.top >= gantt.top && r.bottom <= Math.min(gantt.bottom, innerHeight);
+    }).length;
+  }, selector);
+  if (name === 'software-release') {
+    const critical = await inView('.g-bars .bar.crit:not(.group)');
+    check(critical >= 3, `${name} html: ${critical} critical bars on the first screen at 1280x800`);
+  }
+  const caption = await page.locator('#chart .hint').innerText();
+  if (caption.includes('dashed line')) {
+    // In view, or no farther right than the bars (a long plan scrolls).
+    const near = await page.evaluate(() => {
+      const line = document.querySelector('.pdl line');
+      if (!line) return false;
+      const bars = [...document.querySelectorAll('.g-bars .bar')].map((b) => { const r = b.getBBox(); return r.x + r.width; });
+      return Number(line.getAttribute('x1')) <= Math.max(...bars) + 40;
+    });
+    check(near || await inView('.pdl line') === 1, `${name} html: the deadline line the caption names is in view or beside the last bars`);
+  } else {
+    check(await page.locator('.pdl').count() === 0 || !/deadline/.test(caption) || caption.includes('after the last date'),
+      `${name} html: the caption says where the deadline is`);
+  }
+  const outline = await page.evaluate(() => {
+    const sw = document.querySelector('.legend .sw.lateo');
+    if (!sw) return 'no swatch';
+    const s = getComputedStyle(sw);
+    return `${s.outlineStyle} ${s.outlineColor}`;
+  });
+  const late = await page.evaluate(() => {
+    const probe = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    probe.innerHTML = '<g class="bar late"><rect class="body"/></g>';
+    document.querySelector('.g-bars').appendChild(probe);
+    const s = getComputedStyle(probe.querySelector('rect'));
+    const style = `${s.strokeDasharray !== 'none' ? 'dashed' : 'solid'} ${s.stroke}`;
+    probe.remove();
+    return style;
+  });
+  check(outline === late, `${name} html: the legend shows the late outline (${outline}; bars: ${late})`);
+  const axis = await page.evaluate(() => {
+    const labels = [...document.querySelectorAll('tr.wk .strip i')];
+    const cells = document.querySelector('table.res tbody .strip');
+    if (!cells) return 'no resources';
+    const first = cells.querySelector('i').getBoundingClientRect().left;
+    const named = labels.filter((l) => l.textContent.trim() !== '');
+    return labels.length === cells.children.length && named.length > 0
+      && Math.abs(labels[0].getBoundingClientRect().left - first) < 1 ? 'aligned' : `${labels.length} labels, ${named.length} named`;
+  });
+  check(axis === 'aligned' || axis === 'no resources', `${name} html: the load strips have a week axis (${axis})`);
+  await context.close();
+}
+
+/// Each bar's x and width by bar text, as Mermaid draws them.
+async function mermaidBoxes(page, text) {
+  return page.evaluate(async (text) => {
+    const holder = document.createElement('div');
+    document.body.appendChild(holder);
+    const { svg } = await window.mermaid.render('days' + Math.random().toString(36).slice(2), text);
+    holder.innerHTML = svg;
+    const boxes = {};
+    for (const rect of holder.querySelectorAll('rect.task')) {
+      const label = holder.querySelector(`[id="${rect.id}-text"]`);
+      if (label) boxes[label.textContent.trim()] = { x: Number(rect.getAttribute('x')), w: Number(rect.getAttribute('width')) };
+    }
+    holder.remove();
+    return boxes;
+  }, text);
+}
+
+/// Dates alone snap bars to days: Write (Mon 09:00 to Tue 11:30) covers
+/// Monday and Tuesday, Review (Tue 11:30 to 15:30) Tuesday, Cure (Tue
+/// 15:30 plus 48 hours) Tuesday to Thursday; the milestone reached at Tue
+/// 15:30 sits at the end of Tuesday, after Review's bar.
+async function daysCheck(browser) {
+  const plan = path.join(out, 'days.plan');
+  fs.writeFileSync(plan, `project "Days" { start 2027-01-04  calendar office }
+calendar office { workdays mon..fri  hours 09:00..12:30, 13:30..17:30 }
+task a "Write" { duration 10h }
+task b "Review" { after a  duration 3h }
+milestone m "Signed off" { after b }
+task w "Cure" { after b  elapsed 2d }
+`);
+  const page = await browser.newPage();
+  await page.setContent('<!doctype html><html><body></body></html>');
+  await page.addScriptTag({ path: MERMAID });
+  await page.evaluate(() => window.mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' }));
+  const b = await mermaidBoxes(page, build(plan, path.join(out, 'days.mmd')));
+  const day = b.Review && b.Review.w;
+  const near = (a, e) => Math.abs(a - e) < 2;  // Mermaid rounds to whole pixels
+  const ok = day > 0 && near(b.Write.w, 2 * day) && near(b.Cure.w, 3 * day)
+    && near(b.Write.x + day, b.Review.x) && near(b.Review.x, b.Cure.x)
+    && near(b['Signed off'].x + b['Signed off'].w / 2, b.Review.x + day);
+  check(ok, `days: with dates alone each bar covers its days (${JSON.stringify(b)})`);
+  await page.close();
+}
+
 async function openReport(browser, html, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, ...options });
   const page = await context.newPage();
@@ -242,6 +438,7 @@ const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 try {
   for (const plan of plans()) {
     const name = path.basename(plan, '.plan') === 'main' ? 'platform' : path.basename(plan, '.plan');
+    if (only && !only.includes(name)) continue;
     const base = path.join(out, name);
     const json = JSON.parse(build(plan, `${base}.json`));
     const mmd = build(plan, `${base}.mmd`);
@@ -249,8 +446,27 @@ try {
     const html = build(plan, `${base}.html`);
     await mermaidChecks(browser, name, mmd, md, json);
     await htmlChecks(browser, name, html, json, name === 'hostile');
+    await firstScreenChecks(browser, name, html);
   }
-  if (!process.env.PLANC_SKIP_BIG) await bigCheck(browser);
+  if (!only || only.includes('keywords')) {
+    const words = lexerWords();
+    check(words.includes('call') && words.includes('title'), `keywords: ${words.length} words read from Mermaid's gantt lexer`);
+    const plan = path.join(out, 'keywords.plan');
+    fs.writeFileSync(plan, keywordPlan(words));
+    const base = path.join(out, 'keywords');
+    const json = JSON.parse(build(plan, `${base}.json`));
+    await mermaidChecks(browser, 'keywords', build(plan, `${base}.mmd`), build(plan, `${base}.md`), json);
+  }
+  if (!only || only.includes('states')) await statesCheck(browser);
+  if (!only || only.includes('days')) await daysCheck(browser);
+  if (!only || only.includes('init')) {
+    const dir = path.join(out, 'init');
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    execFileSync(planc, ['init', path.join(dir, 'plan.plan')], { stdio: 'ignore' });
+    await firstScreenChecks(browser, 'init', build(path.join(dir, 'plan.plan'), path.join(dir, 'plan.html')));
+  }
+  if (!process.env.PLANC_SKIP_BIG && !only) await bigCheck(browser);
 } catch (e) {
   failures.push(String(e && e.stack ? e.stack : e));
   console.log('FAIL', e);
