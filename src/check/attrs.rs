@@ -118,7 +118,9 @@ fn misplaced(decl: &Decl, kw: &str, span: crate::source::Span, allowed: &[&str])
             "a milestone takes no time; make it a `task` if it needs work".to_string()
         }
         (DeclKind::Task, "date") => "a task's fixed start is written `start DATE`".to_string(),
-        (DeclKind::Team, _) => "a team lists its members: `resource alice, bob`".to_string(),
+        (DeclKind::Team, _) => "a team lists its members (`resource alice, bob`) or declares them \
+                                (`resource ann \"Ann\" { rate 600/d }`)"
+            .to_string(),
         _ => {
             let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
             format!("a {what} takes {}", list.join(", "))
@@ -130,6 +132,20 @@ fn misplaced(decl: &Decl, kw: &str, span: crate::source::Span, allowed: &[&str])
     )
     .at(span, format!("not an attribute of a {what}"))
     .with_help(hint)
+}
+
+/// A `resource` declared inside something other than a team.
+pub fn misplaced_resource(parent: &Decl, resource: &Decl) -> Diagnostic {
+    let what = parent.kind.keyword();
+    Diagnostic::error(
+        codes::MISPLACED_ATTRIBUTE,
+        format!("a `resource` cannot be declared inside a {what}"),
+    )
+    .at(resource.keyword, format!("inside a {what}"))
+    .with_help(
+        "declare resources at the top level, or inside a `team` to make them its members; \
+         a task books them with `assign`",
+    )
 }
 
 /// The first value of an attribute, if written.

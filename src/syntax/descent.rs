@@ -606,8 +606,25 @@ impl<'t> Reader<'t, '_> {
         match self.word() {
             "task" => self.nested_decl(DeclKind::Task),
             "milestone" => self.nested_decl(DeclKind::Milestone),
+            "resource" if self.declares_resource() => self.nested_decl(DeclKind::Resource),
             _ => self.attribute().map(Item::Attr),
         }
+    }
+
+    /// `inline_resource`'s look-ahead: `resource ID` followed by a title or
+    /// a body declares a member; otherwise it lists references.
+    fn declares_resource(&mut self) -> bool {
+        let start = self.pos;
+        let declares = self.keyword("resource").is_some() && {
+            self.skip();
+            self.peek().is_some_and(is_ident_start) && {
+                self.pos = self.word_end(self.pos);
+                self.skip();
+                matches!(self.peek(), Some(b'"' | b'{'))
+            }
+        };
+        self.pos = start;
+        declares
     }
 
     fn nested_decl(&mut self, kind: DeclKind) -> Option<Item> {

@@ -9,6 +9,7 @@ use super::descent::{self, Unread};
 use super::expected::{expected_phrase, inside_block};
 use super::grammar::{PlanParser, Rule};
 use super::literal::{weekday, Lexeme, Literals};
+use super::recover::{foreign_keyword, recover_declaration};
 use super::scan::{skip_string, skip_to_line_end};
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
@@ -95,19 +96,8 @@ fn parse_with_recovery(
                 continue;
             }
         }
-        match PlanParser::parse(Rule::lone_declaration, chunk) {
-            Ok(pairs) => {
-                let mut lower = Lower {
-                    lit: Literals { file, diags },
-                };
-                for pair in pairs {
-                    if pair.as_rule() != Rule::EOI {
-                        items.extend(lower.top_item(pair, start));
-                    }
-                }
-            }
-            Err(err) => diags.push(syntax_error(&err, chunk, start, file)),
-        }
+        // The grammar reads the rest, repairing and reporting each error.
+        items.extend(recover_declaration(text, start, end, file, diags));
     }
     File { items }
 }
@@ -210,7 +200,7 @@ fn too_deep_at(text: &str) -> Option<usize> {
 /// Walks `text` up to `until`, stepping over strings and comments: the
 /// `{` depth there, or `Err` with the offset of the first `{` deeper than
 /// [`MAX_NESTING`].
-fn nesting(text: &str, until: usize) -> Result<usize, usize> {
+pub(super) fn nesting(text: &str, until: usize) -> Result<usize, usize> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
@@ -237,7 +227,7 @@ fn nesting(text: &str, until: usize) -> Result<usize, usize> {
 
 /// Turns a pest error into a diagnostic that names what was expected in
 /// words.
-fn syntax_error(
+pub(super) fn syntax_error(
     err: &pest::error::Error<Rule>,
     chunk: &str,
     base: usize,
@@ -349,7 +339,15 @@ fn syntax_help(chunk: &str, pos: usize, in_block: bool) -> Option<String> {
             "`{word}` declarations are only allowed at the top level, outside every `{{ ... }}`"
         ));
     }
+    if let Some((keyword, example)) = foreign_keyword(&word).filter(|_| in_block) {
+        return Some(format!(
+            "planc has no `{word}`: write `{keyword}`, like `{example}`"
+        ));
+    }
     if let Some(help) = misspelled_keyword(&word, in_block) {
+        return Some(help);
+    }
+    if let Some(help) = number_help(before, rest) {
         return Some(help);
     }
     if let Some(help) = lookalike_help(rest) {
@@ -434,6 +432,115 @@ fn syntax_help(chunk: &str, pos: usize, in_block: bool) -> Option<String> {
     None
 }
 
+/// Help for numbers, durations, percentages and rates written the way
+/// people write them elsewhere: `3 days`, `3days`, `8D`, `50 %`,
+/// `£260,000`, `260,000`, `700/day`.
+fn number_help(before: &str, rest: &str) -> Option<String> {
+    let number_before: String = trailing_number(before);
+    if !number_before.is_empty() {
+        let after_space = rest.trim_start_matches([' ', '\t']);
+        if rest.starts_with([' ', '\t']) && after_space.starts_with('%') {
+            return Some(format!(
+                "write the `%` right after the number, with no space: `{number_before}%`"
+            ));
+        }
+        if rest.starts_with(',') && rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
+            let digits: String = rest[1..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == ',')
+                .filter(char::is_ascii_digit)
+                .collect();
+            return Some(format!(
+                "numbers take no thousands separators: write `{number_before}{digits}`"
+            ));
+        }
+        if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+            if let Some(unit) = unit_for(&word).filter(|unit| *unit != word) {
+                return Some(format!(
+                    "write the duration as a number and one of `min`, `h`, `d`, `w`: `{number_before}{unit}`"
+                ));
+            }
+        }
+        if rest.starts_with([' ', '\t']) {
+            let word: String = after_space
+                .chars()
+                .take_while(|c| c.is_alphabetic())
+                .collect();
+            if let Some(unit) = unit_for(&word) {
+                return Some(format!(
+                    "write the unit right after the number, with no space: `{number_before}{unit}`"
+                ));
+            }
+        }
+    }
+    if let Some(c) = rest.chars().next().filter(|c| matches!(c, '£' | '$' | '€' | '¥')) {
+        let amount: String = rest[c.len_utf8()..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || matches!(c, ',' | '.'))
+            .filter(|c| *c != ',')
+            .collect();
+        let amount = if amount.is_empty() { "260000".to_string() } else { amount };
+        return Some(format!(
+            "write amounts as plain numbers, without `{c}` or thousands separators: `{amount}`; \
+             the project's `currency` says what they are in"
+        ));
+    }
+    let digits: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    if digits.is_empty() {
+        return None;
+    }
+    let after = &rest[digits.len()..];
+    if after.trim_start_matches([' ', '\t']).starts_with('%') && after.starts_with([' ', '\t']) {
+        return Some(format!(
+            "write the `%` right after the number, with no space: `{digits}%`"
+        ));
+    }
+    if let Some(per) = after.strip_prefix('/') {
+        let word: String = per.chars().take_while(|c| c.is_alphabetic()).collect();
+        if let Some(unit) = unit_for(&word).filter(|u| matches!(*u, "h" | "d")) {
+            return Some(format!(
+                "a rate is per `h` or per `d`: write `{digits}/{unit}`"
+            ));
+        }
+        return None;
+    }
+    let word: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
+    let unit = unit_for(&word)?;
+    if word == unit {
+        return None;
+    }
+    Some(format!(
+        "write the duration as a number and one of `min`, `h`, `d`, `w`: `{digits}{unit}`"
+    ))
+}
+
+/// The number a text ends with (`effort 3` gives `3`).
+fn trailing_number(before: &str) -> String {
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit() || *c == '.')
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    before[start..].to_string()
+}
+
+/// The planc unit for a unit word as people write it (`days`, `D`, `hrs`).
+fn unit_for(word: &str) -> Option<&'static str> {
+    let unit = match word.to_ascii_lowercase().as_str() {
+        "min" | "mins" | "minute" | "minutes" => "min",
+        "h" | "hr" | "hrs" | "hour" | "hours" => "h",
+        "d" | "day" | "days" | "wd" | "workday" | "workdays" => "d",
+        "w" | "wk" | "wks" | "week" | "weeks" => "w",
+        _ => return None,
+    };
+    Some(unit)
+}
+
 /// Help for a character that looks like (or hides as) one the grammar
 /// takes: invisible characters and typographic quotes.
 fn lookalike_help(rest: &str) -> Option<String> {
@@ -500,6 +607,11 @@ const ATTRIBUTE_KEYWORDS: &[&str] = &[
     "milestone",
 ];
 
+/// The keyword `word` is, as the static string of the keyword table.
+pub(super) fn item_keyword(word: &str) -> Option<&'static str> {
+    ATTRIBUTE_KEYWORDS.iter().copied().find(|k| *k == word)
+}
+
 /// "did you mean `task`?" for a word that is close to a keyword allowed here.
 fn misspelled_keyword(word: &str, in_block: bool) -> Option<String> {
     if word.is_empty() || word.len() > 20 {
@@ -513,12 +625,26 @@ fn misspelled_keyword(word: &str, in_block: bool) -> Option<String> {
     if candidates.contains(&word) {
         return None;
     }
-    let best = candidates
+    let best = closest_keyword(word, candidates)?;
+    Some(format!("did you mean `{best}`?"))
+}
+
+/// The keyword of `candidates` that `word` is a typo of, if any.
+fn closest_keyword(word: &str, candidates: &[&'static str]) -> Option<&'static str> {
+    candidates
         .iter()
         .map(|k| (strsim::damerau_levenshtein(word, k), *k))
         .filter(|(d, k)| *d <= (k.len() / 3).max(1))
-        .min()?;
-    Some(format!("did you mean `{}`?", best.1))
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// The attribute keyword `word` is a typo of (`efort`), if any.
+pub(super) fn misspelled_attribute(word: &str) -> Option<&'static str> {
+    if word.len() > 20 {
+        return None;
+    }
+    closest_keyword(word, ATTRIBUTE_KEYWORDS)
 }
 
 /// Help for a string the grammar rejected: unclosed, or a bad escape.
@@ -562,8 +688,8 @@ fn trailing_comma_help(before: &str) -> Option<String> {
 }
 
 /// Lowers pest pairs to AST nodes, validating values as it goes.
-struct Lower<'d> {
-    lit: Literals<'d>,
+pub(super) struct Lower<'d> {
+    pub(super) lit: Literals<'d>,
 }
 
 /// Offset added to spans of pairs parsed from a chunk.
@@ -582,7 +708,7 @@ impl Lower<'_> {
             .collect()
     }
 
-    fn top_item(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<TopItem> {
+    pub(super) fn top_item(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<TopItem> {
         if pair.as_rule() == Rule::include {
             let span = self.span(&pair, base);
             let path = pair
@@ -641,7 +767,7 @@ impl Lower<'_> {
         for part in pair.into_inner() {
             match part.as_rule() {
                 Rule::open_brace | Rule::close_brace => {}
-                Rule::task | Rule::milestone => {
+                Rule::task | Rule::milestone | Rule::resource => {
                     items.extend(self.decl(part, base).map(|d| Item::Decl(Box::new(d))));
                 }
                 _ => items.extend(self.attr(part, base).map(Item::Attr)),
