@@ -950,6 +950,9 @@ calendar office {
 }
 resource dev "Developer" { rate 800/d capacity 50% units 2 role "dev" off 2027-02-01 }
 team devs { resource dev, ops.x }
+team ops { resource ann "Ann" { rate 600/d } resource ben"Ben" resource cal{} resource dev
+  resource eve # a comment
+  "Eve" }
 task build """
     Build it
   """ {
@@ -985,6 +988,8 @@ task tail
             "task a\"t\"{effort 1d}",
             "\u{FEFF}task a",
             "task a { cost 5effort 3d }",
+            "team t { resource a \"A\"  }\n# end",
+            "team t { resource a\n  { }\n resource b }",
         ] {
             assert!(agree(text), "the fast reader gave up on:\n{text}");
         }

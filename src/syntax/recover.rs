@@ -22,6 +22,11 @@ use pest::Parser;
 /// this many, the declaration is given up.
 const MAX_REPAIRS: usize = 20;
 
+/// Bytes the grammar may read again while repairing one declaration,
+/// beyond twice its length: a huge broken declaration gets one repair,
+/// not twenty slow reads.
+const REREAD_BUDGET: usize = 4 << 20;
+
 /// Reads the declaration `text[start..end]`, reporting each syntax error
 /// in it once. `None` when it cannot be saved (its header is broken).
 pub(super) fn recover_declaration(
@@ -33,7 +38,13 @@ pub(super) fn recover_declaration(
 ) -> Option<TopItem> {
     let mut patched = text.get(start..end)?.as_bytes().to_vec();
     let mut marks: Vec<Mark> = Vec::new();
+    let budget = REREAD_BUDGET.max(2 * patched.len());
+    let mut read = 0;
     for _ in 0..MAX_REPAIRS {
+        read += patched.len();
+        if read > budget {
+            return None;
+        }
         // A copy: the text is patched below while the error borrows it.
         let owned = String::from_utf8(patched.clone()).ok()?;
         let chunk = owned.as_str();
