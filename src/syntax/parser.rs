@@ -474,13 +474,21 @@ fn number_help(before: &str, rest: &str) -> Option<String> {
             }
         }
     }
-    if let Some(c) = rest.chars().next().filter(|c| matches!(c, '£' | '$' | '€' | '¥')) {
+    if let Some(c) = rest
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '£' | '$' | '€' | '¥'))
+    {
         let amount: String = rest[c.len_utf8()..]
             .chars()
             .take_while(|c| c.is_ascii_digit() || matches!(c, ',' | '.'))
             .filter(|c| *c != ',')
             .collect();
-        let amount = if amount.is_empty() { "260000".to_string() } else { amount };
+        let amount = if amount.is_empty() {
+            "260000".to_string()
+        } else {
+            amount
+        };
         return Some(format!(
             "write amounts as plain numbers, without `{c}` or thousands separators: `{amount}`; \
              the project's `currency` says what they are in"

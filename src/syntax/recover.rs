@@ -249,8 +249,14 @@ fn never_closed(text: &str, start: usize, end: usize, open: usize, file: FileId)
         ));
     }
     Diagnostic::error(codes::SYNTAX, "a `{` is never closed")
-        .at(Span::new(file, brace, brace + 1), "this `{` is never closed")
-        .also(Span::new(file, last - last_char, last), "the file ends here")
+        .at(
+            Span::new(file, brace, brace + 1),
+            "this `{` is never closed",
+        )
+        .also(
+            Span::new(file, last - last_char, last),
+            "the file ends here",
+        )
         .with_help(help)
 }
 
@@ -312,15 +318,13 @@ fn tokens(text: &str) -> Vec<Token> {
 
 /// Words after which an attribute keyword is a value, not a new item
 /// (`after start of x`, `finish after y`, `a, b`).
-const CONTINUES: &[&str] = &[",", "of", "after", "not", "finish", "start", "any", "before"];
+const CONTINUES: &[&str] = &[
+    ",", "of", "after", "not", "finish", "start", "any", "before",
+];
 
 /// The byte range to blank for the error at `pos`, and the mark it
 /// leaves; `None` when the error is in the declaration's own header.
-fn bad_item(
-    chunk: &str,
-    pos: usize,
-    expects_item: bool,
-) -> Option<(usize, usize, Option<Mark>)> {
+fn bad_item(chunk: &str, pos: usize, expects_item: bool) -> Option<(usize, usize, Option<Mark>)> {
     let tokens = tokens(chunk);
     let text = |t: &Token| &chunk[t.start..t.end];
     let at = tokens.iter().position(|t| t.end > pos)?;
@@ -375,11 +379,7 @@ fn bad_item(
 /// In a header with its keyword and id in place (`task build Build {`),
 /// the extra words before the `{`, so that the declaration survives under
 /// its id; `None` for any other header error.
-fn header_extra(
-    chunk: &str,
-    tokens: &[Token],
-    at: usize,
-) -> Option<(usize, usize, Option<Mark>)> {
+fn header_extra(chunk: &str, tokens: &[Token], at: usize) -> Option<(usize, usize, Option<Mark>)> {
     let has_id = tokens.get(1).is_some_and(|t| {
         chunk[t.start..t.end]
             .bytes()
