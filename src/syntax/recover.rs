@@ -28,8 +28,22 @@ const MAX_REPAIRS: usize = 20;
 const REREAD_BUDGET: usize = 4 << 20;
 
 /// Reads the declaration `text[start..end]`, reporting each syntax error
-/// in it once. `None` when it cannot be saved (its header is broken).
+/// in it once. A declaration that cannot be repaired but names its id
+/// (`resource pm "Unclosed title`) is kept as a bare declaration, so that
+/// references to it are not reported unknown; `None` when it has no id.
 pub(super) fn recover_declaration(
+    text: &str,
+    start: usize,
+    end: usize,
+    file: FileId,
+    diags: &mut Diagnostics,
+) -> Option<TopItem> {
+    repair(text, start, end, file, diags)
+        .or_else(|| bare_declaration(text.get(start..end)?, start, file))
+}
+
+/// The repair loop of [`recover_declaration`].
+fn repair(
     text: &str,
     start: usize,
     end: usize,
@@ -67,6 +81,51 @@ pub(super) fn recover_declaration(
         blank(&mut patched, from, to);
     }
     None
+}
+
+/// `KEYWORD ID` of a declaration that could not be read, with nothing
+/// else: its id stays known. A task gets an invalid `effort`, so that it
+/// is not also reported as having no work.
+fn bare_declaration(chunk: &str, base: usize, file: FileId) -> Option<TopItem> {
+    let tokens = tokens(chunk);
+    let (keyword, id) = (tokens.first()?, tokens.get(1)?);
+    let kind = match &chunk[keyword.start..keyword.end] {
+        "task" => DeclKind::Task,
+        "milestone" => DeclKind::Milestone,
+        "resource" => DeclKind::Resource,
+        "team" => DeclKind::Team,
+        "calendar" => DeclKind::Calendar,
+        "risk" => DeclKind::Risk,
+        "issue" => DeclKind::Issue,
+        _ => return None,
+    };
+    let name = &chunk[id.start..id.end];
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        return None;
+    }
+    let span = |from: usize, to: usize| Span::new(file, base + from, base + to);
+    let id_span = span(id.start, id.end);
+    let body: Box<[Item]> = if kind == DeclKind::Task {
+        Box::new([Item::Attr(Attr {
+            value: AttrValue::Invalid("effort"),
+            keyword: id_span,
+            span: id_span,
+        })])
+    } else {
+        Box::default()
+    };
+    Some(TopItem::Decl(Decl {
+        kind,
+        keyword: span(keyword.start, keyword.end),
+        id: Some(Ident {
+            name: name.into(),
+            span: id_span,
+        }),
+        title: None,
+        body,
+        has_body: false,
+        span: span(keyword.start, code_end(chunk).max(id.end)),
+    }))
 }
 
 /// An attribute that was blanked: where its keyword stands, where it
