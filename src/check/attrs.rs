@@ -81,6 +81,11 @@ pub fn check_placement(decl: &Decl, diags: &mut Diagnostics) -> bool {
     // 64, and a bit set costs no allocation per declaration.
     let mut seen = 0u64;
     for attr in decl.attrs() {
+        // An invalid attribute was reported where it was read; where it
+        // stands, or that it repeats one, would be a second error for it.
+        if matches!(attr.value, AttrValue::Invalid(_)) {
+            continue;
+        }
         let kw = attr.value.keyword();
         let Some(index) = allowed.iter().position(|a| *a == kw) else {
             ok = false;
