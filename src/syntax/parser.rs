@@ -9,7 +9,7 @@ use super::descent::{self, Unread};
 use super::expected::{expected_phrase, inside_block};
 use super::grammar::{PlanParser, Rule};
 use super::literal::{weekday, Lexeme, Literals};
-use super::recover::{foreign_keyword, recover_declaration};
+use super::recover::{foreign_keyword, recover_declaration, Rereads};
 use super::scan::{skip_string, skip_to_line_end};
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
@@ -84,6 +84,7 @@ fn parse_with_recovery(
     readers: Readers,
 ) -> File {
     let mut items = Vec::new();
+    let mut rereads = Rereads::for_file(text.len());
     for (start, end) in top_level_chunks(text) {
         let chunk = &text[start..end];
         if chunk_is_only_comments(chunk) {
@@ -97,7 +98,14 @@ fn parse_with_recovery(
             }
         }
         // The grammar reads the rest, repairing and reporting each error.
-        items.extend(recover_declaration(text, start, end, file, diags));
+        items.extend(recover_declaration(
+            text,
+            start,
+            end,
+            file,
+            diags,
+            &mut rereads,
+        ));
     }
     File { items }
 }

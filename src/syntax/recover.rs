@@ -22,10 +22,30 @@ use pest::Parser;
 /// this many, the declaration is given up.
 const MAX_REPAIRS: usize = 20;
 
-/// Bytes the grammar may read again while repairing one declaration,
-/// beyond twice its length: a huge broken declaration gets one repair,
-/// not twenty slow reads.
+/// Bytes the grammar may read again while repairing the declarations of
+/// one file, beyond twice the file's length: repairs cost at most a few
+/// reads of the file, however many errors it has.
 const REREAD_BUDGET: usize = 4 << 20;
+
+/// What is left of a file's budget for reading declarations again.
+pub(super) struct Rereads(usize);
+
+impl Rereads {
+    pub(super) fn for_file(len: usize) -> Rereads {
+        Rereads(REREAD_BUDGET.max(len.saturating_mul(2)))
+    }
+
+    /// Takes `len` bytes from the budget; false when it has run out.
+    fn take(&mut self, len: usize) -> bool {
+        match self.0.checked_sub(len) {
+            Some(left) => {
+                self.0 = left;
+                true
+            }
+            None => false,
+        }
+    }
+}
 
 /// Reads the declaration `text[start..end]`, reporting each syntax error
 /// in it once. A declaration that cannot be repaired but names its id
@@ -37,8 +57,9 @@ pub(super) fn recover_declaration(
     end: usize,
     file: FileId,
     diags: &mut Diagnostics,
+    rereads: &mut Rereads,
 ) -> Option<TopItem> {
-    repair(text, start, end, file, diags)
+    repair(text, start, end, file, diags, rereads)
         .or_else(|| bare_declaration(text.get(start..end)?, start, file))
 }
 
@@ -49,14 +70,12 @@ fn repair(
     end: usize,
     file: FileId,
     diags: &mut Diagnostics,
+    rereads: &mut Rereads,
 ) -> Option<TopItem> {
     let mut patched = text.get(start..end)?.as_bytes().to_vec();
     let mut marks: Vec<Mark> = Vec::new();
-    let budget = REREAD_BUDGET.max(2 * patched.len());
-    let mut read = 0;
-    for _ in 0..MAX_REPAIRS {
-        read += patched.len();
-        if read > budget {
+    for repairs in 0..MAX_REPAIRS {
+        if repairs > 0 && !rereads.take(patched.len()) {
             return None;
         }
         // A copy: the text is patched below while the error borrows it.
