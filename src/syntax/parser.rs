@@ -83,6 +83,8 @@ fn parse_with_recovery(
     diags: &mut Diagnostics,
     readers: Readers,
 ) -> File {
+    let patched = close_late(text, file, diags);
+    let text = patched.as_deref().unwrap_or(text);
     let mut items = Vec::new();
     let mut rereads = Rereads::for_file(text.len());
     for (start, end) in top_level_chunks(text) {
@@ -108,6 +110,92 @@ fn parse_with_recovery(
         ));
     }
     File { items }
+}
+
+/// A `}` that closes a top-level declaration while the lines after it are
+/// still indented as its content, up to a `}` that then closes nothing,
+/// is one `}` too many: `task a { ... } }` on one line. Reports it and
+/// returns the text without it (offsets kept), so that the declaration
+/// keeps its indented lines and nothing is reported about them.
+fn close_late(text: &str, file: FileId, diags: &mut Diagnostics) -> Option<String> {
+    let pairs = early_closes(text);
+    if pairs.is_empty() {
+        return None;
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for (early, stray) in pairs {
+        bytes[early] = b' ';
+        let line = |at: usize| text[..at].matches('\n').count() + 1;
+        diags.push(
+            Diagnostic::error(codes::SYNTAX, "a `}` closes its block too early")
+                .at(
+                    Span::new(file, early, early + 1),
+                    "this `}` ends the top-level declaration",
+                )
+                .also(
+                    Span::new(file, stray, stray + 1),
+                    "so this `}` closes nothing",
+                )
+                .with_help(format!(
+                    "the lines after it are indented as part of the block: remove this `}}` \
+                     (or the one on line {})",
+                    line(stray)
+                )),
+        );
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// Pairs of (a `}` that brought the depth to 0 with only indented lines
+/// after it, the `}` that then closes nothing).
+fn early_closes(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut pairs = Vec::new();
+    let mut depth = 0usize;
+    // The first `}` of the run that brought the depth to 0, and whether an
+    // indented line followed it.
+    let mut candidate: Option<usize> = None;
+    let mut indented = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => i = skip_to_line_end(bytes, i),
+            b'"' => i = skip_string(bytes, i),
+            b'{' => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' => {
+                if depth == 0 {
+                    if let Some(early) = candidate.take().filter(|_| indented) {
+                        pairs.push((early, i));
+                    }
+                } else {
+                    depth -= 1;
+                    if depth == 0 && candidate.is_none() {
+                        candidate = Some(i);
+                        indented = false;
+                    }
+                }
+                i += 1;
+            }
+            b'\n' => {
+                i += 1;
+                let content = i + bytes[i..]
+                    .iter()
+                    .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
+                    .count();
+                match bytes.get(content) {
+                    None | Some(b'\n' | b'#' | b'}') => {}
+                    // A line in column 0 ends the candidate's indented run.
+                    Some(_) if content == i => candidate = None,
+                    Some(_) => indented = true,
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    pairs
 }
 
 /// Blank lines and comments only, blank as the grammar's `WHITESPACE`
