@@ -1220,6 +1220,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_early_brace_needs_indented_lines_and_a_stray_brace_after_it() {
+        let early = "task g {\n  task a { } }\n  task b { }\n}\n";
+        assert_eq!(early_closes(early), [(22, 37)]);
+        for fine in [
+            "task g {\n  task a { }\n}\n",
+            "task g {\n}\n}\n",
+            "task g { }\ntask h { }\n  }\n",
+            "task g { \"}\" }\n  # }\n",
+        ] {
+            assert_eq!(early_closes(fine), [], "{fine}");
+        }
+    }
+
+    #[test]
     fn nesting_limit_is_found_outside_strings_and_comments() {
         let deep = "{".repeat(MAX_NESTING + 1);
         assert_eq!(too_deep_at(&deep), Some(MAX_NESTING));
