@@ -468,26 +468,6 @@ fn syntax_help(chunk: &str, pos: usize, in_block: bool) -> Option<String> {
         .into_iter()
         .find(|k| before.ends_with(k));
     let after_duration_keyword = duration_keyword.is_some();
-    let number_before: String = before
-        .chars()
-        .rev()
-        .take_while(|c| c.is_ascii_digit() || *c == '.')
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    if !number_before.is_empty() && rest.starts_with([' ', '\t']) {
-        let unit = rest
-            .trim_start()
-            .chars()
-            .take_while(|c| c.is_alphabetic())
-            .collect::<String>();
-        if matches!(unit.as_str(), "min" | "h" | "d" | "w") {
-            return Some(format!(
-                "write the unit right after the number, with no space: `{number_before}{unit}`"
-            ));
-        }
-    }
     if rest.starts_with(char::is_numeric) {
         let digits: String = rest
             .chars()
