@@ -188,6 +188,11 @@ pub fn lower_all(
         names: FlatNames::new("resource or team"),
     };
     let mut team_decls = Vec::new();
+    let inline: Vec<Span> = decls
+        .iter()
+        .filter(|d| d.kind == DeclKind::Team)
+        .flat_map(|t| t.inline_resources().map(Decl::name_span))
+        .collect();
     for decl in decls {
         let Some(id) = &decl.id else { continue };
         let member = match decl.kind {
@@ -203,7 +208,7 @@ pub fn lower_all(
                 )
                 .at(id.span, "declared again here")
                 .also(res.span_of(old), "first declared here")
-                .with_help("resources and teams share one namespace; give each its own id"),
+                .with_help(duplicate_help(&id.name, [id.span, res.span_of(old)], &inline)),
             );
             continue;
         }
@@ -259,6 +264,19 @@ pub fn lower_all(
         res.teams[t].members = members;
     }
     res
+}
+
+/// The help for a resource or team id declared twice: a member declared
+/// inline in one team is listed in another by reference.
+fn duplicate_help(id: &str, spans: [Span; 2], inline: &[Span]) -> String {
+    if spans.iter().any(|s| inline.contains(s)) {
+        format!(
+            "a resource is declared once, in one team or at the top level; \
+             another team lists it by reference: `resource {id}`"
+        )
+    } else {
+        "resources and teams share one namespace; give each its own id".to_string()
+    }
 }
 
 fn lower_resource(
