@@ -208,7 +208,11 @@ pub fn lower_all(
                 )
                 .at(id.span, "declared again here")
                 .also(res.span_of(old), "first declared here")
-                .with_help(duplicate_help(&id.name, [id.span, res.span_of(old)], &inline)),
+                .with_help(duplicate_help(
+                    &id.name,
+                    [id.span, res.span_of(old)],
+                    &inline,
+                )),
             );
             continue;
         }
