@@ -195,6 +195,21 @@ fn init_writes_a_plan_that_builds() {
 }
 
 #[test]
+fn init_writes_a_plan_that_is_fmt_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = planc(dir.path(), &["init"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let check = planc(dir.path(), &["fmt", "--check", "plan.plan"]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&check),
+        stderr(&check)
+    );
+}
+
+#[test]
 fn init_never_overwrites() {
     let dir = folder_with(&[("plan.plan", "mine")]);
     let output = planc(dir.path(), &["init"]);

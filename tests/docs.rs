@@ -101,3 +101,54 @@ fn every_plan_example_checks_as_documented() {
         failures.join("\n")
     );
 }
+
+/// Every whole plan shown to users is already in the layout `planc fmt`
+/// writes, so that a reader who copies one gets a clean `fmt --check`.
+#[test]
+fn every_whole_plan_shown_to_users_is_fmt_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut plans: Vec<(String, String)> = Vec::new();
+    for file in doc_files() {
+        for ex in examples(&file) {
+            let whole = ex
+                .text
+                .lines()
+                .any(|l| l.trim_start().starts_with("project"));
+            if whole && ex.expect.is_none() {
+                plans.push((format!("{}:{}", ex.file, ex.line), ex.text + "\n"));
+            }
+        }
+    }
+    for path in sample_files(&root.join("samples")) {
+        let text = std::fs::read_to_string(&path).expect("samples are readable");
+        plans.push((path.display().to_string(), text));
+    }
+    assert!(plans.len() > 5, "found only {} plans", plans.len());
+    let unclean: Vec<String> = plans
+        .iter()
+        .filter(|(_, text)| planc::fmt::format(text).ok().as_deref() != Some(text.as_str()))
+        .map(|(place, _)| place.clone())
+        .collect();
+    assert!(
+        unclean.is_empty(),
+        "plans that `planc fmt` would change:\n{}",
+        unclean.join("\n")
+    );
+}
+
+/// Every `.plan` file under `dir`, sorted.
+fn sample_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return files;
+    };
+    for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+        if path.is_dir() {
+            files.extend(sample_files(&path));
+        } else if path.extension().is_some_and(|e| e == "plan") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}

@@ -83,6 +83,11 @@ pub fn check_placement(decl: &Decl, diags: &mut Diagnostics) -> bool {
     // 64, and a bit set costs no allocation per declaration.
     let mut seen = 0u64;
     for attr in decl.attrs() {
+        // An invalid attribute was reported where it was read; where it
+        // stands, or that it repeats one, would be a second error for it.
+        if matches!(attr.value, AttrValue::Invalid(_)) {
+            continue;
+        }
         let kw = attr.value.keyword();
         let Some(index) = allowed.iter().position(|a| *a == kw) else {
             ok = false;
@@ -124,7 +129,9 @@ fn misplaced(decl: &Decl, kw: &str, span: crate::source::Span, allowed: &[&str])
             "only a milestone takes `finished` for now; mark a finished task `progress 100%`"
                 .to_string()
         }
-        (DeclKind::Team, _) => "a team lists its members: `resource alice, bob`".to_string(),
+        (DeclKind::Team, _) => "a team lists its members (`resource alice, bob`) or declares them \
+                                (`resource ann \"Ann\" { rate 600/d }`)"
+            .to_string(),
         _ => {
             let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
             format!("a {what} takes {}", list.join(", "))
@@ -136,6 +143,20 @@ fn misplaced(decl: &Decl, kw: &str, span: crate::source::Span, allowed: &[&str])
     )
     .at(span, format!("not an attribute of a {what}"))
     .with_help(hint)
+}
+
+/// A `resource` declared inside something other than a team.
+pub fn misplaced_resource(parent: &Decl, resource: &Decl) -> Diagnostic {
+    let what = parent.kind.keyword();
+    Diagnostic::error(
+        codes::MISPLACED_ATTRIBUTE,
+        format!("a `resource` cannot be declared inside a {what}"),
+    )
+    .at(resource.keyword, format!("inside a {what}"))
+    .with_help(
+        "declare resources at the top level, or inside a `team` to make them its members; \
+         a task books them with `assign`",
+    )
 }
 
 /// The first value of an attribute, if written.

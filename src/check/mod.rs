@@ -101,17 +101,19 @@ pub fn check(loaded: &Loaded) -> Checked {
     }
 }
 
-/// Every file's top-level declarations, file by file.
+/// Every file's top-level declarations, file by file. A team's inline
+/// members follow the team: they are top-level resources too (spec v2).
 fn top_level_decls(loaded: &Loaded) -> Vec<&Decl> {
-    loaded
-        .files
-        .iter()
-        .flat_map(|(_, f)| f.items.iter())
-        .filter_map(|i| match i {
-            TopItem::Decl(d) => Some(d),
-            TopItem::Include(_) => None,
-        })
-        .collect()
+    let mut decls = Vec::new();
+    for item in loaded.files.iter().flat_map(|(_, f)| f.items.iter()) {
+        if let TopItem::Decl(d) = item {
+            decls.push(d);
+            if d.kind == DeclKind::Team {
+                decls.extend(d.inline_resources());
+            }
+        }
+    }
+    decls
 }
 
 /// `2000001` as `2,000,001`.
@@ -127,8 +129,16 @@ fn thousands(n: usize) -> String {
     out
 }
 
+/// Checks the attributes of `decl` and of the tasks inside it. A team's
+/// inline members are checked as top-level declarations; a resource
+/// declared anywhere else is misplaced.
 fn check_placement_deep(decl: &Decl, diags: &mut Diagnostics) {
     attrs::check_placement(decl, diags);
+    if decl.kind != DeclKind::Team {
+        for resource in decl.inline_resources() {
+            diags.push(attrs::misplaced_resource(decl, resource));
+        }
+    }
     for child in decl.children() {
         check_placement_deep(child, diags);
     }

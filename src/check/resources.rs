@@ -188,6 +188,11 @@ pub fn lower_all(
         names: FlatNames::new("resource or team"),
     };
     let mut team_decls = Vec::new();
+    let inline: Vec<Span> = decls
+        .iter()
+        .filter(|d| d.kind == DeclKind::Team)
+        .flat_map(|t| t.inline_resources().map(Decl::name_span))
+        .collect();
     for decl in decls {
         let Some(id) = &decl.id else { continue };
         let member = match decl.kind {
@@ -203,7 +208,11 @@ pub fn lower_all(
                 )
                 .at(id.span, "declared again here")
                 .also(res.span_of(old), "first declared here")
-                .with_help("resources and teams share one namespace; give each its own id"),
+                .with_help(duplicate_help(
+                    &id.name,
+                    [id.span, res.span_of(old)],
+                    &inline,
+                )),
             );
             continue;
         }
@@ -231,6 +240,20 @@ pub fn lower_all(
     }
     for (t, decl) in team_decls.into_iter().enumerate() {
         let mut members = Vec::new();
+        for inline in decl.inline_resources() {
+            // A duplicate id was reported above and names another resource.
+            let own = inline.id.as_ref().and_then(|id| {
+                let reference = Reference {
+                    text: id.name.clone(),
+                    span: id.span,
+                };
+                let r = res.resource(&reference).ok()?;
+                (res.resources[r.index()].span == id.span).then_some(r)
+            });
+            if let Some(r) = own.filter(|r| !members.contains(r)) {
+                members.push(r);
+            }
+        }
         for attr in decl.attrs() {
             if let AttrValue::Members(refs) = &attr.value {
                 for r in refs {
@@ -245,6 +268,19 @@ pub fn lower_all(
         res.teams[t].members = members;
     }
     res
+}
+
+/// The help for a resource or team id declared twice: a member declared
+/// inline in one team is listed in another by reference.
+fn duplicate_help(id: &str, spans: [Span; 2], inline: &[Span]) -> String {
+    if spans.iter().any(|s| inline.contains(s)) {
+        format!(
+            "a resource is declared once, in one team or at the top level; \
+             another team lists it by reference: `resource {id}`"
+        )
+    } else {
+        "resources and teams share one namespace; give each its own id".to_string()
+    }
 }
 
 fn lower_resource(
@@ -320,4 +356,57 @@ fn lower_resource(
         }
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::codes;
+
+    fn codes_of(text: &str) -> Vec<&'static str> {
+        let (_, checked) = crate::check_str("plan.plan", text);
+        checked.diagnostics.iter().map(|d| d.code.0).collect()
+    }
+
+    #[test]
+    fn a_team_declares_members_in_place_and_by_reference() {
+        let text = r#"project "P" { start 2027-01-04 }
+resource carol "Carol"
+team devs "Developers" { resource ann "Ann" { rate 600/d } resource ben "Ben" resource carol }
+task a { effort 2d  assign devs }
+task b { effort 1d  assign ann }
+"#;
+        let (_, checked) = crate::check_str("plan.plan", text);
+        let model = checked.model.expect("the plan checks");
+        let ids: Vec<&str> = model.resources.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["carol", "ann", "ben"]);
+        let members: Vec<&str> = model.teams[0]
+            .members
+            .iter()
+            .map(|m| model.resources[m.index()].id.as_str())
+            .collect();
+        assert_eq!(members, ["ann", "ben", "carol"]);
+        assert!(model.resources[1].rate.is_some(), "ann keeps her rate");
+    }
+
+    #[test]
+    fn an_inline_member_declared_twice_is_a_duplicate() {
+        let in_two_teams = r#"project "P" { start 2027-01-04 }
+team a { resource ann "Ann" }
+team b { resource ann "Ann" }
+"#;
+        assert_eq!(codes_of(in_two_teams), [codes::DUPLICATE_ID.0]);
+        let also_at_top = r#"project "P" { start 2027-01-04 }
+resource ann "Ann"
+team a { resource ann "Ann" { rate 600/d } }
+"#;
+        assert_eq!(codes_of(also_at_top), [codes::DUPLICATE_ID.0]);
+    }
+
+    #[test]
+    fn a_resource_declared_in_a_task_is_misplaced() {
+        let text = r#"project "P" { start 2027-01-04 }
+task a { effort 2d  resource ann "Ann" }
+"#;
+        assert_eq!(codes_of(text), [codes::MISPLACED_ATTRIBUTE.0]);
+    }
 }

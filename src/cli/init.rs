@@ -119,21 +119,21 @@ fn starter_plan(title: &str, file: &str, start: jiff::civil::Date) -> String {
 #   planc watch {file} --serve          live preview in the browser
 
 project "{title}" {{
-  start    {start}          # the first working day
-  deadline {deadline}       # missing it is a warning, not an error
+  start {start}  # the first working day
+  deadline {deadline}  # missing it is a warning, not an error
   currency EUR
-  calendar office           # the working time of everything below
+  calendar office  # the working time of everything below
 }}
 
 # Working time: Monday to Friday with a lunch break. Add public holidays
 # with `holiday 2027-12-24 "Christmas Eve"`.
 calendar office "Office hours" {{
   workdays mon..fri
-  hours    09:00..12:00, 13:00..17:00
+  hours 09:00..12:00, 13:00..17:00
 }}
 
 # People and other resources, with what a day or an hour of them costs.
-resource ana "Ana" {{ role "Designer"   rate 600/d }}
+resource ana "Ana" {{ role "Designer"  rate 600/d }}
 resource ben "Ben" {{ role "Developer"  rate 75/h  capacity 50% }}
 
 # The work. A task holding other tasks is a group. A leaf task has an
@@ -142,16 +142,16 @@ resource ben "Ben" {{ role "Developer"  rate 75/h  capacity 50% }}
 task design "Design" {{
   task sketches "Sketches" {{ effort 3d  assign ana }}
   task review "Design review" {{
-    after sketches              # starts when the sketches are done
+    after sketches  # starts when the sketches are done
     duration 1d
     assign ana, ben
   }}
 }}
 
 task build "Build" {{
-  after design                  # after every task in the group
+  after design  # after every task in the group
   effort 5d
-  range 4d..8d                  # the best and the worst case
+  range 4d..8d  # the best and the worst case
   assign ben
 }}
 
@@ -160,9 +160,9 @@ milestone launch "Launch" {{ after build }}
 # Something that may happen, how likely it is and what it would cost.
 risk feedback "Feedback comes late" {{
   chance 30%
-  delay  3d
+  delay 3d
   affects design.review
-  owner  ana
+  owner ana
 }}
 "#
     )

@@ -86,7 +86,19 @@ impl Decl {
         })
     }
 
+    /// The nested tasks and milestones (a group's children).
     pub fn children(&self) -> impl Iterator<Item = &Decl> {
+        self.nested()
+            .filter(|d| matches!(d.kind, DeclKind::Task | DeclKind::Milestone))
+    }
+
+    /// Resources declared in place in this body: a team's inline members.
+    pub fn inline_resources(&self) -> impl Iterator<Item = &Decl> {
+        self.nested().filter(|d| d.kind == DeclKind::Resource)
+    }
+
+    /// Every declaration nested in this body, whatever its kind.
+    pub fn nested(&self) -> impl Iterator<Item = &Decl> {
         self.body.iter().filter_map(|i| match i {
             Item::Decl(d) => Some(&**d),
             Item::Attr(_) => None,

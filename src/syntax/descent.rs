@@ -606,8 +606,25 @@ impl<'t> Reader<'t, '_> {
         match self.word() {
             "task" => self.nested_decl(DeclKind::Task),
             "milestone" => self.nested_decl(DeclKind::Milestone),
+            "resource" if self.declares_resource() => self.nested_decl(DeclKind::Resource),
             _ => self.attribute().map(Item::Attr),
         }
+    }
+
+    /// `inline_resource`'s look-ahead: `resource ID` followed by a title or
+    /// a body declares a member; otherwise it lists references.
+    fn declares_resource(&mut self) -> bool {
+        let start = self.pos;
+        let declares = self.keyword("resource").is_some() && {
+            self.skip();
+            self.peek().is_some_and(is_ident_start) && {
+                self.pos = self.word_end(self.pos);
+                self.skip();
+                matches!(self.peek(), Some(b'"' | b'{'))
+            }
+        };
+        self.pos = start;
+        declares
     }
 
     fn nested_decl(&mut self, kind: DeclKind) -> Option<Item> {
@@ -934,6 +951,9 @@ calendar office {
 }
 resource dev "Developer" { rate 800/d capacity 50% units 2 role "dev" off 2027-02-01 }
 team devs { resource dev, ops.x }
+team ops { resource ann "Ann" { rate 600/d } resource ben"Ben" resource cal{} resource dev
+  resource eve # a comment
+  "Eve" }
 task build """
     Build it
   """ {
@@ -970,6 +990,8 @@ task tail
             "task a\"t\"{effort 1d}",
             "\u{FEFF}task a",
             "task a { cost 5effort 3d }",
+            "team t { resource a \"A\"  }\n# end",
+            "team t { resource a\n  { }\n resource b }",
         ] {
             assert!(agree(text), "the fast reader gave up on:\n{text}");
         }

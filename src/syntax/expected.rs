@@ -17,7 +17,7 @@ pub(crate) fn describe(rule: Rule) -> &'static str {
         Rule::ident_start | Rule::ident_char => "a letter",
         Rule::project => "`project`",
         Rule::calendar => "`calendar`",
-        Rule::resource => "`resource`",
+        Rule::resource | Rule::inline_resource => "`resource`",
         Rule::team => "`team`",
         Rule::task => "`task`",
         Rule::milestone => "`milestone`",

@@ -10,6 +10,7 @@ mod grammar;
 mod include;
 mod literal;
 mod parser;
+mod recover;
 pub(crate) mod scan;
 
 pub use include::{load_path, load_str, LoadError, LoadOptions, Loaded, DEFAULT_MAX_TASKS};

@@ -9,6 +9,7 @@ use super::descent::{self, Unread};
 use super::expected::{expected_phrase, inside_block};
 use super::grammar::{PlanParser, Rule};
 use super::literal::{weekday, Lexeme, Literals};
+use super::recover::{foreign_keyword, recover_declaration, Rereads};
 use super::scan::{skip_string, skip_to_line_end};
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
@@ -82,7 +83,10 @@ fn parse_with_recovery(
     diags: &mut Diagnostics,
     readers: Readers,
 ) -> File {
+    let patched = close_late(text, file, diags);
+    let text = patched.as_deref().unwrap_or(text);
     let mut items = Vec::new();
+    let mut rereads = Rereads::for_file(text.len());
     for (start, end) in top_level_chunks(text) {
         let chunk = &text[start..end];
         if chunk_is_only_comments(chunk) {
@@ -95,21 +99,103 @@ fn parse_with_recovery(
                 continue;
             }
         }
-        match PlanParser::parse(Rule::lone_declaration, chunk) {
-            Ok(pairs) => {
-                let mut lower = Lower {
-                    lit: Literals { file, diags },
-                };
-                for pair in pairs {
-                    if pair.as_rule() != Rule::EOI {
-                        items.extend(lower.top_item(pair, start));
-                    }
-                }
-            }
-            Err(err) => diags.push(syntax_error(&err, chunk, start, file)),
-        }
+        // The grammar reads the rest, repairing and reporting each error.
+        items.extend(recover_declaration(
+            text,
+            start,
+            end,
+            file,
+            diags,
+            &mut rereads,
+        ));
     }
     File { items }
+}
+
+/// A `}` that closes a top-level declaration while the lines after it are
+/// still indented as its content, up to a `}` that then closes nothing,
+/// is one `}` too many: `task a { ... } }` on one line. Reports it and
+/// returns the text without it (offsets kept), so that the declaration
+/// keeps its indented lines and nothing is reported about them.
+fn close_late(text: &str, file: FileId, diags: &mut Diagnostics) -> Option<String> {
+    let pairs = early_closes(text);
+    if pairs.is_empty() {
+        return None;
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for (early, stray) in pairs {
+        bytes[early] = b' ';
+        let line = |at: usize| text[..at].matches('\n').count() + 1;
+        diags.push(
+            Diagnostic::error(codes::SYNTAX, "a `}` closes its block too early")
+                .at(
+                    Span::new(file, early, early + 1),
+                    "this `}` ends the top-level declaration",
+                )
+                .also(
+                    Span::new(file, stray, stray + 1),
+                    "so this `}` closes nothing",
+                )
+                .with_help(format!(
+                    "the lines after it are indented as part of the block: remove this `}}` \
+                     (or the one on line {})",
+                    line(stray)
+                )),
+        );
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// Pairs of (a `}` that brought the depth to 0 with only indented lines
+/// after it, the `}` that then closes nothing).
+fn early_closes(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut pairs = Vec::new();
+    let mut depth = 0usize;
+    // The first `}` of the run that brought the depth to 0, and whether an
+    // indented line followed it.
+    let mut candidate: Option<usize> = None;
+    let mut indented = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => i = skip_to_line_end(bytes, i),
+            b'"' => i = skip_string(bytes, i),
+            b'{' => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' => {
+                if depth == 0 {
+                    if let Some(early) = candidate.take().filter(|_| indented) {
+                        pairs.push((early, i));
+                    }
+                } else {
+                    depth -= 1;
+                    if depth == 0 && candidate.is_none() {
+                        candidate = Some(i);
+                        indented = false;
+                    }
+                }
+                i += 1;
+            }
+            b'\n' => {
+                i += 1;
+                let content = i + bytes[i..]
+                    .iter()
+                    .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
+                    .count();
+                match bytes.get(content) {
+                    None | Some(b'\n' | b'#' | b'}') => {}
+                    // A line in column 0 ends the candidate's indented run.
+                    Some(_) if content == i => candidate = None,
+                    Some(_) => indented = true,
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    pairs
 }
 
 /// Blank lines and comments only, blank as the grammar's `WHITESPACE`
@@ -210,7 +296,7 @@ fn too_deep_at(text: &str) -> Option<usize> {
 /// Walks `text` up to `until`, stepping over strings and comments: the
 /// `{` depth there, or `Err` with the offset of the first `{` deeper than
 /// [`MAX_NESTING`].
-fn nesting(text: &str, until: usize) -> Result<usize, usize> {
+pub(super) fn nesting(text: &str, until: usize) -> Result<usize, usize> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
@@ -237,7 +323,7 @@ fn nesting(text: &str, until: usize) -> Result<usize, usize> {
 
 /// Turns a pest error into a diagnostic that names what was expected in
 /// words.
-fn syntax_error(
+pub(super) fn syntax_error(
     err: &pest::error::Error<Rule>,
     chunk: &str,
     base: usize,
@@ -349,7 +435,15 @@ fn syntax_help(chunk: &str, pos: usize, in_block: bool) -> Option<String> {
             "`{word}` declarations are only allowed at the top level, outside every `{{ ... }}`"
         ));
     }
+    if let Some((keyword, example)) = foreign_keyword(&word).filter(|_| in_block) {
+        return Some(format!(
+            "planc has no `{word}`: write `{keyword}`, like `{example}`"
+        ));
+    }
     if let Some(help) = misspelled_keyword(&word, in_block) {
+        return Some(help);
+    }
+    if let Some(help) = number_help(before, rest) {
         return Some(help);
     }
     if let Some(help) = lookalike_help(rest) {
@@ -374,26 +468,6 @@ fn syntax_help(chunk: &str, pos: usize, in_block: bool) -> Option<String> {
         .into_iter()
         .find(|k| before.ends_with(k));
     let after_duration_keyword = duration_keyword.is_some();
-    let number_before: String = before
-        .chars()
-        .rev()
-        .take_while(|c| c.is_ascii_digit() || *c == '.')
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    if !number_before.is_empty() && rest.starts_with([' ', '\t']) {
-        let unit = rest
-            .trim_start()
-            .chars()
-            .take_while(|c| c.is_alphabetic())
-            .collect::<String>();
-        if matches!(unit.as_str(), "min" | "h" | "d" | "w") {
-            return Some(format!(
-                "write the unit right after the number, with no space: `{number_before}{unit}`"
-            ));
-        }
-    }
     if rest.starts_with(char::is_numeric) {
         let digits: String = rest
             .chars()
@@ -432,6 +506,123 @@ fn syntax_help(chunk: &str, pos: usize, in_block: bool) -> Option<String> {
         return Some("a `{` is not closed: add the missing `}`".to_string());
     }
     None
+}
+
+/// Help for numbers, durations, percentages and rates written the way
+/// people write them elsewhere: `3 days`, `3days`, `8D`, `50 %`,
+/// `£260,000`, `260,000`, `700/day`.
+fn number_help(before: &str, rest: &str) -> Option<String> {
+    let number_before: String = trailing_number(before);
+    if !number_before.is_empty() {
+        let after_space = rest.trim_start_matches([' ', '\t']);
+        if rest.starts_with([' ', '\t']) && after_space.starts_with('%') {
+            return Some(format!(
+                "write the `%` right after the number, with no space: `{number_before}%`"
+            ));
+        }
+        if rest.starts_with(',') && rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
+            let digits: String = rest[1..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == ',')
+                .filter(char::is_ascii_digit)
+                .collect();
+            return Some(format!(
+                "numbers take no thousands separators: write `{number_before}{digits}`"
+            ));
+        }
+        if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+            if let Some(unit) = unit_for(&word).filter(|unit| *unit != word) {
+                return Some(format!(
+                    "write the duration as a number and one of `min`, `h`, `d`, `w`: `{number_before}{unit}`"
+                ));
+            }
+        }
+        if rest.starts_with([' ', '\t']) {
+            let word: String = after_space
+                .chars()
+                .take_while(|c| c.is_alphabetic())
+                .collect();
+            if let Some(unit) = unit_for(&word) {
+                return Some(format!(
+                    "write the unit right after the number, with no space: `{number_before}{unit}`"
+                ));
+            }
+        }
+    }
+    if let Some(c) = rest
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '£' | '$' | '€' | '¥'))
+    {
+        let amount: String = rest[c.len_utf8()..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || matches!(c, ',' | '.'))
+            .filter(|c| *c != ',')
+            .collect();
+        let amount = if amount.is_empty() {
+            "260000".to_string()
+        } else {
+            amount
+        };
+        return Some(format!(
+            "write amounts as plain numbers, without `{c}` or thousands separators: `{amount}`; \
+             the project's `currency` says what they are in"
+        ));
+    }
+    let digits: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    if digits.is_empty() {
+        return None;
+    }
+    let after = &rest[digits.len()..];
+    if after.trim_start_matches([' ', '\t']).starts_with('%') && after.starts_with([' ', '\t']) {
+        return Some(format!(
+            "write the `%` right after the number, with no space: `{digits}%`"
+        ));
+    }
+    if let Some(per) = after.strip_prefix('/') {
+        let word: String = per.chars().take_while(|c| c.is_alphabetic()).collect();
+        if let Some(unit) = unit_for(&word).filter(|u| matches!(*u, "h" | "d")) {
+            return Some(format!(
+                "a rate is per `h` or per `d`: write `{digits}/{unit}`"
+            ));
+        }
+        return None;
+    }
+    let word: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
+    let unit = unit_for(&word)?;
+    if word == unit {
+        return None;
+    }
+    Some(format!(
+        "write the duration as a number and one of `min`, `h`, `d`, `w`: `{digits}{unit}`"
+    ))
+}
+
+/// The number a text ends with (`effort 3` gives `3`).
+fn trailing_number(before: &str) -> String {
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit() || *c == '.')
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    before[start..].to_string()
+}
+
+/// The planc unit for a unit word as people write it (`days`, `D`, `hrs`).
+fn unit_for(word: &str) -> Option<&'static str> {
+    let unit = match word.to_ascii_lowercase().as_str() {
+        "min" | "mins" | "minute" | "minutes" => "min",
+        "h" | "hr" | "hrs" | "hour" | "hours" => "h",
+        "d" | "day" | "days" | "wd" | "workday" | "workdays" => "d",
+        "w" | "wk" | "wks" | "week" | "weeks" => "w",
+        _ => return None,
+    };
+    Some(unit)
 }
 
 /// Help for a character that looks like (or hides as) one the grammar
@@ -501,6 +692,11 @@ const ATTRIBUTE_KEYWORDS: &[&str] = &[
     "milestone",
 ];
 
+/// The keyword `word` is, as the static string of the keyword table.
+pub(super) fn item_keyword(word: &str) -> Option<&'static str> {
+    ATTRIBUTE_KEYWORDS.iter().copied().find(|k| *k == word)
+}
+
 /// "did you mean `task`?" for a word that is close to a keyword allowed here.
 fn misspelled_keyword(word: &str, in_block: bool) -> Option<String> {
     if word.is_empty() || word.len() > 20 {
@@ -514,12 +710,26 @@ fn misspelled_keyword(word: &str, in_block: bool) -> Option<String> {
     if candidates.contains(&word) {
         return None;
     }
-    let best = candidates
+    let best = closest_keyword(word, candidates)?;
+    Some(format!("did you mean `{best}`?"))
+}
+
+/// The keyword of `candidates` that `word` is a typo of, if any.
+fn closest_keyword(word: &str, candidates: &[&'static str]) -> Option<&'static str> {
+    candidates
         .iter()
         .map(|k| (strsim::damerau_levenshtein(word, k), *k))
         .filter(|(d, k)| *d <= (k.len() / 3).max(1))
-        .min()?;
-    Some(format!("did you mean `{}`?", best.1))
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// The attribute keyword `word` is a typo of (`efort`), if any.
+pub(super) fn misspelled_attribute(word: &str) -> Option<&'static str> {
+    if word.len() > 20 {
+        return None;
+    }
+    closest_keyword(word, ATTRIBUTE_KEYWORDS)
 }
 
 /// Help for a string the grammar rejected: unclosed, or a bad escape.
@@ -563,8 +773,8 @@ fn trailing_comma_help(before: &str) -> Option<String> {
 }
 
 /// Lowers pest pairs to AST nodes, validating values as it goes.
-struct Lower<'d> {
-    lit: Literals<'d>,
+pub(super) struct Lower<'d> {
+    pub(super) lit: Literals<'d>,
 }
 
 /// Offset added to spans of pairs parsed from a chunk.
@@ -583,7 +793,7 @@ impl Lower<'_> {
             .collect()
     }
 
-    fn top_item(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<TopItem> {
+    pub(super) fn top_item(&mut self, pair: Pair<'_, Rule>, base: Base) -> Option<TopItem> {
         if pair.as_rule() == Rule::include {
             let span = self.span(&pair, base);
             let path = pair
@@ -642,7 +852,7 @@ impl Lower<'_> {
         for part in pair.into_inner() {
             match part.as_rule() {
                 Rule::open_brace | Rule::close_brace => {}
-                Rule::task | Rule::milestone => {
+                Rule::task | Rule::milestone | Rule::resource => {
                     items.extend(self.decl(part, base).map(|d| Item::Decl(Box::new(d))));
                 }
                 _ => items.extend(self.attr(part, base).map(Item::Attr)),
@@ -991,6 +1201,20 @@ fn rule_keyword(rule: Rule) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_early_brace_needs_indented_lines_and_a_stray_brace_after_it() {
+        let early = "task g {\n  task a { } }\n  task b { }\n}\n";
+        assert_eq!(early_closes(early), [(22, 37)]);
+        for fine in [
+            "task g {\n  task a { }\n}\n",
+            "task g {\n}\n}\n",
+            "task g { }\ntask h { }\n  }\n",
+            "task g { \"}\" }\n  # }\n",
+        ] {
+            assert_eq!(early_closes(fine), [], "{fine}");
+        }
+    }
 
     #[test]
     fn nesting_limit_is_found_outside_strings_and_comments() {
