@@ -22,9 +22,9 @@
 //! - group spans are the min/max of their children;
 //! - compiling twice gives byte-identical JSON.
 
+use planc::check::DepKind;
 use planc::check::{Model, TaskKind, WorkKind};
 use planc::schedule::{Options, Schedule};
-use planc::syntax::ast::DepKind;
 use planc::units::{Day, Demand};
 use planc::LoadOptions;
 use proptest::prelude::*;

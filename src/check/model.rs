@@ -3,7 +3,6 @@
 //! scheduler and the renderers see of a plan.
 
 use crate::source::Span;
-use crate::syntax::ast::DepKind;
 use crate::units::{Day, Minutes, Moment, Money, Share};
 
 macro_rules! id_type {
@@ -209,6 +208,20 @@ pub enum Assignment {
     Fixed(Booking),
     /// The one of these that lets the task finish earliest (ties: first).
     AnyOf(Vec<Booking>),
+}
+
+/// Which ends a dependency links. The model's own copy of the syntax's
+/// kind, so that scheduling and rendering never read the syntax tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DepKind {
+    /// `after x`: starts after `x` ends.
+    FinishToStart,
+    /// `after start of x`: starts after `x` starts.
+    StartToStart,
+    /// `finish after x`: ends after `x` ends.
+    FinishToFinish,
+    /// `finish after start of x`: ends after `x` starts.
+    StartToFinish,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -593,11 +593,20 @@ fn lower_dependency(
         return None;
     }
     Some(Dependency {
-        kind: dep.kind,
+        kind: lower_dep_kind(dep.kind),
         target,
         lag,
         span: dep.target.span,
     })
+}
+
+fn lower_dep_kind(kind: ast::DepKind) -> DepKind {
+    match kind {
+        ast::DepKind::FinishToStart => DepKind::FinishToStart,
+        ast::DepKind::StartToStart => DepKind::StartToStart,
+        ast::DepKind::FinishToFinish => DepKind::FinishToFinish,
+        ast::DepKind::StartToFinish => DepKind::StartToFinish,
+    }
 }
 
 /// Is `a` an ancestor of `b`?

@@ -9,7 +9,7 @@
 //! focus, collapsing groups) are inlined from `templates/`.
 
 use super::view::{self, Kind, Progress, Row, View};
-use crate::syntax::ast::DepKind;
+use crate::check::DepKind;
 use crate::units::{Day, Moment};
 use askama::Template;
 

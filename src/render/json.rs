@@ -6,11 +6,10 @@
 //! views' and floats are rounded, so the output is byte-identical from run
 //! to run. `docs/plan.schema.json` describes it.
 
-use crate::check::{Model, TaskKind};
+use crate::check::{DepKind, Model, TaskKind};
 use crate::diagnostic::Diagnostic;
 use crate::schedule::{Bound, Driver, Schedule};
 use crate::source::SourceMap;
-use crate::syntax::ast::DepKind;
 use crate::units::{Minutes, Moment, Money, Share};
 use serde::ser::{Serialize, Serializer};
 use std::io::{self, BufWriter, Write};

@@ -6,12 +6,11 @@
 //! a plan *means* for a reader is made here, once.
 
 use super::Input;
-use crate::check::{Model, Severity as IssueSeverity, Status, TaskId, TaskKind};
+use crate::check::{DepKind, Model, Severity as IssueSeverity, Status, TaskId, TaskKind};
 use crate::diagnostic::Diagnostic;
 use crate::schedule::calendar::{Calendar, WeekPattern};
 use crate::schedule::{Bound, Driver, Schedule};
 use crate::source::SourceMap;
-use crate::syntax::ast::DepKind;
 use crate::units::{Day, Minutes, Moment, Money, Share};
 
 /// Everything a visual output shows.

@@ -4,8 +4,7 @@
 //! levelling the critical path runs through the resource chains.
 
 use super::sgs::{in_model_places, Context, Driver, Forward};
-use crate::check::{TaskId, TaskKind, WorkKind};
-use crate::syntax::ast::DepKind;
+use crate::check::{DepKind, TaskId, TaskKind, WorkKind};
 use crate::units::{Minutes, Moment};
 
 /// Latest start and finish of every task.

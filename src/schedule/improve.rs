@@ -23,8 +23,8 @@
 use super::critical;
 use super::sgs::{self, node_of_key, queue_key, Context, Failure, Forward, Key, Placed};
 use super::{LevelEffort, Options};
+use crate::check::DepKind;
 use crate::check::{TaskId, TaskKind};
-use crate::syntax::ast::DepKind;
 use crate::units::Moment;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};

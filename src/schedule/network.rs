@@ -8,8 +8,8 @@
 //! line), and the per-task lists are stored flat ([`Lists`]), where a list
 //! of lists would cost one miss for a list's header and one for its items.
 
+use crate::check::DepKind;
 use crate::check::{Assignment, Booking, Model, TaskId, TaskKind, Work};
-use crate::syntax::ast::DepKind;
 use crate::units::{Demand, Minutes, Moment, Share};
 
 /// One thing an activity waits for.

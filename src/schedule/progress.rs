@@ -5,8 +5,7 @@
 //! complete.
 
 use super::TaskSchedule;
-use crate::check::{Model, TaskKind};
-use crate::syntax::ast::DepKind;
+use crate::check::{DepKind, Model, TaskKind};
 use crate::units::Share;
 
 #[derive(Clone, Copy, PartialEq, Eq)]

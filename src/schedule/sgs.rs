@@ -8,8 +8,8 @@ use super::network::{Bound, Network};
 use super::profile::Profile;
 use super::ready::{Ranking, ReadyQueue};
 use super::work::{place, worked_minutes, PlaceError, Placement, WorkCalendars};
+use crate::check::DepKind;
 use crate::check::{Assignment, Booking, Model, ResourceId, TaskId, Work, WorkKind};
-use crate::syntax::ast::DepKind;
 use crate::units::{Minutes, Moment};
 
 /// What fixed a task's start (shown to users as "why here?").

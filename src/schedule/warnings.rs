@@ -5,10 +5,9 @@
 use super::calendar::Calendar;
 use super::sgs::{Driver, Forward};
 use super::Schedule;
-use crate::check::{Dependency, Model, ResourceId, TaskId, TaskKind};
+use crate::check::{DepKind, Dependency, Model, ResourceId, TaskId, TaskKind};
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::source::Span;
-use crate::syntax::ast::DepKind;
 use crate::units::{Minutes, Moment};
 
 /// A missed deadline, with its overrun in working time of the project

@@ -1,0 +1,54 @@
+//! The one-way imports ARCHITECTURE.md promises, checked on the source:
+//! a phase names only the phases before it.
+
+use std::path::{Path, PathBuf};
+
+/// Every `.rs` file under `src/<folder>`, sorted.
+fn sources(folder: &str) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src")
+        .join(folder)];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).expect("a source folder") {
+            let path = entry.expect("a readable entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Each line of `folder`'s sources that names one of `later` phases.
+fn uses_of(folder: &str, later: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for file in sources(folder) {
+        let text = std::fs::read_to_string(&file).expect("a readable source");
+        for (n, line) in text.lines().enumerate() {
+            if later
+                .iter()
+                .any(|phase| line.contains(&format!("{phase}::")))
+            {
+                found.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn schedule_and_render_see_only_the_checked_model() {
+    let mut found = uses_of("schedule", &["syntax", "crate::render", "crate::cli"]);
+    found.extend(uses_of("render", &["syntax", "crate::cli"]));
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn check_never_names_a_later_phase() {
+    let found = uses_of("check", &["crate::schedule", "crate::render", "crate::cli"]);
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
