@@ -10,6 +10,7 @@ mod cycles;
 pub mod model;
 mod names;
 mod resources;
+mod risks;
 mod tasks;
 mod values;
 
@@ -64,7 +65,7 @@ pub fn check(loaded: &Loaded) -> Checked {
     let tasks = tasks::lower_all(&decls, &resources, day, &mut diags);
     cycles::check_dependencies(&tasks.tasks, &mut diags);
     let (risks, issues) =
-        tasks::lower_risks_and_issues(&decls, &tasks, &resources, day, &mut diags);
+        risks::lower_risks_and_issues(&decls, &tasks, &resources, day, &mut diags);
     let project = project_decl.and_then(|p| lower_project(p, project_calendar, &mut diags));
 
     let max_tasks = loaded.options.max_tasks;
