@@ -1,6 +1,11 @@
 //! The one diagnostic type every phase reports with: a stable code, a
 //! severity, a message, labelled spans and optional help. Phases collect
-//! diagnostics and keep going; printing them is the CLI's job.
+//! diagnostics and keep going; the CLI picks how to print them (plain text,
+//! beside this type in `plain.rs`, graphical, or JSON lines).
+
+mod plain;
+
+pub use plain::summary;
 
 use crate::source::{SourceMap, Span};
 use serde_json::json;

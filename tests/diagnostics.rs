@@ -9,7 +9,7 @@
 //!   folder (`include_outside`); the other files in it are only included.
 //!
 //! Each case is loaded from disk with `planc::load`, checked with
-//! `planc::check`, and every diagnostic is rendered with `report::plain`.
+//! `planc::check`, and every diagnostic is rendered with `Diagnostic::to_plain`.
 //! The text is compared with `tests/diagnostics/snapshots/NAME.snap`.
 //!
 //! To accept changed output: `INSTA_UPDATE=always cargo test --test
@@ -20,8 +20,7 @@
 //! is also scheduled (`planc::compile`, like `planc build`), and one named
 //! `schedule_no_level_*` without resource limits (`--no-level`).
 
-use planc::cli::report;
-use planc::diagnostic::codes;
+use planc::diagnostic::{codes, summary};
 use planc::LoadOptions;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -114,7 +113,7 @@ fn options_for(case: &str) -> LoadOptions {
     }
 }
 
-/// Loads, checks and renders one case as `report::plain` text, one
+/// Loads, checks and renders one case as `Diagnostic::to_plain` text, one
 /// diagnostic after another, then the summary line.
 fn render(case: &Case) -> String {
     let loaded = planc::load(&case.root, &options_for(&case.name))
@@ -130,10 +129,10 @@ fn render(case: &Case) -> String {
     };
     let mut out = String::new();
     for d in diagnostics.iter() {
-        out.push_str(&report::plain(d, &loaded.sources));
+        out.push_str(&d.to_plain(&loaded.sources));
         out.push('\n');
     }
-    out.push_str(&report::summary(
+    out.push_str(&summary(
         diagnostics.error_count(),
         diagnostics.warning_count(),
     ));
@@ -384,10 +383,10 @@ fn too_many_tasks() {
     drop(text);
     let mut out = String::new();
     for d in checked.diagnostics.iter() {
-        out.push_str(&report::plain(d, &loaded.sources));
+        out.push_str(&d.to_plain(&loaded.sources));
         out.push('\n');
     }
-    out.push_str(&report::summary(
+    out.push_str(&summary(
         checked.diagnostics.error_count(),
         checked.diagnostics.warning_count(),
     ));
@@ -509,7 +508,7 @@ fn invalid_utf8_include_names_the_byte_offset() {
         d.message
     );
     assert!(d.message.contains("people.plan"), "{}", d.message);
-    let text = report::plain(d, &loaded.sources);
+    let text = d.to_plain(&loaded.sources);
     assert!(
         text.contains("main.plan:2:9"),
         "points at the include: {text}"
