@@ -1,11 +1,12 @@
 //! What `planc watch` does on every save, timed: load, compile (check and
 //! schedule), render and write atomically, for each sample plan and output
-//! format. The time from a save to the new file on disk is this plus the
+//! format, through the library's facade. The time from a save to the new file on disk is this plus the
 //! watch's debounce delay (`--debounce`, 100 ms by default).
 //!
 //! Run with `cargo bench --bench rebuild`; the figures are quoted in
 //! docs/cli.md.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 // Measure with the allocator the `planc` binary ships with.
@@ -30,13 +31,30 @@ fn sample(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(name)
 }
 
+/// One rebuild of `plan` into `out` (format from its extension) with the
+/// default settings, as `planc watch` does it on a save.
+fn rebuild_file(plan: &Path, out: &Path) {
+    let ext = out.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let format = planc::Format::from_extension(ext).expect("a known extension");
+    let loaded = planc::load(plan, &planc::LoadOptions::default()).expect("the sample loads");
+    let compiled = planc::compile(&loaded, &planc::ScheduleOptions::default());
+    let text = planc::render(format, &loaded, &compiled, None, planc::Style::default())
+        .expect("the sample has no errors");
+    // Atomic, as the command writes: a temporary file beside it, renamed.
+    let folder = out.parent().expect("the output is in a folder");
+    let mut file = tempfile::NamedTempFile::new_in(folder).expect("a temporary file");
+    file.write_all(text.as_bytes())
+        .expect("the output is written");
+    file.persist(out).expect("the output is renamed into place");
+}
+
 /// One rebuild of each sample into HTML, the format `--serve` shows.
 #[divan::bench(args = SAMPLES, sample_count = 30)]
 fn rebuild_html(bencher: divan::Bencher, plan: &str) {
     let plan = sample(plan);
     let dir = tempfile::tempdir().expect("a temporary folder");
     let out = dir.path().join("out.html");
-    bencher.bench_local(|| planc::cli::rebuild_file(&plan, &out).expect("the sample builds"));
+    bencher.bench_local(|| rebuild_file(&plan, &out));
 }
 
 /// One rebuild of the largest sample into each output format.
@@ -45,7 +63,7 @@ fn rebuild_largest_sample(bencher: divan::Bencher, output: &str) {
     let plan = sample(SAMPLES[0]);
     let dir = tempfile::tempdir().expect("a temporary folder");
     let out = dir.path().join(output);
-    bencher.bench_local(|| planc::cli::rebuild_file(&plan, &out).expect("the sample builds"));
+    bencher.bench_local(|| rebuild_file(&plan, &out));
 }
 
 /// The stages of one rebuild of the largest sample, to see where the time

@@ -9,7 +9,10 @@
 //! 3. [`schedule`]: working-time calendars, dependencies, resource
 //!    levelling, critical path and cost.
 //! 4. [`render`]: the outputs (JSON, HTML, Mermaid, Markdown).
-//! 5. [`cli`]: the `planc` command.
+//! 5. [`cli`]: the `planc` command; only [`cli::main`] is public.
+//!
+//! Programs use the facade: [`load`], [`check`], [`compile`] and
+//! [`render`], and the model and schedule types re-exported here.
 //!
 //! Every phase reports problems as [`diagnostic::Diagnostic`] values and
 //! keeps going, so one run reports every error.
@@ -32,6 +35,8 @@ use std::path::Path;
 
 pub use check::{Checked, Model};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use render::{Format, Style};
+pub use schedule::{Options as ScheduleOptions, Schedule};
 pub use syntax::{LoadError, LoadOptions, Loaded};
 
 /// Loads the plan at `path` and every file it includes.
@@ -99,4 +104,29 @@ fn schedule_checked(checked: Checked, options: &schedule::Options) -> Compiled {
         schedule: scheduled.schedule,
         diagnostics,
     }
+}
+
+/// Renders a compiled plan in `format`; `None` when it has errors and so
+/// nothing to render. `depth` collapses groups below it in the visual
+/// outputs (`--depth`); `style` is how they write dates (`--times`).
+pub fn render(
+    format: Format,
+    loaded: &Loaded,
+    compiled: &Compiled,
+    depth: Option<u32>,
+    style: Style,
+) -> Option<String> {
+    let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) else {
+        return None;
+    };
+    // Only warnings are left when there is a schedule.
+    let diagnostics: Vec<Diagnostic> = compiled.diagnostics.iter().cloned().collect();
+    let input = render::Input {
+        model,
+        schedule,
+        diagnostics: &diagnostics,
+        sources: &loaded.sources,
+        depth,
+    };
+    Some(render::render_styled(format, &input, style))
 }

@@ -1,5 +1,6 @@
 //! The one-way imports ARCHITECTURE.md promises, checked on the source:
-//! a phase names only the phases before it.
+//! a phase names only the phases before it, and the command line is
+//! private behind `planc::cli::main`.
 
 use std::path::{Path, PathBuf};
 
@@ -51,4 +52,15 @@ fn schedule_and_render_see_only_the_checked_model() {
 fn check_never_names_a_later_phase() {
     let found = uses_of("check", &["crate::schedule", "crate::render", "crate::cli"]);
     assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn the_command_line_shows_only_main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli/mod.rs");
+    let text = std::fs::read_to_string(root).expect("src/cli/mod.rs");
+    let public: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("pub ") || l.starts_with("pub use"))
+        .collect();
+    assert_eq!(public, ["pub fn main() -> ExitCode {"]);
 }

@@ -163,18 +163,7 @@ pub fn render_compiled(
     compiled: &Compiled,
     settings: &Settings,
 ) -> Option<String> {
-    let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) else {
-        return None;
-    };
-    let diags: Vec<crate::Diagnostic> = compiled.diagnostics.iter().cloned().collect();
-    let input = crate::render::Input {
-        model,
-        schedule,
-        diagnostics: &diags,
-        sources: &loaded.sources,
-        depth: settings.depth,
-    };
-    Some(crate::render::render_styled(format, &input, settings.style))
+    crate::render(format, loaded, compiled, settings.depth, settings.style)
 }
 
 /// Writes an output file atomically; the error names the file.

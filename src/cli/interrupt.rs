@@ -8,15 +8,13 @@
 //! (status 0); a build that keeps it busy longer than [`GRACE`] is
 //! abandoned, since nothing inside the pipeline looks at the flag.
 
+use super::exit::INTERRUPTED;
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
-
-/// The exit status after Ctrl-C or SIGTERM: 128 + SIGINT, as shells do.
-pub const INTERRUPTED: u8 = 130;
 
 /// How long `planc watch` may take to notice Ctrl-C by itself.
 const GRACE: Duration = Duration::from_millis(500);

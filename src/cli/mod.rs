@@ -1,6 +1,7 @@
 //! The `planc` command line: argument parsing (clap), one module per
 //! subcommand, exit codes (0 ok, 1 plan errors, 2 usage or I/O problems,
-//! 130 interrupted).
+//! 130 interrupted). Only [`main`] is public: programs use the library's
+//! facade (`planc::load`, `check`, `compile`, `render`) instead.
 
 /// `eprintln!` that never panics: a closed standard error
 /// (`planc check bad.plan 2>&1 | head -1`) must not stop planc, so a
@@ -19,12 +20,10 @@ mod init;
 mod input;
 mod interrupt;
 mod output;
-pub mod report;
+mod report;
 mod serve;
 mod usage;
 mod watch;
-
-pub use watch::rebuild_file;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -33,13 +32,13 @@ use std::process::ExitCode;
 /// planc compiles plain-text project plans into schedules and reports.
 #[derive(Parser, Debug)]
 #[command(name = "planc", version, about, long_about = None, after_help = examples::PLANC)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {
+pub(crate) enum Command {
     /// Check a plan and print every problem found.
     ///
     /// The last line says how it went (`ok: 47 tasks, finish 2027-09-14`).
@@ -85,7 +84,7 @@ pub enum Command {
 
 /// Options shared by every command that schedules a plan.
 #[derive(clap::Args, Debug)]
-pub struct CommonArgs {
+pub(crate) struct CommonArgs {
     /// The plan; `-` reads standard input.
     pub file: PathBuf,
     /// Let `include` reach files outside the root plan's folder.
@@ -112,7 +111,7 @@ impl CommonArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum LevelArg {
+pub(crate) enum LevelArg {
     /// A priority-rule pass with a bounded improvement (fast).
     Normal,
     /// A longer search for a shorter schedule.
@@ -120,7 +119,7 @@ pub enum LevelArg {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct BuildArgs {
+pub(crate) struct BuildArgs {
     #[command(flatten)]
     pub common: CommonArgs,
     /// Where to write the output (written atomically); standard output when absent or `-`.
@@ -139,7 +138,7 @@ pub struct BuildArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
+pub(crate) enum FormatArg {
     /// The schedule as JSON (docs/plan.schema.json).
     Json,
     /// A self-contained HTML report.
@@ -163,7 +162,7 @@ impl From<FormatArg> for crate::render::Format {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     #[command(flatten)]
     pub common: CommonArgs,
     /// How to print diagnostics.
@@ -172,7 +171,7 @@ pub struct CheckArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum MessageFormat {
+pub(crate) enum MessageFormat {
     /// Readable text (graphical on a terminal, plain otherwise).
     Human,
     /// One JSON object per line on standard output.
@@ -180,7 +179,7 @@ pub enum MessageFormat {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct WatchArgs {
+pub(crate) struct WatchArgs {
     #[command(flatten)]
     pub common: CommonArgs,
     /// Where to write the output after every good build (atomically).
@@ -209,13 +208,13 @@ pub struct WatchArgs {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// The file to write (default `plan.plan`).
     pub name: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
@@ -260,11 +259,12 @@ Examples:
 }
 
 /// Exit statuses.
-pub mod exit {
+pub(crate) mod exit {
     pub const OK: u8 = 0;
     pub const PLAN_ERRORS: u8 = 1;
     pub const USAGE: u8 = 2;
-    pub const INTERRUPTED: u8 = super::interrupt::INTERRUPTED;
+    /// After Ctrl-C or SIGTERM: 128 + SIGINT, as shells do.
+    pub const INTERRUPTED: u8 = 130;
 }
 
 /// Runs planc with the process's arguments.

@@ -351,28 +351,6 @@ fn build_once(
     })
 }
 
-/// One rebuild of `plan` into `out` (format from its extension) with the
-/// default settings, exactly as `planc watch` does it on a save; for the
-/// rebuild benchmark. A plan with errors is an `Err` too: nothing was built.
-pub fn rebuild_file(plan: &Path, out: &Path) -> Result<(), String> {
-    let format = resolve_format(None, Some(out))?;
-    let settings = Settings {
-        load: crate::LoadOptions::default(),
-        schedule: crate::schedule::Options::default(),
-        depth: None,
-        style: crate::render::Style::default(),
-    };
-    let build = build_once(plan, &settings, format, Some(out), false).map_err(|e| e.to_string())?;
-    build.written.unwrap_or_else(|| {
-        let errors = build.compiled.diagnostics.error_count();
-        Err(format!(
-            "`{}` has {}",
-            plan.display(),
-            report::summary(errors, 0)
-        ))
-    })
-}
-
 /// The files a rebuild must follow: the plan itself, every file it loaded,
 /// and every file an include names, found or not (so that creating it is
 /// noticed).
