@@ -4,15 +4,15 @@
 //!
 //! 1. [`syntax`]: read the plan and its includes, parse with the pest
 //!    grammar in `grammar/plan.pest`, lower to a typed AST with spans.
-//! 2. [`check`]: resolve names, convert values, enforce the language's
+//! 2. [`check`](mod@check): resolve names, convert values, enforce the language's
 //!    rules; produce a checked [`check::Model`].
 //! 3. [`schedule`]: working-time calendars, dependencies, resource
 //!    levelling, critical path and cost.
-//! 4. [`render`]: the outputs (JSON, HTML, Mermaid, Markdown).
+//! 4. [`render`](mod@render): the outputs (JSON, HTML, Mermaid, Markdown).
 //! 5. [`cli`]: the `planc` command; only [`cli::main`] is public.
 //!
-//! Programs use the facade: [`load`], [`check`], [`compile`] and
-//! [`render`], and the model and schedule types re-exported here.
+//! Programs use the facade: [`load()`], [`check()`], [`compile()`] and
+//! [`render()`], and the model and schedule types re-exported here.
 //!
 //! Every phase reports problems as [`diagnostic::Diagnostic`] values and
 //! keeps going, so one run reports every error.
