@@ -50,7 +50,7 @@ impl Ranking {
         // Keys are distinct, so an unstable sort gives the one order.
         keys.sort_unstable();
         keys.iter()
-            .map(|&k| TaskId(super::sgs::node_of_key(k) as u32))
+            .map(|&k| TaskId(node_of_key(k) as u32))
             .collect()
     }
 
@@ -82,6 +82,21 @@ impl Ranking {
     pub fn waits(&self, t: TaskId) -> bool {
         self.pending[t.index()].left > 0
     }
+}
+
+/// The order in which a pass takes eligible activities (or abstract
+/// nodes): (rank, key, index) packed into one integer that sorts the same
+/// way, so that the queue compares integers rather than tuples (the queue
+/// is a good share of a pass's time).
+pub fn queue_key(rank: u32, key: i64, node: usize) -> u128 {
+    // Flipping the sign bit maps i64 order onto u64 order.
+    let key = (key as u64) ^ (1 << 63);
+    (u128::from(rank) << 96) | (u128::from(key) << 32) | (node as u128 & 0xFFFF_FFFF)
+}
+
+/// The index packed by [`queue_key`].
+pub fn node_of_key(packed: u128) -> usize {
+    (packed & 0xFFFF_FFFF) as usize
 }
 
 /// A set of ordinals below a fixed bound, smallest first out.
@@ -198,5 +213,24 @@ mod tests {
         assert!(r.waits(TaskId(2)));
         assert_eq!(r.release(TaskId(2)), Some(0));
         assert!(!r.waits(TaskId(2)));
+    }
+
+    #[test]
+    fn packed_queue_keys_sort_like_tuples() {
+        let tuples = [
+            (0u32, i64::MIN, 3usize),
+            (0, -5, 9),
+            (0, -5, 10),
+            (0, 0, 0),
+            (0, 7, 1),
+            (0, i64::MAX, 0),
+            (1, i64::MIN, 0),
+            (1000, -1, 2),
+        ];
+        for w in tuples.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            assert!(queue_key(a.0, a.1, a.2) < queue_key(b.0, b.1, b.2));
+        }
+        assert_eq!(node_of_key(queue_key(3, -8, 77)), 77);
     }
 }

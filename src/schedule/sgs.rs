@@ -6,7 +6,7 @@
 
 use super::network::{Bound, Network};
 use super::profile::Profile;
-use super::ready::{Ranking, ReadyQueue};
+use super::ready::{queue_key, Ranking, ReadyQueue};
 use super::work::{place, worked_minutes, PlaceError, Placement, WorkCalendars};
 use crate::check::{Assignment, Booking, Model, ResourceId, TaskId, Work, WorkKind};
 use crate::syntax::ast::DepKind;
@@ -147,21 +147,6 @@ impl Failure {
             Failure::Stuck(t) => Failure::Stuck(net.model_id(t)),
         }
     }
-}
-
-/// The order in which a pass takes eligible activities (or abstract
-/// nodes): (rank, key, index) packed into one integer that sorts the same
-/// way, so that the queue compares integers rather than tuples (the queue
-/// is a good share of a pass's time).
-pub fn queue_key(rank: u32, key: i64, node: usize) -> u128 {
-    // Flipping the sign bit maps i64 order onto u64 order.
-    let key = (key as u64) ^ (1 << 63);
-    (u128::from(rank) << 96) | (u128::from(key) << 32) | (node as u128 & 0xFFFF_FFFF)
-}
-
-/// The index packed by [`queue_key`].
-pub fn node_of_key(packed: u128) -> usize {
-    (packed & 0xFFFF_FFFF) as usize
 }
 
 /// Runs the scheme with `keys[task]` ordering ties within a priority.
@@ -647,24 +632,5 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn packed_queue_keys_sort_like_tuples() {
-        let tuples = [
-            (0u32, i64::MIN, 3usize),
-            (0, -5, 9),
-            (0, -5, 10),
-            (0, 0, 0),
-            (0, 7, 1),
-            (0, i64::MAX, 0),
-            (1, i64::MIN, 0),
-            (1000, -1, 2),
-        ];
-        for w in tuples.windows(2) {
-            let (a, b) = (w[0], w[1]);
-            assert!(queue_key(a.0, a.1, a.2) < queue_key(b.0, b.1, b.2));
-        }
-        assert_eq!(node_of_key(queue_key(3, -8, 77)), 77);
     }
 }
