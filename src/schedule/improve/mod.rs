@@ -28,6 +28,7 @@ mod rng;
 mod search;
 
 use super::critical;
+use super::network::Pos;
 use super::sgs::{self, Context, Failure, Key, Placed};
 use super::Options;
 use budget::{Budget, MIN_DECODES};
@@ -60,12 +61,14 @@ pub fn best_schedule(ctx: &Context<'_>, options: &Options) -> Result<Placed, Fai
     if model.len() == 0 || decodes < MIN_DECODES || !model.has_demands() {
         return Ok(baseline);
     }
-    let lst_abstract: Vec<i64> = model.task.iter().map(|t| lst_keys[t.index()]).collect();
+    // Keys are per model task; the model's nodes are network places.
+    let model_id = |t: &Pos| ctx.network.model_id(*t).index();
+    let lst_abstract: Vec<i64> = model.task.iter().map(|t| lst_keys[model_id(t)]).collect();
     let found = search::search(&model, &lst_abstract, decodes);
     let mut keys = lst_keys;
     for (node, t) in model.task.iter().enumerate() {
         if model.is_activity(node) {
-            keys[t.index()] = found[node];
+            keys[model_id(t)] = found[node];
         }
     }
     // The search's order is only a proposal: keep it if the real scheme,

@@ -3,7 +3,8 @@
 //! the project calendar from the project start. Built once from the
 //! unlevelled pass; schedules of it cost no calendar arithmetic.
 
-use crate::check::{TaskId, TaskKind};
+use crate::check::TaskKind;
+use crate::schedule::network::Pos;
 use crate::schedule::sgs::{Context, Forward};
 use crate::syntax::ast::DepKind;
 use crate::units::Moment;
@@ -39,7 +40,7 @@ impl Link {
 /// activity depends on (finishing when the group's last activity does).
 pub(super) struct Abstract {
     /// Per node: the task it stands for (the group for group nodes).
-    pub(super) task: Vec<TaskId>,
+    pub(super) task: Vec<Pos>,
     pub(super) activities: usize,
     pub(super) length: Vec<i64>,
     pub(super) release: Vec<i64>,
@@ -55,7 +56,8 @@ pub(super) struct Abstract {
 }
 
 impl Abstract {
-    pub(super) fn build(ctx: &Context<'_>, unlevelled: &Forward) -> Abstract {
+    /// The model of `unlevelled`, a pass on `ctx.network`.
+    pub(super) fn build(ctx: &Context<'_>, unlevelled: &Forward<Pos>) -> Abstract {
         let model = ctx.model;
         let cal = &ctx.calendars.project;
         let origin = model.project.start;
@@ -91,7 +93,7 @@ impl Abstract {
         let mut preds: Vec<Vec<Link>> = vec![Vec::new(); nodes];
         for (node, &a) in task.iter().enumerate().take(activities) {
             let i = a.index();
-            let t = model.task(a);
+            let t = model.task(ctx.network.model_id(a));
             length[node] = if t.kind == TaskKind::Milestone {
                 0
             } else {
@@ -129,7 +131,7 @@ impl Abstract {
                 });
             }
             // The activity completes every group node above it.
-            let mut cur = t.parent;
+            let mut cur = ctx.network.facts[i].parent;
             while let Some(g) = cur {
                 if let Some(gn) = node_of[g.index()] {
                     preds[gn as usize].push(Link {
@@ -139,7 +141,7 @@ impl Abstract {
                         lag: 0,
                     });
                 }
-                cur = model.task(g).parent;
+                cur = ctx.network.facts[g.index()].parent;
             }
         }
         let mut succs: Vec<Vec<Link>> = vec![Vec::new(); nodes];
