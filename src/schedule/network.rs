@@ -237,11 +237,9 @@ impl Network {
 
     /// This network with its tasks numbered anew: the activities of
     /// `activities` (all of them, in any order) become tasks 0, 1, 2...,
-    /// then come the groups in the model's order. A forward pass takes
-    /// activities in an order unrelated to declaration; numbered in that
-    /// order, what it reads and writes per task lies in the order it goes,
-    /// rather than scattered over memory (most of a pass's time on a large
-    /// plan went in cache misses).
+    /// then come the groups in the model's order. Numbered in the order a
+    /// pass takes them, what it reads and writes per task lies in the order
+    /// it goes, rather than scattered over memory.
     pub fn renumbered(&self, activities: &[Pos]) -> Network {
         debug_assert_eq!(
             activities.len(),

@@ -4,10 +4,8 @@
 //! A pass's keys never change while it runs, so the activities are ranked
 //! once by their key (a sort of contiguous integers) into ordinals, and
 //! the queue is a set of ordinals kept as a hierarchical bitset: taking
-//! the smallest is a find-first-set per level. A binary heap of packed
-//! keys did the same in O(log n) steps that each missed the cache on a
-//! large plan; the bitset of a million activities is 128 KiB, and the
-//! levels above it a few words.
+//! the smallest is a find-first-set per level rather than a heap's
+//! log n comparisons (see `docs/performance.md`).
 
 use super::network::Pos;
 
@@ -84,8 +82,7 @@ impl Ranking {
 
 /// The order in which a pass takes eligible activities (or abstract
 /// nodes): (rank, key, index) packed into one integer that sorts the same
-/// way, so that the queue compares integers rather than tuples (the queue
-/// is a good share of a pass's time).
+/// way, so that ranking and queueing compare integers, not tuples.
 pub fn queue_key(rank: u32, key: i64, node: usize) -> u128 {
     // Flipping the sign bit maps i64 order onto u64 order.
     let key = (key as u64) ^ (1 << 63);

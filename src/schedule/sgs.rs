@@ -212,8 +212,8 @@ fn queue_order(net: &Network, keys: &[Key]) -> Vec<Pos> {
 }
 
 /// An unlevelled pass whose resource loads are not recorded (they stay
-/// empty): for when only its times and bookings are wanted, as the start
-/// of levelling. Booking every load costs as much as the rest of the pass.
+/// empty): levelling starts from its times and bookings and never reads
+/// its loads, which are the dearest part of a pass (`docs/performance.md`).
 pub fn unlevelled_times(ctx: &Context<'_>, keys: &[Key]) -> Result<Forward<Pos>, Failure> {
     run(ctx, queue_order(ctx.network, keys), false, false)
         .map_err(|failure| failure.into_model(ctx.network))

@@ -48,11 +48,9 @@ impl Budget {
     /// How many abstract schedules the search may build on a model of
     /// `nodes` nodes, each placement costing `weight` times the usual: the
     /// budget shared out, within the cap. Large plans by default get one
-    /// justification of the starting rule (most of the gain, at the cost
-    /// of three abstract passes) while that fits in [`LARGE_BUDGET`], and
-    /// no search beyond: its passes, and the real pass that checks its
-    /// proposal, would cost more than the levelled pass itself, for a gain
-    /// that is rare and small on plans that size.
+    /// justification of the starting rule and no search beyond: there the
+    /// search costs more than the levelled pass itself for a rare, small
+    /// gain (`docs/performance.md`).
     pub(super) fn decodes_for(self, nodes: usize, weight: usize) -> usize {
         let affordable = (self.placements / weight / nodes.max(1)).min(self.most);
         if self.effort == LevelEffort::Normal && nodes > SMALL_MODEL {

@@ -3,8 +3,7 @@
 
 use super::load::Load;
 use super::model::Abstract;
-use crate::schedule::ready::node_of_key;
-use crate::schedule::ready::queue_key;
+use crate::schedule::ready::{node_of_key, queue_key};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 

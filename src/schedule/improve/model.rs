@@ -191,9 +191,6 @@ impl Abstract {
     pub(super) fn has_demands(&self) -> bool {
         self.demands.iter().any(|d| !d.is_empty())
     }
-}
-
-impl Abstract {
     /// The same model with every time divided by `unit` (which divides
     /// them all). Its schedules are the original's, scaled: the serial
     /// scheme only adds and compares times.
