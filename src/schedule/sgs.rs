@@ -154,11 +154,9 @@ impl Failure<Pos> {
     }
 }
 
-/// Runs the scheme with `keys[task]` ordering ties within a priority.
-///
-/// The pass runs on the network renumbered in the order it takes
-/// activities when nothing holds them back (see [`Network::renumbered`]),
-/// and its result stays in that numbering (see [`Placed`]).
+/// Runs the scheme with `keys` (indexed by [`TaskId`]) ordering ties
+/// within a priority, on `ctx.network` renumbered in the order the pass
+/// takes activities; the result stays in that numbering (see [`Placed`]).
 pub fn forward(ctx: &Context<'_>, keys: &[Key], level: bool) -> Result<Placed, Failure> {
     let network = ctx.network.renumbered(&queue_order(ctx.network, keys));
     let pass = Context {

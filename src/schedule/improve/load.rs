@@ -5,15 +5,11 @@ use super::budget::SMALL_MODEL;
 use super::model::Abstract;
 use std::collections::BTreeMap;
 
-/// A resource's load in the abstract model: a step function of time, as
-/// (moment, load from then on) pairs in time order. Resources few nodes
-/// use keep them in a vector (fast to scan, and a plan with thousands of
-/// people each doing a few tasks has only such); busy ones in a B-tree,
-/// so that inserting a step never moves the whole history.
-///
-/// When the model is counted in grid units (see [`grid_unit`]) the load is
-/// kept per unit instead: a check then reads the window's few cells and
-/// needs no search.
+/// A resource's load in the abstract model: a step function of time.
+/// Steps sit in a vector for resources few nodes use (fast to scan), in a
+/// B-tree for busy ones (an insert never moves the whole history), or, on
+/// a model counted in grid units (see [`grid_unit`]), one cell per unit
+/// (a check reads the window's cells and needs no search).
 #[derive(Clone)]
 pub(super) enum Load {
     Small(Vec<(i64, i64)>),
