@@ -4,14 +4,14 @@
 use super::sgs::{Context, Forward};
 use super::work::work_done;
 use super::{progress, BookedResource, ResourceUse, TaskSchedule};
-use crate::check::{Model, Rate, RatePer, TaskKind, WorkKind};
+use crate::check::{Model, Rate, RatePer, TaskId, TaskKind, WorkKind};
 use crate::units::{Demand, Minutes, Money};
 
 /// Fills bookings, work and cost of every task; returns per-resource use.
 pub fn book_and_cost(
     model: &Model,
     ctx: &Context<'_>,
-    f: &Forward,
+    f: &Forward<TaskId>,
     tasks: &mut [TaskSchedule],
 ) -> Vec<ResourceUse> {
     let mut uses: Vec<ResourceUse> = model

@@ -3,8 +3,9 @@
 //! task deadline. Waits for a resource count as links too, so that after
 //! levelling the critical path runs through the resource chains.
 
+use super::network::Pos;
 use super::sgs::{in_model_places, Context, Driver, Forward};
-use crate::check::{DepKind, TaskId, TaskKind, WorkKind};
+use crate::check::{DepKind, TaskKind, WorkKind};
 use crate::units::{Minutes, Moment};
 
 /// Latest start and finish of every task.
@@ -17,7 +18,7 @@ pub struct Latest {
 /// `ctx.network`; the times are in the model's numbering. `with_resources`
 /// adds the resource waits recorded in the drivers as finish-to-start
 /// links.
-pub fn latest(ctx: &Context<'_>, f: &Forward, with_resources: bool) -> Latest {
+pub fn latest(ctx: &Context<'_>, f: &Forward<Pos>, with_resources: bool) -> Latest {
     let model = ctx.model;
     let n = model.tasks.len();
     let cal = &ctx.calendars.project;
@@ -105,7 +106,7 @@ pub fn latest(ctx: &Context<'_>, f: &Forward, with_resources: bool) -> Latest {
 }
 
 /// Latest start for a latest finish, keeping the placed length.
-fn shift_back(ctx: &Context<'_>, f: &Forward, a: TaskId, finish: Moment) -> Moment {
+fn shift_back(ctx: &Context<'_>, f: &Forward<Pos>, a: Pos, finish: Moment) -> Moment {
     let i = a.index();
     match ctx.network.facts[i].work.map(|w| w.kind) {
         None | Some(WorkKind::Elapsed) => finish - (f.end[i] - f.start[i]),
@@ -137,7 +138,7 @@ fn latest_working_start(
 }
 
 /// Latest finish for a latest start, keeping the placed length.
-fn shift_forward(ctx: &Context<'_>, f: &Forward, a: TaskId, start: Moment) -> Moment {
+fn shift_forward(ctx: &Context<'_>, f: &Forward<Pos>, a: Pos, start: Moment) -> Moment {
     let i = a.index();
     match ctx.network.facts[i].work.map(|w| w.kind) {
         None | Some(WorkKind::Elapsed) => start + (f.end[i] - f.start[i]),

@@ -12,12 +12,36 @@ use crate::check::DepKind;
 use crate::check::{Assignment, Booking, Model, TaskId, TaskKind, Work};
 use crate::units::{Demand, Minutes, Moment, Share};
 
+/// A task's place in a [`Network`]. A network may number its tasks anew
+/// (see [`Network::renumbered`]), so a place is not a [`TaskId`]: the
+/// two meet only through [`Network::model_id`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos(u32);
+
+impl Pos {
+    /// The place numbered `i`: within the scheduler, for values that hold
+    /// a place as a bare number (queue keys, tests).
+    pub(super) fn at(i: usize) -> Pos {
+        Pos(i as u32)
+    }
+
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The place of task `t` in a network numbered as the model is, the
+    /// one that [`Network::build`] makes.
+    fn of_model(t: TaskId) -> Pos {
+        Pos(t.0)
+    }
+}
+
 /// One thing an activity waits for.
 #[derive(Clone, Copy, Debug)]
 pub struct Constraint {
     pub kind: DepKind,
     /// A leaf, milestone or group.
-    pub target: TaskId,
+    pub target: Pos,
     pub lag: Minutes,
 }
 
@@ -25,14 +49,14 @@ pub struct Constraint {
 pub struct Network {
     /// Leaves and milestones: in declaration order, or in a renumbered
     /// network the first tasks in the order given.
-    pub activities: Vec<TaskId>,
+    pub activities: Vec<Pos>,
     /// For each task (by index): its constraints, own and inherited; empty
     /// for groups.
     pub constraints: Lists<Constraint>,
     /// For each task (by index): what the passes read about it.
     pub facts: Vec<Facts>,
     /// For each task: the activities that wait for it.
-    pub waiters: Lists<TaskId>,
+    pub waiters: Lists<Pos>,
     /// For each activity: the distinct targets of its constraints (how
     /// many tasks it waits for).
     pub target_count: Vec<u32>,
@@ -62,7 +86,7 @@ pub struct Facts {
     pub deadline: Option<Moment>,
     /// Its work (`None` for milestones and groups).
     pub work: Option<Work>,
-    pub parent: Option<TaskId>,
+    pub parent: Option<Pos>,
     pub priority: u32,
     /// Whether it has `any of` assignments to resolve (then read from the
     /// model: they are rare).
@@ -98,7 +122,7 @@ impl<T> Lists<T> {
 
     /// The same lists for tasks numbered anew: task `i`'s list is the old
     /// list of `old[i]`, each item passed through `map`.
-    fn renumbered(&self, old: &[TaskId], map: impl Fn(&T) -> T) -> Lists<T> {
+    fn renumbered(&self, old: &[Pos], map: impl Fn(&T) -> T) -> Lists<T> {
         let mut lists = Lists {
             items: Vec::with_capacity(self.items.len()),
             at: Vec::with_capacity(old.len() + 1),
@@ -112,10 +136,10 @@ impl<T> Lists<T> {
     }
 }
 
-impl Lists<TaskId> {
+impl Lists<Pos> {
     /// Lists of `n` tasks from (task, item) pairs, keeping the items of
     /// each task in the order given (a counting sort).
-    fn grouped(n: usize, pairs: &[(TaskId, TaskId)]) -> Lists<TaskId> {
+    fn grouped(n: usize, pairs: &[(Pos, Pos)]) -> Lists<Pos> {
         let mut at = vec![0u32; n + 1];
         for (t, _) in pairs {
             at[t.index() + 1] += 1;
@@ -124,7 +148,7 @@ impl Lists<TaskId> {
             at[i + 1] += at[i];
         }
         let mut next: Vec<u32> = at[..n].to_vec();
-        let mut items = vec![TaskId(0); pairs.len()];
+        let mut items = vec![Pos(0); pairs.len()];
         for &(t, item) in pairs {
             items[next[t.index()] as usize] = item;
             next[t.index()] += 1;
@@ -152,7 +176,7 @@ impl Network {
                 .iter()
                 .map(|t| Facts {
                     work: t.work,
-                    parent: t.parent,
+                    parent: t.parent.map(Pos::of_model),
                     priority: t.priority,
                     ..Facts::default()
                 })
@@ -166,8 +190,8 @@ impl Network {
             model_ids: Vec::new(),
         };
         // (target, waiting activity), in activity order.
-        let mut waits: Vec<(TaskId, TaskId)> = Vec::new();
-        let mut targets: Vec<TaskId> = Vec::new();
+        let mut waits: Vec<(Pos, Pos)> = Vec::new();
+        let mut targets: Vec<Pos> = Vec::new();
         for (i, task) in model.tasks.iter().enumerate() {
             let id = TaskId(i as u32);
             let inherited_deadline = task.parent.and_then(|p| net.facts[p.index()].deadline);
@@ -180,7 +204,7 @@ impl Network {
                 net.constraints.close();
                 continue;
             }
-            net.activities.push(id);
+            net.activities.push(Pos::of_model(id));
             let first = net.constraints.items.len();
             let mut cur = Some(id);
             while let Some(t) = cur {
@@ -189,7 +213,7 @@ impl Network {
                     .items
                     .extend(task.dependencies.iter().map(|d| Constraint {
                         kind: d.kind,
-                        target: d.target,
+                        target: Pos::of_model(d.target),
                         lag: d.lag,
                     }));
                 cur = task.parent;
@@ -199,7 +223,7 @@ impl Network {
             targets.sort_unstable();
             targets.dedup();
             net.target_count[i] = targets.len() as u32;
-            waits.extend(targets.iter().map(|&t| (t, id)));
+            waits.extend(targets.iter().map(|&t| (t, Pos::of_model(id))));
             net.constraints.close();
             let mut cur = Some(id);
             while let Some(t) = cur {
@@ -213,12 +237,10 @@ impl Network {
 
     /// This network with its tasks numbered anew: the activities of
     /// `activities` (all of them, in any order) become tasks 0, 1, 2...,
-    /// then come the groups in the model's order. A forward pass takes
-    /// activities in an order unrelated to declaration; numbered in that
-    /// order, what it reads and writes per task lies in the order it goes,
-    /// rather than scattered over memory (most of a pass's time on a large
-    /// plan went in cache misses).
-    pub fn renumbered(&self, activities: &[TaskId]) -> Network {
+    /// then come the groups in the model's order. Numbered in the order a
+    /// pass takes them, what it reads and writes per task lies in the order
+    /// it goes, rather than scattered over memory.
+    pub fn renumbered(&self, activities: &[Pos]) -> Network {
         debug_assert_eq!(
             activities.len(),
             self.activities.len(),
@@ -228,7 +250,7 @@ impl Network {
         // Per task of this network, its new number; per new number, the
         // task of this network (`old`) and of the model (`model_ids`).
         let mut new_id = vec![u32::MAX; n];
-        let mut old: Vec<TaskId> = Vec::with_capacity(n);
+        let mut old: Vec<Pos> = Vec::with_capacity(n);
         for &a in activities {
             new_id[a.index()] = old.len() as u32;
             old.push(a);
@@ -236,13 +258,13 @@ impl Network {
         for (i, slot) in new_id.iter_mut().enumerate() {
             if *slot == u32::MAX {
                 *slot = old.len() as u32;
-                old.push(TaskId(i as u32));
+                old.push(Pos(i as u32));
             }
         }
         let model_ids: Vec<TaskId> = old.iter().map(|&t| self.model_id(t)).collect();
-        let to_new = |t: TaskId| TaskId(new_id[t.index()]);
+        let to_new = |t: Pos| Pos(new_id[t.index()]);
         Network {
-            activities: (0..activities.len() as u32).map(TaskId).collect(),
+            activities: (0..activities.len() as u32).map(Pos).collect(),
             constraints: self.constraints.renumbered(&old, |c| Constraint {
                 target: to_new(c.target),
                 ..*c
@@ -265,13 +287,17 @@ impl Network {
     }
 
     /// Whether tasks are numbered otherwise than in the model.
+    #[cfg(test)]
     pub fn is_renumbered(&self) -> bool {
         !self.model_ids.is_empty()
     }
 
-    /// The model's id of this network's task `t`.
-    pub fn model_id(&self, t: TaskId) -> TaskId {
-        self.model_ids.get(t.index()).copied().unwrap_or(t)
+    /// The model's id of the task at place `t`.
+    pub fn model_id(&self, t: Pos) -> TaskId {
+        self.model_ids
+            .get(t.index())
+            .copied()
+            .unwrap_or(TaskId(t.0))
     }
 
     /// Closes task `i`'s list of fixed bookings and notes its `any of`.
@@ -329,22 +355,23 @@ mod tests {
         let (_, checked) = crate::check_str("software-release.plan", text);
         let model = checked.model.expect("the sample is a valid plan");
         let net = Network::build(&model);
-        let order: Vec<TaskId> = net.activities.iter().rev().copied().collect();
+        let order: Vec<Pos> = net.activities.iter().rev().copied().collect();
         let re = net.renumbered(&order);
         // Activities first, in the order given; then the groups.
         assert_eq!(re.activities.len(), order.len());
         for (k, &a) in re.activities.iter().enumerate() {
             assert_eq!(a.index(), k);
-            assert_eq!(re.model_id(a), order[k]);
+            assert_eq!(re.model_id(a), net.model_id(order[k]));
         }
-        let back = |t: TaskId| re.model_id(t);
+        let back = |t: Pos| re.model_id(t);
+        let same = |t: Pos| net.model_id(t);
         let mut seen = vec![false; model.tasks.len()];
         for new in 0..model.tasks.len() {
-            let old = back(TaskId(new as u32)).index();
+            let old = back(Pos::at(new)).index();
             assert!(!seen[old], "task {old} numbered twice");
             seen[old] = true;
             let (f, g) = (&re.facts[new], &net.facts[old]);
-            assert_eq!(f.parent.map(back), g.parent);
+            assert_eq!(f.parent.map(back), g.parent.map(same));
             assert_eq!(
                 (f.earliest, f.deadline, f.work),
                 (g.earliest, g.deadline, g.work)
@@ -353,17 +380,18 @@ mod tests {
             assert_eq!(re.target_count[new], net.target_count[old]);
             assert_eq!(re.leaf_count[new], net.leaf_count[old]);
             assert_eq!(re.fixed.of(new), net.fixed.of(old));
-            let links = |l: &[Constraint], map: &dyn Fn(TaskId) -> TaskId| {
+            let links = |l: &[Constraint], map: &dyn Fn(Pos) -> TaskId| {
                 l.iter()
                     .map(|c| (c.kind, map(c.target), c.lag))
                     .collect::<Vec<_>>()
             };
             assert_eq!(
                 links(re.constraints.of(new), &back),
-                links(net.constraints.of(old), &|t| t)
+                links(net.constraints.of(old), &same)
             );
             let waiters: Vec<TaskId> = re.waiters.of(new).iter().map(|&w| back(w)).collect();
-            assert_eq!(waiters, net.waiters.of(old));
+            let before: Vec<TaskId> = net.waiters.of(old).iter().map(|&w| same(w)).collect();
+            assert_eq!(waiters, before);
         }
         assert!(!net.is_renumbered() && re.is_renumbered());
     }

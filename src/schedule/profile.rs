@@ -10,7 +10,6 @@
 //! never costs a memmove of all of it. Each algorithm is written once,
 //! over the [`Steps`] storage trait.
 
-use crate::check::TaskId;
 use crate::units::{Demand, Moment};
 use std::collections::BTreeMap;
 
@@ -23,41 +22,45 @@ const FLAT_LIMIT: usize = 512;
 /// bookings arrive roughly in time order, so lookups often land there.
 const TAIL_SCAN: usize = 8;
 
-#[derive(Clone, Debug, Default)]
-pub struct Profile {
+/// `I` names the tasks that book it: network places during a pass, model
+/// ids after.
+#[derive(Clone, Debug)]
+pub struct Profile<I> {
     /// Load from each breakpoint until the next. Before the first: zero.
-    steps: Store,
+    steps: Store<I>,
+}
+
+impl<I> Default for Profile<I> {
+    fn default() -> Profile<I> {
+        Profile {
+            steps: Store::Flat(Flat(Vec::new())),
+        }
+    }
 }
 
 /// The breakpoints, in one of two representations (see the module doc).
 #[derive(Clone, Debug)]
-enum Store {
-    Flat(Flat),
-    Tree(BTreeMap<Moment, Step>),
-}
-
-impl Default for Store {
-    fn default() -> Store {
-        Store::Flat(Flat::default())
-    }
+enum Store<I> {
+    Flat(Flat<I>),
+    Tree(BTreeMap<Moment, Step<I>>),
 }
 
 /// One breakpoint of the load.
 #[derive(Clone, Copy, Debug)]
-struct Step {
+struct Step<I> {
     /// The load from here to the next breakpoint.
     load: Demand,
     /// The task whose booking ends here (the last booked), to explain
     /// waits. Every booking's end is a breakpoint, so this shares the
     /// breakpoints' storage rather than needing one of its own.
-    ending: Option<TaskId>,
+    ending: Option<I>,
 }
 
 /// Breakpoints sorted by moment, without duplicates.
-#[derive(Clone, Debug, Default)]
-struct Flat(Vec<(Moment, Step)>);
+#[derive(Clone, Debug)]
+struct Flat<I>(Vec<(Moment, Step<I>)>);
 
-impl Flat {
+impl<I> Flat<I> {
     /// The index of the first breakpoint at or after `t`. Looks at the
     /// last few records first, where most lookups land.
     fn lower_bound(&self, t: Moment) -> usize {
@@ -75,28 +78,28 @@ impl Flat {
 }
 
 /// What the algorithms need of a breakpoint storage.
-trait Steps {
+trait Steps<I: 'static> {
     /// The breakpoints before `to`, the last first.
-    fn before(&self, to: Moment) -> impl Iterator<Item = (Moment, &Step)>;
+    fn before(&self, to: Moment) -> impl Iterator<Item = (Moment, &Step<I>)>;
     /// The breakpoints at or before `to`, the last first, to update.
-    fn through_mut(&mut self, to: Moment) -> impl Iterator<Item = (Moment, &mut Step)>;
+    fn through_mut(&mut self, to: Moment) -> impl Iterator<Item = (Moment, &mut Step<I>)>;
     /// The breakpoints at or after `t`, in order.
-    fn after(&self, t: Moment) -> impl Iterator<Item = (Moment, &Step)>;
+    fn after(&self, t: Moment) -> impl Iterator<Item = (Moment, &Step<I>)>;
     /// The breakpoint at `t`.
-    fn at(&self, t: Moment) -> Option<&Step>;
+    fn at(&self, t: Moment) -> Option<&Step<I>>;
     /// Adds a breakpoint at `t`, where there is none.
-    fn insert(&mut self, t: Moment, step: Step);
+    fn insert(&mut self, t: Moment, step: Step<I>);
 }
 
-impl Steps for Flat {
-    fn before(&self, to: Moment) -> impl Iterator<Item = (Moment, &Step)> {
+impl<I: 'static> Steps<I> for Flat<I> {
+    fn before(&self, to: Moment) -> impl Iterator<Item = (Moment, &Step<I>)> {
         self.0[..self.lower_bound(to)]
             .iter()
             .rev()
             .map(|(t, s)| (*t, s))
     }
 
-    fn through_mut(&mut self, to: Moment) -> impl Iterator<Item = (Moment, &mut Step)> {
+    fn through_mut(&mut self, to: Moment) -> impl Iterator<Item = (Moment, &mut Step<I>)> {
         let i = self.lower_bound(to);
         let end = match self.0.get(i) {
             Some(&(t, _)) if t == to => i + 1,
@@ -105,47 +108,47 @@ impl Steps for Flat {
         self.0[..end].iter_mut().rev().map(|(t, s)| (*t, s))
     }
 
-    fn after(&self, t: Moment) -> impl Iterator<Item = (Moment, &Step)> {
+    fn after(&self, t: Moment) -> impl Iterator<Item = (Moment, &Step<I>)> {
         self.0[self.lower_bound(t)..].iter().map(|(t, s)| (*t, s))
     }
 
-    fn at(&self, t: Moment) -> Option<&Step> {
+    fn at(&self, t: Moment) -> Option<&Step<I>> {
         match self.0.get(self.lower_bound(t)) {
             Some((k, step)) if *k == t => Some(step),
             _ => None,
         }
     }
 
-    fn insert(&mut self, t: Moment, step: Step) {
+    fn insert(&mut self, t: Moment, step: Step<I>) {
         let i = self.lower_bound(t);
         self.0.insert(i, (t, step));
     }
 }
 
-impl Steps for BTreeMap<Moment, Step> {
-    fn before(&self, to: Moment) -> impl Iterator<Item = (Moment, &Step)> {
+impl<I: 'static> Steps<I> for BTreeMap<Moment, Step<I>> {
+    fn before(&self, to: Moment) -> impl Iterator<Item = (Moment, &Step<I>)> {
         self.range(..to).rev().map(|(t, s)| (*t, s))
     }
 
-    fn through_mut(&mut self, to: Moment) -> impl Iterator<Item = (Moment, &mut Step)> {
+    fn through_mut(&mut self, to: Moment) -> impl Iterator<Item = (Moment, &mut Step<I>)> {
         self.range_mut(..=to).rev().map(|(t, s)| (*t, s))
     }
 
-    fn after(&self, t: Moment) -> impl Iterator<Item = (Moment, &Step)> {
+    fn after(&self, t: Moment) -> impl Iterator<Item = (Moment, &Step<I>)> {
         self.range(t..).map(|(t, s)| (*t, s))
     }
 
-    fn at(&self, t: Moment) -> Option<&Step> {
+    fn at(&self, t: Moment) -> Option<&Step<I>> {
         self.get(&t)
     }
 
-    fn insert(&mut self, t: Moment, step: Step) {
+    fn insert(&mut self, t: Moment, step: Step<I>) {
         BTreeMap::insert(self, t, step);
     }
 }
 
-impl Profile {
-    pub fn new() -> Profile {
+impl<I: Copy + 'static> Profile<I> {
+    pub fn new() -> Profile<I> {
         Profile::default()
     }
 
@@ -165,7 +168,7 @@ impl Profile {
     }
 
     /// Books `demand` over [from, to) for `task`.
-    pub fn add(&mut self, from: Moment, to: Moment, demand: Demand, task: TaskId) {
+    pub fn add(&mut self, from: Moment, to: Moment, demand: Demand, task: I) {
         match &mut self.steps {
             Store::Flat(steps) => {
                 add(steps, from, to, demand, task);
@@ -180,17 +183,27 @@ impl Profile {
 
     /// The same load with the tasks renamed by `rename` (for a pass run on
     /// a renumbered network).
-    pub fn renamed(mut self, rename: impl Fn(TaskId) -> TaskId) -> Profile {
-        let rename_step = |step: &mut Step| step.ending = step.ending.map(&rename);
-        match &mut self.steps {
-            Store::Flat(flat) => flat.0.iter_mut().for_each(|(_, step)| rename_step(step)),
-            Store::Tree(tree) => tree.values_mut().for_each(rename_step),
-        }
-        self
+    pub fn renamed<J>(self, rename: impl Fn(I) -> J) -> Profile<J> {
+        let rename_step = |step: Step<I>| Step {
+            load: step.load,
+            ending: step.ending.map(&rename),
+        };
+        let steps = match self.steps {
+            Store::Flat(flat) => Store::Flat(Flat(
+                flat.0
+                    .into_iter()
+                    .map(|(t, s)| (t, rename_step(s)))
+                    .collect(),
+            )),
+            Store::Tree(tree) => {
+                Store::Tree(tree.into_iter().map(|(t, s)| (t, rename_step(s))).collect())
+            }
+        };
+        Profile { steps }
     }
 
     /// The task whose booking ends at `t`, if any.
-    pub fn ending_at(&self, t: Moment) -> Option<TaskId> {
+    pub fn ending_at(&self, t: Moment) -> Option<I> {
         let step = match &self.steps {
             Store::Flat(steps) => steps.at(t),
             Store::Tree(steps) => steps.at(t),
@@ -213,8 +226,8 @@ impl Profile {
 /// step in force at `from`, with a single lookup; walking back, the
 /// nearest step that fits after an overloaded one is the last fitting
 /// step seen.
-fn conflict(
-    steps: &impl Steps,
+fn conflict<I: 'static>(
+    steps: &impl Steps<I>,
     from: Moment,
     to: Moment,
     demand: Demand,
@@ -263,7 +276,13 @@ fn conflict(
 /// the loads in force at `to` and at `from`, for the breakpoints to add
 /// there if they are missing (each of the five lookups this replaces was
 /// a search of its own).
-fn add(steps: &mut impl Steps, from: Moment, to: Moment, demand: Demand, task: TaskId) {
+fn add<I: Copy + 'static>(
+    steps: &mut impl Steps<I>,
+    from: Moment,
+    to: Moment,
+    demand: Demand,
+    task: I,
+) {
     if to <= from || demand.0 == 0 {
         return;
     }
@@ -307,7 +326,7 @@ fn add(steps: &mut impl Steps, from: Moment, to: Moment, demand: Demand, task: T
 }
 
 /// [`Profile::overloads`] over either storage.
-fn overloads(steps: &impl Steps, limit: Demand) -> Vec<(Moment, Moment, Demand)> {
+fn overloads<I: 'static>(steps: &impl Steps<I>, limit: Demand) -> Vec<(Moment, Moment, Demand)> {
     let mut out: Vec<(Moment, Moment, Demand)> = Vec::new();
     let mut open: Option<(Moment, Demand)> = None;
     for (t, &Step { load, .. }) in steps.after(Moment(i64::MIN)) {
@@ -327,6 +346,7 @@ fn overloads(steps: &impl Steps, limit: Demand) -> Vec<(Moment, Moment, Demand)>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::TaskId;
 
     #[test]
     fn conflicts_point_past_the_overload() {
@@ -404,7 +424,7 @@ mod tests {
     /// Checks `conflict` for a booking of `demand` over [from, to) within
     /// `limit` against the load per minute, then books it in both.
     fn check_and_book(
-        p: &mut Profile,
+        p: &mut Profile<TaskId>,
         naive: &mut Naive,
         (from, to): (usize, usize),
         demand: i64,
@@ -422,7 +442,7 @@ mod tests {
     }
 
     /// Whether the profile has moved to the B-tree.
-    fn is_tree(p: &Profile) -> bool {
+    fn is_tree(p: &Profile<TaskId>) -> bool {
         matches!(p.steps, Store::Tree(_))
     }
 

@@ -4,18 +4,16 @@
 //! A pass's keys never change while it runs, so the activities are ranked
 //! once by their key (a sort of contiguous integers) into ordinals, and
 //! the queue is a set of ordinals kept as a hierarchical bitset: taking
-//! the smallest is a find-first-set per level. A binary heap of packed
-//! keys did the same in O(log n) steps that each missed the cache on a
-//! large plan; the bitset of a million activities is 128 KiB, and the
-//! levels above it a few words.
+//! the smallest is a find-first-set per level rather than a heap's
+//! log n comparisons (see `docs/performance.md`).
 
-use crate::check::TaskId;
+use super::network::Pos;
 
 /// The activities of a pass in queue-key order, and per activity its
 /// place in that order and how many of its targets are still unplaced.
 pub struct Ranking {
     /// Per ordinal: the activity.
-    task: Vec<TaskId>,
+    task: Vec<Pos>,
     /// Per task (by index; unused for groups).
     pending: Vec<Pending>,
 }
@@ -32,7 +30,7 @@ struct Pending {
 impl Ranking {
     /// The activities in queue order (see [`Ranking::order`]), of `tasks`
     /// tasks in all; each waits for `targets(activity)` targets.
-    pub fn new(tasks: usize, task: Vec<TaskId>, targets: impl Fn(TaskId) -> u32) -> Ranking {
+    pub fn new(tasks: usize, task: Vec<Pos>, targets: impl Fn(Pos) -> u32) -> Ranking {
         let mut pending = vec![Pending::default(); tasks];
         for (o, &t) in task.iter().enumerate() {
             pending[t.index()] = Pending {
@@ -45,13 +43,11 @@ impl Ranking {
 
     /// `activities` sorted by `key`, which must be distinct per activity
     /// (it packs the task's index).
-    pub fn order(activities: &[TaskId], key: impl Fn(TaskId) -> u128) -> Vec<TaskId> {
+    pub fn order(activities: &[Pos], key: impl Fn(Pos) -> u128) -> Vec<Pos> {
         let mut keys: Vec<u128> = activities.iter().map(|&a| key(a)).collect();
         // Keys are distinct, so an unstable sort gives the one order.
         keys.sort_unstable();
-        keys.iter()
-            .map(|&k| TaskId(super::sgs::node_of_key(k) as u32))
-            .collect()
+        keys.iter().map(|&k| Pos::at(node_of_key(k))).collect()
     }
 
     /// How many activities are ranked.
@@ -60,28 +56,42 @@ impl Ranking {
     }
 
     /// The activity at ordinal `o`.
-    pub fn task(&self, o: u32) -> TaskId {
+    pub fn task(&self, o: u32) -> Pos {
         self.task[o as usize]
     }
 
     /// The ordinal of activity `t` if it waits for nothing at all.
-    pub fn ready_from_start(&self, t: TaskId) -> Option<u32> {
+    pub fn ready_from_start(&self, t: Pos) -> Option<u32> {
         let p = self.pending[t.index()];
         (p.left == 0).then_some(p.ordinal)
     }
 
     /// Notes that one of `t`'s targets is done; `t`'s ordinal if that was
     /// the last one it waited for.
-    pub fn release(&mut self, t: TaskId) -> Option<u32> {
+    pub fn release(&mut self, t: Pos) -> Option<u32> {
         let p = &mut self.pending[t.index()];
         p.left -= 1;
         (p.left == 0).then_some(p.ordinal)
     }
 
     /// Whether activity `t` still waits for some target.
-    pub fn waits(&self, t: TaskId) -> bool {
+    pub fn waits(&self, t: Pos) -> bool {
         self.pending[t.index()].left > 0
     }
+}
+
+/// The order in which a pass takes eligible activities (or abstract
+/// nodes): (rank, key, index) packed into one integer that sorts the same
+/// way, so that ranking and queueing compare integers, not tuples.
+pub fn queue_key(rank: u32, key: i64, node: usize) -> u128 {
+    // Flipping the sign bit maps i64 order onto u64 order.
+    let key = (key as u64) ^ (1 << 63);
+    (u128::from(rank) << 96) | (u128::from(key) << 32) | (node as u128 & 0xFFFF_FFFF)
+}
+
+/// The index packed by [`queue_key`].
+pub fn node_of_key(packed: u128) -> usize {
+    (packed & 0xFFFF_FFFF) as usize
 }
 
 /// A set of ordinals below a fixed bound, smallest first out.
@@ -183,20 +193,39 @@ mod tests {
 
     #[test]
     fn ranks_by_key_and_releases_on_the_last_target() {
-        let acts = [TaskId(0), TaskId(2), TaskId(3)];
+        let acts = [Pos::at(0), Pos::at(2), Pos::at(3)];
         let keys = [30u128, 0, 10, 20];
         let targets = [0u32, 0, 2, 1];
         let order = Ranking::order(&acts, |t| (keys[t.index()] << 32) | t.index() as u128);
         let mut r = Ranking::new(4, order, |t| targets[t.index()]);
         assert_eq!(r.len(), 3);
-        assert_eq!(r.task(0), TaskId(2));
-        assert_eq!(r.task(1), TaskId(3));
-        assert_eq!(r.task(2), TaskId(0));
-        assert_eq!(r.ready_from_start(TaskId(0)), Some(2));
-        assert_eq!(r.ready_from_start(TaskId(2)), None);
-        assert_eq!(r.release(TaskId(2)), None);
-        assert!(r.waits(TaskId(2)));
-        assert_eq!(r.release(TaskId(2)), Some(0));
-        assert!(!r.waits(TaskId(2)));
+        assert_eq!(r.task(0), Pos::at(2));
+        assert_eq!(r.task(1), Pos::at(3));
+        assert_eq!(r.task(2), Pos::at(0));
+        assert_eq!(r.ready_from_start(Pos::at(0)), Some(2));
+        assert_eq!(r.ready_from_start(Pos::at(2)), None);
+        assert_eq!(r.release(Pos::at(2)), None);
+        assert!(r.waits(Pos::at(2)));
+        assert_eq!(r.release(Pos::at(2)), Some(0));
+        assert!(!r.waits(Pos::at(2)));
+    }
+
+    #[test]
+    fn packed_queue_keys_sort_like_tuples() {
+        let tuples = [
+            (0u32, i64::MIN, 3usize),
+            (0, -5, 9),
+            (0, -5, 10),
+            (0, 0, 0),
+            (0, 7, 1),
+            (0, i64::MAX, 0),
+            (1, i64::MIN, 0),
+            (1000, -1, 2),
+        ];
+        for w in tuples.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            assert!(queue_key(a.0, a.1, a.2) < queue_key(b.0, b.1, b.2));
+        }
+        assert_eq!(node_of_key(queue_key(3, -8, 77)), 77);
     }
 }

@@ -4,24 +4,25 @@
 //! its calendars and (when levelling) its resources allow. Every placement
 //! is final, so the result is left-justified.
 
-use super::network::{Bound, Network};
+use super::network::{Bound, Network, Pos};
 use super::profile::Profile;
-use super::ready::{Ranking, ReadyQueue};
+use super::ready::{queue_key, Ranking, ReadyQueue};
 use super::work::{place, worked_minutes, PlaceError, Placement, WorkCalendars};
 use crate::check::DepKind;
 use crate::check::{Assignment, Booking, Model, ResourceId, TaskId, Work, WorkKind};
 use crate::units::{Minutes, Moment};
 
-/// What fixed a task's start (shown to users as "why here?").
+/// What fixed a task's start (shown to users as "why here?"). `I` names
+/// tasks: network places during a pass, model ids (the default) after.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Driver {
+pub enum Driver<I = TaskId> {
     ProjectStart,
     /// `start`, `not before` or a milestone `date` (on it or a group).
     Bound(Bound),
     /// A dependency on this task (or group).
-    Dependency(TaskId, DepKind),
+    Dependency(I, DepKind),
     /// Waited for this resource, held until then by that task.
-    Resource(ResourceId, Option<TaskId>),
+    Resource(ResourceId, Option<I>),
 }
 
 /// Everything the scheme needs, built once per plan.
@@ -40,9 +41,11 @@ pub struct Context<'m> {
 /// first (spec 3), then the rule's key, then declaration order.
 pub type Key = i64;
 
-/// A complete forward pass.
+/// A complete forward pass. `I` names tasks: [`Pos`] for a pass in the
+/// numbering of the network it ran on, [`TaskId`] once in the model's;
+/// per-task values are indexed by the same numbering.
 #[derive(Clone, Debug)]
-pub struct Forward {
+pub struct Forward<I> {
     /// Per task (groups included): start and end.
     pub start: Vec<Moment>,
     pub end: Vec<Moment>,
@@ -53,12 +56,12 @@ pub struct Forward {
     bookings: Vec<Booking>,
     worked: Vec<Minutes>,
     booked: Vec<BookedRange>,
-    pub driver: Vec<Option<Driver>>,
+    pub driver: Vec<Option<Driver<I>>>,
     /// Activities in the order they were placed (a topological order).
-    pub order: Vec<TaskId>,
+    pub order: Vec<I>,
     pub makespan_end: Moment,
     /// Per resource: the load booked.
-    pub profiles: Vec<Profile>,
+    pub profiles: Vec<Profile<I>>,
 }
 
 /// Where one task's bookings lie in [`Forward`]'s lists (empty for groups).
@@ -68,7 +71,7 @@ struct BookedRange {
     len: u32,
 }
 
-impl Forward {
+impl<I> Forward<I> {
     /// The bookings chosen for task `i` (any-of resolved).
     pub fn bookings_of(&self, i: usize) -> &[Booking] {
         let r = self.booked[i];
@@ -80,14 +83,13 @@ impl Forward {
         let r = self.booked[i];
         &self.worked[r.first as usize..][..r.len as usize]
     }
+}
 
+impl Forward<Pos> {
     /// This pass, run on `net`, in the model's numbering: per-task values
     /// move to the model's places, drivers, the order and the loads name
     /// model ids.
-    fn into_model(self, net: &Network) -> Forward {
-        if !net.is_renumbered() {
-            return self;
-        }
+    fn into_model(self, net: &Network) -> Forward<TaskId> {
         let driver = self.driver.iter().map(|d| d.map(|d| d.into_model(net)));
         let driver = in_model_places(net, driver, None);
         Forward {
@@ -101,7 +103,9 @@ impl Forward {
                 .into_iter()
                 .map(|p| p.renamed(|t| net.model_id(t)))
                 .collect(),
-            ..self
+            bookings: self.bookings,
+            worked: self.worked,
+            makespan_end: self.makespan_end,
         }
     }
 }
@@ -114,32 +118,33 @@ pub fn in_model_places<T: Copy>(
 ) -> Vec<T> {
     let mut out = vec![blank; net.facts.len()];
     for (i, v) in values.enumerate() {
-        out[net.model_id(TaskId(i as u32)).index()] = v;
+        out[net.model_id(Pos::at(i)).index()] = v;
     }
     out
 }
 
-impl Driver {
+impl Driver<Pos> {
     /// This driver, found on `net`, in the model's numbering.
     fn into_model(self, net: &Network) -> Driver {
         match self {
             Driver::Dependency(t, kind) => Driver::Dependency(net.model_id(t), kind),
             Driver::Resource(r, t) => Driver::Resource(r, t.map(|t| net.model_id(t))),
-            other => other,
+            Driver::ProjectStart => Driver::ProjectStart,
+            Driver::Bound(b) => Driver::Bound(b),
         }
     }
 }
 
 /// Why a pass failed: the task that could not be placed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Failure {
+pub enum Failure<I = TaskId> {
     /// No working time within the horizon for this task.
-    CannotFinish(TaskId),
+    CannotFinish(I),
     /// Some tasks never became ready (a cycle the checker should have caught).
-    Stuck(TaskId),
+    Stuck(I),
 }
 
-impl Failure {
+impl Failure<Pos> {
     /// This failure, found on `net`, in the model's numbering.
     fn into_model(self, net: &Network) -> Failure {
         match self {
@@ -149,26 +154,9 @@ impl Failure {
     }
 }
 
-/// The order in which a pass takes eligible activities (or abstract
-/// nodes): (rank, key, index) packed into one integer that sorts the same
-/// way, so that the queue compares integers rather than tuples (the queue
-/// is a good share of a pass's time).
-pub fn queue_key(rank: u32, key: i64, node: usize) -> u128 {
-    // Flipping the sign bit maps i64 order onto u64 order.
-    let key = (key as u64) ^ (1 << 63);
-    (u128::from(rank) << 96) | (u128::from(key) << 32) | (node as u128 & 0xFFFF_FFFF)
-}
-
-/// The index packed by [`queue_key`].
-pub fn node_of_key(packed: u128) -> usize {
-    (packed & 0xFFFF_FFFF) as usize
-}
-
-/// Runs the scheme with `keys[task]` ordering ties within a priority.
-///
-/// The pass runs on the network renumbered in the order it takes
-/// activities when nothing holds them back (see [`Network::renumbered`]),
-/// and its result stays in that numbering (see [`Placed`]).
+/// Runs the scheme with `keys` (indexed by [`TaskId`]) ordering ties
+/// within a priority, on `ctx.network` renumbered in the order the pass
+/// takes activities; the result stays in that numbering (see [`Placed`]).
 pub fn forward(ctx: &Context<'_>, keys: &[Key], level: bool) -> Result<Placed, Failure> {
     let network = ctx.network.renumbered(&queue_order(ctx.network, keys));
     let pass = Context {
@@ -186,7 +174,7 @@ pub fn forward(ctx: &Context<'_>, keys: &[Key], level: bool) -> Result<Placed, F
 /// the pass task by task in placement order (the backward pass) is
 /// quicker there; [`Placed::into_model`] gives the model's numbering.
 pub struct Placed {
-    pub forward: Forward,
+    pub forward: Forward<Pos>,
     pub network: Network,
 }
 
@@ -204,37 +192,38 @@ impl Placed {
     }
 
     /// The pass in the model's numbering.
-    pub fn into_model(self) -> Forward {
+    pub fn into_model(self) -> Forward<TaskId> {
         self.forward.into_model(&self.network)
     }
 }
 
 /// The activities of `net` in the order a pass takes them when nothing
-/// holds them back: priority, then `keys[task]`, then number.
-fn queue_order(net: &Network, keys: &[Key]) -> Vec<TaskId> {
+/// holds them back: priority, then `keys[task]` (by model id), then place.
+fn queue_order(net: &Network, keys: &[Key]) -> Vec<Pos> {
     Ranking::order(&net.activities, |t| {
         queue_key(
             1000 - net.facts[t.index()].priority,
-            keys[t.index()],
+            keys[net.model_id(t).index()],
             t.index(),
         )
     })
 }
 
 /// An unlevelled pass whose resource loads are not recorded (they stay
-/// empty): for when only its times and bookings are wanted, as the start
-/// of levelling. Booking every load costs as much as the rest of the pass.
-pub fn unlevelled_times(ctx: &Context<'_>, keys: &[Key]) -> Result<Forward, Failure> {
+/// empty): levelling starts from its times and bookings and never reads
+/// its loads, which are the dearest part of a pass (`docs/performance.md`).
+pub fn unlevelled_times(ctx: &Context<'_>, keys: &[Key]) -> Result<Forward<Pos>, Failure> {
     run(ctx, queue_order(ctx.network, keys), false, false)
+        .map_err(|failure| failure.into_model(ctx.network))
 }
 
 /// The scheme, taking ready activities in the queue `order`.
 fn run(
     ctx: &Context<'_>,
-    order: Vec<TaskId>,
+    order: Vec<Pos>,
     level: bool,
     loads: bool,
-) -> Result<Forward, Failure> {
+) -> Result<Forward<Pos>, Failure<Pos>> {
     let model = ctx.model;
     let net = &ctx.network;
     let n = model.tasks.len();
@@ -251,7 +240,7 @@ fn run(
     };
     let mut leaves_left: Vec<u32> = net.leaf_count.clone();
     let mut group_seen: Vec<bool> = vec![false; n];
-    let mut done: Vec<TaskId> = Vec::new();
+    let mut done: Vec<Pos> = Vec::new();
     let mut chosen: Vec<Booking> = Vec::new();
     let mut ranking = Ranking::new(n, order, |t| net.target_count[t.index()]);
     let mut ready = ReadyQueue::new(ranking.len());
@@ -313,7 +302,7 @@ fn run(
             .copied()
             .filter(|&a| ranking.waits(a))
             .min_by_key(|&a| net.model_id(a));
-        return Err(Failure::Stuck(stuck.unwrap_or(TaskId(0))));
+        return Err(Failure::Stuck(stuck.unwrap_or(Pos::at(0))));
     }
     // Groups with no activity at all cannot exist (a group has children),
     // but a group of empty groups keeps the project start.
@@ -324,11 +313,11 @@ fn run(
 /// on it to the pass's lists; returns where they are.
 fn record_bookings(
     ctx: &Context<'_>,
-    f: &mut Forward,
-    a: TaskId,
+    f: &mut Forward<Pos>,
+    a: Pos,
     placement: Placement,
     chosen: &[Booking],
-) -> Result<BookedRange, Failure> {
+) -> Result<BookedRange, Failure<Pos>> {
     let first = f.bookings.len();
     let work = ctx.network.facts[a.index()].work;
     worked_minutes(
@@ -354,7 +343,7 @@ fn record_bookings(
 
 /// Adds the demand of `a`'s bookings (`r` in the pass's lists) over its
 /// placement to the resources' loads.
-fn book_loads(net: &Network, f: &mut Forward, r: BookedRange, a: TaskId, placement: Placement) {
+fn book_loads(net: &Network, f: &mut Forward<Pos>, r: BookedRange, a: Pos, placement: Placement) {
     for k in r.first as usize..(r.first + r.len) as usize {
         let b = f.bookings[k];
         f.profiles[b.resource.index()].add(placement.start, placement.end, net.demand(&b), a);
@@ -364,7 +353,7 @@ fn book_loads(net: &Network, f: &mut Forward, r: BookedRange, a: TaskId, placeme
 /// The earliest start allowed by the project start, bounds and
 /// dependencies, the earliest end allowed by finish dependencies, and what
 /// set the start.
-fn earliest(ctx: &Context<'_>, f: &Forward, a: TaskId) -> (Moment, Option<Moment>, Driver) {
+fn earliest(ctx: &Context<'_>, f: &Forward<Pos>, a: Pos) -> (Moment, Option<Moment>, Driver<Pos>) {
     let model = ctx.model;
     let mut from = model.project.start;
     let mut driver = Driver::ProjectStart;
@@ -415,14 +404,14 @@ pub fn lagged(ctx: &Context<'_>, base: Moment, lag: Minutes) -> Moment {
 #[allow(clippy::too_many_arguments)]
 fn place_best(
     ctx: &Context<'_>,
-    f: &Forward,
-    a: TaskId,
+    f: &Forward<Pos>,
+    a: Pos,
     from: Moment,
     end_at_least: Option<Moment>,
-    driver: Driver,
+    driver: Driver<Pos>,
     level: bool,
     chosen: &mut Vec<Booking>,
-) -> Result<(Placement, Driver), Failure> {
+) -> Result<(Placement, Driver<Pos>), Failure<Pos>> {
     chosen.clear();
     chosen.extend_from_slice(ctx.network.fixed.of(a.index()));
     if !ctx.network.facts[a.index()].any_of {
@@ -430,12 +419,12 @@ fn place_best(
     }
     // Resolve each `any of` in turn, given the ones before it. The last
     // choice's winning trial is the final placement: no need to redo it.
-    let mut resolved: Option<(Placement, Driver)> = None;
+    let mut resolved: Option<(Placement, Driver<Pos>)> = None;
     for assignment in &ctx.model.task(ctx.network.model_id(a)).assignments {
         let Assignment::AnyOf(options) = assignment else {
             continue;
         };
-        let mut best: Option<(Placement, Booking, Driver)> = None;
+        let mut best: Option<(Placement, Booking, Driver<Pos>)> = None;
         for option in options {
             chosen.push(*option);
             if let Ok((p, d)) = place_levelled(ctx, f, a, from, end_at_least, driver, chosen, level)
@@ -465,14 +454,14 @@ fn place_best(
 #[allow(clippy::too_many_arguments)]
 fn place_levelled(
     ctx: &Context<'_>,
-    f: &Forward,
-    a: TaskId,
+    f: &Forward<Pos>,
+    a: Pos,
     from: Moment,
     end_at_least: Option<Moment>,
-    mut driver: Driver,
+    mut driver: Driver<Pos>,
     bookings: &[Booking],
     level: bool,
-) -> Result<(Placement, Driver), Failure> {
+) -> Result<(Placement, Driver<Pos>), Failure<Pos>> {
     let net = &ctx.network;
     let work = net.facts[a.index()].work;
     let fail = |_: PlaceError| Failure::CannotFinish(a);
@@ -516,7 +505,7 @@ fn place_levelled(
 /// rather than all of them.
 fn first_conflict(
     net: &Network,
-    f: &Forward,
+    f: &Forward<Pos>,
     p: Placement,
     bookings: &[Booking],
 ) -> Option<(Moment, ResourceId)> {
@@ -529,7 +518,7 @@ fn first_conflict(
 }
 
 /// The dependency that forced the end of `a` later, for the driver.
-fn finish_driver(ctx: &Context<'_>, f: &Forward, a: TaskId) -> Option<Driver> {
+fn finish_driver(ctx: &Context<'_>, f: &Forward<Pos>, a: Pos) -> Option<Driver<Pos>> {
     ctx.network
         .constraints
         .of(a.index())
@@ -575,7 +564,7 @@ fn end_bound_in_working_time(
 /// `min_end` (placements end later when they start later, so bisect).
 fn start_for_end(
     ctx: &Context<'_>,
-    a: TaskId,
+    a: Pos,
     from: Moment,
     min_end: Moment,
     bookings: &[Booking],
@@ -626,7 +615,10 @@ mod tests {
         for keys in [(0..n).collect::<Vec<Key>>(), (0..n).rev().collect()] {
             for level in [false, true] {
                 let order = queue_order(&network, &keys);
-                let direct = run(&ctx, order, level, true).expect("the sample schedules");
+                // A pass on the network numbered as the model is, in model ids.
+                let direct = run(&ctx, order, level, true)
+                    .expect("the sample schedules")
+                    .into_model(&network);
                 let placed = forward(&ctx, &keys, level).expect("the sample schedules");
                 assert!(placed.network.is_renumbered());
                 let back = placed.into_model();
@@ -647,24 +639,5 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn packed_queue_keys_sort_like_tuples() {
-        let tuples = [
-            (0u32, i64::MIN, 3usize),
-            (0, -5, 9),
-            (0, -5, 10),
-            (0, 0, 0),
-            (0, 7, 1),
-            (0, i64::MAX, 0),
-            (1, i64::MIN, 0),
-            (1000, -1, 2),
-        ];
-        for w in tuples.windows(2) {
-            let (a, b) = (w[0], w[1]);
-            assert!(queue_key(a.0, a.1, a.2) < queue_key(b.0, b.1, b.2));
-        }
-        assert_eq!(node_of_key(queue_key(3, -8, 77)), 77);
     }
 }

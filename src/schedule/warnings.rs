@@ -298,7 +298,7 @@ impl<'m> Cause<'m> {
 
 /// Every over-allocated stretch of a resource (without levelling), with
 /// the tasks that collide on it.
-pub fn overallocations(model: &Model, f: &Forward, s: &Schedule, diags: &mut Diagnostics) {
+pub fn overallocations(model: &Model, f: &Forward<TaskId>, s: &Schedule, diags: &mut Diagnostics) {
     let mut users: Option<Vec<Vec<usize>>> = None;
     for (r, res) in model.resources.iter().enumerate() {
         let overloads = f.profiles[r].overloads(res.limit());

@@ -1,0 +1,239 @@
+//! The abstract model the search works on: every activity with a fixed
+//! length, its demands and its links, time counted in working minutes of
+//! the project calendar from the project start. Built once from the
+//! unlevelled pass; schedules of it cost no calendar arithmetic.
+
+use crate::check::TaskKind;
+use crate::schedule::network::Pos;
+use crate::schedule::sgs::{Context, Forward};
+use crate::check::DepKind;
+use crate::units::Moment;
+
+/// Demands per node, on average, that one placement of the budget pays for.
+const DEMANDS_PER_PLACEMENT: usize = 8;
+
+/// A link between two nodes of the abstract model: the later node may not
+/// start (or finish, `to_finish`) before the earlier node's start (or
+/// finish, `from_finish`) plus `lag`.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Link {
+    pub(super) other: u32,
+    pub(super) from_finish: bool,
+    pub(super) to_finish: bool,
+    pub(super) lag: i64,
+}
+
+impl Link {
+    /// The same constraint seen from the other end in mirrored time.
+    fn mirrored(self, other: u32) -> Link {
+        Link {
+            other,
+            from_finish: !self.to_finish,
+            to_finish: !self.from_finish,
+            lag: self.lag,
+        }
+    }
+}
+
+/// The fixed-length model the search works on. Nodes are the activities in
+/// network order, followed by one zero-length node per group that some
+/// activity depends on (finishing when the group's last activity does).
+pub(super) struct Abstract {
+    /// Per node: the task it stands for (the group for group nodes).
+    pub(super) task: Vec<Pos>,
+    pub(super) activities: usize,
+    pub(super) length: Vec<i64>,
+    pub(super) release: Vec<i64>,
+    /// Per node: 1000 - priority (smaller goes first), 0 for group nodes.
+    pub(super) rank: Vec<u32>,
+    pub(super) preds: Vec<Vec<Link>>,
+    pub(super) succs: Vec<Vec<Link>>,
+    /// Per node: (resource, demand).
+    pub(super) demands: Vec<Vec<(u32, i64)>>,
+    pub(super) limits: Vec<i64>,
+    /// Per resource: how many nodes demand it (bounds its load's steps).
+    pub(super) users: Vec<usize>,
+}
+
+impl Abstract {
+    /// The model of `unlevelled`, a pass on `ctx.network`.
+    pub(super) fn build(ctx: &Context<'_>, unlevelled: &Forward<Pos>) -> Abstract {
+        let model = ctx.model;
+        let cal = &ctx.calendars.project;
+        let origin = model.project.start;
+        let minutes_from_start = |m: Moment| -> i64 {
+            if m >= origin {
+                cal.work_between(origin, m).0
+            } else {
+                -cal.work_between(m, origin).0
+            }
+        };
+        let mut node_of: Vec<Option<u32>> = vec![None; model.tasks.len()];
+        let mut task = Vec::with_capacity(ctx.network.activities.len());
+        for &a in &ctx.network.activities {
+            node_of[a.index()] = Some(task.len() as u32);
+            task.push(a);
+        }
+        let activities = task.len();
+        // Group nodes for every group some activity waits for.
+        for &a in &ctx.network.activities {
+            for c in ctx.network.constraints.of(a.index()) {
+                let t = c.target.index();
+                if node_of[t].is_none() {
+                    node_of[t] = Some(task.len() as u32);
+                    task.push(c.target);
+                }
+            }
+        }
+        let nodes = task.len();
+        let mut length = vec![0i64; nodes];
+        let mut release = vec![0i64; nodes];
+        let mut rank = vec![0u32; nodes];
+        let mut demands: Vec<Vec<(u32, i64)>> = vec![Vec::new(); nodes];
+        let mut preds: Vec<Vec<Link>> = vec![Vec::new(); nodes];
+        for (node, &a) in task.iter().enumerate().take(activities) {
+            let i = a.index();
+            let t = model.task(ctx.network.model_id(a));
+            length[node] = if t.kind == TaskKind::Milestone {
+                0
+            } else {
+                cal.work_between(unlevelled.start[i], unlevelled.end[i]).0
+            };
+            if let Some((m, _)) = ctx.network.facts[i].earliest {
+                release[node] = minutes_from_start(m).max(0);
+            }
+            rank[node] = 1000u32.saturating_sub(t.priority);
+            for b in unlevelled.bookings_of(i) {
+                let d = ctx.network.demand(b).0;
+                if d > 0 {
+                    demands[node].push((b.resource.0, d));
+                }
+            }
+            for c in ctx.network.constraints.of(i) {
+                let Some(from) = node_of[c.target.index()] else {
+                    continue;
+                };
+                let (from_finish, to_finish) = match c.kind {
+                    DepKind::FinishToStart => (true, false),
+                    DepKind::StartToStart => (false, false),
+                    DepKind::FinishToFinish => (true, true),
+                    DepKind::StartToFinish => (false, true),
+                };
+                // A start link to a group really means its first start; the
+                // group node only knows its finish, which is stricter but
+                // keeps the model a plain precedence network.
+                let from_finish = from_finish || (from as usize) >= activities;
+                preds[node].push(Link {
+                    other: from,
+                    from_finish,
+                    to_finish,
+                    lag: c.lag.0,
+                });
+            }
+            // The activity completes every group node above it.
+            let mut cur = ctx.network.facts[i].parent;
+            while let Some(g) = cur {
+                if let Some(gn) = node_of[g.index()] {
+                    preds[gn as usize].push(Link {
+                        other: node as u32,
+                        from_finish: true,
+                        to_finish: false,
+                        lag: 0,
+                    });
+                }
+                cur = ctx.network.facts[g.index()].parent;
+            }
+        }
+        let mut succs: Vec<Vec<Link>> = vec![Vec::new(); nodes];
+        for (node, list) in preds.iter().enumerate() {
+            for l in list {
+                succs[l.other as usize].push(l.mirrored(node as u32));
+            }
+        }
+        let limits = model.resources.iter().map(|r| r.limit().0).collect();
+        let mut users = vec![0usize; model.resources.len()];
+        for list in &demands {
+            for &(r, _) in list {
+                users[r as usize] += 1;
+            }
+        }
+        Abstract {
+            task,
+            activities,
+            length,
+            release,
+            rank,
+            preds,
+            succs,
+            demands,
+            limits,
+            users,
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.task.len()
+    }
+
+    pub(super) fn is_activity(&self, node: usize) -> bool {
+        node < self.activities
+    }
+
+    /// How many times dearer a placement is here than on a plan with a
+    /// few resources per task, for which the budget is sized: placing a
+    /// node asks every resource it demands, so a team of thousands
+    /// assigned to every task makes each placement that much dearer.
+    pub(super) fn demand_weight(&self) -> usize {
+        let demands: usize = self.demands.iter().map(Vec::len).sum();
+        (demands / (self.len().max(1) * DEMANDS_PER_PLACEMENT)).max(1)
+    }
+
+    pub(super) fn has_demands(&self) -> bool {
+        self.demands.iter().any(|d| !d.is_empty())
+    }
+    /// The same model with every time divided by `unit` (which divides
+    /// them all). Its schedules are the original's, scaled: the serial
+    /// scheme only adds and compares times.
+    pub(super) fn scaled(&self, unit: i64) -> Abstract {
+        let scale = |list: &[Link]| -> Vec<Link> {
+            list.iter()
+                .map(|l| Link {
+                    lag: l.lag / unit,
+                    ..*l
+                })
+                .collect()
+        };
+        Abstract {
+            task: self.task.clone(),
+            activities: self.activities,
+            length: self.length.iter().map(|l| l / unit).collect(),
+            release: self.release.iter().map(|r| r / unit).collect(),
+            rank: self.rank.clone(),
+            preds: self.preds.iter().map(|p| scale(p)).collect(),
+            succs: self.succs.iter().map(|p| scale(p)).collect(),
+            demands: self.demands.clone(),
+            limits: self.limits.clone(),
+            users: self.users.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_mirror_back_to_themselves() {
+        let l = Link {
+            other: 1,
+            from_finish: true,
+            to_finish: false,
+            lag: 5,
+        };
+        let m = l.mirrored(2).mirrored(1);
+        assert_eq!(
+            (m.other, m.from_finish, m.to_finish, m.lag),
+            (1, true, false, 5)
+        );
+    }
+}
