@@ -13,6 +13,7 @@ use super::ast::{AttrValue, DeclKind, DepKind};
 
 /// An attribute as a planner writes it: one per [`AttrValue`] variant, with
 /// `after` and `finish after` apart (one variant, two keywords).
+/// `Members` stays last: the table's size is counted up to it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AttrKind {
     Start,
@@ -61,14 +62,9 @@ pub enum AttrKind {
 const KIND_COUNT: usize = AttrKind::Members as usize + 1;
 
 impl AttrKind {
-    /// The attribute's row of [`KEYWORDS`].
+    /// The attribute's row of the table.
     pub fn attribute(self) -> &'static Attribute {
-        match &KEYWORDS[ROW_OF_KIND[self as usize]].attribute {
-            Some(attribute) => attribute,
-            // `ROW_OF_KIND` only points at rows with this attribute: the
-            // build checks it below.
-            None => unreachable!("every attribute kind has a row"),
-        }
+        &BY_KIND[self as usize]
     }
 
     /// The keyword as written: one word, or two (`finish after`).
@@ -177,7 +173,7 @@ impl Declares {
 }
 
 /// An attribute: its keyword(s), its grammar rule and whether it repeats.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Attribute {
     pub kind: AttrKind,
     /// As written: the keyword, or both words (`finish after`).
@@ -512,27 +508,31 @@ pub fn top_level_keywords() -> impl Iterator<Item = &'static str> {
         .map(|k| k.word)
 }
 
-/// The row of each attribute kind, found when the crate is built.
-static ROW_OF_KIND: [usize; KIND_COUNT] = row_of_kind();
+/// Each kind's attribute, gathered from [`TABLE`] when the crate is
+/// built: a kind without a row, or with two, fails the build.
+static BY_KIND: [Attribute; KIND_COUNT] = by_kind();
 
-const fn row_of_kind() -> [usize; KIND_COUNT] {
-    let mut rows = [usize::MAX; KIND_COUNT];
+const fn by_kind() -> [Attribute; KIND_COUNT] {
+    let mut found: [Option<Attribute>; KIND_COUNT] = [None; KIND_COUNT];
     let mut row = 0;
     while row < TABLE.len() {
-        if let Some(attribute) = &TABLE[row].attribute {
+        if let Some(attribute) = TABLE[row].attribute {
             let kind = attribute.kind as usize;
-            // Two rows for one kind would make one of them dead.
-            assert!(rows[kind] == usize::MAX, "an attribute kind has two rows");
-            rows[kind] = row;
+            assert!(found[kind].is_none(), "an attribute kind has two rows");
+            found[kind] = Some(attribute);
         }
         row += 1;
     }
+    let mut out = [once(K::Start, "", ""); KIND_COUNT];
     let mut kind = 0;
     while kind < KIND_COUNT {
-        assert!(rows[kind] != usize::MAX, "an attribute kind has no row");
+        match found[kind] {
+            Some(attribute) => out[kind] = attribute,
+            None => panic!("an attribute kind has no row"),
+        }
         kind += 1;
     }
-    rows
+    out
 }
 
 #[cfg(test)]
