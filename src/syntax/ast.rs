@@ -10,7 +10,6 @@
 //! percentages), so that an [`Item`] is 64 bytes and a [`Decl`] 88. The
 //! size test at the end guards this.
 
-use super::keywords::AttrKind;
 use crate::source::Span;
 use jiff::civil::{Date, Time};
 
@@ -452,15 +451,8 @@ pub enum AttrValue {
     Invalid(&'static str),
 }
 
-impl AttrValue {
-    /// The keyword as written, for messages.
-    pub fn keyword(&self) -> &'static str {
-        match self {
-            AttrValue::Invalid(keyword) => keyword,
-            _ => self.kind().map_or("", AttrKind::name),
-        }
-    }
-}
+// `AttrValue::kind` and `AttrValue::keyword` are in `super::keywords`,
+// with the table they read.
 
 #[cfg(test)]
 mod tests {

@@ -79,6 +79,14 @@ impl AttrKind {
 }
 
 impl AttrValue {
+    /// The keyword as written, for messages.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            AttrValue::Invalid(keyword) => keyword,
+            _ => self.kind().map_or("", AttrKind::name),
+        }
+    }
+
     /// The kind of attribute this is; `None` for one whose value was
     /// invalid. The match has no `_` arm: a new variant does not compile
     /// until it has a kind, and the kind a row.
