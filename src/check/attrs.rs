@@ -1,83 +1,15 @@
-//! Which attributes each declaration takes, and which may be repeated.
+//! Misplaced and repeated attributes, by the keyword table's rules
+//! ([`crate::syntax::keywords`]: which declaration takes which attribute,
+//! which repeat).
 
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::syntax::ast::{AttrValue, Decl, DeclKind};
-
-/// Attributes allowed in a declaration of `kind`.
-fn allowed(kind: DeclKind) -> &'static [&'static str] {
-    match kind {
-        DeclKind::Project => &[
-            "start", "deadline", "now", "currency", "calendar", "budget", "note",
-        ],
-        DeclKind::Calendar => &["workdays", "hours", "holiday", "note"],
-        DeclKind::Resource => &[
-            "role", "units", "capacity", "rate", "calendar", "off", "note",
-        ],
-        DeclKind::Team => &["resource", "note"],
-        DeclKind::Task => &[
-            "effort",
-            "duration",
-            "elapsed",
-            "assign",
-            "after",
-            "finish after",
-            "start",
-            "not before",
-            "deadline",
-            "priority",
-            "progress",
-            "range",
-            "cost",
-            "budget",
-            "tags",
-            "note",
-        ],
-        DeclKind::Milestone => &[
-            "after",
-            "finish after",
-            "date",
-            "deadline",
-            "note",
-            "tags",
-            "priority",
-            "progress",
-            "finished",
-        ],
-        DeclKind::Risk => &[
-            "chance", "delay", "cost", "affects", "owner", "response", "status", "note",
-        ],
-        DeclKind::Issue => &[
-            "raised",
-            "owner",
-            "affects",
-            "severity",
-            "status",
-            "resolution",
-            "note",
-        ],
-    }
-}
-
-/// Attributes that may be written more than once (their values add up).
-fn repeatable(keyword: &str) -> bool {
-    matches!(
-        keyword,
-        "assign"
-            | "after"
-            | "finish after"
-            | "holiday"
-            | "off"
-            | "hours"
-            | "tags"
-            | "affects"
-            | "resource"
-    )
-}
+use crate::syntax::keywords::{takes, AttrKind};
 
 /// Reports misplaced and repeated attributes of one declaration. Returns
 /// true when all of them are in place.
 pub fn check_placement(decl: &Decl, diags: &mut Diagnostics) -> bool {
-    let allowed = allowed(decl.kind);
+    let allowed = takes(decl.kind);
     let mut ok = true;
     // Bit `i` is set once `allowed[i]` was seen; the lists are shorter than
     // 64, and a bit set costs no allocation per declaration.
@@ -85,18 +17,18 @@ pub fn check_placement(decl: &Decl, diags: &mut Diagnostics) -> bool {
     for attr in decl.attrs() {
         // An invalid attribute was reported where it was read; where it
         // stands, or that it repeats one, would be a second error for it.
-        if matches!(attr.value, AttrValue::Invalid(_)) {
+        let Some(kind) = attr.value.kind() else {
             continue;
-        }
-        let kw = attr.value.keyword();
-        let Some(index) = allowed.iter().position(|a| *a == kw) else {
+        };
+        let kw = kind.name();
+        let Some(index) = allowed.iter().position(|a| *a == kind) else {
             ok = false;
-            diags.push(misplaced(decl, kw, attr.keyword, allowed));
+            diags.push(misplaced(decl, kind, attr.keyword, allowed));
             continue;
         };
         let bit = 1u64.checked_shl(index as u32).unwrap_or(0);
         if seen & bit != 0 {
-            if !repeatable(kw) {
+            if !kind.repeats() {
                 let first = decl
                     .attrs()
                     .find(|a| a.value.keyword() == kw)
@@ -118,14 +50,22 @@ pub fn check_placement(decl: &Decl, diags: &mut Diagnostics) -> bool {
     ok
 }
 
-fn misplaced(decl: &Decl, kw: &str, span: crate::source::Span, allowed: &[&str]) -> Diagnostic {
+fn misplaced(
+    decl: &Decl,
+    kind: AttrKind,
+    span: crate::source::Span,
+    allowed: &[AttrKind],
+) -> Diagnostic {
     let what = decl.kind.keyword();
-    let hint = match (decl.kind, kw) {
-        (DeclKind::Milestone, "effort" | "duration" | "elapsed") => {
+    let kw = kind.name();
+    let hint = match (decl.kind, kind) {
+        (DeclKind::Milestone, AttrKind::Effort | AttrKind::Duration | AttrKind::Elapsed) => {
             "a milestone takes no time; make it a `task` if it needs work".to_string()
         }
-        (DeclKind::Task, "date") => "a task's fixed start is written `start DATE`".to_string(),
-        (DeclKind::Task, "finished") => {
+        (DeclKind::Task, AttrKind::Date) => {
+            "a task's fixed start is written `start DATE`".to_string()
+        }
+        (DeclKind::Task, AttrKind::Finished) => {
             "only a milestone takes `finished` for now; mark a finished task `progress 100%`"
                 .to_string()
         }
@@ -133,7 +73,7 @@ fn misplaced(decl: &Decl, kw: &str, span: crate::source::Span, allowed: &[&str])
                                 (`resource ann \"Ann\" { rate 600/d }`)"
             .to_string(),
         _ => {
-            let list: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
+            let list: Vec<String> = allowed.iter().map(|a| format!("`{}`", a.name())).collect();
             format!("a {what} takes {}", list.join(", "))
         }
     };

@@ -451,55 +451,8 @@ pub enum AttrValue {
     Invalid(&'static str),
 }
 
-impl AttrValue {
-    /// The keyword as written, for messages.
-    pub fn keyword(&self) -> &'static str {
-        match self {
-            AttrValue::Start(_) => "start",
-            AttrValue::Deadline(_) => "deadline",
-            AttrValue::Now(_) => "now",
-            AttrValue::Currency(_) => "currency",
-            AttrValue::Calendar(_) => "calendar",
-            AttrValue::Budget(_) => "budget",
-            AttrValue::Note(_) => "note",
-            AttrValue::Workdays(_) => "workdays",
-            AttrValue::Hours(..) => "hours",
-            AttrValue::Holiday(..) => "holiday",
-            AttrValue::Role(_) => "role",
-            AttrValue::Units(_) => "units",
-            AttrValue::Capacity(_) => "capacity",
-            AttrValue::Rate(_) => "rate",
-            AttrValue::Off(..) => "off",
-            AttrValue::Effort(_) => "effort",
-            AttrValue::Duration(_) => "duration",
-            AttrValue::Elapsed(_) => "elapsed",
-            AttrValue::Assign(_) => "assign",
-            AttrValue::After(deps) => match deps.first().map(|d| d.kind) {
-                Some(DepKind::FinishToFinish | DepKind::StartToFinish) => "finish after",
-                _ => "after",
-            },
-            AttrValue::NotBefore(_) => "not before",
-            AttrValue::Priority(_) => "priority",
-            AttrValue::Progress(_) => "progress",
-            AttrValue::Range(..) => "range",
-            AttrValue::Cost(_) => "cost",
-            AttrValue::Tags(_) => "tags",
-            AttrValue::Date(_) => "date",
-            AttrValue::Chance(_) => "chance",
-            AttrValue::Delay(_) => "delay",
-            AttrValue::Affects(_) => "affects",
-            AttrValue::Owner(_) => "owner",
-            AttrValue::Response(_) => "response",
-            AttrValue::Status(_) => "status",
-            AttrValue::Raised(_) => "raised",
-            AttrValue::Finished(_) => "finished",
-            AttrValue::Severity(_) => "severity",
-            AttrValue::Resolution(_) => "resolution",
-            AttrValue::Members(_) => "resource",
-            AttrValue::Invalid(keyword) => keyword,
-        }
-    }
-}
+// `AttrValue::kind` and `AttrValue::keyword` are in `super::keywords`,
+// with the table they read.
 
 #[cfg(test)]
 mod tests {

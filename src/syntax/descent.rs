@@ -22,6 +22,7 @@
 //! old size), so a big plan's tree costs what it holds.
 
 use super::ast::*;
+use super::keywords::{self, AttrKind, Attribute, Declares};
 use super::literal::{weekday, Lexeme, Literals};
 use super::scan::skip_to_line_end;
 use crate::diagnostic::Diagnostics;
@@ -89,18 +90,6 @@ fn with_reader<'t, T>(
 }
 
 const BOM: &[u8] = "\u{FEFF}".as_bytes();
-
-/// Top-level declarations: `plan = { SOI ~ declaration* ~ EOI }`.
-const TOP_KEYWORDS: &[(&str, DeclKind)] = &[
-    ("task", DeclKind::Task),
-    ("milestone", DeclKind::Milestone),
-    ("resource", DeclKind::Resource),
-    ("project", DeclKind::Project),
-    ("calendar", DeclKind::Calendar),
-    ("team", DeclKind::Team),
-    ("risk", DeclKind::Risk),
-    ("issue", DeclKind::Issue),
-];
 
 struct Reader<'t, 'd> {
     text: &'t str,
@@ -535,9 +524,10 @@ impl<'t> Reader<'t, '_> {
         Some(exact(items))
     }
 
+    /// `plan = { SOI ~ declaration* ~ EOI }`: a declaration or an include.
     fn top_item(&mut self) -> Option<TopItem> {
-        let word = self.word();
-        if word == "include" {
+        let keyword = keywords::find(self.word())?;
+        if keyword.declares == Declares::Include {
             let start = self.pos;
             self.keyword("include")?;
             self.skip();
@@ -550,7 +540,7 @@ impl<'t> Reader<'t, '_> {
                 span: self.span(start),
             }));
         }
-        let kind = TOP_KEYWORDS.iter().find(|(k, _)| *k == word)?.1;
+        let kind = keyword.declares.kind()?;
         self.decl(kind).map(TopItem::Decl)
     }
 
@@ -600,14 +590,14 @@ impl<'t> Reader<'t, '_> {
         Some(self.items.drain(open..).collect())
     }
 
-    /// `item = _{ attribute | task | milestone }`: every alternative starts
-    /// with a keyword of its own.
+    /// `item = _{ inline_resource | attribute | task | milestone }`: every
+    /// alternative starts with a keyword of its own.
     fn item(&mut self) -> Option<Item> {
-        match self.word() {
-            "task" => self.nested_decl(DeclKind::Task),
-            "milestone" => self.nested_decl(DeclKind::Milestone),
-            "resource" if self.declares_resource() => self.nested_decl(DeclKind::Resource),
-            _ => self.attribute().map(Item::Attr),
+        let keyword = keywords::find(self.word())?;
+        match keyword.declares {
+            Declares::Anywhere(kind) => self.nested_decl(kind),
+            Declares::InTeams(kind) if self.declares_resource() => self.nested_decl(kind),
+            _ => self.attribute(keyword.attribute.as_ref()?).map(Item::Attr),
         }
     }
 
@@ -633,70 +623,67 @@ impl<'t> Reader<'t, '_> {
 
     // ------------------------------------------------------------ attributes
 
-    fn attribute(&mut self) -> Option<Attr> {
+    /// An attribute of the keyword table: its keyword(s), then its value.
+    /// The match has no `_` arm: a new kind does not compile until it is
+    /// read here.
+    fn attribute(&mut self, attribute: &Attribute) -> Option<Attr> {
         let start = self.pos;
-        let word = self.word();
-        let mut keyword = self.keyword(word)?;
+        let mut keyword = self.keyword(self.word())?;
         self.skip();
-        let value = match word {
-            "after" => AttrValue::After(self.dependencies(false)?),
-            "effort" => AttrValue::Effort(self.duration()?),
-            "duration" => AttrValue::Duration(self.duration()?),
-            "assign" => AttrValue::Assign(self.assign_list()?),
-            "elapsed" => AttrValue::Elapsed(self.duration()?),
-            "finish" | "not" => {
-                let second = if word == "finish" { "after" } else { "before" };
-                self.keyword(second)?;
-                self.skip();
-                // The keyword of a two-word attribute runs to just before its value.
-                keyword = self
-                    .lit
-                    .span(keyword.start as usize, self.pos.saturating_sub(1));
-                if word == "finish" {
-                    AttrValue::After(self.dependencies(true)?)
-                } else {
-                    AttrValue::NotBefore(self.moment()?)
-                }
-            }
-            "start" => AttrValue::Start(self.moment()?),
-            "deadline" => AttrValue::Deadline(self.moment()?),
-            "priority" => AttrValue::Priority(self.number()?),
-            "progress" => AttrValue::Progress(self.percent()?),
-            "note" => AttrValue::Note(Box::new(self.text()?)),
-            "tags" => AttrValue::Tags(self.comma_list(Self::ident)?),
-            "range" => self.range()?,
-            "cost" => AttrValue::Cost(self.number()?),
-            "budget" => AttrValue::Budget(self.number()?),
-            "date" => AttrValue::Date(self.moment()?),
-            "role" => AttrValue::Role(Box::new(self.text()?)),
-            "units" => AttrValue::Units(self.number()?),
-            "capacity" => AttrValue::Capacity(self.percent()?),
-            "rate" => AttrValue::Rate(self.rate()?),
-            "off" => {
+        if let Some(second) = attribute.second_word() {
+            self.keyword(second)?;
+            self.skip();
+            // The keyword of a two-word attribute runs to just before its value.
+            keyword = self
+                .lit
+                .span(keyword.start as usize, self.pos.saturating_sub(1));
+        }
+        let value = match attribute.kind {
+            AttrKind::After => AttrValue::After(self.dependencies(false)?),
+            AttrKind::FinishAfter => AttrValue::After(self.dependencies(true)?),
+            AttrKind::NotBefore => AttrValue::NotBefore(self.moment()?),
+            AttrKind::Effort => AttrValue::Effort(self.duration()?),
+            AttrKind::Duration => AttrValue::Duration(self.duration()?),
+            AttrKind::Assign => AttrValue::Assign(self.assign_list()?),
+            AttrKind::Elapsed => AttrValue::Elapsed(self.duration()?),
+            AttrKind::Start => AttrValue::Start(self.moment()?),
+            AttrKind::Deadline => AttrValue::Deadline(self.moment()?),
+            AttrKind::Priority => AttrValue::Priority(self.number()?),
+            AttrKind::Progress => AttrValue::Progress(self.percent()?),
+            AttrKind::Note => AttrValue::Note(Box::new(self.text()?)),
+            AttrKind::Tags => AttrValue::Tags(self.comma_list(Self::ident)?),
+            AttrKind::Range => self.range()?,
+            AttrKind::Cost => AttrValue::Cost(self.number()?),
+            AttrKind::Budget => AttrValue::Budget(self.number()?),
+            AttrKind::Date => AttrValue::Date(self.moment()?),
+            AttrKind::Role => AttrValue::Role(Box::new(self.text()?)),
+            AttrKind::Units => AttrValue::Units(self.number()?),
+            AttrKind::Capacity => AttrValue::Capacity(self.percent()?),
+            AttrKind::Rate => AttrValue::Rate(self.rate()?),
+            AttrKind::Off => {
                 let (when, why) = self.dated_title()?;
                 AttrValue::Off(when, why)
             }
-            "holiday" => {
+            AttrKind::Holiday => {
                 let (when, why) = self.dated_title()?;
                 AttrValue::Holiday(when, why)
             }
-            "calendar" => AttrValue::Calendar(self.reference()?),
-            "workdays" => AttrValue::Workdays(self.day_set()?),
-            "hours" => self.hours()?,
-            "now" => AttrValue::Now(self.moment()?),
-            "currency" => AttrValue::Currency(self.ident()?),
-            "chance" => AttrValue::Chance(self.percent()?),
-            "delay" => AttrValue::Delay(self.duration()?),
-            "affects" => AttrValue::Affects(self.comma_list(Self::reference)?),
-            "owner" => AttrValue::Owner(self.reference()?),
-            "response" => AttrValue::Response(Box::new(self.text()?)),
-            "status" => AttrValue::Status(self.ident()?),
-            "raised" => AttrValue::Raised(self.moment()?),
-            "finished" => AttrValue::Finished(self.moment()?),
-            "severity" => AttrValue::Severity(self.ident()?),
-            "resolution" => AttrValue::Resolution(Box::new(self.text()?)),
-            "resource" => AttrValue::Members(self.comma_list(Self::reference)?),
-            _ => return None,
+            AttrKind::Calendar => AttrValue::Calendar(self.reference()?),
+            AttrKind::Workdays => AttrValue::Workdays(self.day_set()?),
+            AttrKind::Hours => self.hours()?,
+            AttrKind::Now => AttrValue::Now(self.moment()?),
+            AttrKind::Currency => AttrValue::Currency(self.ident()?),
+            AttrKind::Chance => AttrValue::Chance(self.percent()?),
+            AttrKind::Delay => AttrValue::Delay(self.duration()?),
+            AttrKind::Affects => AttrValue::Affects(self.comma_list(Self::reference)?),
+            AttrKind::Owner => AttrValue::Owner(self.reference()?),
+            AttrKind::Response => AttrValue::Response(Box::new(self.text()?)),
+            AttrKind::Status => AttrValue::Status(self.ident()?),
+            AttrKind::Raised => AttrValue::Raised(self.moment()?),
+            AttrKind::Finished => AttrValue::Finished(self.moment()?),
+            AttrKind::Severity => AttrValue::Severity(self.ident()?),
+            AttrKind::Resolution => AttrValue::Resolution(Box::new(self.text()?)),
+            AttrKind::Members => AttrValue::Members(self.comma_list(Self::reference)?),
         };
         Some(Attr {
             value,
@@ -913,7 +900,8 @@ impl<'t> Reader<'t, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::parser::{parse_with_grammar, Readers};
+    use crate::syntax::chunks::Readers;
+    use crate::syntax::parser::parse_with_grammar;
 
     /// Both readers on `text`: where the fast one succeeds, the grammar
     /// must build the same tree and report nothing.

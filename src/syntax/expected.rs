@@ -1,12 +1,29 @@
-//! Words for grammar rules, so that a syntax error says "expected a date
-//! like `2027-01-04`" and never a pest rule name. The match has no `_` arm:
-//! a new rule does not compile until it has words.
+//! Error phrasing: a syntax error says "expected a date like
+//! `2027-01-04`, found ..." and never a pest rule name. Keywords and
+//! attributes take their words from [`super::keywords`]; every other rule
+//! has its words here (a test checks that every rule has some).
 
-use super::grammar::Rule;
+use super::grammar::{self, Rule};
+use super::hints::{invisible_name, syntax_help};
+use super::keywords::{self, Declares, Keyword};
+use crate::diagnostic::{codes, Diagnostic};
+use crate::source::{FileId, Span};
 
 /// How a rule is described to a planner.
 pub(crate) fn describe(rule: Rule) -> &'static str {
-    match rule {
+    if let Some((keyword, _)) = row(rule) {
+        return keyword.phrase;
+    }
+    if grammar::attribute(rule).is_some() {
+        return "an attribute";
+    }
+    construct(rule).unwrap_or("something else")
+}
+
+/// The words for a rule that is neither a keyword, a declaration nor an
+/// attribute.
+fn construct(rule: Rule) -> Option<&'static str> {
+    let words = match rule {
         Rule::EOI => {
             "a new declaration (`task`, `milestone`, `resource`, ...) or the end of the file"
         }
@@ -15,57 +32,10 @@ pub(crate) fn describe(rule: Rule) -> &'static str {
         Rule::item | Rule::attribute => "an attribute",
         Rule::string_plain | Rule::escape | Rule::text => "text in quotes",
         Rule::ident_start | Rule::ident_char => "a letter",
-        Rule::project => "`project`",
-        Rule::calendar => "`calendar`",
-        Rule::resource | Rule::inline_resource => "`resource`",
-        Rule::team => "`team`",
-        Rule::task => "`task`",
-        Rule::milestone => "`milestone`",
-        Rule::risk => "`risk`",
-        Rule::issue => "`issue`",
-        Rule::include => "`include`",
+        Rule::inline_resource => "`resource`",
         Rule::title => "a title in quotes",
         Rule::block | Rule::open_brace => "`{`",
         Rule::close_brace => "`}`",
-        Rule::attr_start
-        | Rule::attr_deadline
-        | Rule::attr_now
-        | Rule::attr_currency
-        | Rule::attr_calendar
-        | Rule::attr_budget
-        | Rule::attr_note
-        | Rule::attr_workdays
-        | Rule::attr_hours
-        | Rule::attr_holiday
-        | Rule::attr_role
-        | Rule::attr_units
-        | Rule::attr_capacity
-        | Rule::attr_rate
-        | Rule::attr_off
-        | Rule::attr_effort
-        | Rule::attr_duration
-        | Rule::attr_elapsed
-        | Rule::attr_assign
-        | Rule::attr_after
-        | Rule::attr_finish_after
-        | Rule::attr_not_before
-        | Rule::attr_priority
-        | Rule::attr_progress
-        | Rule::attr_range
-        | Rule::attr_cost
-        | Rule::attr_tags
-        | Rule::attr_date
-        | Rule::attr_chance
-        | Rule::attr_delay
-        | Rule::attr_affects
-        | Rule::attr_owner
-        | Rule::attr_response
-        | Rule::attr_status
-        | Rule::attr_raised
-        | Rule::attr_finished
-        | Rule::attr_severity
-        | Rule::attr_resolution
-        | Rule::attr_members => "an attribute",
         Rule::assign_list | Rule::assign_item => "a resource to assign, like `alice` or `2 qa`",
         Rule::any_of => "`any of`",
         Rule::count => "a count",
@@ -91,102 +61,50 @@ pub(crate) fn describe(rule: Rule) -> &'static str {
         Rule::string_chars => "the closing `\"` of the string",
         Rule::reference => "a name like `design` or `discovery.signoff`",
         Rule::ident => "a name (letters, digits and `_`, not starting with a digit)",
-        Rule::kw_project => "`project`",
-        Rule::kw_calendar => "`calendar`",
-        Rule::kw_resource => "`resource`",
-        Rule::kw_team => "`team`",
-        Rule::kw_task => "`task`",
-        Rule::kw_milestone => "`milestone`",
-        Rule::kw_risk => "`risk`",
-        Rule::kw_issue => "`issue`",
-        Rule::kw_include => "`include`",
-        Rule::kw_start => "`start`",
-        Rule::kw_deadline => "`deadline`",
-        Rule::kw_now => "`now`",
-        Rule::kw_currency => "`currency`",
-        Rule::kw_budget => "`budget`",
-        Rule::kw_note => "`note`",
-        Rule::kw_workdays => "`workdays`",
-        Rule::kw_hours => "`hours`",
-        Rule::kw_holiday => "`holiday`",
-        Rule::kw_role => "`role`",
-        Rule::kw_units => "`units`",
-        Rule::kw_capacity => "`capacity`",
-        Rule::kw_rate => "`rate`",
-        Rule::kw_off => "`off`",
-        Rule::kw_effort => "`effort`",
-        Rule::kw_duration => "`duration`",
-        Rule::kw_elapsed => "`elapsed`",
-        Rule::kw_assign => "`assign`",
-        Rule::kw_any => "`any`",
-        Rule::kw_of => "`of`",
-        Rule::kw_after => "`after`",
-        Rule::kw_finish => "`finish`",
-        Rule::kw_not => "`not`",
-        Rule::kw_before => "`before`",
-        Rule::kw_priority => "`priority`",
-        Rule::kw_progress => "`progress`",
-        Rule::kw_range => "`range`",
-        Rule::kw_cost => "`cost`",
-        Rule::kw_tags => "`tags`",
-        Rule::kw_date => "`date`",
-        Rule::kw_chance => "`chance`",
-        Rule::kw_delay => "`delay`",
-        Rule::kw_affects => "`affects`",
-        Rule::kw_owner => "`owner`",
-        Rule::kw_response => "`response`",
-        Rule::kw_status => "`status`",
-        Rule::kw_raised => "`raised`",
-        Rule::kw_finished => "`finished`",
-        Rule::kw_severity => "`severity`",
-        Rule::kw_resolution => "`resolution`",
-    }
+        _ => return None,
+    };
+    Some(words)
 }
 
-/// Is this rule one of the declaration keywords allowed at the top level?
+/// The row of the keyword table a rule stands for: a `kw_` rule, or a
+/// declaration rule (named like its keyword: `task`, `include`).
+fn row(rule: Rule) -> Option<(&'static Keyword, bool)> {
+    if let Some(keyword) = grammar::keyword(rule) {
+        return Some((keyword, true));
+    }
+    keywords::find(&format!("{rule:?}"))
+        .filter(|k| k.declares != Declares::Nothing)
+        .map(|k| (k, false))
+}
+
+/// Is this rule a declaration allowed only at the top level (or its
+/// keyword, when the keyword starts nothing else)?
 fn is_top_level(rule: Rule) -> bool {
-    matches!(
-        rule,
-        Rule::project
-            | Rule::calendar
-            | Rule::resource
-            | Rule::team
-            | Rule::risk
-            | Rule::issue
-            | Rule::include
-            | Rule::kw_project
-            | Rule::kw_team
-            | Rule::kw_risk
-            | Rule::kw_issue
-            | Rule::kw_include
-    )
+    row(rule).is_some_and(|(k, is_keyword)| {
+        let top = matches!(
+            k.declares,
+            Declares::TopLevel(_) | Declares::InTeams(_) | Declares::Include
+        );
+        top && !(is_keyword && k.attribute.is_some())
+    })
 }
 
 /// Does this rule start a nested or top-level declaration? Those are
 /// summarised in the phrase rather than listed one by one.
 fn starts_declaration(rule: Rule) -> bool {
-    matches!(
-        rule,
-        Rule::task
-            | Rule::milestone
-            | Rule::calendar
-            | Rule::resource
-            | Rule::kw_task
-            | Rule::kw_milestone
-            | Rule::kw_calendar
-            | Rule::kw_resource
-    )
+    row(rule).is_some_and(|(k, _)| match k.declares {
+        Declares::Anywhere(_) | Declares::InTeams(_) => true,
+        Declares::TopLevel(_) => k.attribute.is_some(),
+        Declares::Nothing | Declares::Include => false,
+    })
 }
 
-/// Does this rule start an attribute (as a keyword or as the whole rule)?
+/// Does this rule start an attribute (as one of its keywords or as the
+/// whole rule)?
 fn starts_attribute(rule: Rule) -> bool {
     describe(rule) == "an attribute"
-        || (format!("{rule:?}").starts_with("kw_")
-            && !is_top_level(rule)
-            && !matches!(
-                rule,
-                Rule::kw_task | Rule::kw_milestone | Rule::kw_any | Rule::kw_of
-            ))
+        || grammar::keyword(rule)
+            .is_some_and(|k| keywords::attributes().any(|a| a.name.split(' ').any(|w| w == k.word)))
 }
 
 /// Describes what the parser expected at a position, as one phrase.
@@ -225,4 +143,90 @@ pub(crate) fn expected_phrase(positives: &[Rule]) -> String {
 /// Did the parser stand inside a block (expecting attributes)?
 pub(crate) fn inside_block(positives: &[Rule]) -> bool {
     positives.iter().filter(|r| starts_attribute(**r)).count() >= 5
+}
+
+/// Turns a pest error into a diagnostic that names what was expected in
+/// words.
+pub(super) fn syntax_error(
+    err: &pest::error::Error<Rule>,
+    chunk: &str,
+    base: usize,
+    file: FileId,
+) -> Diagnostic {
+    use pest::error::{ErrorVariant, InputLocation};
+    let pos = match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let (expected, in_block) = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            (expected_phrase(positives), inside_block(positives))
+        }
+        ErrorVariant::CustomError { message } => (message.clone(), false),
+    };
+    let found = describe_found(chunk, pos);
+    let (start, end) = found_span(chunk, pos);
+    let mut d = Diagnostic::error(codes::SYNTAX, format!("expected {expected}, found {found}")).at(
+        Span::new(file, base + start, base + end),
+        format!("expected {expected}"),
+    );
+    if let Some(help) = syntax_help(chunk, pos, in_block) {
+        d = d.with_help(help);
+    }
+    d
+}
+
+/// What stands at the error position, in words.
+fn describe_found(chunk: &str, pos: usize) -> String {
+    let rest = chunk.get(pos..).unwrap_or("");
+    match rest.chars().next() {
+        None => "the end of the file".to_string(),
+        Some('\n') | Some('\r') => "the end of the line".to_string(),
+        Some(' ') | Some('\t') => "a space".to_string(),
+        Some(c) if c.is_alphanumeric() || c == '_' => {
+            let word: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ':' | '.'))
+                .take(40)
+                .collect();
+            format!("`{word}`")
+        }
+        Some(c) => match invisible_name(c) {
+            Some(name) => format!("an invisible character, U+{:04X} ({name})", u32::from(c)),
+            None => format!("`{c}`"),
+        },
+    }
+}
+
+/// The span to underline: the word at the error, or one character.
+fn found_span(chunk: &str, pos: usize) -> (usize, usize) {
+    let rest = chunk.get(pos..).unwrap_or("");
+    let len: usize = rest
+        .char_indices()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let len = if len == 0 {
+        rest.chars().next().map_or(0, char::len_utf8)
+    } else {
+        len
+    };
+    (pos, pos + len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rule the grammar gains is described in words, by the keyword
+    /// table or here, before it can reach a message.
+    #[test]
+    fn every_rule_has_words() {
+        for rule in Rule::all_rules() {
+            let described = row(*rule).is_some()
+                || grammar::attribute(*rule).is_some()
+                || construct(*rule).is_some();
+            assert!(described, "{rule:?} has no words");
+        }
+    }
 }

@@ -4,18 +4,23 @@
 //! with spans. Nothing here knows what a name refers to; that is `check`.
 
 pub mod ast;
+mod chunks;
 mod descent;
 mod expected;
 mod grammar;
+mod hints;
 mod include;
+pub mod keywords;
 mod literal;
+mod lower;
 mod parser;
 mod recover;
 pub(crate) mod scan;
 
 pub use include::{load_path, load_str, LoadError, LoadOptions, Loaded, DEFAULT_MAX_TASKS};
 pub use literal::parse_decimal;
-pub use parser::{parse, MAX_NESTING};
+pub use parser::parse;
+pub use scan::MAX_NESTING;
 
 use crate::diagnostic::Diagnostics;
 use crate::source::FileId;
@@ -28,6 +33,6 @@ use crate::source::FileId;
 #[doc(hidden)]
 pub fn parse_both(text: &str, file: FileId) -> (Option<ast::File>, ast::File, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let slow = parser::parse_with_grammar(text, file, &mut diags, parser::Readers::GrammarOnly);
+    let slow = parser::parse_with_grammar(text, file, &mut diags, chunks::Readers::GrammarOnly);
     (descent::read(text, file).ok(), slow, diags)
 }

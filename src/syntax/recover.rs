@@ -9,11 +9,13 @@
 //! do not call it missing.
 
 use super::ast::*;
-use super::expected::inside_block;
+use super::expected::{inside_block, syntax_error};
 use super::grammar::{PlanParser, Rule};
+use super::hints::{foreign_keyword, misspelled_attribute};
+use super::keywords::{self, Declares, Keyword};
 use super::literal::Literals;
-use super::parser::{item_keyword, misspelled_attribute, nesting, syntax_error, Lower};
-use super::scan::{skip_string, skip_to_line_end};
+use super::lower::Lower;
+use super::scan::{nesting, skip_string, skip_to_line_end};
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
 use pest::Parser;
@@ -108,16 +110,11 @@ fn repair(
 fn bare_declaration(chunk: &str, base: usize, file: FileId) -> Option<TopItem> {
     let tokens = tokens(chunk);
     let (keyword, id) = (tokens.first()?, tokens.get(1)?);
-    let kind = match &chunk[keyword.start..keyword.end] {
-        "task" => DeclKind::Task,
-        "milestone" => DeclKind::Milestone,
-        "resource" => DeclKind::Resource,
-        "team" => DeclKind::Team,
-        "calendar" => DeclKind::Calendar,
-        "risk" => DeclKind::Risk,
-        "issue" => DeclKind::Issue,
-        _ => return None,
-    };
+    // A project needs no id, so a bare one would keep nothing.
+    let kind = keywords::find(&chunk[keyword.start..keyword.end])?
+        .declares
+        .kind()
+        .filter(|kind| *kind != DeclKind::Project)?;
     let name = &chunk[id.start..id.end];
     if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
         return None;
@@ -419,11 +416,14 @@ fn bad_item(chunk: &str, pos: usize, expects_item: bool) -> Option<(usize, usize
     let starts_item = |i: usize| {
         let t = &tokens[i];
         t.depth == depth
-            && item_keyword(text(t)).is_some()
+            && keywords::item_keyword(text(t)).is_some()
             && (i == 0 || !CONTINUES.contains(&text(&tokens[i - 1])))
     };
     // `after a,` swallowed the next keyword: the comma is the mistake.
-    if at >= 2 && text(&tokens[at - 2]) == "," && item_keyword(text(&tokens[at - 1])).is_some() {
+    if at >= 2
+        && text(&tokens[at - 2]) == ","
+        && keywords::item_keyword(text(&tokens[at - 1])).is_some()
+    {
         let comma = tokens[at - 2];
         return Some((comma.start, comma.end, None));
     }
@@ -474,24 +474,18 @@ fn header_extra(chunk: &str, tokens: &[Token], at: usize) -> Option<(usize, usiz
 /// The keyword a blanked item meant: itself, or what a TaskJuggler user
 /// or a typo meant by it.
 fn intended_keyword(word: &str) -> Option<&'static str> {
-    match word {
-        "finish" => Some("finish after"),
-        "not" => Some("not before"),
-        "task" | "milestone" | "resource" => None,
-        _ => item_keyword(word)
-            .or_else(|| foreign_keyword(word).map(|(k, _)| k))
+    match keywords::find(word) {
+        // A nested declaration is not an attribute to keep.
+        Some(Keyword {
+            declares: Declares::Anywhere(_) | Declares::InTeams(_),
+            ..
+        }) => None,
+        Some(Keyword {
+            attribute: Some(attribute),
+            ..
+        }) => Some(attribute.name),
+        _ => foreign_keyword(word)
+            .map(|(k, _)| k)
             .or_else(|| misspelled_attribute(word)),
-    }
-}
-
-/// Words from other planning tools and the planc keyword for them, with
-/// how the planc form is written.
-pub(super) fn foreign_keyword(word: &str) -> Option<(&'static str, &'static str)> {
-    match word {
-        "length" => Some(("duration", "duration 3d")),
-        "depends" | "depends_on" | "predecessors" => Some(("after", "after design")),
-        "allocate" | "resources" => Some(("assign", "assign alice")),
-        "work" => Some(("effort", "effort 3d")),
-        _ => None,
     }
 }

@@ -1,6 +1,7 @@
 //! Byte-level scanning that knows where strings, text blocks and comments
 //! end, shared by error recovery, the nesting check and the formatter's
-//! comment finder (which all look at text the grammar may reject).
+//! comment finder (which all look at text the grammar may reject); and
+//! the nesting limit every reader and later pass relies on.
 
 /// The end of the line starting at or after `from` (the offset of its
 /// `\n`, or the end of the text).
@@ -36,6 +37,43 @@ pub(crate) fn skip_string(bytes: &[u8], i: usize) -> usize {
     bytes.len()
 }
 
+/// Deepest `{` nesting accepted. Bounds the recursion of the parser and of
+/// every later pass over the tree.
+pub const MAX_NESTING: usize = 100;
+
+/// Offset of the first `{` nested deeper than [`MAX_NESTING`], if any.
+pub(super) fn too_deep_at(text: &str) -> Option<usize> {
+    nesting(text, text.len()).err()
+}
+
+/// Walks `text` up to `until`, stepping over strings and comments: the
+/// `{` depth there, or `Err` with the offset of the first `{` deeper than
+/// [`MAX_NESTING`].
+pub(super) fn nesting(text: &str, until: usize) -> Result<usize, usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < until.min(bytes.len()) {
+        match bytes[i] {
+            b'#' => i = skip_to_line_end(bytes, i),
+            b'"' => i = skip_string(bytes, i),
+            b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(i);
+                }
+                i += 1;
+            }
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    Ok(depth)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +86,13 @@ mod tests {
         assert_eq!(skip_string(b"\"\"\"x\ny\"\"\" z", 0), 9);
         assert_eq!(skip_to_line_end(b"ab\ncd", 0), 2);
         assert_eq!(skip_to_line_end(b"ab", 5), 2);
+    }
+
+    #[test]
+    fn nesting_limit_is_found_outside_strings_and_comments() {
+        let deep = "{".repeat(MAX_NESTING + 1);
+        assert_eq!(too_deep_at(&deep), Some(MAX_NESTING));
+        let quoted = format!("\"{deep}\" # {deep}");
+        assert_eq!(too_deep_at(&quoted), None);
     }
 }
