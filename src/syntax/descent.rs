@@ -1030,14 +1030,38 @@ task tail
             ("project  # c\n", "project", "project"),
             ("task a { after b  # c\n }", "after", "after b"),
             ("task a { after b, c + 2d\n }", "after", "after b, c + 2d"),
-            ("task a { assign x , y 50% \n}", "assign", "assign x , y 50%"),
-            ("task a { assign x, any of y, z\n}", "assign", "assign x, any of y, z"),
+            (
+                "task a { assign x , y 50% \n}",
+                "assign",
+                "assign x , y 50%",
+            ),
+            (
+                "task a { assign x, any of y, z\n}",
+                "assign",
+                "assign x, any of y, z",
+            ),
             ("task a { tags t, u  }", "tags", "tags t, u"),
             ("team t { resource a, b  }", "resource", "resource a, b"),
-            ("calendar c { workdays mon..fri, sat\n }", "workdays", "workdays mon..fri, sat"),
-            ("calendar c { hours mon 09:00..10:00\n }", "hours", "hours mon 09:00..10:00"),
-            ("calendar c { holiday 2027-01-01\n\n }", "holiday", "holiday 2027-01-01"),
-            ("risk r { affects a, b.c # c\n }", "affects", "affects a, b.c"),
+            (
+                "calendar c { workdays mon..fri, sat\n }",
+                "workdays",
+                "workdays mon..fri, sat",
+            ),
+            (
+                "calendar c { hours mon 09:00..10:00\n }",
+                "hours",
+                "hours mon 09:00..10:00",
+            ),
+            (
+                "calendar c { holiday 2027-01-01\n\n }",
+                "holiday",
+                "holiday 2027-01-01",
+            ),
+            (
+                "risk r { affects a, b.c # c\n }",
+                "affects",
+                "affects a, b.c",
+            ),
         ] {
             let start = text.find(at).unwrap_or(0);
             let end = start + code.len();
@@ -1047,7 +1071,10 @@ task tail
                 ends.iter().all(|&e| e <= end),
                 "a span from `{at}` runs past `{code}` ({ends:?}, code ends at {end}) in:\n{text}"
             );
-            assert!(ends.contains(&end), "no span from `{at}` ends at `{code}`'s end");
+            assert!(
+                ends.contains(&end),
+                "no span from `{at}` ends at `{code}`'s end"
+            );
         }
     }
 
