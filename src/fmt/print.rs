@@ -52,7 +52,7 @@ struct Printer<'s, 'a> {
 impl Printer<'_, '_> {
     fn include(&mut self, include: &Include) {
         let start = include.span.start as usize;
-        let end = self.source.code_end(start, include.span.end as usize);
+        let end = include.span.end as usize;
         self.comments_before(end, 0);
         self.begin_line(start, 0);
         self.out.push_str("include ");
@@ -62,7 +62,7 @@ impl Printer<'_, '_> {
 
     fn decl(&mut self, decl: &Decl, depth: usize) {
         let start = decl.span.start as usize;
-        let end = self.source.code_end(start, decl.span.end as usize);
+        let end = decl.span.end as usize;
         let open = self.open_brace(decl, end);
         let header_end = open.map_or(end, |o| o + 1);
         self.comments_before(header_end, depth);
@@ -99,7 +99,7 @@ impl Printer<'_, '_> {
 
     fn attr(&mut self, attr: &Attr, depth: usize) {
         let start = attr.span.start as usize;
-        let end = self.source.code_end(start, attr.span.end as usize);
+        let end = attr.span.end as usize;
         self.comments_before(end, depth);
         self.begin_line(start, depth);
         let text = attr_text(attr, &indent(depth), self.source, end);
@@ -152,11 +152,7 @@ impl Printer<'_, '_> {
         }
         let parts: Vec<String> = attrs
             .iter()
-            .map(|a| {
-                let start = a.span.start as usize;
-                let end = self.source.code_end(start, a.span.end as usize);
-                attr_text(a, "", self.source, end)
-            })
+            .map(|a| attr_text(a, "", self.source, a.span.end as usize))
             .collect();
         let inline = format!("{{ {} }}", parts.join("  "));
         let width = INDENT.len() * depth + head.chars().count() + 1 + inline.chars().count();

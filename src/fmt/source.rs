@@ -36,38 +36,6 @@ impl<'a> Source<'a> {
             .trim_end()
     }
 
-    /// `end` moved back over whitespace and comments. pest lets a node's
-    /// span swallow the whitespace and comments after an optional last
-    /// part, so this finds where the node's own text really ends.
-    pub fn code_end(&self, start: usize, end: usize) -> usize {
-        let bytes = self.text.as_bytes();
-        let mut end = end.min(bytes.len());
-        while end > start {
-            if let Some(comment) = self.comment_ending_at(end) {
-                end = comment.start;
-            } else if bytes[end - 1].is_ascii_whitespace() {
-                end -= 1;
-            } else if self
-                .text
-                .get(..end)
-                .is_some_and(|t| t.ends_with('\u{FEFF}'))
-            {
-                end -= '\u{FEFF}'.len_utf8();
-            } else {
-                break;
-            }
-        }
-        end
-    }
-
-    fn comment_ending_at(&self, end: usize) -> Option<Comment> {
-        let i = self.comments.partition_point(|c| c.end < end);
-        self.comments
-            .get(i)
-            .copied()
-            .filter(|c| c.end == end && c.start < end)
-    }
-
     /// The first byte at or after `pos` that is neither whitespace nor part
     /// of a comment.
     pub fn next_code(&self, pos: usize) -> usize {
@@ -165,14 +133,6 @@ mod tests {
     fn comments_inside_strings_and_text_blocks_are_not_comments() {
         let text = "task a \"#1 \\\" # no\" # yes\nnote \"\"\"\n# no\n\"\"\" #also\n";
         assert_eq!(texts(text), vec!["# yes", "#also"]);
-    }
-
-    #[test]
-    fn code_end_steps_back_over_comments_and_blank_lines() {
-        let text = "effort 3d  # why\n\n  # more\n}";
-        let source = Source::new(text);
-        let end = text.find('}').unwrap_or(0);
-        assert_eq!(source.code_end(0, end), "effort 3d".len());
     }
 
     #[test]

@@ -4,10 +4,9 @@
 //! pest reads about 5 MB of plan a second here, most of it spent in
 //! generic machinery (a call-limit and stack guard on every rule, token
 //! queues, `Pair` trees); this reader does the same job an order of
-//! magnitude faster. It follows the grammar rule by rule, including
-//! pest's habit of letting a rule's span run over the whitespace and
-//! comments before an optional tail that is absent, so both readers build
-//! the same tree with the same spans.
+//! magnitude faster. It follows the grammar rule by rule, so both readers
+//! build the same tree with the same spans: a span ends at its rule's last
+//! token, never on the blanks and comments after it.
 //!
 //! It never reports anything: on input it does not accept, or on a literal
 //! that would be reported (2027-02-30, 150%), it gives up and
@@ -166,6 +165,18 @@ impl<'t> Reader<'t, '_> {
             }
             self.pos = skip_to_line_end(self.bytes, self.pos);
         }
+    }
+
+    /// Skips blanks and comments if `starts` sees an optional tail after
+    /// them; otherwise stays put, so the span of the rule ends here.
+    fn skip_to(&mut self, starts: impl FnOnce(&Self) -> bool) -> bool {
+        let end = self.pos;
+        self.skip();
+        if starts(self) {
+            return true;
+        }
+        self.pos = end;
+        false
     }
 
     fn eat(&mut self, literal: &str) -> bool {
@@ -453,9 +464,10 @@ impl<'t> Reader<'t, '_> {
         }
     }
 
-    /// `title = { text }`, optional: only where a quote starts it.
+    /// `title = { text }`, optional: only where a quote starts it after
+    /// the blanks and comments.
     fn optional_title(&mut self) -> Option<Option<Text>> {
-        if self.peek() == Some(b'"') {
+        if self.skip_to(|r| r.peek() == Some(b'"')) {
             self.text().map(Some)
         } else {
             Some(None)
@@ -464,10 +476,8 @@ impl<'t> Reader<'t, '_> {
 
     // ------------------------------------------------------------ lists
 
-    /// The tail `("," ~ x)*` of a rule `... ~ x ~ ("," ~ x)*`, after its
-    /// first `x`: the skip before the repetition is pest's (so a rule with
-    /// no repetition ends after it); a failed repetition restores the
-    /// cursor to the end of the last item. A comma not followed by an item
+    /// The tail of `x ~ ("," ~ x)+ | x`, after its first `x`; the cursor
+    /// stays at the end of the last item. A comma not followed by an item
     /// fails the whole file in every context, so it gives up here.
     fn comma_tail<T>(
         &mut self,
@@ -485,13 +495,9 @@ impl<'t> Reader<'t, '_> {
         mut stop: impl FnMut(&mut Self) -> bool,
         mut item: impl FnMut(&mut Self) -> Option<T>,
     ) -> Option<()> {
-        self.skip();
-        let mut first = true;
         loop {
             let save = self.pos;
-            if !first {
-                self.skip();
-            }
+            self.skip();
             if !self.eat(",") {
                 self.pos = save;
                 return Some(());
@@ -502,7 +508,6 @@ impl<'t> Reader<'t, '_> {
                 return Some(());
             }
             items.push(item(self)?);
-            first = false;
         }
     }
 
@@ -544,21 +549,22 @@ impl<'t> Reader<'t, '_> {
         self.decl(kind).map(TopItem::Decl)
     }
 
-    /// `task = { kw_task ~ ident ~ title? ~ block? }` and its siblings;
+    /// `task = { kw_task ~ (ident ~ decl_tail | ident) }` and its
+    /// siblings, with `decl_tail = _{ title ~ block | title | block }`;
     /// `project` has an optional identifier.
     fn decl(&mut self, kind: DeclKind) -> Option<Decl> {
         let start = self.pos;
         let keyword = self.keyword(kind.keyword())?;
-        self.skip();
-        let id = match self.ident() {
-            Some(id) => Some(id),
-            None if kind == DeclKind::Project => None,
-            None => return None,
+        let id = if self.skip_to(|r| r.peek().is_some_and(is_ident_start)) {
+            self.ident()
+        } else {
+            None
         };
-        self.skip();
+        if id.is_none() && kind != DeclKind::Project {
+            return None;
+        }
         let title = self.optional_title()?.map(Box::new);
-        self.skip();
-        let has_body = self.peek() == Some(b'{');
+        let has_body = self.skip_to(|r| r.peek() == Some(b'{'));
         let body = if has_body {
             self.block()?
         } else {
@@ -702,10 +708,9 @@ impl<'t> Reader<'t, '_> {
         Some(AttrValue::Range(Box::new(low), Box::new(high)))
     }
 
-    /// `date_span ~ title?` of `holiday` and `off`.
+    /// `date_span ~ title | date_span` of `holiday` and `off`.
     fn dated_title(&mut self) -> Option<(DateSpan, Option<Box<Text>>)> {
         let when = self.date_span()?;
-        self.skip();
         Some((when, self.optional_title()?.map(Box::new)))
     }
 
@@ -729,14 +734,16 @@ impl<'t> Reader<'t, '_> {
         self.comma_list(Self::day_item)
     }
 
-    /// `day_item = { weekday ~ (".." ~ weekday)? }`.
+    /// `day_item = { weekday ~ ".." ~ weekday | weekday }`.
     fn day_item(&mut self) -> Option<DayItem> {
         let start = self.pos;
         let first = self.weekday()?;
-        self.skip();
         let save = self.pos;
+        self.skip();
         let mut last = first;
-        if self.eat("..") {
+        if !self.eat("..") {
+            self.pos = save;
+        } else {
             self.skip();
             match self.weekday() {
                 Some(day) => last = day,
@@ -765,15 +772,14 @@ impl<'t> Reader<'t, '_> {
         self.comma_list(|r| r.dependency(finish))
     }
 
-    /// `dependency = { start_of? ~ reference ~ lag? }` with
+    /// `dependency = { start_of? ~ (reference ~ lag | reference) }` with
     /// `start_of = { kw_start ~ kw_of ~ &reference }`.
     fn dependency(&mut self, finish: bool) -> Option<Dependency> {
         let start = self.pos;
         let start_of = self.start_of();
         self.skip();
         let target = self.reference()?;
-        self.skip();
-        let lag = if matches!(self.peek(), Some(b'+' | b'-')) {
+        let lag = if self.skip_to(|r| matches!(r.peek(), Some(b'+' | b'-'))) {
             Some(Box::new(self.lag()?))
         } else {
             None
@@ -809,8 +815,9 @@ impl<'t> Reader<'t, '_> {
         Some((positive, self.duration()?))
     }
 
-    /// `assign_list = { any_of | assign_item ~ ("," ~ !(kw_any ~ kw_of) ~
-    /// assign_item)* ~ ("," ~ any_of)? }`.
+    /// `assign_list = { any_of | assign_items ~ "," ~ any_of | assign_items }`
+    /// with `assign_items = _{ assign_item ~ ("," ~ !(kw_any ~ kw_of) ~
+    /// assign_item)+ | assign_item }`.
     fn assign_list(&mut self) -> Option<AssignList> {
         if self.at_any_of() {
             let any_of = self.any_of()?;
@@ -821,8 +828,8 @@ impl<'t> Reader<'t, '_> {
         }
         let mut items = vec![self.assign_item()?];
         self.comma_tail_until(&mut items, Self::at_any_of, Self::assign_item)?;
-        self.skip();
-        let any_of = if self.eat(",") {
+        let any_of = if self.skip_to(|r| r.peek() == Some(b',')) {
+            self.pos += 1;
             self.skip();
             Some(Box::new(self.any_of()?))
         } else {
@@ -856,7 +863,7 @@ impl<'t> Reader<'t, '_> {
         Some((self.span(start), items))
     }
 
-    /// `assign_item = { count? ~ reference ~ percent? }` with
+    /// `assign_item = { count? ~ (reference ~ percent | reference) }` with
     /// `count = @{ ASCII_DIGIT+ ~ &(WHITESPACE+ ~ ident_start) }`.
     fn assign_item(&mut self) -> Option<AssignItem> {
         let start = self.pos;
@@ -870,15 +877,8 @@ impl<'t> Reader<'t, '_> {
         };
         self.skip();
         let resource = self.reference()?;
-        self.skip();
-        let percent = if self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            let save = self.pos;
-            let end = self.number_end(save)?;
-            if self.at(end) == Some(b'%') {
-                Some(Box::new(self.percent()?))
-            } else {
-                None
-            }
+        let percent = if self.skip_to(Self::at_percent) {
+            Some(Box::new(self.percent()?))
         } else {
             None
         };
@@ -888,6 +888,12 @@ impl<'t> Reader<'t, '_> {
             percent,
             span: self.span(start),
         })
+    }
+
+    /// Does `number ~ "%"` start here?
+    fn at_percent(&self) -> bool {
+        self.number_end(self.pos)
+            .is_some_and(|end| self.at(end) == Some(b'%'))
     }
 
     fn count_end(&self) -> Option<usize> {
@@ -982,6 +988,81 @@ task tail
             "team t { resource a\n  { }\n resource b }",
         ] {
             assert!(agree(text), "the fast reader gave up on:\n{text}");
+        }
+    }
+
+    /// The end of every span in the grammar's tree of `text` that starts
+    /// at `at`, and that the fast reader built the same tree.
+    fn span_ends_at(text: &str, at: &str) -> Vec<usize> {
+        assert!(agree(text), "the fast reader gave up on:\n{text}");
+        let mut diags = Diagnostics::new();
+        let tree = parse_with_grammar(text, FileId(0), &mut diags, Readers::GrammarOnly);
+        let start = text.find(at).unwrap_or(usize::MAX) as u32;
+        let debug = format!("{tree:?}");
+        let needle = format!("start: {start}, end: ");
+        debug
+            .match_indices(&needle)
+            .filter_map(|(i, _)| {
+                let rest = &debug[i + needle.len()..];
+                rest[..rest.find(' ')?].parse().ok()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn spans_end_at_the_last_token_not_on_the_blanks_after_it() {
+        // Each case: the text, where the node starts, and where its code ends.
+        for (text, at, code) in [
+            ("task a\n\n# c\ntask b", "task a", "task a"),
+            ("task a \"A\"  # c\ntask b", "task a", "task a \"A\""),
+            ("project  # c\n", "project", "project"),
+            ("task a { after b  # c\n }", "after", "after b"),
+            ("task a { after b, c + 2d\n }", "after", "after b, c + 2d"),
+            (
+                "task a { assign x , y 50% \n}",
+                "assign",
+                "assign x , y 50%",
+            ),
+            (
+                "task a { assign x, any of y, z\n}",
+                "assign",
+                "assign x, any of y, z",
+            ),
+            ("task a { tags t, u  }", "tags", "tags t, u"),
+            ("team t { resource a, b  }", "resource", "resource a, b"),
+            (
+                "calendar c { workdays mon..fri, sat\n }",
+                "workdays",
+                "workdays mon..fri, sat",
+            ),
+            (
+                "calendar c { hours mon 09:00..10:00\n }",
+                "hours",
+                "hours mon 09:00..10:00",
+            ),
+            (
+                "calendar c { holiday 2027-01-01\n\n }",
+                "holiday",
+                "holiday 2027-01-01",
+            ),
+            (
+                "risk r { affects a, b.c # c\n }",
+                "affects",
+                "affects a, b.c",
+            ),
+        ] {
+            let start = text.find(at).unwrap_or(0);
+            let end = start + code.len();
+            let ends = span_ends_at(text, at);
+            assert!(!ends.is_empty(), "no node starts at `{at}` in:\n{text}");
+            assert!(
+                ends.iter().all(|&e| e <= end),
+                "a span from `{at}` runs past `{code}` ({ends:?}, code ends at {end}) in:\n{text}"
+            );
+            assert!(
+                ends.contains(&end),
+                "no span from `{at}` ends at `{code}`'s end"
+            );
         }
     }
 

@@ -33,18 +33,26 @@ fn construct(rule: Rule) -> Option<&'static str> {
         Rule::string_plain | Rule::escape | Rule::text => "text in quotes",
         Rule::ident_start | Rule::ident_char => "a letter",
         Rule::inline_resource => "`resource`",
-        Rule::title => "a title in quotes",
+        Rule::title | Rule::decl_tail => "a title in quotes",
         Rule::block | Rule::open_brace => "`{`",
         Rule::close_brace => "`}`",
-        Rule::assign_list | Rule::assign_item => "a resource to assign, like `alice` or `2 qa`",
+        Rule::assign_list
+        | Rule::assign_items
+        | Rule::assign_item
+        | Rule::assign_item_comma
+        | Rule::assign_item_comma_not_any_of => "a resource to assign, like `alice` or `2 qa`",
         Rule::any_of => "`any of`",
         Rule::count => "a count",
-        Rule::dependency => "a task to depend on, like `design` or `start of design`",
+        Rule::dependencies | Rule::dependency_comma | Rule::dependency => {
+            "a task to depend on, like `design` or `start of design`"
+        }
         Rule::start_of => "`start of`",
         Rule::lag => "a lag like `+ 2d`",
         Rule::lag_sign => "`+` or `-`",
-        Rule::day_set | Rule::day_item | Rule::weekday => "a weekday like `mon` or `mon..fri`",
-        Rule::time_range => "hours like `09:00..17:00`",
+        Rule::day_set | Rule::day_item_comma | Rule::day_item | Rule::weekday => {
+            "a weekday like `mon` or `mon..fri`"
+        }
+        Rule::time_range_comma | Rule::time_range => "hours like `09:00..17:00`",
         Rule::date_span => "a date like `2027-04-02` or a range `2027-04-01..2027-04-05`",
         Rule::moment => "a date like `2027-01-04` or `2027-01-04T09:30`",
         Rule::date => "a date like `2027-01-04`",
@@ -59,8 +67,12 @@ fn construct(rule: Rule) -> Option<&'static str> {
         Rule::block_chars => "the text of a block",
         Rule::string => "a string in double quotes",
         Rule::string_chars => "the closing `\"` of the string",
-        Rule::reference => "a name like `design` or `discovery.signoff`",
-        Rule::ident => "a name (letters, digits and `_`, not starting with a digit)",
+        Rule::references | Rule::reference_comma | Rule::reference => {
+            "a name like `design` or `discovery.signoff`"
+        }
+        Rule::ident_comma | Rule::ident => {
+            "a name (letters, digits and `_`, not starting with a digit)"
+        }
         _ => return None,
     };
     Some(words)

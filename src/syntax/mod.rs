@@ -19,6 +19,8 @@ pub(crate) mod scan;
 
 pub use include::{load_path, load_str, LoadError, LoadOptions, Loaded, DEFAULT_MAX_TASKS};
 pub use literal::parse_decimal;
+#[doc(hidden)]
+pub use parser::clean_files_read_slowly;
 pub use parser::parse;
 pub use scan::MAX_NESTING;
 
