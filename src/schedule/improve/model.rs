@@ -3,10 +3,10 @@
 //! the project calendar from the project start. Built once from the
 //! unlevelled pass; schedules of it cost no calendar arithmetic.
 
+use crate::check::DepKind;
 use crate::check::TaskKind;
 use crate::schedule::network::Pos;
 use crate::schedule::sgs::{Context, Forward};
-use crate::check::DepKind;
 use crate::units::Moment;
 
 /// Demands per node, on average, that one placement of the budget pays for.
