@@ -3,7 +3,7 @@
 //! text blocks) and the few layout facts the printer keeps from it (blank
 //! lines, which lines a block spans).
 
-use crate::syntax::scan::{skip_string, skip_to_line_end};
+use crate::syntax::scan::steps;
 
 /// One `#` comment: from the `#` to the end of its line (the newline
 /// excluded).
@@ -99,21 +99,13 @@ impl<'a> Source<'a> {
 /// Every comment of `text`, in order. Strings and text blocks are skipped
 /// by the grammar's rules, so a `#` inside one is not a comment.
 fn scan_comments(text: &str) -> Vec<Comment> {
-    let bytes = text.as_bytes();
-    let mut comments = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                let end = skip_to_line_end(bytes, i);
-                comments.push(Comment { start: i, end });
-                i = end;
-            }
-            b'"' => i = skip_string(bytes, i),
-            _ => i += 1,
-        }
-    }
-    comments
+    steps(text.as_bytes())
+        .filter(|step| step.byte == b'#')
+        .map(|step| Comment {
+            start: step.start,
+            end: step.end,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use super::ast::File;
 use super::descent;
 use super::keywords::{self, Declares};
 use super::recover::{recover_declaration, Rereads};
-use super::scan::{skip_string, skip_to_line_end};
+use super::scan::steps;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
 
@@ -100,15 +100,10 @@ fn early_closes(text: &str) -> Vec<(usize, usize)> {
     // indented line followed it.
     let mut candidate: Option<usize> = None;
     let mut indented = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => i = skip_to_line_end(bytes, i),
-            b'"' => i = skip_string(bytes, i),
-            b'{' => {
-                depth += 1;
-                i += 1;
-            }
+    for step in steps(bytes) {
+        let i = step.start;
+        match step.byte {
+            b'{' => depth += 1,
             b'}' => {
                 if depth == 0 {
                     if let Some(early) = candidate.take().filter(|_| indented) {
@@ -121,22 +116,22 @@ fn early_closes(text: &str) -> Vec<(usize, usize)> {
                         indented = false;
                     }
                 }
-                i += 1;
             }
             b'\n' => {
-                i += 1;
-                let content = i + bytes[i..]
-                    .iter()
-                    .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
-                    .count();
+                let next = i + 1;
+                let content = next
+                    + bytes[next..]
+                        .iter()
+                        .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
+                        .count();
                 match bytes.get(content) {
                     None | Some(b'\n' | b'#' | b'}') => {}
                     // A line in column 0 ends the candidate's indented run.
-                    Some(_) if content == i => candidate = None,
+                    Some(_) if content == next => candidate = None,
                     Some(_) => indented = true,
                 }
             }
-            _ => i += 1,
+            _ => {}
         }
     }
     pairs
@@ -160,17 +155,16 @@ fn top_level_chunks(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut starts = vec![0usize];
     let mut depth: usize = 0;
-    let mut i = 0;
     let mut line_start = true;
-    while i < bytes.len() {
-        let b = bytes[i];
+    for step in steps(bytes) {
+        let i = step.start;
         if line_start && i > 0 && starts_with_keyword(&text[i..]) {
             if *starts.last().unwrap_or(&0) != i {
                 starts.push(i);
             }
             depth = 0;
         } else if depth == 0
-            && b.is_ascii_alphabetic()
+            && step.byte.is_ascii_alphabetic()
             && is_word_start(bytes, i)
             && starts_with_keyword(&text[i..])
             && *starts.last().unwrap_or(&0) != i
@@ -178,23 +172,11 @@ fn top_level_chunks(text: &str) -> Vec<(usize, usize)> {
         {
             starts.push(i);
         }
-        line_start = false;
-        match b {
-            b'#' => i = skip_to_line_end(bytes, i),
-            b'"' => i = skip_string(bytes, i),
-            b'{' => {
-                depth += 1;
-                i += 1;
-            }
-            b'}' => {
-                depth = depth.saturating_sub(1);
-                i += 1;
-            }
-            b'\n' => {
-                line_start = true;
-                i += 1;
-            }
-            _ => i += 1,
+        line_start = step.byte == b'\n';
+        match step.byte {
+            b'{' => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            _ => {}
         }
     }
     let mut chunks = Vec::new();

@@ -15,7 +15,7 @@ use super::hints::{foreign_keyword, misspelled_attribute};
 use super::keywords::{self, Declares, Keyword};
 use super::literal::Literals;
 use super::lower::Lower;
-use super::scan::{nesting, skip_string, skip_to_line_end};
+use super::scan::{nesting, steps};
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
 use pest::Parser;
@@ -252,22 +252,14 @@ fn only_blanks_and_comments(text: &str) -> bool {
 
 /// Offsets of the `{` that are never closed in `text`, outermost first.
 fn open_braces(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
     let mut open = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => i = skip_to_line_end(bytes, i),
-            b'"' => i = skip_string(bytes, i),
-            b'{' => {
-                open.push(i);
-                i += 1;
-            }
+    for step in steps(text.as_bytes()) {
+        match step.byte {
+            b'{' => open.push(step.start),
             b'}' => {
                 open.pop();
-                i += 1;
             }
-            _ => i += 1,
+            _ => {}
         }
     }
     open
@@ -290,24 +282,10 @@ fn close_braces(patched: &mut Vec<u8>, chunk: &str) {
 /// Just past the last character of `text` that is neither blank nor in a
 /// comment.
 fn code_end(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let mut end = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => i = skip_to_line_end(bytes, i),
-            b'"' => {
-                i = skip_string(bytes, i);
-                end = i;
-            }
-            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
-            _ => {
-                i += 1;
-                end = i;
-            }
-        }
-    }
-    end
+    steps(text.as_bytes())
+        .filter(|step| !matches!(step.byte, b'#' | b' ' | b'\t' | b'\n' | b'\r'))
+        .last()
+        .map_or(0, |step| step.end)
 }
 
 /// "this `{` is never closed", pointing at the brace and at the end of
@@ -348,43 +326,32 @@ struct Token {
 
 fn tokens(text: &str) -> Vec<Token> {
     let bytes = text.as_bytes();
+    let is_word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
     let mut out = Vec::new();
     let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        let start = i;
+    let mut steps = steps(bytes).peekable();
+    while let Some(step) = steps.next() {
+        let start = step.start;
+        let mut end = step.end;
         let mut token_depth = depth;
-        match bytes[i] {
-            b'#' => {
-                i = skip_to_line_end(bytes, i);
-                continue;
-            }
-            b' ' | b'\t' | b'\n' | b'\r' => {
-                i += 1;
-                continue;
-            }
-            b'"' => i = skip_string(bytes, i),
-            b'{' => {
-                depth += 1;
-                i += 1;
-            }
+        match step.byte {
+            b'#' | b' ' | b'\t' | b'\n' | b'\r' => continue,
+            b'"' => {}
+            b'{' => depth += 1,
             b'}' => {
                 depth = depth.saturating_sub(1);
                 token_depth = depth;
-                i += 1;
             }
-            b if b.is_ascii_alphanumeric() || b == b'_' => {
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
-                }
+            b if is_word(&b) => {
+                end = start + bytes[start..].iter().take_while(|b| is_word(b)).count()
             }
-            _ => {
-                i += text[i..].chars().next().map_or(1, char::len_utf8);
-            }
+            _ => end = start + text[start..].chars().next().map_or(1, char::len_utf8),
         }
+        // The rest of a word or of a character is one step per byte.
+        while steps.next_if(|step| step.start < end).is_some() {}
         out.push(Token {
             start,
-            end: i,
+            end,
             depth: token_depth,
         });
     }

@@ -37,6 +37,35 @@ pub(crate) fn skip_string(bytes: &[u8], i: usize) -> usize {
     bytes.len()
 }
 
+/// One step of a scan that knows strings and comments: a comment (from
+/// its `#` to the end of its line, the `\n` excluded), a string or text
+/// block (as [`skip_string`] ends it), or any other single byte.
+#[derive(Clone, Copy)]
+pub(crate) struct Step {
+    pub start: usize,
+    pub end: usize,
+    /// The first byte: `#` for a comment, `"` for a string.
+    pub byte: u8,
+}
+
+/// The steps of `bytes`, in order, from its start to its end.
+pub(crate) fn steps(bytes: &[u8]) -> impl Iterator<Item = Step> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let (start, &byte) = (i, bytes.get(i)?);
+        i = match byte {
+            b'#' => skip_to_line_end(bytes, i),
+            b'"' => skip_string(bytes, i),
+            _ => i + 1,
+        };
+        Some(Step {
+            start,
+            end: i,
+            byte,
+        })
+    })
+}
+
 /// Deepest `{` nesting accepted. Bounds the recursion of the parser and of
 /// every later pass over the tree.
 pub const MAX_NESTING: usize = 100;
@@ -50,25 +79,17 @@ pub(super) fn too_deep_at(text: &str) -> Option<usize> {
 /// `{` depth there, or `Err` with the offset of the first `{` deeper than
 /// [`MAX_NESTING`].
 pub(super) fn nesting(text: &str, until: usize) -> Result<usize, usize> {
-    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut i = 0;
-    while i < until.min(bytes.len()) {
-        match bytes[i] {
-            b'#' => i = skip_to_line_end(bytes, i),
-            b'"' => i = skip_string(bytes, i),
+    for step in steps(text.as_bytes()).take_while(|step| step.start < until) {
+        match step.byte {
             b'{' => {
                 depth += 1;
                 if depth > MAX_NESTING {
-                    return Err(i);
+                    return Err(step.start);
                 }
-                i += 1;
             }
-            b'}' => {
-                depth = depth.saturating_sub(1);
-                i += 1;
-            }
-            _ => i += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            _ => {}
         }
     }
     Ok(depth)
