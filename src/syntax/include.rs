@@ -424,7 +424,7 @@ fn outside_folder(written: &str, at: Span) -> Diagnostic {
 }
 
 /// `path` with `.` and `..` resolved by name alone, without the file system.
-fn lexically_normal(path: &Path) -> PathBuf {
+pub(super) fn lexically_normal(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {

@@ -8,10 +8,10 @@
 //! dependency tree out of a compiler that needs only three plumbing calls
 //! (`rev-parse`, `ls-tree`, `cat-file`).
 
-use super::include::FileStore;
+use super::include::{lexically_normal, FileStore};
 use std::collections::HashMap;
 use std::io::{self, Read};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// Symbolic links followed in a row before giving up (as the kernel does).
@@ -226,21 +226,6 @@ fn invalid(message: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, message)
 }
 
-/// `path` with `.` and `..` resolved by name alone.
-fn lexically_normal(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,8 +243,23 @@ mod tests {
         assert!(ok, "git {args:?} failed");
     }
 
-    fn has_git() -> bool {
-        Command::new("git").arg("--version").output().is_ok()
+    /// A fresh folder, or `None` (the test skips) without git.
+    fn git_and_temp_dir() -> Option<tempfile::TempDir> {
+        if Command::new("git").arg("--version").output().is_err() {
+            eprintln!("skipped: git is not installed");
+            return None;
+        }
+        Some(tempfile::tempdir().expect("temp dir"))
+    }
+
+    /// Commits everything in `dir` as it is now, making it a repository
+    /// first if it is not one.
+    fn commit_all(dir: &Path, message: &str) {
+        if !dir.join(".git").exists() {
+            run(dir, &["init", "-q"]);
+        }
+        run(dir, &["add", "."]);
+        run(dir, &["commit", "-q", "-m", message]);
     }
 
     fn names(loaded: &crate::syntax::Loaded) -> Vec<String> {
@@ -272,23 +272,18 @@ mod tests {
 
     #[test]
     fn reads_the_plan_and_its_includes_as_committed() {
-        if !has_git() {
-            eprintln!("skipped: git is not installed");
+        let Some(dir) = git_and_temp_dir() else {
             return;
-        }
-        let dir = tempfile::tempdir().expect("temp dir");
+        };
         let d = dir.path();
         std::fs::create_dir(d.join("parts")).expect("mkdir");
         std::fs::write(d.join("plan.plan"), "include \"parts/a.plan\"\n").expect("write");
         std::fs::write(d.join("parts/a.plan"), "task a { duration 1d }\n").expect("write");
-        run(d, &["init", "-q"]);
-        run(d, &["add", "."]);
-        run(d, &["commit", "-q", "-m", "one"]);
+        commit_all(d, "one");
         std::fs::write(d.join("parts/a.plan"), "task a { duration 2d }\n").expect("write");
         std::fs::write(d.join("plan.plan"), "include \"parts/b.plan\"\n").expect("write");
         std::fs::write(d.join("parts/b.plan"), "task b { duration 1d }\n").expect("write");
-        run(d, &["add", "."]);
-        run(d, &["commit", "-q", "-m", "two"]);
+        commit_all(d, "two");
         std::fs::write(d.join("plan.plan"), "task c { duration 1d }\n").expect("write");
 
         let plan = d.join("plan.plan");
@@ -305,11 +300,9 @@ mod tests {
 
     #[test]
     fn unknown_revisions_and_plans_outside_git_are_errors() {
-        if !has_git() {
-            eprintln!("skipped: git is not installed");
+        let Some(dir) = git_and_temp_dir() else {
             return;
-        }
-        let dir = tempfile::tempdir().expect("temp dir");
+        };
         let d = dir.path();
         std::fs::write(d.join("plan.plan"), "task a { duration 1d }\n").expect("write");
         let options = LoadOptions::default();
@@ -317,9 +310,7 @@ mod tests {
         let message = outside.map(|_| ()).unwrap_err().to_string();
         assert!(message.contains("not in a git repository"), "{message}");
 
-        run(d, &["init", "-q"]);
-        run(d, &["add", "."]);
-        run(d, &["commit", "-q", "-m", "one"]);
+        commit_all(d, "one");
         for bad in ["no-such-rev", "--output=x", ""] {
             let e = load_at_revision(&d.join("plan.plan"), bad, &options);
             let message = e.map(|_| ()).unwrap_err().to_string();
