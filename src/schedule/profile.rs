@@ -11,7 +11,7 @@
 //! over the [`Steps`] storage trait.
 
 use crate::units::{Demand, Moment};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The most breakpoints kept in the flat vector; a booking that passes it
 /// moves the profile to the B-tree for good, so that an insert at the
@@ -219,6 +219,128 @@ impl<I: Copy + 'static> Profile<I> {
         }
     }
 }
+
+/// Starts already known to conflict on a resource, so that levelling does
+/// not walk a long history again, one free gap too short at a time, for
+/// every task that books the resource (quadratic on a person with many
+/// tasks: each night between two bookings is such a gap).
+///
+/// Loads only grow during a pass, so a start that conflicted once conflicts
+/// for the rest of the pass. Per resource and per kind of placement (a
+/// [`SpanKey`]: placements of one key are the same function of the start),
+/// this keeps one stretch of such starts, `[from, until)`, and where the
+/// conflict walk that found them went next (`landing`): the first step
+/// after the overload at which the demand fits. A search from inside the
+/// stretch continues at `landing` as its own walk would have, with the same
+/// resource to blame (docs/performance.md, "Levelling by plan shape").
+///
+/// The jump is exact when every booking on the resource starts on one of
+/// its working minutes and ends right after one (what effort on its own
+/// calendar books); a resource booked otherwise (durations on the project
+/// calendar, elapsed time, several calendars) is marked and never skipped.
+#[derive(Clone, Debug, Default)]
+pub struct BusyStarts {
+    per_resource: Vec<ResourceBusy>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct ResourceBusy {
+    /// Some booking did not start and end on the resource's working time.
+    irregular: bool,
+    known: HashMap<SpanKey, Busy>,
+}
+
+/// What makes two placements on one resource's calendar the same function
+/// of their start: the working minutes they take and the demand they book
+/// on the resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SpanKey {
+    pub minutes: i64,
+    pub demand: i64,
+}
+
+/// Every start in `[from, until)` conflicts; a walk from any of them goes
+/// on at `landing` (`until <= landing`, no working time between them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Busy {
+    from: Moment,
+    until: Moment,
+    landing: Moment,
+}
+
+impl BusyStarts {
+    pub fn new(resources: usize) -> BusyStarts {
+        BusyStarts {
+            per_resource: vec![ResourceBusy::default(); resources],
+        }
+    }
+
+    /// Where a search for a start at `s` of `key` on `resource` goes on,
+    /// when `s` is known to conflict.
+    pub fn skip(&self, resource: usize, key: SpanKey, s: Moment) -> Option<Moment> {
+        let r = self.per_resource.get(resource)?;
+        if r.irregular {
+            return None;
+        }
+        let busy = r.known.get(&key)?;
+        let hit = busy.from <= s && s < busy.until;
+        #[cfg(test)]
+        if hit {
+            SKIPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        hit.then_some(busy.landing)
+    }
+
+    /// Every start in `[from, until)` of `key` conflicts on `resource`, and
+    /// a walk from them goes on at `landing`. Kept merged with the stretch
+    /// known so far when they touch, else replacing it: searches move
+    /// forward in time as the pass goes, so the latest is the useful one.
+    pub fn learn(
+        &mut self,
+        resource: usize,
+        key: SpanKey,
+        from: Moment,
+        until: Moment,
+        landing: Moment,
+    ) {
+        let Some(r) = self.per_resource.get_mut(resource) else {
+            return;
+        };
+        if until <= from {
+            return;
+        }
+        let new = Busy {
+            from,
+            until,
+            landing,
+        };
+        let merged = match r.known.get(&key) {
+            Some(old) if old.from <= until && from <= old.until => {
+                let later = if old.until >= until { *old } else { new };
+                Busy {
+                    from: old.from.min(from),
+                    ..later
+                }
+            }
+            _ => new,
+        };
+        r.known.insert(key, merged);
+    }
+
+    /// A booking on `resource` that does not start on its working time or
+    /// end right after it: no more skips there in this pass.
+    pub fn irregular(&mut self, resource: usize) {
+        if let Some(r) = self.per_resource.get_mut(resource) {
+            r.irregular = true;
+            r.known.clear();
+        }
+    }
+}
+
+/// How many searches [`BusyStarts`] shortened, for tests to know that
+/// they tried it.
+#[cfg(test)]
+pub static SKIPS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// [`Profile::conflict`] over either storage.
 ///

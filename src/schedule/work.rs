@@ -141,6 +141,27 @@ pub fn worked_minutes(
     Ok(())
 }
 
+/// The working minutes an effort task takes on its resources' one shared
+/// calendar (that of `bookings[0]`), when it is placed that way: its span
+/// is then a function of its start and these minutes alone.
+pub fn one_calendar_minutes(
+    net: &Network,
+    cals: &WorkCalendars,
+    work: Option<Work>,
+    bookings: &[Booking],
+) -> Option<Minutes> {
+    let work = work?;
+    if work.kind != WorkKind::Effort || bookings.is_empty() || !shares_one_calendar(cals, bookings)
+    {
+        return None;
+    }
+    let total_demand: i64 = bookings.iter().map(|b| net.demand(b).0).sum();
+    let needed = needed_work(net, work.minutes, bookings).ok()?;
+    i64::try_from(div_ceil(needed, i128::from(total_demand)))
+        .ok()
+        .map(Minutes)
+}
+
 /// Fixed working time on one calendar.
 fn place_on(cal: &Calendar, from: Moment, minutes: Minutes) -> Result<Placement, PlaceError> {
     let (start, end) = cal
