@@ -630,4 +630,93 @@ mod tests {
             }
         }
     }
+
+    /// One resource on the office calendar, levelled the way the scheme
+    /// does it: the next placement of `minutes` of work from `from` where
+    /// `demand` fits under `limit`, with the moment of the last retry (what
+    /// the scheme names as the wait's cause). With `busy`, the retries
+    /// skip the starts it knows.
+    fn search(
+        p: &Profile<TaskId>,
+        cal: &crate::schedule::calendar::Calendar,
+        from: Moment,
+        key: SpanKey,
+        limit: Demand,
+        mut busy: Option<&mut BusyStarts>,
+    ) -> Option<(Moment, Moment, Option<Moment>)> {
+        let (mut s, mut last_retry) = (from, None);
+        loop {
+            if let Some(landing) = busy.as_ref().and_then(|b| b.skip(0, key, s)) {
+                (s, last_retry) = (landing, Some(landing));
+            }
+            let (start, end) = cal.start_and_end(s, crate::units::Minutes(key.minutes))?;
+            let Some(t) = p.conflict(start, end, Demand(key.demand), limit) else {
+                return Some((start, end, last_retry));
+            };
+            if let Some(b) = busy.as_mut() {
+                if let Some((_, until)) = cal.stretch_before(t) {
+                    b.learn(0, key, s, until.min(t), t);
+                }
+            }
+            (s, last_retry) = (t, Some(t));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// Skipping the starts [`BusyStarts`] knows gives the answer of
+        /// the plain walk, retry cause included, on random bookings of
+        /// one resource (a few spans and demands, starts anywhere).
+        #[test]
+        fn skips_find_what_the_plain_walk_finds(
+            tasks in proptest::collection::vec((0..6usize, 0..3usize, 0..40i64), 1..150),
+            two_units in proptest::bool::ANY,
+        ) {
+            use crate::schedule::calendar::{Calendar, WeekPattern};
+            let cal = Calendar::new(WeekPattern::standard(), Vec::new());
+            let unit = Demand::ONE_UNIT;
+            let limit = Demand(if two_units { 2 * unit } else { unit });
+            let mut plain = Profile::new();
+            let mut skipping = Profile::new();
+            let mut busy = BusyStarts::new(1);
+            let monday = Moment(crate::units::Day(20_000).start().0);
+            for (i, (span, demand, day)) in tasks.into_iter().enumerate() {
+                let key = SpanKey {
+                    minutes: [60, 240, 480, 960, 2400, 30][span],
+                    demand: [unit, unit / 2, unit / 4][demand],
+                };
+                let from = monday + crate::units::Minutes(day * 1440 + 7 * 60);
+                let a = search(&plain, &cal, from, key, limit, None);
+                let b = search(&skipping, &cal, from, key, limit, Some(&mut busy));
+                proptest::prop_assert_eq!(a, b, "task {}", i);
+                if let Some((start, end, _)) = a {
+                    plain.add(start, end, Demand(key.demand), TaskId(i as u32));
+                    skipping.add(start, end, Demand(key.demand), TaskId(i as u32));
+                }
+            }
+        }
+    }
+
+    /// Stretches merge when they touch, keep the later landing, and a
+    /// resource booked off its working time is never skipped again.
+    #[test]
+    fn busy_stretches_merge_and_stop_at_irregular_bookings() {
+        let key = SpanKey { minutes: 480, demand: 1 };
+        let mut b = BusyStarts::new(2);
+        b.learn(0, key, Moment(10), Moment(20), Moment(25));
+        assert_eq!(b.skip(0, key, Moment(9)), None);
+        assert_eq!(b.skip(0, key, Moment(10)), Some(Moment(25)));
+        assert_eq!(b.skip(0, key, Moment(20)), None);
+        b.learn(0, key, Moment(20), Moment(40), Moment(40));
+        assert_eq!(b.skip(0, key, Moment(12)), Some(Moment(40)));
+        assert_eq!(b.skip(0, SpanKey { minutes: 60, demand: 1 }, Moment(12)), None);
+        assert_eq!(b.skip(1, key, Moment(12)), None);
+        b.learn(0, key, Moment(100), Moment(120), Moment(130));
+        assert_eq!(b.skip(0, key, Moment(12)), None, "replaced by the later stretch");
+        assert_eq!(b.skip(0, key, Moment(110)), Some(Moment(130)));
+        b.irregular(0);
+        b.learn(0, key, Moment(100), Moment(120), Moment(130));
+        assert_eq!(b.skip(0, key, Moment(110)), None);
+    }
 }
