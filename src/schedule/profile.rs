@@ -702,7 +702,10 @@ mod tests {
     /// resource booked off its working time is never skipped again.
     #[test]
     fn busy_stretches_merge_and_stop_at_irregular_bookings() {
-        let key = SpanKey { minutes: 480, demand: 1 };
+        let key = SpanKey {
+            minutes: 480,
+            demand: 1,
+        };
         let mut b = BusyStarts::new(2);
         b.learn(0, key, Moment(10), Moment(20), Moment(25));
         assert_eq!(b.skip(0, key, Moment(9)), None);
@@ -710,10 +713,24 @@ mod tests {
         assert_eq!(b.skip(0, key, Moment(20)), None);
         b.learn(0, key, Moment(20), Moment(40), Moment(40));
         assert_eq!(b.skip(0, key, Moment(12)), Some(Moment(40)));
-        assert_eq!(b.skip(0, SpanKey { minutes: 60, demand: 1 }, Moment(12)), None);
+        assert_eq!(
+            b.skip(
+                0,
+                SpanKey {
+                    minutes: 60,
+                    demand: 1
+                },
+                Moment(12)
+            ),
+            None
+        );
         assert_eq!(b.skip(1, key, Moment(12)), None);
         b.learn(0, key, Moment(100), Moment(120), Moment(130));
-        assert_eq!(b.skip(0, key, Moment(12)), None, "replaced by the later stretch");
+        assert_eq!(
+            b.skip(0, key, Moment(12)),
+            None,
+            "replaced by the later stretch"
+        );
         assert_eq!(b.skip(0, key, Moment(110)), Some(Moment(130)));
         b.irregular(0);
         b.learn(0, key, Moment(100), Moment(120), Moment(130));

@@ -572,7 +572,7 @@ fn place_levelled(
 }
 
 /// For a task whose span is a function of its start on the calendar of its
-/// first booking's resource (effort on one shared calendar): that resource
+/// first booking's resource ([`one_calendar_minutes`]): that resource
 /// and the key of its spans there.
 fn skip_key(
     ctx: &Context<'_>,

@@ -141,9 +141,11 @@ pub fn worked_minutes(
     Ok(())
 }
 
-/// The working minutes an effort task takes on its resources' one shared
-/// calendar (that of `bookings[0]`), when it is placed that way: its span
-/// is then a function of its start and these minutes alone.
+/// The working minutes a task takes on the calendar of its first booking's
+/// resource, when it is placed on that calendar alone (effort on one
+/// calendar its resources share, or a duration on the project calendar
+/// that resource shares): its span is then a function of its start and
+/// these minutes alone.
 pub fn one_calendar_minutes(
     net: &Network,
     cals: &WorkCalendars,
@@ -151,8 +153,13 @@ pub fn one_calendar_minutes(
     bookings: &[Booking],
 ) -> Option<Minutes> {
     let work = work?;
-    if work.kind != WorkKind::Effort || bookings.is_empty() || !shares_one_calendar(cals, bookings)
+    let first = bookings.first()?;
+    if work.kind == WorkKind::Duration
+        && Arc::ptr_eq(&cals.project, &cals.resources[first.resource.index()])
     {
+        return Some(work.minutes);
+    }
+    if work.kind != WorkKind::Effort || !shares_one_calendar(cals, bookings) {
         return None;
     }
     let total_demand: i64 = bookings.iter().map(|b| net.demand(b).0).sum();
