@@ -533,7 +533,7 @@ pub fn write_shape(shape: Shape, tasks: usize, seed: u64) -> String {
                 (format!("{d}d"), format!("any of {}", pool.join(", ")))
             }
             Shape::Chains => {
-                if local % 50 != 0 {
+                if !local.is_multiple_of(50) {
                     after = Some(i - 1);
                 }
                 let h = 4 * rng.random_range(1..=3u32);
