@@ -2,7 +2,11 @@
 //! tasks (examples/genplan.rs, seed 1): parse, check, schedule with and
 //! without levelling, and each output (JSON, HTML, Mermaid, Markdown).
 //!
-//! `cargo bench --bench pipeline` (add `-- 1000` to run one size).
+//! The contention shapes (`genplan --shape`: a few people sharing many
+//! tasks) are scheduled at 10k and 100k tasks by `shape_levelled`.
+//!
+//! `cargo bench --bench pipeline` (add `-- 1000` to run one size,
+//! `-- shape_levelled` the shapes alone).
 
 #[allow(dead_code)]
 #[path = "../examples/genplan.rs"]
@@ -52,6 +56,38 @@ fn check(bencher: Bencher, tasks: usize) {
 #[divan::bench(args = SIZES, sample_count = 3, sample_size = 1)]
 fn schedule_levelled(bencher: Bencher, tasks: usize) {
     let m = model(&load(&plan_text(tasks)));
+    bencher.bench(|| schedule::schedule(&m, &Options::default()));
+}
+
+/// Every contention shape at 10k and 100k tasks, as `shape/tasks`.
+const SHAPES: &[&str] = &[
+    "one/10000",
+    "five/10000",
+    "team/10000",
+    "anyof/10000",
+    "chains/10000",
+    "hours/10000",
+    "one/100000",
+    "five/100000",
+    "team/100000",
+    "anyof/100000",
+    "chains/100000",
+    "hours/100000",
+];
+
+/// The model of a contention shape named as in [`SHAPES`].
+fn shape_model(name: &str) -> Model {
+    let (shape, tasks) = name.split_once('/').unwrap_or((name, "10000"));
+    let Some(shape) = genplan::Shape::parse(shape) else {
+        panic!("no shape {shape}");
+    };
+    let tasks = tasks.parse().unwrap_or(10_000);
+    model(&load(&genplan::write_shape(shape, tasks, 1)))
+}
+
+#[divan::bench(args = SHAPES, sample_count = 3, sample_size = 1)]
+fn shape_levelled(bencher: Bencher, name: &str) {
+    let m = shape_model(name);
     bencher.bench(|| schedule::schedule(&m, &Options::default()));
 }
 

@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release --example genplan -- TASKS [SEED] [--tjp] > plan.plan
 //! cargo run --release --example genplan -- TASKS [SEED] --dir DIR
+//! cargo run --release --example genplan -- TASKS [SEED] --shape SHAPE
 //! ```
 //!
 //! With `--dir`, the plan is written as `DIR/plan.plan`, which includes
@@ -16,6 +17,9 @@
 //! people (a half-day calendar or a 50% capacity), time off, a milestone
 //! per group and a few `any of` assignments. The same TASKS and SEED give
 //! the same plan.
+//!
+//! `--shape` writes a contention shape instead, where a few people share
+//! many tasks (see [`Shape`]); these are what levelling has to be quick on.
 
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
@@ -343,6 +347,35 @@ fn write_tjp(p: &Plan) -> String {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let shape = args
+        .iter()
+        .position(|a| a == "--shape")
+        .and_then(|i| args.get(i + 1));
+    let args: Vec<String> = match args.iter().position(|a| a == "--shape") {
+        Some(i) => args[..i]
+            .iter()
+            .chain(args.iter().skip(i + 2))
+            .cloned()
+            .collect(),
+        None => args.clone(),
+    };
+    if let Some(name) = shape {
+        let Some(shape) = Shape::parse(name) else {
+            eprintln!(
+                "genplan: unknown shape {name}; one of: {}",
+                Shape::NAMES.join(", ")
+            );
+            std::process::exit(2);
+        };
+        let numbers: Vec<u64> = args.iter().filter_map(|a| a.parse().ok()).collect();
+        let Some(&tasks) = numbers.first() else {
+            eprintln!("usage: genplan TASKS [SEED] --shape SHAPE");
+            std::process::exit(2);
+        };
+        let seed = numbers.get(1).copied().unwrap_or(1);
+        print!("{}", write_shape(shape, tasks.max(1) as usize, seed));
+        return;
+    }
     let tjp = args.iter().any(|a| a == "--tjp");
     let dir = args
         .iter()
@@ -371,4 +404,147 @@ fn main() {
         write_plan(&plan)
     };
     print!("{text}");
+}
+
+/// A contention shape: few people, many tasks (issue 17). Every shape is on
+/// the built-in calendar (mon..fri, 09:00..17:00).
+///
+/// One person has at most about 100 years of work in a plan (the
+/// scheduler's horizon), so the shapes booked in days repeat their people
+/// per [`BLOCK`] tasks: the tasks of block k use block k's people and
+/// depend only on tasks of their own block. A 10,000-task plan is one
+/// block, exactly the shape; 100,000 tasks are five blocks of 20,000.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// One resource, `effort 1d` each, no dependencies.
+    One,
+    /// 5 resources, half the tasks after a random earlier task, 1-5d efforts.
+    Five,
+    /// A team of 5 assigned to every task, 1-5d efforts, a third after a
+    /// random earlier task.
+    Team,
+    /// `any of` pools: 6 people, each task `any of` 2-3 of them, 1-5d
+    /// efforts, a third after a random earlier task.
+    AnyOf,
+    /// Chains of 50 tasks (each after the one before), efforts of 4, 8 or
+    /// 12 hours, all on one person.
+    Chains,
+    /// One resource, `effort 1h` each, no dependencies, one block whatever
+    /// the size (100,000 hours are 48 years).
+    Hours,
+}
+
+/// Tasks per block of people (see [`Shape`]).
+pub const BLOCK: usize = 20_000;
+
+impl Shape {
+    pub const NAMES: &'static [&'static str] = &["one", "five", "team", "anyof", "chains", "hours"];
+    pub const ALL: &'static [Shape] = &[
+        Shape::One,
+        Shape::Five,
+        Shape::Team,
+        Shape::AnyOf,
+        Shape::Chains,
+        Shape::Hours,
+    ];
+
+    pub fn parse(name: &str) -> Option<Shape> {
+        let i = Shape::NAMES.iter().position(|&n| n == name)?;
+        Some(Shape::ALL[i])
+    }
+
+    pub fn name(self) -> &'static str {
+        let i = Shape::ALL.iter().position(|&s| s == self).unwrap_or(0);
+        Shape::NAMES[i]
+    }
+
+    /// People per block.
+    fn people(self) -> usize {
+        match self {
+            Shape::One | Shape::Chains | Shape::Hours => 1,
+            Shape::Five | Shape::Team => 5,
+            Shape::AnyOf => 6,
+        }
+    }
+
+    fn block(self) -> usize {
+        match self {
+            Shape::Hours => usize::MAX,
+            _ => BLOCK,
+        }
+    }
+}
+
+/// A contention shape of `tasks` tasks (deterministic in `seed`).
+pub fn write_shape(shape: Shape, tasks: usize, seed: u64) -> String {
+    let mut rng = Pcg64::seed_from_u64(seed);
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "project \"{} shape\" {{\n  start 2027-01-04\n}}\n",
+        shape.name()
+    );
+    let blocks = tasks.div_ceil(shape.block().min(tasks.max(1)));
+    for b in 0..blocks {
+        for p in 0..shape.people() {
+            let _ = writeln!(o, "resource p{b}_{p} {{}}");
+        }
+        if shape == Shape::Team {
+            let members: Vec<String> = (0..5).map(|p| format!("p{b}_{p}")).collect();
+            let _ = writeln!(o, "team crew{b} {{ resource {} }}", members.join(", "));
+        }
+    }
+    let _ = writeln!(o);
+    for i in 0..tasks {
+        let b = i / shape.block();
+        let first = b * shape.block();
+        let local = i - first;
+        let mut after: Option<usize> = None;
+        let (effort, assign) = match shape {
+            Shape::One => ("1d".to_string(), format!("p{b}_0")),
+            Shape::Hours => ("1h".to_string(), format!("p{b}_0")),
+            Shape::Five => {
+                if local > 0 && rng.random_range(0..2u32) == 0 {
+                    after = Some(rng.random_range(first..i));
+                }
+                let d = rng.random_range(1..=5u32);
+                (
+                    format!("{d}d"),
+                    format!("p{b}_{}", rng.random_range(0..5u32)),
+                )
+            }
+            Shape::Team => {
+                if local > 0 && rng.random_range(0..3u32) == 0 {
+                    after = Some(rng.random_range(first..i));
+                }
+                let d = rng.random_range(1..=5u32);
+                (format!("{d}d"), format!("crew{b}"))
+            }
+            Shape::AnyOf => {
+                if local > 0 && rng.random_range(0..3u32) == 0 {
+                    after = Some(rng.random_range(first..i));
+                }
+                let d = rng.random_range(1..=5u32);
+                let count = rng.random_range(2..=3usize);
+                let start = rng.random_range(0..6usize);
+                let pool: Vec<String> = (0..count)
+                    .map(|k| format!("p{b}_{}", (start + k) % 6))
+                    .collect();
+                (format!("{d}d"), format!("any of {}", pool.join(", ")))
+            }
+            Shape::Chains => {
+                if !local.is_multiple_of(50) {
+                    after = Some(i - 1);
+                }
+                let h = 4 * rng.random_range(1..=3u32);
+                (format!("{h}h"), format!("p{b}_0"))
+            }
+        };
+        let _ = write!(o, "task t{i} {{ effort {effort}");
+        if let Some(a) = after {
+            let _ = write!(o, "  after t{a}");
+        }
+        let _ = writeln!(o, "  assign {assign} }}");
+    }
+    o
 }

@@ -2,6 +2,13 @@
 # End-to-end speed of `planc build --format json` on generated plans.
 #
 #   scripts/bench-e2e.sh [SIZES...]     (default: 1000 10000 100000 1000000)
+#   scripts/bench-e2e.sh --shapes [SIZES...]     (default: 10000 100000)
+#   SHAPE=one scripts/bench-e2e.sh [SIZES...]
+#
+# `--shapes` runs the table once per contention shape of the generator
+# (one, five, team, anyof, chains, hours: a few people sharing many tasks,
+# `genplan --shape`); SHAPE runs one of them. PLANC_ARGS adds arguments to
+# `planc build` (e.g. PLANC_ARGS=--no-level).
 #
 # Builds planc and the plan generator in release mode, generates one plan
 # per size (examples/genplan.rs, seed 1; above 500,000 tasks as a main file
@@ -19,6 +26,19 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--shapes" ]; then
+  shift
+  [ $# -gt 0 ] || set -- 10000 100000
+  for shape in one five team anyof chains hours; do
+    echo "== shape $shape"
+    SHAPE=$shape "$0" "$@"
+  done
+  exit 0
+fi
+shape_args=()
+if [ -n "${SHAPE:-}" ]; then
+  shape_args=(--shape "$SHAPE")
+fi
 sizes=("$@")
 if [ ${#sizes[@]} -eq 0 ]; then
   sizes=(1000 10000 100000 1000000)
@@ -41,14 +61,14 @@ fi
 # Generate every plan first.
 plans=() mbs=()
 for n in "${sizes[@]}"; do
-  if [ "$n" -gt 500000 ]; then
+  if [ "$n" -gt 500000 ] && [ -z "${SHAPE:-}" ]; then
     # One file holds at most 64 MiB: big plans are split into includes.
     mkdir -p "$work/split-$n"
     "$target/examples/genplan" "$n" 1 --dir "$work/split-$n"
     plans+=("$work/split-$n/plan.plan")
     mbs+=("$(du -cm "$work/split-$n" | tail -n 1 | cut -f1)")
   else
-    "$target/examples/genplan" "$n" 1 > "$work/plan-$n.plan"
+    "$target/examples/genplan" "$n" 1 "${shape_args[@]}" > "$work/plan-$n.plan"
     plans+=("$work/plan-$n.plan")
     mbs+=("$(du -m "$work/plan-$n.plan" | cut -f1)")
   fi
@@ -62,7 +82,8 @@ for _ in $(seq "$runs"); do
   for i in "${!sizes[@]}"; do
     # Wall time from bash's microsecond clock (GNU time rounds to 10 ms).
     started=$EPOCHREALTIME
-    /usr/bin/time -v "$target/planc" build "${plans[$i]}" --format json -o "$work/out.json" \
+    # shellcheck disable=SC2086 # PLANC_ARGS is split into words on purpose
+    /usr/bin/time -v "$target/planc" build "${plans[$i]}" --format json -o "$work/out.json" ${PLANC_ARGS:-} \
       > /dev/null 2> "$work/time.txt" && status=0 || status=$?
     wall=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }')
     cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$work/time.txt")

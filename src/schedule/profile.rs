@@ -11,7 +11,7 @@
 //! over the [`Steps`] storage trait.
 
 use crate::units::{Demand, Moment};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The most breakpoints kept in the flat vector; a booking that passes it
 /// moves the profile to the B-tree for good, so that an insert at the
@@ -219,6 +219,128 @@ impl<I: Copy + 'static> Profile<I> {
         }
     }
 }
+
+/// Starts already known to conflict on a resource, so that levelling does
+/// not walk a long history again, one free gap too short at a time, for
+/// every task that books the resource (quadratic on a person with many
+/// tasks: each night between two bookings is such a gap).
+///
+/// Loads only grow during a pass, so a start that conflicted once conflicts
+/// for the rest of the pass. Per resource and per kind of placement (a
+/// [`SpanKey`]: placements of one key are the same function of the start),
+/// this keeps one stretch of such starts, `[from, until)`, and where the
+/// conflict walk that found them went next (`landing`): the first step
+/// after the overload at which the demand fits. A search from inside the
+/// stretch continues at `landing` as its own walk would have, with the same
+/// resource to blame (docs/performance.md, "Levelling by plan shape").
+///
+/// The jump is exact when every booking on the resource starts on one of
+/// its working minutes and ends right after one (what effort on its own
+/// calendar books); a resource booked otherwise (durations on the project
+/// calendar, elapsed time, several calendars) is marked and never skipped.
+#[derive(Clone, Debug, Default)]
+pub struct BusyStarts {
+    per_resource: Vec<ResourceBusy>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct ResourceBusy {
+    /// Some booking did not start and end on the resource's working time.
+    irregular: bool,
+    known: HashMap<SpanKey, Busy>,
+}
+
+/// What makes two placements on one resource's calendar the same function
+/// of their start: the working minutes they take and the demand they book
+/// on the resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SpanKey {
+    pub minutes: i64,
+    pub demand: i64,
+}
+
+/// Every start in `[from, until)` conflicts; a walk from any of them goes
+/// on at `landing` (`until <= landing`, no working time between them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Busy {
+    from: Moment,
+    until: Moment,
+    landing: Moment,
+}
+
+impl BusyStarts {
+    pub fn new(resources: usize) -> BusyStarts {
+        BusyStarts {
+            per_resource: vec![ResourceBusy::default(); resources],
+        }
+    }
+
+    /// Where a search for a start at `s` of `key` on `resource` goes on,
+    /// when `s` is known to conflict.
+    pub fn skip(&self, resource: usize, key: SpanKey, s: Moment) -> Option<Moment> {
+        let r = self.per_resource.get(resource)?;
+        if r.irregular {
+            return None;
+        }
+        let busy = r.known.get(&key)?;
+        let hit = busy.from <= s && s < busy.until;
+        #[cfg(test)]
+        if hit {
+            SKIPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        hit.then_some(busy.landing)
+    }
+
+    /// Every start in `[from, until)` of `key` conflicts on `resource`, and
+    /// a walk from them goes on at `landing`. Kept merged with the stretch
+    /// known so far when they touch, else replacing it: searches move
+    /// forward in time as the pass goes, so the latest is the useful one.
+    pub fn learn(
+        &mut self,
+        resource: usize,
+        key: SpanKey,
+        from: Moment,
+        until: Moment,
+        landing: Moment,
+    ) {
+        let Some(r) = self.per_resource.get_mut(resource) else {
+            return;
+        };
+        if until <= from {
+            return;
+        }
+        let new = Busy {
+            from,
+            until,
+            landing,
+        };
+        let merged = match r.known.get(&key) {
+            Some(old) if old.from <= until && from <= old.until => {
+                let later = if old.until >= until { *old } else { new };
+                Busy {
+                    from: old.from.min(from),
+                    ..later
+                }
+            }
+            _ => new,
+        };
+        r.known.insert(key, merged);
+    }
+
+    /// A booking on `resource` that does not start on its working time or
+    /// end right after it: no more skips there in this pass.
+    pub fn irregular(&mut self, resource: usize) {
+        if let Some(r) = self.per_resource.get_mut(resource) {
+            r.irregular = true;
+            r.known.clear();
+        }
+    }
+}
+
+/// How many searches [`BusyStarts`] shortened, for tests to know that
+/// they tried it.
+#[cfg(test)]
+pub static SKIPS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// [`Profile::conflict`] over either storage.
 ///
@@ -507,5 +629,111 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// One resource on the office calendar, levelled the way the scheme
+    /// does it: the next placement of `minutes` of work from `from` where
+    /// `demand` fits under `limit`, with the moment of the last retry (what
+    /// the scheme names as the wait's cause). With `busy`, the retries
+    /// skip the starts it knows.
+    fn search(
+        p: &Profile<TaskId>,
+        cal: &crate::schedule::calendar::Calendar,
+        from: Moment,
+        key: SpanKey,
+        limit: Demand,
+        mut busy: Option<&mut BusyStarts>,
+    ) -> Option<(Moment, Moment, Option<Moment>)> {
+        let (mut s, mut last_retry) = (from, None);
+        loop {
+            if let Some(landing) = busy.as_ref().and_then(|b| b.skip(0, key, s)) {
+                (s, last_retry) = (landing, Some(landing));
+            }
+            let (start, end) = cal.start_and_end(s, crate::units::Minutes(key.minutes))?;
+            let Some(t) = p.conflict(start, end, Demand(key.demand), limit) else {
+                return Some((start, end, last_retry));
+            };
+            if let Some(b) = busy.as_mut() {
+                if let Some((_, until)) = cal.stretch_before(t) {
+                    b.learn(0, key, s, until.min(t), t);
+                }
+            }
+            (s, last_retry) = (t, Some(t));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// Skipping the starts [`BusyStarts`] knows gives the answer of
+        /// the plain walk, retry cause included, on random bookings of
+        /// one resource (a few spans and demands, starts anywhere).
+        #[test]
+        fn skips_find_what_the_plain_walk_finds(
+            tasks in proptest::collection::vec((0..6usize, 0..3usize, 0..40i64), 1..150),
+            two_units in proptest::bool::ANY,
+        ) {
+            use crate::schedule::calendar::{Calendar, WeekPattern};
+            let cal = Calendar::new(WeekPattern::standard(), Vec::new());
+            let unit = Demand::ONE_UNIT;
+            let limit = Demand(if two_units { 2 * unit } else { unit });
+            let mut plain = Profile::new();
+            let mut skipping = Profile::new();
+            let mut busy = BusyStarts::new(1);
+            let monday = Moment(crate::units::Day(20_000).start().0);
+            for (i, (span, demand, day)) in tasks.into_iter().enumerate() {
+                let key = SpanKey {
+                    minutes: [60, 240, 480, 960, 2400, 30][span],
+                    demand: [unit, unit / 2, unit / 4][demand],
+                };
+                let from = monday + crate::units::Minutes(day * 1440 + 7 * 60);
+                let a = search(&plain, &cal, from, key, limit, None);
+                let b = search(&skipping, &cal, from, key, limit, Some(&mut busy));
+                proptest::prop_assert_eq!(a, b, "task {}", i);
+                if let Some((start, end, _)) = a {
+                    plain.add(start, end, Demand(key.demand), TaskId(i as u32));
+                    skipping.add(start, end, Demand(key.demand), TaskId(i as u32));
+                }
+            }
+        }
+    }
+
+    /// Stretches merge when they touch, keep the later landing, and a
+    /// resource booked off its working time is never skipped again.
+    #[test]
+    fn busy_stretches_merge_and_stop_at_irregular_bookings() {
+        let key = SpanKey {
+            minutes: 480,
+            demand: 1,
+        };
+        let mut b = BusyStarts::new(2);
+        b.learn(0, key, Moment(10), Moment(20), Moment(25));
+        assert_eq!(b.skip(0, key, Moment(9)), None);
+        assert_eq!(b.skip(0, key, Moment(10)), Some(Moment(25)));
+        assert_eq!(b.skip(0, key, Moment(20)), None);
+        b.learn(0, key, Moment(20), Moment(40), Moment(40));
+        assert_eq!(b.skip(0, key, Moment(12)), Some(Moment(40)));
+        assert_eq!(
+            b.skip(
+                0,
+                SpanKey {
+                    minutes: 60,
+                    demand: 1
+                },
+                Moment(12)
+            ),
+            None
+        );
+        assert_eq!(b.skip(1, key, Moment(12)), None);
+        b.learn(0, key, Moment(100), Moment(120), Moment(130));
+        assert_eq!(
+            b.skip(0, key, Moment(12)),
+            None,
+            "replaced by the later stretch"
+        );
+        assert_eq!(b.skip(0, key, Moment(110)), Some(Moment(130)));
+        b.irregular(0);
+        b.learn(0, key, Moment(100), Moment(120), Moment(130));
+        assert_eq!(b.skip(0, key, Moment(110)), None);
     }
 }

@@ -5,9 +5,11 @@
 //! is final, so the result is left-justified.
 
 use super::network::{Bound, Network, Pos};
-use super::profile::Profile;
+use super::profile::{BusyStarts, Profile, SpanKey};
 use super::ready::{queue_key, Ranking, ReadyQueue};
-use super::work::{place, worked_minutes, PlaceError, Placement, WorkCalendars};
+use super::work::{
+    one_calendar_minutes, place, worked_minutes, PlaceError, Placement, WorkCalendars,
+};
 use crate::check::DepKind;
 use crate::check::{Assignment, Booking, Model, ResourceId, TaskId, Work, WorkKind};
 use crate::units::{Minutes, Moment};
@@ -224,6 +226,18 @@ fn run(
     level: bool,
     loads: bool,
 ) -> Result<Forward<Pos>, Failure<Pos>> {
+    run_with(ctx, order, level, loads, true)
+}
+
+/// [`run`], with or without the skips over starts known to conflict (the
+/// tests hold the two to one schedule).
+fn run_with(
+    ctx: &Context<'_>,
+    order: Vec<Pos>,
+    level: bool,
+    loads: bool,
+    skips: bool,
+) -> Result<Forward<Pos>, Failure<Pos>> {
     let model = ctx.model;
     let net = &ctx.network;
     let n = model.tasks.len();
@@ -242,6 +256,13 @@ fn run(
     let mut group_seen: Vec<bool> = vec![false; n];
     let mut done: Vec<Pos> = Vec::new();
     let mut chosen: Vec<Booking> = Vec::new();
+    // Without resources to follow, `busy` never skips.
+    let followed = if level && loads && skips {
+        model.resources.len()
+    } else {
+        0
+    };
+    let mut busy = BusyStarts::new(followed);
     let mut ranking = Ranking::new(n, order, |t| net.target_count[t.index()]);
     let mut ready = ReadyQueue::new(ranking.len());
     for &a in &net.activities {
@@ -252,14 +273,26 @@ fn run(
     while let Some(o) = ready.pop_min() {
         let a = ranking.task(o);
         let (from, end_at_least, driver) = earliest(ctx, &f, a);
-        let (placement, driver) =
-            place_best(ctx, &f, a, from, end_at_least, driver, level, &mut chosen)?;
+        let (placement, driver) = place_best(
+            ctx,
+            &f,
+            a,
+            from,
+            end_at_least,
+            driver,
+            level,
+            &mut chosen,
+            &mut busy,
+        )?;
         if placement.end > ctx.horizon {
             return Err(Failure::CannotFinish(a));
         }
         let booked = record_bookings(ctx, &mut f, a, placement, &chosen)?;
         if loads {
             book_loads(net, &mut f, booked, a, placement);
+            if level {
+                note_irregular(ctx, &f, booked, placement, &mut busy);
+            }
         }
         f.start[a.index()] = placement.start;
         f.end[a.index()] = placement.end;
@@ -350,6 +383,27 @@ fn book_loads(net: &Network, f: &mut Forward<Pos>, r: BookedRange, a: Pos, place
     }
 }
 
+/// Marks the resources of a booking that does not start on their working
+/// time or end right after it ([`BusyStarts`] cannot skip there).
+fn note_irregular(
+    ctx: &Context<'_>,
+    f: &Forward<Pos>,
+    r: BookedRange,
+    placement: Placement,
+    busy: &mut BusyStarts,
+) {
+    if placement.end <= placement.start {
+        return;
+    }
+    for b in &f.bookings[r.first as usize..(r.first + r.len) as usize] {
+        let cal = &ctx.calendars.resources[b.resource.index()];
+        let regular = cal.is_working(placement.start) && cal.is_working(placement.end - Minutes(1));
+        if !regular {
+            busy.irregular(b.resource.index());
+        }
+    }
+}
+
 /// The earliest start allowed by the project start, bounds and
 /// dependencies, the earliest end allowed by finish dependencies, and what
 /// set the start.
@@ -411,11 +465,12 @@ fn place_best(
     driver: Driver<Pos>,
     level: bool,
     chosen: &mut Vec<Booking>,
+    busy: &mut BusyStarts,
 ) -> Result<(Placement, Driver<Pos>), Failure<Pos>> {
     chosen.clear();
     chosen.extend_from_slice(ctx.network.fixed.of(a.index()));
     if !ctx.network.facts[a.index()].any_of {
-        return place_levelled(ctx, f, a, from, end_at_least, driver, chosen, level);
+        return place_levelled(ctx, f, a, from, end_at_least, driver, chosen, level, busy);
     }
     // Resolve each `any of` in turn, given the ones before it. The last
     // choice's winning trial is the final placement: no need to redo it.
@@ -427,7 +482,8 @@ fn place_best(
         let mut best: Option<(Placement, Booking, Driver<Pos>)> = None;
         for option in options {
             chosen.push(*option);
-            if let Ok((p, d)) = place_levelled(ctx, f, a, from, end_at_least, driver, chosen, level)
+            if let Ok((p, d)) =
+                place_levelled(ctx, f, a, from, end_at_least, driver, chosen, level, busy)
             {
                 if best.as_ref().is_none_or(|(bp, _, _)| p.end < bp.end) {
                     best = Some((p, *option, d));
@@ -445,7 +501,7 @@ fn place_best(
     }
     match resolved {
         Some(found) => Ok(found),
-        None => place_levelled(ctx, f, a, from, end_at_least, driver, chosen, level),
+        None => place_levelled(ctx, f, a, from, end_at_least, driver, chosen, level, busy),
     }
 }
 
@@ -461,6 +517,7 @@ fn place_levelled(
     mut driver: Driver<Pos>,
     bookings: &[Booking],
     level: bool,
+    busy: &mut BusyStarts,
 ) -> Result<(Placement, Driver<Pos>), Failure<Pos>> {
     let net = &ctx.network;
     let work = net.facts[a.index()].work;
@@ -476,7 +533,20 @@ fn place_levelled(
             }
         }
     }
+    // The first booking's resource is asked first at every retry, so the
+    // retries it causes form one walk, which `busy` may shorten.
+    let skippable = if level {
+        skip_key(ctx, work, bookings)
+    } else {
+        None
+    };
     loop {
+        if let Some((r, key)) = skippable {
+            if let Some(landing) = busy.skip(r.index(), key, s) {
+                driver = Driver::Resource(r, f.profiles[r.index()].ending_at(landing));
+                s = landing;
+            }
+        }
         let p = place(net, ctx.calendars, work, s, bookings).map_err(fail)?;
         if p.end > ctx.horizon {
             return Err(Failure::CannotFinish(a));
@@ -486,9 +556,13 @@ fn place_levelled(
         }
         match first_conflict(net, f, p, bookings) {
             None => return Ok((p, driver)),
-            Some((t, r)) => {
+            Some((t, k)) => {
                 if t > ctx.horizon || t <= s {
                     return Err(Failure::CannotFinish(a));
+                }
+                let r = bookings[k].resource;
+                if let (Some((_, key)), 0) = (skippable, k) {
+                    learn_busy(ctx, busy, r, key, s, t);
                 }
                 driver = Driver::Resource(r, f.profiles[r.index()].ending_at(t));
                 s = t;
@@ -497,23 +571,60 @@ fn place_levelled(
     }
 }
 
+/// For a task whose span is a function of its start on the calendar of its
+/// first booking's resource ([`one_calendar_minutes`]): that resource
+/// and the key of its spans there.
+fn skip_key(
+    ctx: &Context<'_>,
+    work: Option<Work>,
+    bookings: &[Booking],
+) -> Option<(ResourceId, SpanKey)> {
+    let first = bookings.first()?;
+    let minutes = one_calendar_minutes(ctx.network, ctx.calendars, work, bookings)?;
+    Some((
+        first.resource,
+        SpanKey {
+            minutes: minutes.0,
+            demand: ctx.network.demand(first).0,
+        },
+    ))
+}
+
+/// Every start from `s` to the end of the working time before `t`
+/// conflicts on `r` (the retry from `s` went on at `t`); from the rest,
+/// up to `t`, a task starts where it would start at `t`, so they are
+/// left to the walk.
+fn learn_busy(
+    ctx: &Context<'_>,
+    busy: &mut BusyStarts,
+    r: ResourceId,
+    key: SpanKey,
+    s: Moment,
+    t: Moment,
+) {
+    let cal = &ctx.calendars.resources[r.index()];
+    if let Some((_, until)) = cal.stretch_before(t) {
+        busy.learn(r.index(), key, s, until.min(t), t);
+    }
+}
+
 /// The first booking, in the order written, whose resource has no room
 /// for `p`, with the earliest moment a retry can start for it. The other
 /// resources are asked again from that start: each answer only bounds the
 /// start from below, so the retries end where every resource has room,
 /// and a task that books a team of thousands asks one resource per retry
-/// rather than all of them.
+/// rather than all of them. The booking is given by its place in `bookings`.
 fn first_conflict(
     net: &Network,
     f: &Forward<Pos>,
     p: Placement,
     bookings: &[Booking],
-) -> Option<(Moment, ResourceId)> {
-    bookings.iter().find_map(|b| {
+) -> Option<(Moment, usize)> {
+    bookings.iter().enumerate().find_map(|(k, b)| {
         let r = b.resource;
         f.profiles[r.index()]
             .conflict(p.start, p.end, net.demand(b), net.limit[r.index()])
-            .map(|t| (t, r))
+            .map(|t| (t, k))
     })
 }
 
@@ -595,6 +706,123 @@ mod tests {
         let text = include_str!("../../samples/software-release.plan");
         let (_, checked) = crate::check_str("software-release.plan", text);
         checked.model.expect("the sample is a valid plan")
+    }
+
+    /// A random plan where few resources share many tasks: calendars with
+    /// breaks, pools, part-time capacity, time off, effort, duration and
+    /// elapsed work (bookings off the resources' working time), several
+    /// bookings, `any of`, dependencies of every kind with lags.
+    fn random_plan(next: &mut impl FnMut(u64) -> u64) -> String {
+        let mut o = String::from(
+            "project \"P\" { start 2027-01-04 }\n\
+             calendar half { hours 09:00..13:00 }\n\
+             calendar split { workdays mon..sat  hours 08:00..11:00, 14:00..19:00 }\n",
+        );
+        let resources = 1 + next(3);
+        for r in 0..resources {
+            o.push_str(&format!("resource r{r} {{"));
+            match next(4) {
+                0 => o.push_str(" calendar half"),
+                1 => o.push_str(" calendar split"),
+                _ => {}
+            }
+            match next(4) {
+                0 => o.push_str(" units 2"),
+                1 => o.push_str(" capacity 50%"),
+                _ => {}
+            }
+            if next(4) == 0 {
+                o.push_str(&format!(" off 2027-01-{:02}", 5 + next(20)));
+            }
+            o.push_str(" }\n");
+        }
+        let tasks = 5 + next(60);
+        for i in 0..tasks {
+            o.push_str(&format!("task t{i} {{ "));
+            // Few lengths, so that tasks share spans and the skips happen.
+            let amount = [1, 3, 4, 8, 16][next(5) as usize];
+            match next(20) {
+                0 => o.push_str(&format!("elapsed {amount}h")),
+                1 | 2 => o.push_str(&format!("duration {amount}h")),
+                _ => o.push_str(&format!("effort {amount}h")),
+            }
+            if i > 0 && next(3) == 0 {
+                let (word, of) = [
+                    ("after", ""),
+                    ("after", "start of "),
+                    ("finish after", ""),
+                    ("finish after", "start of "),
+                ][next(4) as usize];
+                let lag = match next(5) {
+                    0 => " + 3h".to_string(),
+                    1 => " - 1h".to_string(),
+                    _ => String::new(),
+                };
+                o.push_str(&format!("  {word} {of}t{}{lag}", next(i)));
+            }
+            let r = |k: u64| format!("r{}", k % resources);
+            let first = next(resources);
+            match next(8) {
+                0 => {}
+                1 | 3 if resources == 1 => o.push_str(&format!("  assign {}", r(first))),
+                1 => o.push_str(&format!("  assign {}, {}", r(first), r(first + 1))),
+                2 => o.push_str(&format!("  assign {} 50%", r(first))),
+                3 => o.push_str(&format!("  assign any of {}, {}", r(first), r(first + 1))),
+                _ => o.push_str(&format!("  assign {}", r(first))),
+            }
+            o.push_str(" }\n");
+        }
+        o
+    }
+
+    /// Skipping the starts known to conflict changes nothing: on random
+    /// contended plans, every pass places every task where the plain walk
+    /// does, with the same driver and bookings.
+    #[test]
+    fn skipping_known_conflicts_keeps_every_placement() {
+        let mut next = crate::testing::xorshift(0x5851_f42d_4c95_7f2d);
+        use std::sync::atomic::Ordering;
+        let skips_before = super::super::profile::SKIPS.load(Ordering::Relaxed);
+        for case in 0..400 {
+            let text = random_plan(&mut next);
+            let (_, checked) = crate::check_str("random.plan", &text);
+            let Some(model) = checked.model else {
+                panic!("case {case} does not check:\n{text}");
+            };
+            let network = Network::build(&model);
+            let calendars = WorkCalendars::build(&model);
+            let ctx = Context {
+                model: &model,
+                network: &network,
+                calendars: &calendars,
+                horizon: model.project.start + Minutes(36_525 * 1440),
+            };
+            let n = model.tasks.len() as i64;
+            for keys in [(0..n).collect::<Vec<Key>>(), (0..n).rev().collect()] {
+                let order = queue_order(&network, &keys);
+                let plain = run_with(&ctx, order.clone(), true, true, false);
+                let skipping = run_with(&ctx, order, true, true, true);
+                let (plain, skipping) = match (plain, skipping) {
+                    (Ok(p), Ok(s)) => (p, s),
+                    (Err(p), Err(s)) => {
+                        assert_eq!(p, s, "case {case}:\n{text}");
+                        continue;
+                    }
+                    (p, s) => panic!("case {case}: {:?} vs {:?}\n{text}", p.err(), s.err()),
+                };
+                assert_eq!(plain.start, skipping.start, "case {case}:\n{text}");
+                assert_eq!(plain.end, skipping.end, "case {case}:\n{text}");
+                assert_eq!(plain.driver, skipping.driver, "case {case}:\n{text}");
+                for i in 0..model.tasks.len() {
+                    assert_eq!(plain.bookings_of(i), skipping.bookings_of(i));
+                }
+            }
+        }
+        let skips = super::super::profile::SKIPS.load(Ordering::Relaxed) - skips_before;
+        assert!(
+            skips > 1_000,
+            "only {skips} skips: the plans do not test them"
+        );
     }
 
     /// A pass on the renumbered network, brought back to the model's

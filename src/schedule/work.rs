@@ -141,6 +141,34 @@ pub fn worked_minutes(
     Ok(())
 }
 
+/// The working minutes a task takes on the calendar of its first booking's
+/// resource, when it is placed on that calendar alone (effort on one
+/// calendar its resources share, or a duration on the project calendar
+/// that resource shares): its span is then a function of its start and
+/// these minutes alone.
+pub fn one_calendar_minutes(
+    net: &Network,
+    cals: &WorkCalendars,
+    work: Option<Work>,
+    bookings: &[Booking],
+) -> Option<Minutes> {
+    let work = work?;
+    let first = bookings.first()?;
+    if work.kind == WorkKind::Duration
+        && Arc::ptr_eq(&cals.project, &cals.resources[first.resource.index()])
+    {
+        return Some(work.minutes);
+    }
+    if work.kind != WorkKind::Effort || !shares_one_calendar(cals, bookings) {
+        return None;
+    }
+    let total_demand: i64 = bookings.iter().map(|b| net.demand(b).0).sum();
+    let needed = needed_work(net, work.minutes, bookings).ok()?;
+    i64::try_from(div_ceil(needed, i128::from(total_demand)))
+        .ok()
+        .map(Minutes)
+}
+
 /// Fixed working time on one calendar.
 fn place_on(cal: &Calendar, from: Moment, minutes: Minutes) -> Result<Placement, PlaceError> {
     let (start, end) = cal
