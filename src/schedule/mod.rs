@@ -14,6 +14,7 @@ mod profile;
 mod progress;
 mod ready;
 mod sgs;
+mod tracking;
 mod warnings;
 mod work;
 
@@ -157,8 +158,19 @@ pub struct Scheduled {
 /// 100 years in minutes: no plan may run longer (spec 3).
 const HORIZON_YEARS_DAYS: i64 = 36_525;
 
-/// Schedules a checked model.
+/// Schedules a checked model: from the status date when the plan has one
+/// (spec 6), else (or `--as-planned`) as first planned.
 pub fn schedule(model: &Model, options: &Options) -> Scheduled {
+    let mut scheduled = tracking::schedule(model, options);
+    if let Some(schedule) = &mut scheduled.schedule {
+        tracking::fill_state(model, schedule);
+    }
+    scheduled
+}
+
+/// Schedules a model whose actuals have been turned into constraints (see
+/// `tracking`), or a plan without any.
+fn schedule_plain(model: &Model, options: &Options) -> Scheduled {
     let mut diags = Diagnostics::new();
     let network = network::Network::build(model);
     let calendars = work::WorkCalendars::build(model);

@@ -99,6 +99,9 @@ fn for_each_dependency(model: &Model, i: usize, mut f: impl FnMut(usize, DepKind
 
 fn value(model: &Model, tasks: &[TaskSchedule], state: &[State], i: usize) -> Share {
     let task = &model.tasks[i];
+    if task.kind == TaskKind::Leaf && task.details().finished.is_some() {
+        return Share::FULL;
+    }
     if let Some(p) = task.details().progress {
         return p;
     }

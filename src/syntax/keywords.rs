@@ -54,6 +54,10 @@ pub enum AttrKind {
     Finished,
     Severity,
     Resolution,
+    Started,
+    Remaining,
+    Spent,
+    During,
     /// A team's `resource alice, bob`.
     Members,
 }
@@ -132,6 +136,10 @@ impl AttrValue {
             AttrValue::Finished(_) => AttrKind::Finished,
             AttrValue::Severity(_) => AttrKind::Severity,
             AttrValue::Resolution(_) => AttrKind::Resolution,
+            AttrValue::Started(_) => AttrKind::Started,
+            AttrValue::Remaining(_) => AttrKind::Remaining,
+            AttrValue::Spent(_) => AttrKind::Spent,
+            AttrValue::During(..) => AttrKind::During,
             AttrValue::Members(_) => AttrKind::Members,
             AttrValue::Invalid(_) => return None,
         };
@@ -240,10 +248,10 @@ use DeclKind as D;
 
 /// Every keyword, the ones plans write most first (the fast reader looks
 /// words up in this order).
-pub static KEYWORDS: [Keyword; 49] = TABLE;
+pub static KEYWORDS: [Keyword; 53] = TABLE;
 
 /// [`KEYWORDS`] as a constant, which the build can read (below).
-const TABLE: [Keyword; 49] = [
+const TABLE: [Keyword; 53] = [
     attribute(
         "after",
         "`after`",
@@ -383,6 +391,22 @@ const TABLE: [Keyword; 49] = [
         "`finished`",
         once(K::Finished, "finished", "attr_finished"),
     ),
+    attribute(
+        "started",
+        "`started`",
+        once(K::Started, "started", "attr_started"),
+    ),
+    attribute(
+        "remaining",
+        "`remaining`",
+        once(K::Remaining, "remaining", "attr_remaining"),
+    ),
+    attribute("spent", "`spent`", once(K::Spent, "spent", "attr_spent")),
+    attribute(
+        "during",
+        "`during`",
+        once(K::During, "during", "attr_during"),
+    ),
     Keyword {
         word: "resource",
         phrase: "`resource`",
@@ -438,6 +462,11 @@ pub fn takes(kind: DeclKind) -> &'static [AttrKind] {
             K::Deadline,
             K::Priority,
             K::Progress,
+            K::Started,
+            K::Finished,
+            K::Remaining,
+            K::Spent,
+            K::During,
             K::Range,
             K::Cost,
             K::Budget,
