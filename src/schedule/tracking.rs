@@ -43,7 +43,14 @@ pub(super) fn schedule(model: &Model, options: &Options) -> Scheduled {
         if !has_during {
             return schedule_plain(model, options);
         }
-        let roles = vec![Role::Planned; model.tasks.len()];
+        let roles: Vec<Role> = model
+            .tasks
+            .iter()
+            .map(|t| match t.details().during {
+                Some(_) if t.kind == TaskKind::Leaf => Role::During,
+                _ => Role::Planned,
+            })
+            .collect();
         return schedule_with_roles(model, options, &roles, None);
     };
     let calendars = WorkCalendars::build(model);
@@ -185,6 +192,9 @@ fn constrained(model: &Model, roles: &[Role], now: Option<Moment>) -> Model {
                 if let Some(w) = &mut task.work {
                     w.minutes = remaining;
                 }
+                // Once started, a task keeps its people: its rest goes
+                // before work not yet begun.
+                task.priority = 1000;
                 let d = task.details_mut();
                 d.start = None;
                 d.not_before = now;
@@ -222,8 +232,43 @@ fn schedule_with_roles(
     if let Some(s) = &mut scheduled.schedule {
         let calendars = WorkCalendars::build(model);
         put_back(model, roles, now, &calendars, s);
+        warn_fixed_starts_passed(model, roles, s, &mut scheduled.diagnostics);
     }
     scheduled
+}
+
+/// A fixed start before the status date of a task that has not started
+/// cannot be kept any more.
+fn warn_fixed_starts_passed(
+    model: &Model,
+    roles: &[Role],
+    s: &Schedule,
+    diags: &mut crate::diagnostic::Diagnostics,
+) {
+    use crate::diagnostic::{codes, Diagnostic};
+    for (i, role) in roles.iter().enumerate() {
+        let task = &model.tasks[i];
+        let (Role::Unstarted(true), Some(fixed)) = (role, task.details().start) else {
+            continue;
+        };
+        let ts = &s.tasks[i];
+        if ts.driver != Some(Driver::Bound(Bound::StatusDate)) || ts.start <= fixed {
+            continue;
+        }
+        diags.push(
+            Diagnostic::warning(
+                codes::FIXED_START_MOVED,
+                format!(
+                    "`{}` cannot start at its fixed start {}; it starts {}, after the status date",
+                    task.path,
+                    fixed.describe(),
+                    ts.start.to_iso()
+                ),
+            )
+            .at(task.name_span, "not started by its fixed start")
+            .with_help("it has not started: give it a new `start`, or `started DATE` if it did"),
+        );
+    }
 }
 
 /// The schedule of the constrained model in the plan's terms.
