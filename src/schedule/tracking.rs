@@ -110,7 +110,9 @@ fn role(
     };
     let plan = planned.map(|p| &p.tasks[i]);
     let progress = d.progress.unwrap_or(Share::ZERO);
-    let started = d.started.map(|s| cal.next_working(s).unwrap_or(s).min(now));
+    // A date alone is the start of that day: the work began at its first
+    // working moment.
+    let started = d.started.map(|s| cal.next_working(s).unwrap_or(s));
     if let Some(finished) = d.finished {
         let end = cal
             .stretch_before(finished)
