@@ -28,6 +28,7 @@ fn plans() -> Vec<(&'static str, PathBuf)> {
             root().join("samples/website-relaunch.plan"),
         ),
         ("platform", root().join("samples/platform/main.plan")),
+        ("in-flight", root().join("samples/in-flight.plan")),
         ("hostile", root().join("tests/render/hostile.plan")),
     ]
 }

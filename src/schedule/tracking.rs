@@ -481,6 +481,21 @@ pub(super) fn fill_state(model: &Model, s: &mut Schedule) {
                     TaskState::NotStarted
                 };
             }
+            // A level-of-effort task is where the status date is in its span.
+            TaskKind::Leaf if d.during.is_some() => {
+                ts.remaining = Minutes::ZERO;
+                ts.state = match model.project.now {
+                    Some(now) if ts.end <= now => TaskState::Done,
+                    Some(now) if ts.start <= now => TaskState::InProgress,
+                    _ => TaskState::NotStarted,
+                };
+                if ts.state != TaskState::NotStarted {
+                    ts.actual_start = Some(ts.start);
+                }
+                if ts.state == TaskState::Done {
+                    ts.actual_end = Some(ts.end);
+                }
+            }
             TaskKind::Leaf => {
                 let total = task.work.map_or(Minutes::ZERO, |w| w.minutes);
                 ts.actual_start = ts.actual_start.or(d.started);
