@@ -392,7 +392,10 @@ fn as_planned_ignores_actuals_and_the_status_date() {
                 task b { after a  duration 2d }\n";
     let dir = folder_with(&[("tracked.plan", plan)]);
     let at = dir.path();
-    let forecast = planc(at, &["build", "tracked.plan", "--format", "json", "-o", "-"]);
+    let forecast = planc(
+        at,
+        &["build", "tracked.plan", "--format", "json", "-o", "-"],
+    );
     assert_eq!(forecast.status.code(), Some(0), "{}", stderr(&forecast));
     let json: serde_json::Value = serde_json::from_str(&stdout(&forecast)).unwrap();
     assert_eq!(json["schema"], "planc/2");
@@ -402,7 +405,15 @@ fn as_planned_ignores_actuals_and_the_status_date() {
     assert_eq!(json["tasks"][1]["state"], "not_started");
     let planned = planc(
         at,
-        &["build", "tracked.plan", "--as-planned", "--format", "json", "-o", "-"],
+        &[
+            "build",
+            "tracked.plan",
+            "--as-planned",
+            "--format",
+            "json",
+            "-o",
+            "-",
+        ],
     );
     assert_eq!(planned.status.code(), Some(0), "{}", stderr(&planned));
     let json: serde_json::Value = serde_json::from_str(&stdout(&planned)).unwrap();

@@ -1219,7 +1219,8 @@ fn render_tracked(plan: &TrackedPlan, actuals: bool) -> String {
             "task t{i} {{ {work} {}d  assign r{}",
             t.days, t.resource
         ));
-        let after: std::collections::BTreeSet<usize> = t.after.iter().copied().filter(|&a| a < i).collect();
+        let after: std::collections::BTreeSet<usize> =
+            t.after.iter().copied().filter(|&a| a < i).collect();
         if !after.is_empty() {
             let list: Vec<String> = after.iter().map(|a| format!("t{a}")).collect();
             out.push_str(&format!("  after {}", list.join(", ")));

@@ -279,7 +279,10 @@ pub fn check_links(tasks: &[Task], sources: &[&Decl], diags: &mut Diagnostics) {
                                 tasks[end.index()].path
                             ),
                         )
-                        .at(during_span(sources[i]), "its range is not known before this task's")
+                        .at(
+                            during_span(sources[i]),
+                            "its range is not known before this task's",
+                        )
                         .also(tasks[end.index()].name_span, "a `during` task")
                         .with_help("let the range run between ordinary tasks or milestones"),
                     );
@@ -340,14 +343,13 @@ fn warn_started_early(tasks: &[Task], task: &Task, diags: &mut Diagnostics) {
         diags.push(
             Diagnostic::warning(
                 codes::STARTED_BEFORE_PREDECESSOR,
-                format!(
-                    "`{}` started before `{}` finished",
-                    task.path, before.path
-                ),
+                format!("`{}` started before `{}` finished", task.path, before.path),
             )
             .at(dep.span, format!("waits for `{}`: {why}", before.path))
             .also(before.name_span, "the predecessor")
-            .with_help("if the work really overlapped, say so with `after start of` or a lead (`- 2d`)"),
+            .with_help(
+                "if the work really overlapped, say so with `after start of` or a lead (`- 2d`)",
+            ),
         );
     }
 }

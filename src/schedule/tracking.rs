@@ -87,17 +87,13 @@ fn needs_planned_dates(model: &Model) -> bool {
     })
 }
 
-fn role(
-    model: &Model,
-    i: usize,
-    now: Moment,
-    cal: &Calendar,
-    planned: Option<&Schedule>,
-) -> Role {
+fn role(model: &Model, i: usize, now: Moment, cal: &Calendar, planned: Option<&Schedule>) -> Role {
     let task = &model.tasks[i];
     let d = task.details();
     if task.kind == TaskKind::Milestone {
-        return d.finished.map_or(Role::Planned, |at| Role::Done { start: at, end: at });
+        return d
+            .finished
+            .map_or(Role::Planned, |at| Role::Done { start: at, end: at });
     }
     if task.kind != TaskKind::Leaf {
         return Role::Planned;
@@ -148,7 +144,12 @@ fn role(
 
 /// A finished task without `started` began its planned length before its
 /// finish (working time; calendar time for `elapsed`).
-fn start_for_finish(cal: &Calendar, work: Work, end: Moment, plan: Option<&TaskSchedule>) -> Moment {
+fn start_for_finish(
+    cal: &Calendar,
+    work: Work,
+    end: Moment,
+    plan: Option<&TaskSchedule>,
+) -> Moment {
     let Some(plan) = plan else {
         return end;
     };
@@ -330,7 +331,13 @@ fn put_back(
         };
         let (start, end) = (s.tasks[from.index()].start, s.tasks[to.index()].end);
         let end = end.max(start);
-        let booked = book_span(model, calendars, fixed_bookings(&model.tasks[i]), start, end);
+        let booked = book_span(
+            model,
+            calendars,
+            fixed_bookings(&model.tasks[i]),
+            start,
+            end,
+        );
         let ts = &mut s.tasks[i];
         ts.start = start;
         ts.end = end;
@@ -504,8 +511,8 @@ pub(super) fn fill_state(model: &Model, s: &mut Schedule) {
                     ts.state = TaskState::Done;
                     ts.remaining = Minutes::ZERO;
                 } else if d.started.is_some() || ts.progress.0 > 0 {
-                    let done = i128::from(total.0) * i128::from(ts.progress.0)
-                        / i128::from(Share::FULL.0);
+                    let done =
+                        i128::from(total.0) * i128::from(ts.progress.0) / i128::from(Share::FULL.0);
                     ts.state = TaskState::InProgress;
                     ts.remaining = d
                         .remaining
