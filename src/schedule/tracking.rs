@@ -203,6 +203,11 @@ fn constrained(model: &Model, roles: &[Role], now: Option<Moment>) -> Model {
                 d.not_before = now;
             }
             Role::Unstarted(moved) => {
+                // On a task not begun, `remaining` is its new estimate.
+                let left = task.details().remaining;
+                if let (Some(w), Some(left)) = (&mut task.work, left) {
+                    w.minutes = left;
+                }
                 if moved {
                     task.details_mut().not_before = now;
                 }
