@@ -241,6 +241,17 @@ pub mod codes {
     pub const GROUP_WITH_WORK: Code = Code("E0306");
     pub const TOO_MANY_TASKS: Code = Code("E0307");
     pub const MILESTONE_PROGRESS: Code = Code("E0308");
+    pub const FINISH_BEFORE_START: Code = Code("E0309");
+    pub const FINISHED_AFTER_NOW: Code = Code("E0310");
+    pub const STARTED_AFTER_NOW: Code = Code("E0311");
+    pub const REMAINING_ON_FINISHED: Code = Code("E0312");
+    pub const DONE_WITH_REMAINING: Code = Code("E0313");
+    pub const DURING_WITH_WORK: Code = Code("E0314");
+    pub const DURING_ON_GROUP: Code = Code("E0315");
+    pub const DURING_CYCLE: Code = Code("E0316");
+    pub const DEPENDS_ON_DURING: Code = Code("E0317");
+    pub const GROUP_ACTUALS: Code = Code("E0318");
+    pub const STARTED_BEFORE_PREDECESSOR: Code = Code("W0303");
     pub const INCLUDE_NOT_FOUND: Code = Code("E0401");
     pub const INCLUDE_CYCLE: Code = Code("E0402");
     pub const INCLUDED_TWICE: Code = Code("E0403");
@@ -282,6 +293,17 @@ pub mod codes {
         GROUP_WITH_WORK,
         TOO_MANY_TASKS,
         MILESTONE_PROGRESS,
+        FINISH_BEFORE_START,
+        FINISHED_AFTER_NOW,
+        STARTED_AFTER_NOW,
+        REMAINING_ON_FINISHED,
+        DONE_WITH_REMAINING,
+        DURING_WITH_WORK,
+        DURING_ON_GROUP,
+        DURING_CYCLE,
+        DEPENDS_ON_DURING,
+        GROUP_ACTUALS,
+        STARTED_BEFORE_PREDECESSOR,
         INCLUDE_NOT_FOUND,
         INCLUDE_CYCLE,
         INCLUDED_TWICE,

@@ -382,3 +382,44 @@ fn a_pipe_as_the_output_stays_a_pipe() {
         "{text}"
     );
 }
+
+/// With a status date the schedule is a forecast; `--as-planned` gives
+/// the plan of day one, and `check` takes the flag too.
+#[test]
+fn as_planned_ignores_actuals_and_the_status_date() {
+    let plan = "project \"Tracked\" { start 2027-01-04  now 2027-01-11 }\n\
+                task a { duration 2d  started 2027-01-04  finished 2027-01-07 }\n\
+                task b { after a  duration 2d }\n";
+    let dir = folder_with(&[("tracked.plan", plan)]);
+    let at = dir.path();
+    let forecast = planc(
+        at,
+        &["build", "tracked.plan", "--format", "json", "-o", "-"],
+    );
+    assert_eq!(forecast.status.code(), Some(0), "{}", stderr(&forecast));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&forecast)).unwrap();
+    assert_eq!(json["schema"], "planc/2");
+    assert_eq!(json["tasks"][0]["end"], "2027-01-07T17:00");
+    assert_eq!(json["tasks"][0]["state"], "done");
+    assert_eq!(json["tasks"][1]["start"], "2027-01-11T09:00");
+    assert_eq!(json["tasks"][1]["state"], "not_started");
+    let planned = planc(
+        at,
+        &[
+            "build",
+            "tracked.plan",
+            "--as-planned",
+            "--format",
+            "json",
+            "-o",
+            "-",
+        ],
+    );
+    assert_eq!(planned.status.code(), Some(0), "{}", stderr(&planned));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&planned)).unwrap();
+    assert_eq!(json["tasks"][0]["end"], "2027-01-05T17:00");
+    assert_eq!(json["tasks"][1]["start"], "2027-01-06T09:00");
+    assert_eq!(json["tasks"][0]["state"], "done");
+    let check = planc(at, &["check", "tracked.plan", "--as-planned"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+}

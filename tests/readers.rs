@@ -315,6 +315,10 @@ const ATTRIBUTE_KEYWORDS: &[&str] = &[
     "resolution",
     "resource",
     "finished",
+    "started",
+    "remaining",
+    "spent",
+    "during",
 ];
 
 /// Every attribute of the grammar, each with its value.
@@ -344,6 +348,9 @@ fn attribute() -> BoxedStrategy<Tokens> {
         .boxed();
     let range = (duration(), duration())
         .prop_map(|(a, b)| vec![a, "..".to_string(), b])
+        .boxed();
+    let during = (reference(), reference())
+        .prop_map(|(a, b)| concat(vec![a, one(".."), b]))
         .boxed();
     let choices = vec![
         kw("start", moment()),
@@ -385,6 +392,10 @@ fn attribute() -> BoxedStrategy<Tokens> {
         kw("resolution", text()),
         kw("resource", comma_list(reference(), 3)),
         kw("finished", moment()),
+        kw("started", moment()),
+        kw("remaining", dur()),
+        kw("spent", num()),
+        kw("during", during),
     ];
     assert_eq!(choices.len(), ATTRIBUTE_KEYWORDS.len());
     prop::strategy::Union::new(choices).boxed()
@@ -595,6 +606,8 @@ fn readers_agree_on_fixed_corner_cases() {
         "team t { resource ann \"Ann\" { rate 600/d } resource ben\"Ben\" resource cal{} resource dev }",
         "task a { after start of b + \n 2d, c.d -1h # c\n finish after x }",
         "milestone m { finished 2027-01-05T16:00 progress 100% }",
+        "task a { started 2027-01-04 finished 2027-01-08T12:00 remaining 2d spent 1200.50 }",
+        "task pm { during a.b..c assign pm 20% }\ntask q { during a .. b }",
         "task a { assign 2\n dev 50%, any of x, y 30% }",
         "calendar c { hours mon .. fri # c\n 09:00..24:00 }",
     ] {

@@ -28,6 +28,7 @@ fn plans() -> Vec<(&'static str, PathBuf)> {
             root().join("samples/website-relaunch.plan"),
         ),
         ("platform", root().join("samples/platform/main.plan")),
+        ("in-flight", root().join("samples/in-flight.plan")),
         ("hostile", root().join("tests/render/hostile.plan")),
     ]
 }
@@ -282,10 +283,11 @@ fn the_times_flag_reaches_the_reports() {
     }
 }
 
-/// A task's Mermaid state comes from its progress: moving the status date
-/// alone rewrites no line; a 0% task is neither `done` nor `active`.
+/// A task's Mermaid state comes from its actuals: moving the status date
+/// moves the forecast's dates (spec 6) but changes no state; a 0% task is
+/// neither `done` nor `active`.
 #[test]
-fn mermaid_states_follow_progress_not_the_status_date() {
+fn mermaid_states_follow_the_actuals_not_the_status_date() {
     let plan = |now: &str| {
         format!(
             "project \"S\" {{ start 2027-01-04  now {now} }}\n\
@@ -296,9 +298,25 @@ fn mermaid_states_follow_progress_not_the_status_date() {
     };
     let early = build_text(&plan("2027-01-05"), Format::Mermaid, Style::default());
     let late = build_text(&plan("2027-01-08"), Format::Mermaid, Style::default());
-    assert_eq!(early, late);
-    assert!(early.contains("Finished :crit, done, t0,"), "{early}");
-    assert!(early.contains("Half done :crit, active, t1,"), "{early}");
+    // Each line up to its dates.
+    let states = |chart: &str| -> Vec<String> {
+        chart
+            .lines()
+            .map(|l| l.find(", 20").map_or(l, |i| &l[..i]).to_string())
+            .collect()
+    };
+    assert_eq!(states(&early), states(&late));
+    assert!(early.contains("Finished :done, t0,"), "{early}");
+    assert!(early.contains("Half done :active, t1,"), "{early}");
+    let started = build_text(
+        "project \"S\" { start 2027-01-04  now 2027-01-06 }\n\
+         task a \"Started\" { duration 2d  started 2027-01-05 }\n\
+         task b \"Finished\" { duration 2d  finished 2027-01-05 }\n",
+        Format::Mermaid,
+        Style::default(),
+    );
+    assert!(started.contains("Started :crit, active, t0,"), "{started}");
+    assert!(started.contains("Finished :done, t1,"), "{started}");
     let not_started = early
         .lines()
         .find(|l| l.contains("Not started :"))

@@ -1150,3 +1150,187 @@ fn the_checks_catch_broken_schedules() {
     c.schedule.tasks[g].end = c.schedule.tasks[g].end + Minutes(1);
     assert!(groups_span_children(&c).is_err());
 }
+
+// ------------------------------------------------------------- tracking
+
+/// A task of a plan in flight: its work, what it waits for, and what the
+/// plan says happened (spec 6).
+#[derive(Clone, Debug)]
+struct TrackedTask {
+    effort: bool,
+    days: u32,
+    resource: usize,
+    after: Vec<usize>,
+    actual: Actual,
+}
+
+#[derive(Clone, Debug)]
+enum Actual {
+    None,
+    /// Started this many days before the status date, with this progress.
+    Started(u32, u32),
+    /// Started and finished this many days before the status date.
+    Finished(u32, u32),
+}
+
+#[derive(Clone, Debug)]
+struct TrackedPlan {
+    /// Days from the project start (Mon 2027-01-04) to the status date.
+    now: u32,
+    tasks: Vec<TrackedTask>,
+}
+
+fn tracked_plan() -> impl Strategy<Value = TrackedPlan> {
+    let actual = prop_oneof![
+        2 => Just(Actual::None),
+        1 => (1u32..6, 0u32..100).prop_map(|(d, p)| Actual::Started(d, p)),
+        1 => (1u32..8, 0u32..4).prop_map(|(s, len)| Actual::Finished(s + len, s)),
+    ];
+    let task = (
+        any::<bool>(),
+        1u32..5,
+        0usize..2,
+        prop::collection::vec(0usize..12, 0..3),
+        actual,
+    )
+        .prop_map(|(effort, days, resource, after, actual)| TrackedTask {
+            effort,
+            days,
+            resource,
+            after,
+            actual,
+        });
+    (10u32..30, prop::collection::vec(task, 1..12))
+        .prop_map(|(now, tasks)| TrackedPlan { now, tasks })
+}
+
+/// The plan's text: with its actuals and status date, or (`actuals`
+/// false) the same plan as first written.
+fn render_tracked(plan: &TrackedPlan, actuals: bool) -> String {
+    let day = |offset: u32| date(i64::from(plan.now) - i64::from(offset));
+    let mut out = String::from("project \"Tracked\" { start 2027-01-04");
+    if actuals {
+        out.push_str(&format!("  now {}", date(i64::from(plan.now))));
+    }
+    out.push_str(" }\nresource r0 \"R0\"\nresource r1 \"R1\"\n");
+    for (i, t) in plan.tasks.iter().enumerate() {
+        let work = if t.effort { "effort" } else { "duration" };
+        out.push_str(&format!(
+            "task t{i} {{ {work} {}d  assign r{}",
+            t.days, t.resource
+        ));
+        let after: std::collections::BTreeSet<usize> =
+            t.after.iter().copied().filter(|&a| a < i).collect();
+        if !after.is_empty() {
+            let list: Vec<String> = after.iter().map(|a| format!("t{a}")).collect();
+            out.push_str(&format!("  after {}", list.join(", ")));
+        }
+        if actuals {
+            match t.actual {
+                Actual::None => {}
+                Actual::Started(d, p) => {
+                    out.push_str(&format!("  started {}  progress {p}%", day(d)))
+                }
+                Actual::Finished(s, f) => {
+                    out.push_str(&format!("  started {}  finished {}", day(s), day(f)))
+                }
+            }
+        }
+        out.push_str(" }\n");
+    }
+    out
+}
+
+fn schedule_of(text: &str, options: &Options) -> Result<(Model, Schedule), String> {
+    let loaded = planc::syntax::load_str("tracked.plan", text, None, &LoadOptions::default());
+    let compiled = planc::compile(&loaded, options);
+    let errors: Vec<String> = compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect();
+    match (compiled.model, compiled.schedule) {
+        (Some(m), Some(s)) if errors.is_empty() => Ok((m, s)),
+        _ => Err(format!("errors: {errors:?}")),
+    }
+}
+
+fn spans(s: &Schedule) -> Vec<(String, String)> {
+    s.tasks
+        .iter()
+        .map(|t| (t.start.to_iso(), t.end.to_iso()))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Nothing that has not started is scheduled before the status date,
+    /// levelled or not.
+    #[test]
+    fn nothing_unstarted_is_scheduled_before_now(plan in tracked_plan(), level in any::<bool>()) {
+        let text = render_tracked(&plan, true);
+        let options = Options { level, ..Options::default() };
+        let (model, s) = schedule_of(&text, &options).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        let now = model.project.now.expect("the plan has a status date");
+        for (i, t) in s.tasks.iter().enumerate() {
+            if t.state == planc::schedule::TaskState::NotStarted {
+                prop_assert!(t.start >= now, "`{}` starts {} before now\n{text}", model.tasks[i].path, t.start.to_iso());
+            } else {
+                prop_assert!(t.end >= t.start, "{text}");
+            }
+        }
+    }
+
+    /// A finished task sits at its actual dates, wherever the status date
+    /// is and whatever levelling does.
+    #[test]
+    fn finished_tasks_never_move(plan in tracked_plan(), later in 1u32..20) {
+        let text = render_tracked(&plan, true);
+        let moved = TrackedPlan {
+            now: plan.now + later,
+            tasks: plan
+                .tasks
+                .iter()
+                .map(|t| TrackedTask {
+                    actual: match t.actual {
+                        Actual::None => Actual::None,
+                        Actual::Started(d, p) => Actual::Started(d + later, p),
+                        Actual::Finished(s, f) => Actual::Finished(s + later, f + later),
+                    },
+                    ..t.clone()
+                })
+                .collect(),
+        };
+        let text_later = render_tracked(&moved, true);
+        let fail = |e: String| TestCaseError::fail(format!("{e}\n{text}"));
+        let (model, s) = schedule_of(&text, &Options::default()).map_err(fail)?;
+        let (_, s_later) = schedule_of(&text_later, &Options::default()).map_err(fail)?;
+        let (_, s_flat) = schedule_of(&text, &Options { level: false, ..Options::default() }).map_err(fail)?;
+        for (i, t) in model.tasks.iter().enumerate() {
+            if t.details().finished.is_none() {
+                continue;
+            }
+            let span = (s.tasks[i].start, s.tasks[i].end);
+            prop_assert_eq!(span, (s_later.tasks[i].start, s_later.tasks[i].end), "{}\n{}", t.path, text);
+            prop_assert_eq!(span, (s_flat.tasks[i].start, s_flat.tasks[i].end), "{}\n{}", t.path, text);
+            prop_assert_eq!(s.tasks[i].actual_end, Some(s.tasks[i].end));
+        }
+    }
+
+    /// `--as-planned` is the schedule of the same plan without its
+    /// actuals and status date.
+    #[test]
+    fn as_planned_ignores_actuals_and_the_status_date(plan in tracked_plan(), level in any::<bool>()) {
+        let tracked = render_tracked(&plan, true);
+        let original = render_tracked(&plan, false);
+        let fail = |e: String| TestCaseError::fail(format!("{e}\n{tracked}"));
+        let as_planned = Options { level, as_planned: true, ..Options::default() };
+        let plain = Options { level, ..Options::default() };
+        let (_, a) = schedule_of(&tracked, &as_planned).map_err(fail)?;
+        let (_, b) = schedule_of(&original, &plain).map_err(fail)?;
+        prop_assert_eq!(spans(&a), spans(&b), "{}", tracked);
+        prop_assert_eq!(a.end, b.end);
+    }
+}

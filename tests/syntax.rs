@@ -315,6 +315,23 @@ fn milestone_finished_and_progress() {
 }
 
 #[test]
+fn task_actuals_and_during() {
+    let a = attrs(
+        "task t { started 2027-01-04  finished 2027-01-08T12:00  remaining 2d  spent 1200.5 }",
+    );
+    assert!(matches!(&a[0], AttrValue::Started(m) if m.time.is_none()));
+    assert!(matches!(&a[1], AttrValue::Finished(m) if m.time.is_some()));
+    assert!(matches!(&a[2], AttrValue::Remaining(d) if d.amount == dec(2, 0)));
+    assert!(matches!(&a[3], AttrValue::Spent(n) if n.value == dec(12005, 1)));
+    let a = attrs("task pm { during kickoff..release.done  assign pat 20% }");
+    assert!(
+        matches!(&a[0], AttrValue::During(from, to) if &*from.text == "kickoff" && &*to.text == "release.done")
+    );
+    let a = attrs("task pm { during a .. b }");
+    assert!(matches!(&a[0], AttrValue::During(from, to) if &*from.text == "a" && &*to.text == "b"));
+}
+
+#[test]
 fn include_declaration() {
     let file = parse_ok(r#"include "people.plan""#);
     assert!(matches!(&file.items[0], TopItem::Include(i) if i.path.value == "people.plan"));

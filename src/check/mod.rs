@@ -12,6 +12,7 @@ mod names;
 mod resources;
 mod risks;
 mod tasks;
+mod tracking;
 mod values;
 
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
@@ -62,7 +63,13 @@ pub fn check(loaded: &Loaded) -> Checked {
         .unwrap_or(CalendarId(0));
     let day = calendars.defs[project_calendar.index()].day_minutes;
     let resources = resources::lower_all(&decls, &calendars.names, project_calendar, &mut diags);
-    let tasks = tasks::lower_all(&decls, &resources, day, &mut diags);
+    let now = project_decl.and_then(|p| {
+        attrs::first(p, |v| match v {
+            AttrValue::Now(m) => Some(values::moment(m)),
+            _ => None,
+        })
+    });
+    let tasks = tasks::lower_all(&decls, &resources, day, now, &mut diags);
     cycles::check_dependencies(&tasks.tasks, &mut diags);
     let (risks, issues) =
         risks::lower_risks_and_issues(&decls, &tasks, &resources, day, &mut diags);

@@ -8,7 +8,7 @@ use super::values::{self, whole_number, DayLength};
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::source::Span;
 use crate::syntax::ast::{self, AttrValue, Decl, DeclKind, Ident};
-use crate::units::{Minutes, Money, Share};
+use crate::units::{Minutes, Moment, Money, Share};
 
 pub struct Tasks<'a> {
     pub tasks: Vec<Task>,
@@ -22,6 +22,7 @@ pub fn lower_all<'a>(
     decls: &[&'a Decl],
     resources: &Resources,
     day: Minutes,
+    now: Option<Moment>,
     diags: &mut Diagnostics,
 ) -> Tasks<'a> {
     let roots = || {
@@ -45,8 +46,10 @@ pub fn lower_all<'a>(
         sources: &sources,
         resources,
         day,
+        now,
     };
     lower_every_task(&lowering, &mut tasks.tasks, diags);
+    super::tracking::check_links(&tasks.tasks, &sources, diags);
     apply_inheritance(&mut tasks.tasks);
     tasks
 }
@@ -58,6 +61,8 @@ struct Lowering<'t, 'a> {
     sources: &'t [&'a Decl],
     resources: &'t Resources,
     day: Minutes,
+    /// The status date, against which actuals are checked.
+    now: Option<Moment>,
 }
 
 /// Lowers every task's attributes, in task order.
@@ -201,6 +206,7 @@ fn lower_attributes<'a>(
     let Lowering { resources, day, .. } = *lowering;
     task.cost = Money::ZERO;
     task.details = None;
+    task.work = None;
     let works = &mut scratch.works;
     works.clear();
     let deps = &mut scratch.deps;
@@ -211,7 +217,11 @@ fn lower_attributes<'a>(
     let mut range = None;
     let mut task_fields = Vec::new();
     let mut work_was_invalid = false;
+    let mut actuals = super::tracking::Actuals::default();
     for attr in decl.attrs() {
+        if actuals.take(attr) {
+            continue;
+        }
         match &attr.value {
             // Already reported while parsing; not also "missing".
             AttrValue::Invalid("effort" | "duration" | "elapsed") => work_was_invalid = true,
@@ -259,11 +269,16 @@ fn lower_attributes<'a>(
     }
     let work = if work_was_invalid && works.is_empty() {
         None
+    } else if actuals.during.is_some() && task.kind == TaskKind::Leaf {
+        super::tracking::check_no_work(task, works, diags);
+        None
     } else {
         check_work(task, works, day, diags)
     };
-    check_total_demand(decl, assignments, resources, diags);
     task.work = work;
+    let names = lowering.names;
+    actuals.lower(id, task, names, &mut scratch.memo, lowering.now, day, diags);
+    check_total_demand(decl, assignments, resources, diags);
     task.dependencies = Box::from(deps.as_slice());
     task.assignments = Box::from(assignments.as_slice());
     task.priority = priority.unwrap_or(0);
@@ -273,7 +288,6 @@ fn lower_attributes<'a>(
             AttrValue::NotBefore(m) => task.details_mut().not_before = Some(values::moment(m)),
             AttrValue::Deadline(m) => task.details_mut().deadline = Some(values::deadline(m)),
             AttrValue::Date(m) => task.details_mut().date = Some(values::moment(m)),
-            AttrValue::Finished(m) => task.details_mut().finished = Some(values::moment(m)),
             AttrValue::Progress(p) => task.details_mut().progress = Some(values::share(p)),
             AttrValue::Cost(n) => task.cost = values::money(n, diags).unwrap_or(Money::ZERO),
             AttrValue::Budget(n) => task.details_mut().budget = values::money(n, diags),
@@ -694,7 +708,7 @@ mod tests {
         let mut diags = Diagnostics::new();
         let cals = calendars::lower_all(&decls, &mut diags);
         let res = resources::lower_all(&decls, &cals.names, CalendarId(0), &mut diags);
-        lower_all(&decls, &res, Minutes(480), &mut diags);
+        lower_all(&decls, &res, Minutes(480), None, &mut diags);
         diags.iter().map(|d| format!("{d:?}")).collect()
     }
 

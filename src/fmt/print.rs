@@ -227,6 +227,7 @@ fn attr_text(attr: &Attr, indent: &str, source: &Source<'_>, end: usize) -> Stri
         | AttrValue::NotBefore(m)
         | AttrValue::Date(m)
         | AttrValue::Raised(m)
+        | AttrValue::Started(m)
         | AttrValue::Finished(m) => spell::moment(m),
         AttrValue::Currency(i) | AttrValue::Status(i) | AttrValue::Severity(i) => {
             i.name.to_string()
@@ -235,6 +236,7 @@ fn attr_text(attr: &Attr, indent: &str, source: &Source<'_>, end: usize) -> Stri
         AttrValue::Budget(n)
         | AttrValue::Units(n)
         | AttrValue::Priority(n)
+        | AttrValue::Spent(n)
         | AttrValue::Cost(n) => spell::decimal(n.value),
         AttrValue::Note(t)
         | AttrValue::Role(t)
@@ -255,11 +257,15 @@ fn attr_text(attr: &Attr, indent: &str, source: &Source<'_>, end: usize) -> Stri
         AttrValue::Effort(d)
         | AttrValue::Duration(d)
         | AttrValue::Elapsed(d)
+        | AttrValue::Remaining(d)
         | AttrValue::Delay(d) => spell::duration(d),
         AttrValue::Assign(list) => spell::assign_list(list),
         AttrValue::After(deps) => join(deps.iter().map(spell::dependency)),
         AttrValue::Range(low, high) => {
             format!("{}..{}", spell::duration(low), spell::duration(high))
+        }
+        AttrValue::During(from, to) => {
+            format!("{}..{}", spell::reference(from), spell::reference(to))
         }
         AttrValue::Tags(tags) => join(tags.iter().map(|t| t.name.to_string())),
         AttrValue::Affects(refs) | AttrValue::Members(refs) => {

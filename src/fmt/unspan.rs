@@ -49,12 +49,14 @@ fn attr(attr: &mut Attr) {
         | AttrValue::NotBefore(m)
         | AttrValue::Date(m)
         | AttrValue::Raised(m)
+        | AttrValue::Started(m)
         | AttrValue::Finished(m) => m.span = NOWHERE,
         AttrValue::Currency(i) | AttrValue::Status(i) | AttrValue::Severity(i) => i.span = NOWHERE,
         AttrValue::Calendar(r) | AttrValue::Owner(r) => reference(r),
         AttrValue::Budget(n)
         | AttrValue::Units(n)
         | AttrValue::Priority(n)
+        | AttrValue::Spent(n)
         | AttrValue::Cost(n) => n.span = NOWHERE,
         AttrValue::Note(t)
         | AttrValue::Role(t)
@@ -76,6 +78,7 @@ fn attr(attr: &mut Attr) {
         AttrValue::Effort(d)
         | AttrValue::Duration(d)
         | AttrValue::Elapsed(d)
+        | AttrValue::Remaining(d)
         | AttrValue::Delay(d) => d.span = NOWHERE,
         AttrValue::Assign(list) => {
             list.items.iter_mut().for_each(assign_item);
@@ -96,6 +99,10 @@ fn attr(attr: &mut Attr) {
         AttrValue::Range(low, high) => {
             low.span = NOWHERE;
             high.span = NOWHERE;
+        }
+        AttrValue::During(from, to) => {
+            reference(from);
+            reference(to);
         }
         AttrValue::Tags(tags) => tags.iter_mut().for_each(|t| t.span = NOWHERE),
         AttrValue::Affects(refs) | AttrValue::Members(refs) => refs.iter_mut().for_each(reference),

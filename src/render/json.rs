@@ -15,7 +15,7 @@ use serde::ser::{Serialize, Serializer};
 use std::io::{self, BufWriter, Write};
 
 /// The schema version; bumped only with incompatible changes.
-pub const SCHEMA: &str = "planc/1";
+pub const SCHEMA: &str = "planc/2";
 
 /// Renders the schedule as pretty-printed JSON with a final newline.
 pub fn render(
@@ -144,6 +144,10 @@ struct TaskView<'m> {
     slack_hours: f64,
     critical: bool,
     progress: f64,
+    actual_start: Option<String>,
+    actual_end: Option<String>,
+    remaining_hours: f64,
+    state: &'static str,
     cost: f64,
     budget: Option<f64>,
     deadline: Option<String>,
@@ -217,6 +221,10 @@ impl<'m> TaskView<'m> {
             slack_hours: hours(s.slack),
             critical: s.critical,
             progress: share(s.progress),
+            actual_start: s.actual_start.map(Moment::to_iso),
+            actual_end: s.actual_end.map(Moment::to_iso),
+            remaining_hours: hours(s.remaining),
+            state: s.state.as_str(),
             cost: money(s.cost),
             budget: details.budget.map(money),
             deadline: details.deadline.map(Moment::to_iso),
@@ -235,6 +243,7 @@ impl<'m> DriverView<'m> {
             Driver::Bound(Bound::Start) => ("fixed start", None, None),
             Driver::Bound(Bound::NotBefore) => ("not before", None, None),
             Driver::Bound(Bound::Date) => ("fixed date", None, None),
+            Driver::Bound(Bound::StatusDate) => ("status date", None, None),
             Driver::Dependency(t, _) => ("dependency", Some(t), None),
             Driver::Resource(r, t) => ("resource", t, Some(r)),
         };

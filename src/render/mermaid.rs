@@ -11,7 +11,8 @@
 //! `#N;` entity, which Mermaid decodes back for display (see [`name`]).
 
 use super::view::{date, date_time, last_day, Kind, Row, View};
-use crate::units::{Day, Moment, Share};
+use crate::schedule::TaskState;
+use crate::units::{Day, Moment};
 
 /// GitHub replaces larger charts with an error box.
 pub const GITHUB_LIMIT: usize = 50_000;
@@ -130,7 +131,7 @@ fn metadata(view: &View, i: usize, row: &Row) -> String {
     if row.critical {
         items.push("crit".into());
     }
-    if let Some(state) = state(row.progress) {
+    if let Some(state) = state(row.state) {
         items.push(state.into());
     }
     if row.kind == Kind::Milestone {
@@ -143,16 +144,15 @@ fn metadata(view: &View, i: usize, row: &Row) -> String {
     items.join(", ")
 }
 
-/// `done` at 100%, `active` when started and not finished, else nothing.
-/// Progress alone decides, not the status date: moving `now` rewrites a
-/// committed chart's line only where a task's state really changed.
-fn state(progress: Share) -> Option<&'static str> {
-    if progress >= Share::FULL {
-        Some("done")
-    } else if progress > Share::ZERO {
-        Some("active")
-    } else {
-        None
+/// `done` when complete, `active` when started and not finished, else
+/// nothing. The actuals alone decide, not the status date: moving `now`
+/// rewrites a committed chart's line only where a task's state really
+/// changed.
+fn state(state: TaskState) -> Option<&'static str> {
+    match state {
+        TaskState::Done => Some("done"),
+        TaskState::InProgress => Some("active"),
+        TaskState::NotStarted => None,
     }
 }
 

@@ -94,6 +94,8 @@ pub struct Row {
     pub slack: Minutes,
     pub critical: bool,
     pub progress: Share,
+    /// Done, in progress or not started, from the actuals (spec 6).
+    pub state: crate::schedule::TaskState,
     pub status: Progress,
     pub cost: Money,
     pub budget: Option<Money>,
@@ -323,6 +325,7 @@ fn task_row(
         slack: s.slack,
         critical: s.critical,
         progress: s.progress,
+        state: s.state,
         status: status(s.start, s.end, s.progress, model.project.now),
         cost: s.cost,
         budget: task.details().budget,
@@ -393,6 +396,7 @@ fn driver_text(model: &Model, d: Driver) -> String {
         Driver::Bound(Bound::Start) => "its fixed start".to_string(),
         Driver::Bound(Bound::NotBefore) => "its `not before` date".to_string(),
         Driver::Bound(Bound::Date) => "its fixed date".to_string(),
+        Driver::Bound(Bound::StatusDate) => "the status date".to_string(),
         Driver::Dependency(t, kind) => {
             let what = match kind {
                 DepKind::FinishToStart => "the end of",

@@ -85,7 +85,7 @@ pub fn book_and_cost(
 }
 
 /// `work` full-unit minutes at a resource's `rate`.
-fn resource_cost(rate: Option<Rate>, work: Minutes, day: Minutes) -> Money {
+pub(super) fn resource_cost(rate: Option<Rate>, work: Minutes, day: Minutes) -> Money {
     let Some(rate) = rate else {
         return Money::ZERO;
     };

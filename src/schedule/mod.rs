@@ -14,6 +14,7 @@ mod profile;
 mod progress;
 mod ready;
 mod sgs;
+mod tracking;
 mod warnings;
 mod work;
 
@@ -32,6 +33,9 @@ pub struct Options {
     pub level: bool,
     /// How hard levelling searches for a shorter schedule.
     pub effort: LevelEffort,
+    /// Ignore actuals (`started`, `finished`, `remaining`) and the status
+    /// date's effect on dates: the version-1 schedule (`--as-planned`).
+    pub as_planned: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +51,7 @@ impl Default for Options {
         Options {
             level: true,
             effort: LevelEffort::Normal,
+            as_planned: false,
         }
     }
 }
@@ -81,6 +86,33 @@ pub struct TaskSchedule {
     pub cost: Money,
     /// Done share: given, or for groups derived from children by work.
     pub progress: Share,
+    /// When the task actually started (given, or implied by a `finished`).
+    pub actual_start: Option<Moment>,
+    /// When the task actually finished.
+    pub actual_end: Option<Moment>,
+    /// Work (effort tasks) or length still to do after the status date.
+    pub remaining: Minutes,
+    /// Where the task stands at the status date.
+    pub state: TaskState,
+}
+
+/// Where a task stands at the status date (spec 6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskState {
+    Done,
+    InProgress,
+    NotStarted,
+}
+
+impl TaskState {
+    /// The word in outputs (`done`, `in_progress`, `not_started`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskState::Done => "done",
+            TaskState::InProgress => "in_progress",
+            TaskState::NotStarted => "not_started",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -126,8 +158,19 @@ pub struct Scheduled {
 /// 100 years in minutes: no plan may run longer (spec 3).
 const HORIZON_YEARS_DAYS: i64 = 36_525;
 
-/// Schedules a checked model.
+/// Schedules a checked model: from the status date when the plan has one
+/// (spec 6), else (or `--as-planned`) as first planned.
 pub fn schedule(model: &Model, options: &Options) -> Scheduled {
+    let mut scheduled = tracking::schedule(model, options);
+    if let Some(schedule) = &mut scheduled.schedule {
+        tracking::fill_state(model, schedule);
+    }
+    scheduled
+}
+
+/// Schedules a model whose actuals have been turned into constraints (see
+/// `tracking`), or a plan without any.
+fn schedule_plain(model: &Model, options: &Options) -> Scheduled {
     let mut diags = Diagnostics::new();
     let network = network::Network::build(model);
     let calendars = work::WorkCalendars::build(model);
@@ -171,6 +214,10 @@ pub fn schedule(model: &Model, options: &Options) -> Scheduled {
                 work: Minutes::ZERO,
                 cost: Money::ZERO,
                 progress: Share::ZERO,
+                actual_start: None,
+                actual_end: None,
+                remaining: Minutes::ZERO,
+                state: TaskState::NotStarted,
             }
         })
         .collect();

@@ -163,6 +163,8 @@ pub enum Bound {
     Start,
     NotBefore,
     Date,
+    /// The status date: nothing unstarted is scheduled before it.
+    StatusDate,
 }
 
 impl Network {

@@ -99,6 +99,9 @@ fn for_each_dependency(model: &Model, i: usize, mut f: impl FnMut(usize, DepKind
 
 fn value(model: &Model, tasks: &[TaskSchedule], state: &[State], i: usize) -> Share {
     let task = &model.tasks[i];
+    if task.kind == TaskKind::Leaf && task.details().finished.is_some() {
+        return Share::FULL;
+    }
     if let Some(p) = task.details().progress {
         return p;
     }
@@ -112,6 +115,9 @@ fn value(model: &Model, tasks: &[TaskSchedule], state: &[State], i: usize) -> Sh
         }
     };
     match task.kind {
+        TaskKind::Leaf if task.details().during.is_some() => {
+            span_elapsed(&tasks[i], model.project.now)
+        }
         TaskKind::Leaf => Share::ZERO,
         TaskKind::Group => group_progress(tasks, task.children.iter().map(|c| c.index()), known),
         TaskKind::Milestone => {
@@ -154,5 +160,22 @@ fn group_progress(
         Share::ZERO
     } else {
         Share(u32::try_from(done / total).unwrap_or(0))
+    }
+}
+
+/// A level-of-effort task is as far along as the status date is in its
+/// span (calendar time): it has no work of its own to count.
+fn span_elapsed(t: &TaskSchedule, now: Option<crate::units::Moment>) -> Share {
+    let Some(now) = now else {
+        return Share::ZERO;
+    };
+    let (whole, done) = ((t.end - t.start).0, (now - t.start).0);
+    if now >= t.end {
+        Share::FULL
+    } else if done <= 0 || whole <= 0 {
+        Share::ZERO
+    } else {
+        let share = i128::from(done) * i128::from(Share::FULL.0) / i128::from(whole);
+        Share(u32::try_from(share).unwrap_or(0))
     }
 }

@@ -441,8 +441,16 @@ pub enum AttrValue {
     Response(Box<Text>),
     Status(Ident),
     Raised(Moment),
-    /// When a milestone was actually reached.
+    /// When a task actually finished, or a milestone was reached.
     Finished(Moment),
+    /// When a task actually started.
+    Started(Moment),
+    /// Work or length still to do after the status date.
+    Remaining(Duration),
+    /// Actual cost so far.
+    Spent(Number),
+    /// A level-of-effort task's range: `during FROM..TO`.
+    During(Box<Reference>, Box<Reference>),
     Severity(Ident),
     Resolution(Box<Text>),
     Members(Vec<Reference>),

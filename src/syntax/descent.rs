@@ -687,6 +687,10 @@ impl<'t> Reader<'t, '_> {
             AttrKind::Status => AttrValue::Status(self.ident()?),
             AttrKind::Raised => AttrValue::Raised(self.moment()?),
             AttrKind::Finished => AttrValue::Finished(self.moment()?),
+            AttrKind::Started => AttrValue::Started(self.moment()?),
+            AttrKind::Remaining => AttrValue::Remaining(self.duration()?),
+            AttrKind::Spent => AttrValue::Spent(self.number()?),
+            AttrKind::During => self.during()?,
             AttrKind::Severity => AttrValue::Severity(self.ident()?),
             AttrKind::Resolution => AttrValue::Resolution(Box::new(self.text()?)),
             AttrKind::Members => AttrValue::Members(self.comma_list(Self::reference)?),
@@ -706,6 +710,16 @@ impl<'t> Reader<'t, '_> {
         self.skip();
         let high = self.duration()?;
         Some(AttrValue::Range(Box::new(low), Box::new(high)))
+    }
+
+    /// `reference ~ ".." ~ reference` of `during`.
+    fn during(&mut self) -> Option<AttrValue> {
+        let from = self.reference()?;
+        self.skip();
+        self.eat("..").then_some(())?;
+        self.skip();
+        let to = self.reference()?;
+        Some(AttrValue::During(Box::new(from), Box::new(to)))
     }
 
     /// `date_span ~ title | date_span` of `holiday` and `off`.

@@ -54,6 +54,10 @@ pub enum AttrKind {
     Finished,
     Severity,
     Resolution,
+    Started,
+    Remaining,
+    Spent,
+    During,
     /// A team's `resource alice, bob`.
     Members,
 }
@@ -132,6 +136,10 @@ impl AttrValue {
             AttrValue::Finished(_) => AttrKind::Finished,
             AttrValue::Severity(_) => AttrKind::Severity,
             AttrValue::Resolution(_) => AttrKind::Resolution,
+            AttrValue::Started(_) => AttrKind::Started,
+            AttrValue::Remaining(_) => AttrKind::Remaining,
+            AttrValue::Spent(_) => AttrKind::Spent,
+            AttrValue::During(..) => AttrKind::During,
             AttrValue::Members(_) => AttrKind::Members,
             AttrValue::Invalid(_) => return None,
         };
@@ -256,10 +264,10 @@ macro_rules! attr {
 
 /// Every keyword, the ones plans write most first (the fast reader looks
 /// words up in this order).
-pub static KEYWORDS: [Keyword; 49] = TABLE;
+pub static KEYWORDS: [Keyword; 53] = TABLE;
 
 /// [`KEYWORDS`] as a constant, which the build can read (below).
-const TABLE: [Keyword; 49] = [
+const TABLE: [Keyword; 53] = [
     attr!(after, After, repeated),
     attr!(effort, Effort, once),
     attr!(duration, Duration, once),
@@ -311,6 +319,10 @@ const TABLE: [Keyword; 49] = [
     attr!(severity, Severity, once),
     attr!(resolution, Resolution, once),
     attr!(finished, Finished, once),
+    attr!(started, Started, once),
+    attr!(remaining, Remaining, once),
+    attr!(spent, Spent, once),
+    attr!(during, During, once),
     Keyword {
         word: "resource",
         phrase: "`resource`",
@@ -366,6 +378,11 @@ pub fn takes(kind: DeclKind) -> &'static [AttrKind] {
             K::Deadline,
             K::Priority,
             K::Progress,
+            K::Started,
+            K::Finished,
+            K::Remaining,
+            K::Spent,
+            K::During,
             K::Range,
             K::Cost,
             K::Budget,

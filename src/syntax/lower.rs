@@ -228,6 +228,14 @@ impl Lower<'_> {
             AttrKind::Status => AttrValue::Status(self.ident(&next()?, base)),
             AttrKind::Raised => AttrValue::Raised(self.moment(next()?, base)?),
             AttrKind::Finished => AttrValue::Finished(self.moment(next()?, base)?),
+            AttrKind::Started => AttrValue::Started(self.moment(next()?, base)?),
+            AttrKind::Remaining => AttrValue::Remaining(self.duration(next()?, base)?),
+            AttrKind::Spent => AttrValue::Spent(self.number(next()?, base)?),
+            AttrKind::During => {
+                let from = self.reference(next()?, base);
+                let to = self.reference(next()?, base);
+                AttrValue::During(Box::new(from), Box::new(to))
+            }
             AttrKind::Severity => AttrValue::Severity(self.ident(&next()?, base)),
             AttrKind::Resolution => AttrValue::Resolution(Box::new(self.text(next()?, base))),
         };
