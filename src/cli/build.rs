@@ -41,8 +41,20 @@ pub fn run(args: &BuildArgs) -> u8 {
             return exit::USAGE;
         }
     }
-    let compiled = crate::compile_freeing_trees(&mut loaded, &settings.schedule);
+    let mut compiled = crate::compile_freeing_trees(&mut loaded, &settings.schedule);
     print_diagnostics(compiled.diagnostics.iter(), &loaded, MessageFormat::Human);
+    if let Some(value) = &args.baseline {
+        if compiled.schedule.is_some() {
+            let plan = Some(args.common.file.as_path()).filter(|p| *p != Path::new("-"));
+            match super::baseline::load(value, plan, &settings) {
+                Ok(baseline) => crate::track(&mut compiled, &baseline),
+                Err(message) => {
+                    say!("planc: {message}");
+                    return exit::USAGE;
+                }
+            }
+        }
+    }
     if format == Format::Json {
         if let Some(code) = stream_json(output, &loaded, &compiled) {
             return code;
@@ -96,10 +108,11 @@ fn stream_json(output: Option<&Path>, loaded: &Loaded, compiled: &Compiled) -> O
     };
     let diags: Vec<crate::Diagnostic> = compiled.diagnostics.iter().cloned().collect();
     let sources = &loaded.sources;
+    let tracking = compiled.tracking.as_ref();
     match output {
         Some(path) => {
             let written = write_atomic_with(path, |mut file| {
-                crate::render::json::write(&mut file, model, schedule, &diags, sources)
+                crate::render::json::write(&mut file, model, schedule, tracking, &diags, sources)
             });
             if let Err(e) = written {
                 say!("planc: cannot write `{}`: {e}", path.display());
@@ -109,8 +122,9 @@ fn stream_json(output: Option<&Path>, loaded: &Loaded, compiled: &Compiled) -> O
         None => {
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
             // A closed pipe (`planc build | head`) is not an error.
-            let _ = crate::render::json::write(&mut stdout, model, schedule, &diags, sources)
-                .and_then(|()| stdout.flush());
+            let _ =
+                crate::render::json::write(&mut stdout, model, schedule, tracking, &diags, sources)
+                    .and_then(|()| stdout.flush());
         }
     }
     Some(exit::OK)

@@ -8,6 +8,7 @@
 pub mod calendar;
 mod cost;
 mod critical;
+pub mod earned;
 mod improve;
 mod network;
 mod profile;
@@ -17,6 +18,7 @@ mod sgs;
 mod warnings;
 mod work;
 
+pub use earned::{Baseline, BaselineSource, Tracking};
 pub use network::Bound;
 pub use sgs::Driver;
 
