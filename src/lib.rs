@@ -127,18 +127,27 @@ fn schedule_checked(checked: Checked, options: &schedule::Options) -> Compiled {
 }
 
 /// The schedule tracked against the plan's own as-planned schedule.
+/// Without a status date actuals move nothing, so the schedule is its own
+/// as-planned schedule and is not computed twice.
 fn tracking_as_planned(
     model: &Model,
     schedule: &schedule::Schedule,
-    _options: &schedule::Options,
+    options: &schedule::Options,
 ) -> schedule::Tracking {
-    let baseline = schedule::Baseline::same_model(model, schedule);
+    let as_planned_options = schedule::Options {
+        as_planned: true,
+        ..*options
+    };
+    let rescheduled = (model.project.now.is_some() && !options.as_planned)
+        .then(|| schedule::schedule(model, &as_planned_options).schedule)
+        .flatten();
+    let baseline = schedule::Baseline::same_model(model, rescheduled.as_ref().unwrap_or(schedule));
     schedule::earned::track(model, schedule, &baseline, &|i| actual_cost(model, i))
 }
 
 /// What a task says it has cost so far (`spent`).
-fn actual_cost(_model: &Model, _task: usize) -> Option<units::Money> {
-    None
+fn actual_cost(model: &Model, task: usize) -> Option<units::Money> {
+    model.tasks[task].details().spent
 }
 
 /// Tracks a compiled plan against another baseline (`--baseline`); does

@@ -44,7 +44,8 @@ pub fn load(value: &str, plan: Option<&Path>, settings: &Settings) -> Result<Bas
 /// The plan and its includes as committed at `rev`, compiled with the
 /// same options as the build.
 fn at_revision(plan: &Path, rev: &str, settings: &Settings) -> Result<Baseline, String> {
-    let loaded = load_revision(plan, rev, settings)?;
+    let loaded = crate::load_at_revision(plan, rev, &settings.load)
+        .map_err(|e| format!("cannot read the baseline `{rev}`: {e}"))?;
     let compiled = crate::compile(&loaded, &settings.schedule);
     let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) else {
         return Err(format!(
@@ -56,13 +57,6 @@ fn at_revision(plan: &Path, rev: &str, settings: &Settings) -> Result<Baseline, 
         model,
         schedule,
         BaselineSource::Revision(rev.to_string()),
-    ))
-}
-
-fn load_revision(plan: &Path, rev: &str, _settings: &Settings) -> Result<crate::Loaded, String> {
-    Err(format!(
-        "cannot read `{}` at the revision `{rev}`: this build has no git loader yet",
-        plan.display()
     ))
 }
 

@@ -184,8 +184,13 @@ impl Figures {
         self.eac().map(|eac| Money(self.bac.0 - eac.0))
     }
 
-    /// SPI(t) = ES / AT.
+    /// SPI(t) = ES / AT; null also while nothing was planned or earned
+    /// (PV = EV = 0): a task not due yet has no pace to measure, though
+    /// ES would be its planned start.
     pub fn spi_t(&self) -> Option<f64> {
+        if self.pv.0 == 0 && self.ev.0 == 0 {
+            return None;
+        }
         ratio(self.es?.0 as f64, self.at.0 as f64)
     }
 }
@@ -230,23 +235,25 @@ pub struct Tracking {
     pub curve: Vec<CurvePoint>,
 }
 
-/// What a leaf contributes to earned value.
+/// What one task contributes to earned value of its own: a leaf all of
+/// its cost, a group only its own fixed cost (its children carry theirs).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Leaf {
-    pub baseline: Option<BaselineTask>,
+struct Part {
+    /// The baseline task with the cost of this part alone.
+    baseline: Option<BaselineTask>,
     /// Done share, 0..=1.
-    pub progress: f64,
+    progress: f64,
     /// `spent` where given.
-    pub spent: Option<Money>,
+    spent: Option<Money>,
     /// Its planned cost now (current rates and work).
-    pub cost: Money,
+    cost: Money,
     /// Where its done work lies in the current schedule: from its start
     /// to the earlier of its end and `now` (for the S-curve).
-    pub start: Moment,
-    pub end: Moment,
+    start: Moment,
+    end: Moment,
 }
 
-impl Leaf {
+impl Part {
     fn bac(&self) -> Money {
         self.baseline.map_or(Money::ZERO, |b| b.cost)
     }
@@ -301,27 +308,11 @@ pub fn track(
         calendar: &calendar,
         origin: baseline.start,
     };
-    let leaves: Vec<Option<Leaf>> = model
-        .tasks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            (t.kind != TaskKind::Group).then(|| Leaf {
-                // A task that was a group in the baseline has no cost of
-                // its own there: its children carried it.
-                baseline: matched[i].filter(|b| !b.group),
-                progress: schedule.tasks[i].progress.as_fraction(),
-                spent: spent(i),
-                cost: schedule.tasks[i].cost,
-                start: schedule.tasks[i].start,
-                end: schedule.tasks[i].end,
-            })
-        })
-        .collect();
+    let parts = parts(model, schedule, &matched, spent);
     let figures = model
         .project
         .now
-        .map(|now| figures_at(model, schedule, &leaves, &clock, now));
+        .map(|now| figures_at(model, schedule, &parts, &clock, now));
     let tasks = matched
         .iter()
         .enumerate()
@@ -335,7 +326,7 @@ pub fn track(
         .collect();
     let baseline_end = baseline.end().map(|e| e.max(baseline.start));
     let curve = match model.project.now {
-        Some(now) => s_curve(&leaves, &clock, now, baseline_end.unwrap_or(baseline.start)),
+        Some(now) => s_curve(&parts, &clock, now, baseline_end.unwrap_or(baseline.start)),
         None => Vec::new(),
     };
     Tracking {
@@ -346,6 +337,48 @@ pub fn track(
         project: figures.map(|(_, project)| project),
         curve,
     }
+}
+
+/// Each task's own part. A group's baseline cost is rolled up, so its own
+/// is what its children's do not account for.
+fn parts(
+    model: &Model,
+    schedule: &Schedule,
+    matched: &[Option<BaselineTask>],
+    spent: &dyn Fn(usize) -> Option<Money>,
+) -> Vec<Part> {
+    model
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let s = &schedule.tasks[i];
+            let group = t.kind == TaskKind::Group;
+            let baseline = matched[i].map(|b| {
+                let children: i64 = if group {
+                    t.children
+                        .iter()
+                        .filter_map(|c| matched[c.index()])
+                        .map(|c| c.cost.0)
+                        .sum()
+                } else {
+                    0
+                };
+                BaselineTask {
+                    cost: Money((b.cost.0 - children).max(0)),
+                    ..b
+                }
+            });
+            Part {
+                baseline,
+                progress: s.progress.as_fraction(),
+                spent: spent(i),
+                cost: if group { t.cost } else { s.cost },
+                start: s.start,
+                end: s.end,
+            }
+        })
+        .collect()
 }
 
 /// Working time on the project calendar, counted from the baseline's start.
@@ -387,7 +420,7 @@ impl Clock<'_> {
 fn figures_at(
     model: &Model,
     schedule: &Schedule,
-    leaves: &[Option<Leaf>],
+    parts: &[Part],
     clock: &Clock<'_>,
     now: Moment,
 ) -> (Vec<Figures>, Figures) {
@@ -404,11 +437,10 @@ fn figures_at(
     };
     let n = model.tasks.len();
     let mut sums = vec![Sums::default(); n];
-    // Each group's PV curve is its leaves' pieces; a group is at most
+    // Each group's PV curve is its tasks' pieces; a group is at most
     // MAX_NESTING deep, so collecting them stays linear in the plan.
     let mut pieces: Vec<Vec<Piece>> = vec![Vec::new(); n];
-    for (i, leaf) in leaves.iter().enumerate() {
-        let Some(leaf) = leaf else { continue };
+    for (i, leaf) in parts.iter().enumerate() {
         let piece = leaf.baseline.map(|b| clock.piece(&b));
         let s = Sums {
             pv: piece.map_or(0, |p| p.value_at(at).round() as i64),
@@ -516,12 +548,7 @@ fn earned_schedule(pieces: &[Piece], ev: f64) -> Option<Minutes> {
 /// its end and `now`: PV from the baseline; EV and AC up to `now`, the
 /// done work of each task spread evenly between its start and the earlier
 /// of its end and `now` (a plan keeps no history of when work was done).
-fn s_curve(
-    leaves: &[Option<Leaf>],
-    clock: &Clock<'_>,
-    now: Moment,
-    end: Moment,
-) -> Vec<CurvePoint> {
+fn s_curve(parts: &[Part], clock: &Clock<'_>, now: Moment, end: Moment) -> Vec<CurvePoint> {
     const SAMPLES: i64 = 48;
     let first = clock.origin;
     let last = end.max(now);
@@ -537,8 +564,7 @@ fn s_curve(
     moments.push(last);
     moments.sort();
     moments.dedup();
-    let leaves: Vec<&Leaf> = leaves.iter().flatten().collect();
-    let pieces: Vec<Option<Piece>> = leaves
+    let pieces: Vec<Option<Piece>> = parts
         .iter()
         .map(|l| l.baseline.map(|b| clock.piece(&b)))
         .collect();
@@ -547,7 +573,7 @@ fn s_curve(
         .map(|m| {
             let w = clock.at(m);
             let pv: f64 = pieces.iter().flatten().map(|p| p.value_at(w)).sum();
-            let done = (m <= now).then(|| done_by(&leaves, clock, m, now));
+            let done = (m <= now).then(|| done_by(parts, clock, m, now));
             CurvePoint {
                 at: m,
                 pv: Money(pv.round() as i64),
@@ -559,9 +585,9 @@ fn s_curve(
 }
 
 /// EV and AC earned by moment `m` (at or before `now`).
-fn done_by(leaves: &[&Leaf], clock: &Clock<'_>, m: Moment, now: Moment) -> (Money, Money) {
+fn done_by(parts: &[Part], clock: &Clock<'_>, m: Moment, now: Moment) -> (Money, Money) {
     let (mut ev, mut ac) = (0.0, 0.0);
-    for leaf in leaves {
+    for leaf in parts {
         let share = done_share(clock, leaf.start, leaf.end.min(now), m);
         ev += leaf.ev().0 as f64 * share;
         ac += leaf.ac().0 as f64 * share;
