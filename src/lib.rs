@@ -11,7 +11,8 @@
 //! 4. [`render`](mod@render): the outputs (JSON, HTML, Mermaid, Markdown).
 //! 5. [`cli`]: the `planc` command; only [`cli::main`] is public.
 //!
-//! Programs use the facade: [`load()`], [`check()`], [`compile()`] and
+//! Programs use the facade: [`load()`], [`check()`], [`compile()`],
+//! [`track_as_planned()`] (or [`track()`] with another baseline) and
 //! [`render()`], and the model and schedule types re-exported here.
 //!
 //! Every phase reports problems as [`diagnostic::Diagnostic`] values and
@@ -81,9 +82,9 @@ pub struct Compiled {
     pub model: Option<Model>,
     pub schedule: Option<schedule::Schedule>,
     pub diagnostics: Diagnostics,
-    /// The schedule against its baseline (the plan's own as-planned
-    /// schedule unless [`track`] was given another): variance and, with a
-    /// status date, earned value.
+    /// The schedule against its baseline, once [`track_as_planned`] or
+    /// [`track`] has been called: variance and, with a status date, earned
+    /// value.
     pub tracking: Option<schedule::Tracking>,
 }
 
@@ -114,15 +115,21 @@ fn schedule_checked(checked: Checked, options: &schedule::Options) -> Compiled {
     let scheduled = schedule::schedule(&model, options);
     diagnostics.extend(scheduled.diagnostics);
     diagnostics.sort();
-    let tracking = scheduled
-        .schedule
-        .as_ref()
-        .map(|s| tracking_as_planned(&model, s, options));
     Compiled {
         model: Some(model),
         schedule: scheduled.schedule,
         diagnostics,
-        tracking,
+        tracking: None,
+    }
+}
+
+/// Tracks a compiled plan against its own as-planned schedule (the
+/// baseline when `--baseline` names none). Apart from [`compile`] because
+/// with a status date it schedules the plan a second time, which `check`
+/// and a baseline's own compilation do not need.
+pub fn track_as_planned(compiled: &mut Compiled, options: &schedule::Options) {
+    if let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) {
+        compiled.tracking = Some(tracking_as_planned(model, schedule, options));
     }
 }
 

@@ -243,3 +243,22 @@ fn a_git_revision_is_the_plan_and_its_includes_as_committed() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("v7"), "{}", stderr(&unknown));
 }
+
+/// A group's own fixed cost is planned value of its own, over the group's
+/// span (tests/schedule/cost.plan's figures): once all is planned, the
+/// group's PV is 1,200 + 650 + its own 100, not its children's alone.
+#[test]
+fn a_groups_own_cost_is_planned_value_too() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let plan = "project \"Cost\" { start 2027-01-04  now 2027-01-11  currency EUR }\n\
+                resource alice { rate 600/d }\n\
+                resource bob { rate 75/h }\n\
+                task g {\n  cost 100\n  task a { effort 2d  assign alice  progress 100% }\n  \
+                task b { effort 1d  assign bob  cost 50  progress 100% }\n}\n";
+    std::fs::write(dir.path().join("p.plan"), plan).expect("write");
+    let schedule = json_of(&planc(dir.path(), &["build", "p.plan"]));
+    let g = &schedule["tasks"][0];
+    assert_eq!(g["id"], "g");
+    assert_eq!(g["earned_value"]["pv"], 1950.0);
+    assert_eq!(schedule["project"]["earned_value"]["pv"], 1950.0);
+}

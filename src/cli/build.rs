@@ -43,17 +43,9 @@ pub fn run(args: &BuildArgs) -> u8 {
     }
     let mut compiled = crate::compile_freeing_trees(&mut loaded, &settings.schedule);
     print_diagnostics(compiled.diagnostics.iter(), &loaded, MessageFormat::Human);
-    if let Some(value) = &args.baseline {
-        if compiled.schedule.is_some() {
-            let plan = Some(args.common.file.as_path()).filter(|p| *p != Path::new("-"));
-            match super::baseline::load(value, plan, &settings) {
-                Ok(baseline) => crate::track(&mut compiled, &baseline),
-                Err(message) => {
-                    say!("planc: {message}");
-                    return exit::USAGE;
-                }
-            }
-        }
+    if let Err(message) = track(&mut compiled, args, &settings) {
+        say!("planc: {message}");
+        return exit::USAGE;
     }
     if format == Format::Json {
         if let Some(code) = stream_json(output, &loaded, &compiled) {
@@ -96,6 +88,22 @@ pub fn run(args: &BuildArgs) -> u8 {
         }
     }
     exit::OK
+}
+
+/// Tracks the plan against `--baseline`, else its own as-planned schedule.
+fn track(compiled: &mut Compiled, args: &BuildArgs, settings: &Settings) -> Result<(), String> {
+    if compiled.schedule.is_none() {
+        return Ok(());
+    }
+    match &args.baseline {
+        Some(value) => {
+            let plan = Some(args.common.file.as_path()).filter(|p| *p != Path::new("-"));
+            let baseline = super::baseline::load(value, plan, settings)?;
+            crate::track(compiled, &baseline);
+        }
+        None => crate::track_as_planned(compiled, &settings.schedule),
+    }
+    Ok(())
 }
 
 /// Writes JSON straight to the output file or standard output: on large
@@ -165,7 +173,8 @@ impl Settings {
 /// unreadable root file is an `Err`; everything else is a diagnostic.
 pub fn load_and_compile(plan: &Path, settings: &Settings) -> Result<(Loaded, Compiled), LoadError> {
     let loaded = crate::load(plan, &settings.load)?;
-    let compiled = crate::compile(&loaded, &settings.schedule);
+    let mut compiled = crate::compile(&loaded, &settings.schedule);
+    crate::track_as_planned(&mut compiled, &settings.schedule);
     Ok((loaded, compiled))
 }
 

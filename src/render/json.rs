@@ -181,7 +181,7 @@ impl Serialize for TaskList<'_> {
         let (model, schedule) = (self.model, self.schedule);
         serializer.collect_seq(model.tasks.iter().enumerate().map(|(i, t)| {
             let tracked = self.tracking.and_then(|k| k.tasks.get(i));
-            TaskView::new(model, schedule, i, t).tracked(tracked)
+            TaskView::new(model, schedule, i, t).tracked(tracked, &schedule.tasks[i])
         }))
     }
 }
@@ -294,12 +294,25 @@ impl<'m> TaskView<'m> {
     }
 
     /// This view with the task's baseline and earned value.
-    fn tracked(mut self, tracking: Option<&TaskTracking>) -> Self {
+    fn tracked(
+        mut self,
+        tracking: Option<&TaskTracking>,
+        s: &crate::schedule::TaskSchedule,
+    ) -> Self {
         let Some(t) = tracking else {
             return self;
         };
-        self.baseline_start = t.baseline.map(|b| b.start.to_iso());
-        self.baseline_end = t.baseline.map(|b| b.end.to_iso());
+        // Most baseline dates are the current ones: a copy of the text is
+        // far cheaper than writing a date again.
+        let iso = |m: Moment, same: Moment, text: &String| {
+            if m == same {
+                text.clone()
+            } else {
+                m.to_iso()
+            }
+        };
+        self.baseline_start = t.baseline.map(|b| iso(b.start, s.start, &self.start));
+        self.baseline_end = t.baseline.map(|b| iso(b.end, s.end, &self.end));
         self.start_variance_days = t.start_variance_days.map(round_days);
         self.end_variance_days = t.end_variance_days.map(round_days);
         self.earned_value = t.earned.as_ref().map(EarnedView::new);

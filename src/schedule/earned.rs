@@ -371,7 +371,11 @@ fn parts(
             });
             Part {
                 baseline,
-                progress: s.progress.as_fraction(),
+                progress: if is_done(s) {
+                    1.0
+                } else {
+                    s.progress.as_fraction()
+                },
                 spent: spent(i),
                 cost: if group { t.cost } else { s.cost },
                 start: s.start,
@@ -379,6 +383,11 @@ fn parts(
             }
         })
         .collect()
+}
+
+/// Complete: `finished`, or progress 100%.
+fn is_done(t: &super::TaskSchedule) -> bool {
+    t.state == super::TaskState::Done || t.progress == Share::FULL
 }
 
 /// Working time on the project calendar, counted from the baseline's start.
@@ -436,45 +445,53 @@ fn figures_at(
         }
     };
     let n = model.tasks.len();
-    let mut sums = vec![Sums::default(); n];
-    // Each group's PV curve is its tasks' pieces; a group is at most
-    // MAX_NESTING deep, so collecting them stays linear in the plan.
-    let mut pieces: Vec<Vec<Piece>> = vec![Vec::new(); n];
-    for (i, leaf) in parts.iter().enumerate() {
-        let piece = leaf.baseline.map(|b| clock.piece(&b));
-        let s = Sums {
-            pv: piece.map_or(0, |p| p.value_at(at).round() as i64),
-            ev: leaf.ev().0,
-            ac: leaf.ac().0,
-            bac: leaf.bac().0,
-        };
-        let mut next = Some(crate::check::TaskId(i as u32));
-        while let Some(t) = next {
-            sums[t.index()].add(&s);
-            if let Some(p) = piece {
-                pieces[t.index()].push(p);
-            }
-            next = model.task(t).parent;
-        }
-    }
-    let mut project = Sums::default();
-    let mut all: Vec<Piece> = Vec::new();
-    for root in model.roots() {
-        project.add(&sums[root.index()]);
-        all.extend_from_slice(&pieces[root.index()]);
-    }
-    let per_task = sums
+    let pieces: Vec<Option<Piece>> = parts
+        .iter()
+        .map(|p| p.baseline.map(|b| clock.piece(&b)))
+        .collect();
+    let mut sums: Vec<Sums> = parts
         .iter()
         .zip(&pieces)
-        .zip(&schedule.tasks)
-        .map(|((s, p), t)| s.figures(p, at_of(t.progress == Share::FULL, t.end)))
+        .map(|(part, piece)| Sums {
+            pv: piece.map_or(0, |p| p.value_at(at).round() as i64),
+            ev: part.ev().0,
+            ac: part.ac().0,
+            bac: part.bac().0,
+        })
         .collect();
-    let all_done = model
-        .roots()
-        .all(|r| schedule.tasks[r.index()].progress == Share::FULL);
+    // Tasks are in pre-order (a parent before its children), so a task's
+    // subtree is the run of indices up to `subtree_end`, and one backward
+    // pass rolls every sum up to its parent.
+    let mut subtree_end: Vec<usize> = (1..=n).collect();
+    for i in (0..n).rev() {
+        if let Some(parent) = model.tasks[i].parent {
+            let own = sums[i];
+            sums[parent.index()].add(&own);
+            subtree_end[parent.index()] = subtree_end[parent.index()].max(subtree_end[i]);
+        }
+    }
+    // A group's PV curve is its subtree's pieces, gathered into one buffer
+    // in turn: the work is the plan's size times its nesting depth (at
+    // most MAX_NESTING), the memory only the plan's.
+    let mut buffer: Vec<Piece> = Vec::new();
+    let per_task = (0..n)
+        .map(|i| {
+            buffer.clear();
+            buffer.extend(pieces[i..subtree_end[i]].iter().flatten());
+            let t = &schedule.tasks[i];
+            sums[i].figures(&buffer, at_of(is_done(t), t.end))
+        })
+        .collect();
+    let mut project = Sums::default();
+    for root in model.roots() {
+        project.add(&sums[root.index()]);
+    }
+    buffer.clear();
+    buffer.extend(pieces.iter().flatten());
+    let all_done = model.roots().all(|r| is_done(&schedule.tasks[r.index()]));
     (
         per_task,
-        project.figures(&all, at_of(all_done, schedule.end)),
+        project.figures(&buffer, at_of(all_done, schedule.end)),
     )
 }
 
