@@ -139,6 +139,7 @@ fn bench_format(bencher: Bencher, tasks: usize, format: planc::render::Format) {
         diagnostics: &[],
         sources: &s.loaded.sources,
         depth: None,
+        tracking: None,
     };
     bencher.bench(|| planc::render::render(format, &input).len());
 }

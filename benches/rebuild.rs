@@ -109,6 +109,7 @@ mod stages {
             diagnostics: &diagnostics,
             sources: &loaded.sources,
             depth: None,
+            tracking: compiled.tracking.as_ref(),
         };
         bencher.bench_local(|| planc::render::render(Format::Html, &input));
     }

@@ -11,7 +11,8 @@
 //! 4. [`render`](mod@render): the outputs (JSON, HTML, Mermaid, Markdown).
 //! 5. [`cli`]: the `planc` command; only [`cli::main`] is public.
 //!
-//! Programs use the facade: [`load()`], [`check()`], [`compile()`] and
+//! Programs use the facade: [`load()`], [`check()`], [`compile()`],
+//! [`track_as_planned()`] (or [`track()`] with another baseline) and
 //! [`render()`], and the model and schedule types re-exported here.
 //!
 //! Every phase reports problems as [`diagnostic::Diagnostic`] values and
@@ -81,6 +82,10 @@ pub struct Compiled {
     pub model: Option<Model>,
     pub schedule: Option<schedule::Schedule>,
     pub diagnostics: Diagnostics,
+    /// The schedule against its baseline, once [`track_as_planned`] or
+    /// [`track`] has been called: variance and, with a status date, earned
+    /// value.
+    pub tracking: Option<schedule::Tracking>,
 }
 
 /// Checks and schedules a loaded plan.
@@ -104,6 +109,7 @@ fn schedule_checked(checked: Checked, options: &schedule::Options) -> Compiled {
             model: None,
             schedule: None,
             diagnostics,
+            tracking: None,
         };
     };
     let scheduled = schedule::schedule(&model, options);
@@ -113,6 +119,51 @@ fn schedule_checked(checked: Checked, options: &schedule::Options) -> Compiled {
         model: Some(model),
         schedule: scheduled.schedule,
         diagnostics,
+        tracking: None,
+    }
+}
+
+/// Tracks a compiled plan against its own as-planned schedule (the
+/// baseline when `--baseline` names none). Apart from [`compile`] because
+/// with a status date it schedules the plan a second time, which `check`
+/// and a baseline's own compilation do not need.
+pub fn track_as_planned(compiled: &mut Compiled, options: &schedule::Options) {
+    if let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) {
+        compiled.tracking = Some(tracking_as_planned(model, schedule, options));
+    }
+}
+
+/// The schedule tracked against the plan's own as-planned schedule.
+/// Without a status date actuals move nothing, so the schedule is its own
+/// as-planned schedule and is not computed twice.
+fn tracking_as_planned(
+    model: &Model,
+    schedule: &schedule::Schedule,
+    options: &schedule::Options,
+) -> schedule::Tracking {
+    let as_planned_options = schedule::Options {
+        as_planned: true,
+        ..*options
+    };
+    let rescheduled = (model.project.now.is_some() && !options.as_planned)
+        .then(|| schedule::schedule(model, &as_planned_options).schedule)
+        .flatten();
+    let baseline = schedule::Baseline::same_model(model, rescheduled.as_ref().unwrap_or(schedule));
+    schedule::earned::track(model, schedule, &baseline, &|i| actual_cost(model, i))
+}
+
+/// What a task says it has cost so far (`spent`).
+fn actual_cost(model: &Model, task: usize) -> Option<units::Money> {
+    model.tasks[task].details().spent
+}
+
+/// Tracks a compiled plan against another baseline (`--baseline`); does
+/// nothing to a plan with errors.
+pub fn track(compiled: &mut Compiled, baseline: &schedule::Baseline) {
+    if let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) {
+        compiled.tracking = Some(schedule::earned::track(model, schedule, baseline, &|i| {
+            actual_cost(model, i)
+        }));
     }
 }
 
@@ -137,6 +188,7 @@ pub fn render(
         diagnostics: &diagnostics,
         sources: &loaded.sources,
         depth,
+        tracking: compiled.tracking.as_ref(),
     };
     Some(render::render_styled(format, &input, style))
 }

@@ -106,18 +106,18 @@
     var h = Math.max(next, 1) * ROW;
     document.querySelectorAll(".g-labels, .g-bars").forEach(function (s) { s.setAttribute("height", h); });
   }
-  function toggle(lab) {
-    var i = +lab.getAttribute("data-i");
+  // A label's row is its place in the list (labels carry no index).
+  function toggle(lab, i) {
     folded[i] = !folded[i];
     lab.classList.toggle("folded", folded[i]);
     lab.setAttribute("aria-expanded", String(!folded[i]));
     layout();
   }
-  labels.forEach(function (lab) {
+  labels.forEach(function (lab, i) {
     if (!lab.classList.contains("group")) return;
-    lab.addEventListener("click", function () { toggle(lab); });
+    lab.addEventListener("click", function () { toggle(lab, i); });
     lab.addEventListener("keydown", function (e) {
-      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); toggle(lab); }
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); toggle(lab, i); }
     });
   });
 })();

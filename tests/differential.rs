@@ -736,6 +736,7 @@ fn planc_dates(text: &str) -> Result<Dates, String> {
         diagnostics: &diagnostics,
         sources: &loaded.sources,
         depth: None,
+        tracking: compiled.tracking.as_ref(),
     };
     let json = planc::render::render(planc::render::Format::Json, &input);
     let value: serde_json::Value =

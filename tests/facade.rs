@@ -27,7 +27,10 @@ fn facade_render_matches_the_command() {
     for plan in ["samples/office-move.plan", "samples/platform/main.plan"] {
         let loaded = planc::load(&root.join(plan), &planc::LoadOptions::default())
             .expect("the sample loads");
-        let compiled = planc::compile(&loaded, &planc::ScheduleOptions::default());
+        let options = planc::ScheduleOptions::default();
+        let mut compiled = planc::compile(&loaded, &options);
+        // `planc build` compares with the as-planned schedule by default.
+        planc::track_as_planned(&mut compiled, &options);
         for (format, ext) in formats {
             let out = dir.path().join(format!("out.{ext}"));
             planc_build(plan, &out);

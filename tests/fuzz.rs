@@ -138,6 +138,7 @@ fn run_target(target: Target, case: &Case, scratch: &Path) -> Reached {
             diagnostics: &diagnostics,
             sources: &loaded.sources,
             depth,
+            tracking: compiled.tracking.as_ref(),
         };
         for format in FORMATS {
             let text = planc::render::render(format, &input);

@@ -43,7 +43,9 @@ fn build(path: &Path, format: Format, depth: Option<u32>) -> String {
 fn build_styled(path: &Path, format: Format, depth: Option<u32>, style: Style) -> String {
     let loaded = planc::load(path, &planc::LoadOptions::default())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let compiled = planc::compile(&loaded, &planc::schedule::Options::default());
+    let options = planc::schedule::Options::default();
+    let mut compiled = planc::compile(&loaded, &options);
+    planc::track_as_planned(&mut compiled, &options);
     let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) else {
         panic!("{} does not compile", path.display());
     };
@@ -56,6 +58,7 @@ fn build_styled(path: &Path, format: Format, depth: Option<u32>, style: Style) -
             diagnostics: &diagnostics,
             sources: &loaded.sources,
             depth,
+            tracking: compiled.tracking.as_ref(),
         },
         style,
     );

@@ -654,6 +654,7 @@ fn the_library_is_deterministic_within_a_process() {
             diagnostics: &diagnostics,
             sources: &loaded.sources,
             depth: None,
+            tracking: compiled.tracking.as_ref(),
         };
         planc::render::render(planc::render::Format::Json, &input)
     };

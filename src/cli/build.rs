@@ -41,8 +41,12 @@ pub fn run(args: &BuildArgs) -> u8 {
             return exit::USAGE;
         }
     }
-    let compiled = crate::compile_freeing_trees(&mut loaded, &settings.schedule);
+    let mut compiled = crate::compile_freeing_trees(&mut loaded, &settings.schedule);
     print_diagnostics(compiled.diagnostics.iter(), &loaded, MessageFormat::Human);
+    if let Err(message) = track(&mut compiled, args, &settings) {
+        say!("planc: {message}");
+        return exit::USAGE;
+    }
     if format == Format::Json {
         if let Some(code) = stream_json(output, &loaded, &compiled) {
             return code;
@@ -86,6 +90,22 @@ pub fn run(args: &BuildArgs) -> u8 {
     exit::OK
 }
 
+/// Tracks the plan against `--baseline`, else its own as-planned schedule.
+fn track(compiled: &mut Compiled, args: &BuildArgs, settings: &Settings) -> Result<(), String> {
+    if compiled.schedule.is_none() {
+        return Ok(());
+    }
+    match &args.baseline {
+        Some(value) => {
+            let plan = Some(args.common.file.as_path()).filter(|p| *p != Path::new("-"));
+            let baseline = super::baseline::load(value, plan, settings)?;
+            crate::track(compiled, &baseline);
+        }
+        None => crate::track_as_planned(compiled, &settings.schedule),
+    }
+    Ok(())
+}
+
 /// Writes JSON straight to the output file or standard output: on large
 /// plans the text is as big as everything else the build holds, so it is
 /// never kept whole. `None` when the plan has errors and so nothing to
@@ -96,10 +116,11 @@ fn stream_json(output: Option<&Path>, loaded: &Loaded, compiled: &Compiled) -> O
     };
     let diags: Vec<crate::Diagnostic> = compiled.diagnostics.iter().cloned().collect();
     let sources = &loaded.sources;
+    let tracking = compiled.tracking.as_ref();
     match output {
         Some(path) => {
             let written = write_atomic_with(path, |mut file| {
-                crate::render::json::write(&mut file, model, schedule, &diags, sources)
+                crate::render::json::write(&mut file, model, schedule, tracking, &diags, sources)
             });
             if let Err(e) = written {
                 say!("planc: cannot write `{}`: {e}", path.display());
@@ -109,8 +130,9 @@ fn stream_json(output: Option<&Path>, loaded: &Loaded, compiled: &Compiled) -> O
         None => {
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
             // A closed pipe (`planc build | head`) is not an error.
-            let _ = crate::render::json::write(&mut stdout, model, schedule, &diags, sources)
-                .and_then(|()| stdout.flush());
+            let _ =
+                crate::render::json::write(&mut stdout, model, schedule, tracking, &diags, sources)
+                    .and_then(|()| stdout.flush());
         }
     }
     Some(exit::OK)
@@ -151,7 +173,8 @@ impl Settings {
 /// unreadable root file is an `Err`; everything else is a diagnostic.
 pub fn load_and_compile(plan: &Path, settings: &Settings) -> Result<(Loaded, Compiled), LoadError> {
     let loaded = crate::load(plan, &settings.load)?;
-    let compiled = crate::compile(&loaded, &settings.schedule);
+    let mut compiled = crate::compile(&loaded, &settings.schedule);
+    crate::track_as_planned(&mut compiled, &settings.schedule);
     Ok((loaded, compiled))
 }
 

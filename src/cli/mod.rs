@@ -12,6 +12,7 @@ macro_rules! say {
     };
 }
 
+mod baseline;
 mod build;
 mod check;
 mod completions;
@@ -139,6 +140,11 @@ pub(crate) struct BuildArgs {
     /// the Mermaid bars (by default dates alone; tooltips and JSON are exact).
     #[arg(long)]
     pub times: bool,
+    /// Compare with this baseline: a git revision of the plan (`v1.0`,
+    /// `HEAD~3`) or a schedule written by `planc build --format json`
+    /// (`FILE.json`). By default the plan's own as-planned schedule.
+    #[arg(long, value_name = "REV|FILE.json")]
+    pub baseline: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -49,6 +49,26 @@ struct Report {
     risks: Vec<RiskLine>,
     issues: Vec<IssueLine>,
     warnings: Vec<String>,
+    /// `--baseline` or a status date: variance columns, baseline bars.
+    tracked: bool,
+    /// What the baseline is, for the captions.
+    baseline: String,
+    scurve: Option<SCurve>,
+}
+
+/// The S-curve of PV, EV and AC, drawn as inline SVG.
+struct SCurve {
+    width: f64,
+    height: f64,
+    pv: String,
+    ev: String,
+    ac: String,
+    now_x: f64,
+    /// Value gridlines: y and label.
+    levels: Vec<(f64, String)>,
+    first: String,
+    last: String,
+    caption: String,
 }
 
 struct Kpi {
@@ -118,6 +138,8 @@ struct ChartRow {
     side_text: String,
     deadline_x: Option<f64>,
     overrun: Option<Span>,
+    /// The thin bar of the baseline's dates under the task.
+    baseline: Option<Span>,
 }
 
 struct Arrow {
@@ -147,6 +169,11 @@ struct TaskLine {
     progress: String,
     progress_pct: f64,
     cost: String,
+    /// Start and end against the baseline, in working days.
+    start_variance: String,
+    end_variance: String,
+    /// Later than the baseline.
+    slipped: bool,
 }
 
 struct ResourceLine {
@@ -221,6 +248,13 @@ pub fn render(view: &View) -> String {
         risks: view.risks.iter().map(|r| risk_line(view, r)).collect(),
         issues: view.issues.iter().map(issue_line).collect(),
         warnings: view.warnings.clone(),
+        tracked: view.tracking.is_some(),
+        baseline: view
+            .tracking
+            .as_ref()
+            .map(|t| t.baseline.clone())
+            .unwrap_or_default(),
+        scurve: scurve(view),
     };
     report
         .render()
@@ -279,6 +313,7 @@ fn kpis(view: &View) -> Vec<Kpi> {
             None => "",
         },
     });
+    out.extend(earned_kpis(view));
     let critical = view
         .rows
         .iter()
@@ -304,6 +339,121 @@ fn kpis(view: &View) -> Vec<Kpi> {
         tone: if open_issues > 0 { "warn" } else { "" },
     });
     out
+}
+
+/// Earned value on the summary cards: schedule and cost performance and
+/// the forecast at completion.
+fn earned_kpis(view: &View) -> Vec<Kpi> {
+    let Some(f) = view.tracking.as_ref().and_then(|t| t.project) else {
+        return Vec::new();
+    };
+    let c = &view.currency;
+    let tone = |index: Option<f64>| match index {
+        Some(x) if x < 0.95 => "bad",
+        Some(_) => "ok",
+        None => "",
+    };
+    let index = |x: Option<f64>| x.map_or_else(|| "–".to_string(), |x| format!("{x:.2}"));
+    vec![
+        Kpi {
+            label: "Schedule (SPI)",
+            value: index(f.spi()),
+            detail: format!(
+                "EV {} of PV {} · SPI(t) {}",
+                view::money(f.ev, c),
+                view::money(f.pv, c),
+                index(f.spi_t())
+            ),
+            tone: tone(f.spi()),
+        },
+        Kpi {
+            label: "Cost (CPI)",
+            value: index(f.cpi()),
+            detail: format!(
+                "AC {} · CV {}",
+                view::money(f.ac, c),
+                view::money(f.cv(), c)
+            ),
+            tone: tone(f.cpi()),
+        },
+        Kpi {
+            label: "Forecast (EAC)",
+            value: f
+                .eac()
+                .map_or_else(|| "–".to_string(), |e| view::money(e, c)),
+            detail: format!(
+                "BAC {}{}",
+                view::money(f.bac, c),
+                f.vac()
+                    .map_or_else(String::new, |v| format!(" · VAC {}", view::money(v, c)))
+            ),
+            tone: match f.vac() {
+                Some(v) if v.0 < 0 => "bad",
+                Some(_) => "ok",
+                None => "",
+            },
+        },
+    ]
+}
+
+// ----------------------------------------------------------------- S-curve
+
+const CURVE_W: f64 = 720.0;
+const CURVE_H: f64 = 220.0;
+const CURVE_PAD: f64 = 8.0;
+
+/// PV over the baseline, EV and AC up to the status date, on one money
+/// scale.
+fn scurve(view: &View) -> Option<SCurve> {
+    let t = view.tracking.as_ref()?;
+    let (first, last) = (t.curve.first()?, t.curve.last()?);
+    let now = view.now?;
+    let span = (last.at.0 - first.at.0).max(1) as f64;
+    let top = t
+        .curve
+        .iter()
+        .flat_map(|p| [Some(p.pv), p.ev, p.ac])
+        .flatten()
+        .map(|m| m.0)
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let x = |m: crate::units::Moment| round1((m.0 - first.at.0) as f64 / span * CURVE_W);
+    let y = |v: i64| round1(CURVE_H - CURVE_PAD - v as f64 / top * (CURVE_H - 2.0 * CURVE_PAD));
+    let line = |pick: &dyn Fn(&crate::schedule::earned::CurvePoint) -> Option<i64>| {
+        t.curve
+            .iter()
+            .filter_map(|p| pick(p).map(|v| format!("{},{}", x(p.at), y(v))))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let levels = [0.0, 0.5, 1.0]
+        .iter()
+        .map(|share| {
+            let v = (top * share).round() as i64;
+            (y(v), view::money(crate::units::Money(v), &view.currency))
+        })
+        .collect();
+    let caption = t.project.map_or_else(String::new, |f| {
+        format!(
+            "At the status date: PV {}, EV {}, AC {}.",
+            view::money(f.pv, &view.currency),
+            view::money(f.ev, &view.currency),
+            view::money(f.ac, &view.currency)
+        )
+    });
+    Some(SCurve {
+        width: CURVE_W,
+        height: CURVE_H,
+        pv: line(&|p| Some(p.pv.0)),
+        ev: line(&|p| p.ev.map(|m| m.0)),
+        ac: line(&|p| p.ac.map(|m| m.0)),
+        now_x: x(now),
+        levels,
+        first: view::date(first.at),
+        last: view::date(last.at),
+        caption,
+    })
 }
 
 // ----------------------------------------------------------------- chart
@@ -376,7 +526,14 @@ fn chart(view: &View) -> Chart {
     // the end would stretch it with empty weeks and its line would sit off
     // the first screen, so it is drawn only within the chart and otherwise
     // named in the caption.
+    let baseline_end = view.tracking.as_ref().and_then(|t| {
+        t.tasks
+            .iter()
+            .filter_map(|k| k.baseline.map(|b| b.end))
+            .max()
+    });
     let last_moment = view.now.map_or(view.end, |n| n.max(view.end));
+    let last_moment = baseline_end.map_or(last_moment, |b| b.max(last_moment));
     let length = (last_moment - view.start).0 / 1440 + 1;
     let scale = Scale::for_length(length);
     let first = align_down(view.start.day(), scale);
@@ -458,6 +615,20 @@ fn chart_row(view: &View, axis: &Axis, i: usize, r: &Row) -> ChartRow {
         Progress::Active => classes.push("active"),
         Progress::Upcoming => {}
     }
+    let baseline = view
+        .tracking
+        .as_ref()
+        .and_then(|t| t.of(r))
+        .and_then(|k| k.baseline)
+        // Under task bars only: a group's bar is its children's span.
+        .filter(|_| r.kind == Kind::Task)
+        .map(|b| {
+            let bx = axis.x(b.start).max(0.0);
+            Span {
+                x: bx,
+                w: round1((axis.x(b.end) - bx).max(2.0)),
+            }
+        });
     let diamond = if r.is_milestone() {
         let h = 8.0;
         format!(
@@ -504,6 +675,7 @@ fn chart_row(view: &View, axis: &Axis, i: usize, r: &Row) -> ChartRow {
                 w: round1(axis.x(r.end) - dx),
             }
         }),
+        baseline,
     }
 }
 
@@ -764,6 +936,7 @@ fn cut(text: &str, max: usize) -> String {
 // ----------------------------------------------------------------- tables
 
 fn task_line(view: &View, r: &Row) -> TaskLine {
+    let k = view.tracking.as_ref().and_then(|t| t.of(r));
     TaskLine {
         path: r.path.clone(),
         title: flat(&r.title),
@@ -795,6 +968,18 @@ fn task_line(view: &View, r: &Row) -> TaskLine {
         progress: r.progress.to_string(),
         progress_pct: round1(r.progress.as_fraction().clamp(0.0, 1.0) * 100.0),
         cost: view::money(r.cost, &view.currency),
+        start_variance: variance_text(k.and_then(|k| k.start_variance_days)),
+        end_variance: variance_text(k.and_then(|k| k.end_variance_days)),
+        slipped: k.and_then(|k| k.end_variance_days).is_some_and(|d| d > 0.0),
+    }
+}
+
+/// `+2d`, `-0.5d`, `0d`; empty without a baseline task.
+fn variance_text(days: Option<f64>) -> String {
+    match days {
+        None => String::new(),
+        Some(d) if d > 0.0 => format!("+{d}d"),
+        Some(d) => format!("{}d", d + 0.0),
     }
 }
 

@@ -8,7 +8,8 @@
 
 use crate::check::{DepKind, Model, TaskKind};
 use crate::diagnostic::Diagnostic;
-use crate::schedule::{Bound, Driver, Schedule};
+use crate::schedule::earned::{Figures, TaskTracking};
+use crate::schedule::{Bound, Driver, Schedule, Tracking};
 use crate::source::SourceMap;
 use crate::units::{Minutes, Moment, Money, Share};
 use serde::ser::{Serialize, Serializer};
@@ -17,15 +18,27 @@ use std::io::{self, BufWriter, Write};
 /// The schema version; bumped only with incompatible changes.
 pub const SCHEMA: &str = "planc/2";
 
-/// Renders the schedule as pretty-printed JSON with a final newline.
+/// Renders the schedule as pretty-printed JSON with a final newline,
+/// without a baseline (its baseline and earned-value fields null).
 pub fn render(
     model: &Model,
     schedule: &Schedule,
     diagnostics: &[Diagnostic],
     sources: &SourceMap,
 ) -> String {
+    render_tracked(model, schedule, None, diagnostics, sources)
+}
+
+/// Renders the schedule and its tracking against a baseline.
+pub fn render_tracked(
+    model: &Model,
+    schedule: &Schedule,
+    tracking: Option<&Tracking>,
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+) -> String {
     let mut out = Vec::new();
-    if let Err(e) = write(&mut out, model, schedule, diagnostics, sources) {
+    if let Err(e) = write(&mut out, model, schedule, tracking, diagnostics, sources) {
         return format!("{{\"error\": \"{e}\"}}\n");
     }
     // serde_json writes UTF-8 only, so this never loses text.
@@ -38,13 +51,18 @@ pub fn write(
     out: &mut impl Write,
     model: &Model,
     schedule: &Schedule,
+    tracking: Option<&Tracking>,
     diagnostics: &[Diagnostic],
     sources: &SourceMap,
 ) -> io::Result<()> {
     let document = Document {
         schema: SCHEMA,
-        project: ProjectView::new(model, schedule),
-        tasks: TaskList { model, schedule },
+        project: ProjectView::new(model, schedule, tracking),
+        tasks: TaskList {
+            model,
+            schedule,
+            tracking,
+        },
         resources: model
             .resources
             .iter()
@@ -91,10 +109,12 @@ struct ProjectView<'m> {
     cost: f64,
     budget: Option<f64>,
     levelled: bool,
+    baseline: Option<&'m str>,
+    earned_value: Option<EarnedView>,
 }
 
 impl<'m> ProjectView<'m> {
-    fn new(model: &'m Model, schedule: &Schedule) -> Self {
+    fn new(model: &'m Model, schedule: &Schedule, tracking: Option<&'m Tracking>) -> Self {
         let p = &model.project;
         ProjectView {
             title: &p.title,
@@ -106,6 +126,44 @@ impl<'m> ProjectView<'m> {
             cost: money(schedule.cost),
             budget: p.budget.map(money),
             levelled: schedule.levelled,
+            baseline: tracking.map(|t| t.source.label()),
+            earned_value: tracking
+                .and_then(|t| t.project.as_ref())
+                .map(EarnedView::new),
+        }
+    }
+}
+
+/// Earned value at the status date; null where a divisor is zero.
+#[derive(serde::Serialize)]
+struct EarnedView {
+    pv: f64,
+    ev: f64,
+    ac: f64,
+    sv: f64,
+    cv: f64,
+    spi: Option<f64>,
+    cpi: Option<f64>,
+    eac: Option<f64>,
+    etc: Option<f64>,
+    vac: Option<f64>,
+    spi_t: Option<f64>,
+}
+
+impl EarnedView {
+    fn new(f: &Figures) -> Self {
+        EarnedView {
+            pv: money(f.pv),
+            ev: money(f.ev),
+            ac: money(f.ac),
+            sv: money(f.sv()),
+            cv: money(f.cv()),
+            spi: f.spi().map(index),
+            cpi: f.cpi().map(index),
+            eac: f.eac().map(money),
+            etc: f.etc().map(money),
+            vac: f.vac().map(money),
+            spi_t: f.spi_t().map(index),
         }
     }
 }
@@ -115,18 +173,16 @@ impl<'m> ProjectView<'m> {
 struct TaskList<'m> {
     model: &'m Model,
     schedule: &'m Schedule,
+    tracking: Option<&'m Tracking>,
 }
 
 impl Serialize for TaskList<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let (model, schedule) = (self.model, self.schedule);
-        serializer.collect_seq(
-            model
-                .tasks
-                .iter()
-                .enumerate()
-                .map(|(i, t)| TaskView::new(model, schedule, i, t)),
-        )
+        serializer.collect_seq(model.tasks.iter().enumerate().map(|(i, t)| {
+            let tracked = self.tracking.and_then(|k| k.tasks.get(i));
+            TaskView::new(model, schedule, i, t).tracked(tracked, &schedule.tasks[i])
+        }))
     }
 }
 
@@ -155,6 +211,11 @@ struct TaskView<'m> {
     driver: Option<DriverView<'m>>,
     tags: &'m [String],
     note: Option<&'m str>,
+    baseline_start: Option<String>,
+    baseline_end: Option<String>,
+    start_variance_days: Option<f64>,
+    end_variance_days: Option<f64>,
+    earned_value: Option<EarnedView>,
 }
 
 #[derive(serde::Serialize)]
@@ -232,7 +293,38 @@ impl<'m> TaskView<'m> {
             driver: s.driver.map(|d| DriverView::new(model, d)),
             tags: &details.tags,
             note: details.note.as_deref(),
+            baseline_start: None,
+            baseline_end: None,
+            start_variance_days: None,
+            end_variance_days: None,
+            earned_value: None,
         }
+    }
+
+    /// This view with the task's baseline and earned value.
+    fn tracked(
+        mut self,
+        tracking: Option<&TaskTracking>,
+        s: &crate::schedule::TaskSchedule,
+    ) -> Self {
+        let Some(t) = tracking else {
+            return self;
+        };
+        // Most baseline dates are the current ones: a copy of the text is
+        // far cheaper than writing a date again.
+        let iso = |m: Moment, same: Moment, text: &String| {
+            if m == same {
+                text.clone()
+            } else {
+                m.to_iso()
+            }
+        };
+        self.baseline_start = t.baseline.map(|b| iso(b.start, s.start, &self.start));
+        self.baseline_end = t.baseline.map(|b| iso(b.end, s.end, &self.end));
+        self.start_variance_days = t.start_variance_days.map(round_days);
+        self.end_variance_days = t.end_variance_days.map(round_days);
+        self.earned_value = t.earned.as_ref().map(EarnedView::new);
+        self
     }
 }
 
@@ -369,6 +461,16 @@ fn round(x: f64) -> f64 {
 /// Hours with two decimals.
 fn hours(m: Minutes) -> f64 {
     round(m.0 as f64 * 100.0 / 60.0) / 100.0
+}
+
+/// Working days with two decimals.
+fn round_days(d: f64) -> f64 {
+    round(d * 100.0) / 100.0
+}
+
+/// A performance index with three decimals.
+fn index(x: f64) -> f64 {
+    round(x * 1000.0) / 1000.0
 }
 
 fn money(m: Money) -> f64 {

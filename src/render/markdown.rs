@@ -11,6 +11,7 @@ pub fn render(view: &View) -> String {
     let mut out = String::new();
     out.push_str(&format!("# {}\n\n", inline(&view.title)));
     summary(view, &mut out);
+    status_report(view, &mut out);
     chart(view, &mut out);
     task_table(view, &mut out);
     resource_table(view, &mut out);
@@ -69,6 +70,207 @@ fn summary(view: &View, out: &mut String) {
         out.push('\n');
     }
     out.push('\n');
+}
+
+/// At most this many tasks in each list of the status report.
+const STATUS_ITEMS: usize = 15;
+
+/// The stakeholder status report: what finished, what is under way, what
+/// is late, the next milestones against the baseline, the budget and what
+/// is open. Only for a plan tracked against a baseline.
+fn status_report(view: &View, out: &mut String) {
+    let Some(tracked) = &view.tracking else {
+        return;
+    };
+    out.push_str(
+        "## Status report
+
+",
+    );
+    let as_of = view
+        .now
+        .map_or_else(String::new, |n| format!(" at {}", view::date(n)));
+    out.push_str(&format!(
+        "Compared with the baseline `{}`{as_of}; variance in working days, positive is later than the baseline.\n\n",
+        code(&tracked.baseline)
+    ));
+    let leaves = || view.rows.iter().filter(|r| r.kind == view::Kind::Task);
+    let variance = |r: &Row| {
+        tracked
+            .of(r)
+            .and_then(|k| k.end_variance_days)
+            .map_or_else(|| "new".to_string(), signed_days)
+    };
+    let baseline_end = |r: &Row| {
+        tracked
+            .of(r)
+            .and_then(|k| k.baseline)
+            .map_or_else(String::new, |b| view::end_date(b.start, b.end))
+    };
+    status_list(
+        out,
+        "Finished",
+        leaves().filter(|r| r.status == Progress::Done),
+        |r| {
+            format!(
+                "{} — finished {} ({})",
+                cell(&r.title),
+                view.end_text(r),
+                variance(r)
+            )
+        },
+    );
+    status_list(
+        out,
+        "In progress",
+        leaves().filter(|r| r.status == Progress::Active),
+        |r| {
+            format!(
+                "{} — {} done, forecast end {}, baseline {} ({})",
+                cell(&r.title),
+                r.progress,
+                view.end_text(r),
+                baseline_end(r),
+                variance(r)
+            )
+        },
+    );
+    let slipped = |r: &&Row| {
+        tracked
+            .of(r)
+            .and_then(|k| k.end_variance_days)
+            .is_some_and(|d| d > 0.0)
+    };
+    status_list(
+        out,
+        "Late",
+        leaves()
+            .filter(|r| r.status == Progress::Late || (r.status != Progress::Done && slipped(r))),
+        |r| {
+            format!(
+                "{} — forecast end {}, baseline {} ({}){}",
+                cell(&r.title),
+                view.end_text(r),
+                baseline_end(r),
+                variance(r),
+                if r.status == Progress::Late {
+                    ", due by the status date"
+                } else {
+                    ""
+                }
+            )
+        },
+    );
+    let mut milestones: Vec<&Row> = view
+        .rows
+        .iter()
+        .filter(|r| r.kind == view::Kind::Milestone && r.status != Progress::Done)
+        .collect();
+    milestones.sort_by_key(|r| r.end);
+    milestones.truncate(5);
+    status_list(out, "Next milestones", milestones.into_iter(), |r| {
+        format!(
+            "{} — forecast {}, baseline {} ({})",
+            cell(&r.title),
+            view.end_text(r),
+            baseline_end(r),
+            variance(r)
+        )
+    });
+    budget_status(view, tracked, out);
+    open_items(view, out);
+}
+
+/// A titled list of at most [`STATUS_ITEMS`] rows; "none" when empty.
+fn status_list<'r>(
+    out: &mut String,
+    title: &str,
+    rows: impl Iterator<Item = &'r Row>,
+    line: impl Fn(&Row) -> String,
+) {
+    out.push_str(&format!("**{title}**\n\n"));
+    let rows: Vec<&Row> = rows.collect();
+    if rows.is_empty() {
+        out.push_str("- none\n");
+    }
+    for r in rows.iter().take(STATUS_ITEMS) {
+        out.push_str(&format!("- {}\n", line(r)));
+    }
+    if rows.len() > STATUS_ITEMS {
+        out.push_str(&format!("- … and {} more\n", rows.len() - STATUS_ITEMS));
+    }
+    out.push('\n');
+}
+
+fn budget_status(view: &View, tracked: &view::Tracked, out: &mut String) {
+    out.push_str("**Budget**\n\n");
+    let c = &view.currency;
+    if let Some(budget) = view.budget {
+        out.push_str(&format!(
+            "- Budget {}; planned cost now {}\n",
+            view::money(budget, c),
+            view::money(view.cost, c)
+        ));
+    }
+    match tracked.project {
+        Some(f) => {
+            let index = |x: Option<f64>| x.map_or_else(|| "–".to_string(), |x| format!("{x:.2}"));
+            out.push_str(&format!(
+                "- Earned value {} of {} planned (SPI {}, SPI(t) {}); actual cost {} (CPI {})\n",
+                view::money(f.ev, c),
+                view::money(f.pv, c),
+                index(f.spi()),
+                index(f.spi_t()),
+                view::money(f.ac, c),
+                index(f.cpi())
+            ));
+            out.push_str(&format!(
+                "- Budget at completion {}; estimate at completion {}; variance at completion {}\n",
+                view::money(f.bac, c),
+                f.eac()
+                    .map_or_else(|| "–".to_string(), |e| view::money(e, c)),
+                f.vac()
+                    .map_or_else(|| "–".to_string(), |v| view::money(v, c))
+            ));
+        }
+        None => out.push_str("- No status date: no earned value.\n"),
+    }
+    out.push('\n');
+}
+
+fn open_items(view: &View, out: &mut String) {
+    out.push_str("**Open risks and issues**\n\n");
+    let risks: Vec<_> = view.risks.iter().filter(|r| r.open).collect();
+    let issues: Vec<_> = view.issues.iter().filter(|i| i.open).collect();
+    if risks.is_empty() && issues.is_empty() {
+        out.push_str("- none\n");
+    }
+    for r in risks.iter().take(STATUS_ITEMS) {
+        out.push_str(&format!(
+            "- Risk: {} — exposure {}\n",
+            cell(&r.title),
+            r.exposure(view.day_minutes, &view.currency)
+        ));
+    }
+    for i in issues.iter().take(STATUS_ITEMS) {
+        out.push_str(&format!(
+            "- Issue ({}): {}\n",
+            i.severity.as_str(),
+            cell(&i.title)
+        ));
+    }
+    out.push('\n');
+}
+
+/// `+2 d`, `-0.5 d`, `on time`.
+fn signed_days(d: f64) -> String {
+    if d > 0.0 {
+        format!("+{d} d")
+    } else if d < 0.0 {
+        format!("{d} d")
+    } else {
+        "on time".to_string()
+    }
 }
 
 fn chart(view: &View, out: &mut String) {

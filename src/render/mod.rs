@@ -43,6 +43,8 @@ pub struct Input<'a> {
     pub sources: &'a SourceMap,
     /// Collapse groups below this depth in visual outputs (`--depth`).
     pub depth: Option<u32>,
+    /// The schedule against its baseline, when there is one.
+    pub tracking: Option<&'a crate::schedule::Tracking>,
 }
 
 /// How the visual outputs write what they show.
@@ -63,9 +65,10 @@ pub fn render(format: Format, input: &Input<'_>) -> String {
 pub fn render_styled(format: Format, input: &Input<'_>, style: Style) -> String {
     let view = || view::build(input).styled(style);
     match format {
-        Format::Json => json::render(
+        Format::Json => json::render_tracked(
             input.model,
             input.schedule,
+            input.tracking,
             input.diagnostics,
             input.sources,
         ),

@@ -44,6 +44,27 @@ pub struct View {
     pub closed_days: Vec<(Day, Day)>,
     /// Show times of day beside dates (`--times`).
     pub times: bool,
+    /// The schedule against its baseline, when there is something to
+    /// compare: a status date, or a baseline other than the plan itself.
+    pub tracking: Option<Tracked>,
+}
+
+/// What the visual outputs show of a baseline and earned value.
+pub struct Tracked {
+    /// `as-planned`, the revision or the file.
+    pub baseline: String,
+    /// Per model task.
+    pub tasks: Vec<crate::schedule::earned::TaskTracking>,
+    /// The project's earned value; `None` without a status date.
+    pub project: Option<crate::schedule::earned::Figures>,
+    pub curve: Vec<crate::schedule::earned::CurvePoint>,
+}
+
+impl Tracked {
+    /// A row's baseline and earned value.
+    pub fn of(&self, row: &Row) -> Option<&crate::schedule::earned::TaskTracking> {
+        self.tasks.get(row.task.index())
+    }
 }
 
 /// How many leaf tasks, groups and milestones a plan has.
@@ -182,7 +203,25 @@ pub fn build(input: &Input<'_>) -> View {
         closed_days: closed_days(model, schedule.start, schedule.end),
         rows,
         times: false,
+        tracking: tracked(input),
     }
+}
+
+/// The tracking worth showing: without a status date the plan's own
+/// as-planned schedule is the schedule itself, so there is nothing to
+/// compare.
+fn tracked(input: &Input<'_>) -> Option<Tracked> {
+    let t = input.tracking?;
+    let as_planned = t.source == crate::schedule::BaselineSource::AsPlanned;
+    if as_planned && input.model.project.now.is_none() {
+        return None;
+    }
+    Some(Tracked {
+        baseline: t.source.label().to_string(),
+        tasks: t.tasks.clone(),
+        project: t.project,
+        curve: t.curve.clone(),
+    })
 }
 
 impl View {

@@ -8,6 +8,7 @@
 pub mod calendar;
 mod cost;
 mod critical;
+pub mod earned;
 mod improve;
 mod network;
 mod profile;
@@ -18,6 +19,7 @@ mod tracking;
 mod warnings;
 mod work;
 
+pub use earned::{Baseline, BaselineSource, Tracking};
 pub use network::Bound;
 pub use sgs::Driver;
 

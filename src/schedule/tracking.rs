@@ -239,7 +239,7 @@ fn schedule_with_roles(
     let mut scheduled = schedule_plain(&m, options);
     if let Some(s) = &mut scheduled.schedule {
         let calendars = WorkCalendars::build(model);
-        put_back(model, roles, now, &calendars, s);
+        put_back(model, roles, &calendars, s);
         warn_fixed_starts_passed(model, roles, s, &mut scheduled.diagnostics);
     }
     scheduled
@@ -283,7 +283,6 @@ fn warn_fixed_starts_passed(
 fn put_back(
     model: &Model,
     roles: &[Role],
-    now: Option<Moment>,
     calendars: &WorkCalendars,
     s: &mut Schedule,
 ) {
@@ -298,19 +297,24 @@ fn put_back(
                 ts.actual_start = Some(start);
                 ts.actual_end = Some(end);
                 ts.critical = false;
+                // Finished: its people were on it for the whole actual span.
                 let past = book_span(model, calendars, fixed_bookings(task), start, end);
                 add_bookings(ts, past);
                 keep_unassigned_effort(task, ts);
             }
             Role::Started { start, .. } => {
                 ts.actual_start = Some(start);
-                let until = now.unwrap_or(start).max(start);
                 let chosen: Vec<Booking> = if ts.bookings.is_empty() {
                     fixed_bookings(task)
                 } else {
                     ts.bookings.iter().map(|b| b.booking).collect()
                 };
-                let past = book_span(model, calendars, chosen, start, until);
+                // The work done is progress x the total (spec 6), however
+                // long the span since the start: never the whole span.
+                let past = match task.work {
+                    Some(w) => book_done(model, chosen, w.kind, done_part(task, w)),
+                    None => Vec::new(),
+                };
                 ts.start = start;
                 if ts.driver == Some(Driver::Bound(Bound::NotBefore)) {
                     ts.driver = Some(Driver::Bound(Bound::StatusDate));
@@ -393,6 +397,52 @@ fn book_span(
             let res = &model.resources[r];
             let demand = Demand::of(b.count, b.percent, res.capacity);
             let minutes = calendars.resources[r].work_between(start, end);
+            let work = work_done(demand, minutes);
+            BookedResource {
+                resource: b.resource,
+                booking: b,
+                demand,
+                minutes,
+                work,
+                cost: resource_cost(res.rate, work, day),
+            }
+        })
+        .collect()
+}
+
+/// The part of a task's total that its progress says is done.
+fn done_part(task: &crate::check::Task, work: Work) -> Minutes {
+    let progress = task.details().progress.unwrap_or(Share::ZERO);
+    let done = i128::from(work.minutes.0) * i128::from(progress.0) / i128::from(Share::FULL.0);
+    Minutes(done as i64)
+}
+
+/// Bookings for `done` of a task's work: for effort, that much work shared
+/// by the bookings in proportion to their demands; for a duration or
+/// elapsed time, each booking held for that long.
+fn book_done(
+    model: &Model,
+    bookings: Vec<Booking>,
+    kind: WorkKind,
+    done: Minutes,
+) -> Vec<BookedResource> {
+    let day = model.day_minutes();
+    let demand_of = |b: &Booking| {
+        let res = &model.resources[b.resource.index()];
+        Demand::of(b.count, b.percent, res.capacity)
+    };
+    let total: i64 = bookings.iter().map(|b| demand_of(b).0).sum();
+    let minutes = if kind == WorkKind::Effort && total > 0 {
+        let m = i128::from(done.0) * i128::from(Demand::ONE_UNIT) / i128::from(total);
+        Minutes(m as i64)
+    } else {
+        done
+    };
+    bookings
+        .into_iter()
+        .map(|b| {
+            let res = &model.resources[b.resource.index()];
+            let demand = demand_of(&b);
             let work = work_done(demand, minutes);
             BookedResource {
                 resource: b.resource,
