@@ -15,7 +15,7 @@ use serde::ser::{Serialize, Serializer};
 use std::io::{self, BufWriter, Write};
 
 /// The schema version; bumped only with incompatible changes.
-pub const SCHEMA: &str = "planc/1";
+pub const SCHEMA: &str = "planc/2";
 
 /// Renders the schedule as pretty-printed JSON with a final newline.
 pub fn render(
@@ -91,6 +91,56 @@ struct ProjectView<'m> {
     cost: f64,
     budget: Option<f64>,
     levelled: bool,
+    calendar: CalendarView<'m>,
+}
+
+/// The project calendar, so that a reader of the JSON alone (`planc diff`
+/// between two JSON schedules) can count working time as the build did.
+#[derive(serde::Serialize)]
+struct CalendarView<'m> {
+    id: &'m str,
+    day_hours: f64,
+    /// Monday first; each day's working ranges as `HH:MM..HH:MM`.
+    week: Vec<Vec<String>>,
+    holidays: Vec<HolidayView>,
+}
+
+#[derive(serde::Serialize)]
+struct HolidayView {
+    from: String,
+    to: String,
+}
+
+impl<'m> CalendarView<'m> {
+    fn new(c: &'m crate::check::CalendarDef) -> Self {
+        let clock = |m: u16| format!("{:02}:{:02}", m / 60, m % 60);
+        let day = |d: crate::units::Day| {
+            d.to_date()
+                .map_or_else(|| d.start().to_iso(), |d| d.to_string())
+        };
+        CalendarView {
+            id: &c.id,
+            day_hours: hours(c.day_minutes),
+            week: c
+                .week
+                .iter()
+                .map(|ranges| {
+                    ranges
+                        .iter()
+                        .map(|&(a, b)| format!("{}..{}", clock(a), clock(b)))
+                        .collect()
+                })
+                .collect(),
+            holidays: c
+                .holidays
+                .iter()
+                .map(|h| HolidayView {
+                    from: day(h.first),
+                    to: day(h.last),
+                })
+                .collect(),
+        }
+    }
 }
 
 impl<'m> ProjectView<'m> {
@@ -106,6 +156,7 @@ impl<'m> ProjectView<'m> {
             cost: money(schedule.cost),
             budget: p.budget.map(money),
             levelled: schedule.levelled,
+            calendar: CalendarView::new(model.calendar(p.calendar)),
         }
     }
 }
@@ -151,6 +202,15 @@ struct TaskView<'m> {
     driver: Option<DriverView<'m>>,
     tags: &'m [String],
     note: Option<&'m str>,
+    work: Option<WorkView>,
+}
+
+/// The length the plan gives a task (`effort`, `duration`, `elapsed`), as
+/// written rather than as booked: what `planc diff` compares.
+#[derive(serde::Serialize)]
+struct WorkView {
+    kind: &'static str,
+    hours: f64,
 }
 
 #[derive(serde::Serialize)]
@@ -224,6 +284,14 @@ impl<'m> TaskView<'m> {
             driver: s.driver.map(|d| DriverView::new(model, d)),
             tags: &details.tags,
             note: details.note.as_deref(),
+            work: t.work.map(|w| WorkView {
+                kind: match w.kind {
+                    crate::check::WorkKind::Effort => "effort",
+                    crate::check::WorkKind::Duration => "duration",
+                    crate::check::WorkKind::Elapsed => "elapsed",
+                },
+                hours: hours(w.minutes),
+            }),
         }
     }
 }
