@@ -446,10 +446,12 @@ fn why_moved(
         match (old.task(old_id), new.task(id)) {
             (Some(a), Some(b)) if a.end != b.end => {
                 let w = new.work_between(a.end, b.end);
+                let d = slip_days(Minutes(w.0.abs()), new.day);
                 format!(
-                    " ({} {} working days)",
+                    " ({} {} working {})",
                     if w.0 >= 0 { "later by" } else { "earlier by" },
-                    number(slip_days(Minutes(w.0.abs()), new.day))
+                    number(d),
+                    if d == 1.0 { "day" } else { "days" }
                 )
             }
             (None, Some(_)) => " (new)".to_string(),

@@ -126,6 +126,7 @@ fn summary(r: &Report) -> String {
         Some(true) => ", deadline met",
         None => "",
     };
+    let deadline = format!("{deadline}{}", milestone_deadlines(r));
     let (old, new) = (end_day(&r.end.old), end_day(&r.end.new));
     let d = r.end.slip_days;
     if d > 0.0 {
@@ -138,6 +139,23 @@ fn summary(r: &Report) -> String {
         )
     } else {
         format!("{} ends as before, {new}{deadline}", r.title)
+    }
+}
+
+/// `, now missing its deadline: \`launch\``: milestones that met their
+/// deadline and no longer do.
+fn milestone_deadlines(r: &Report) -> String {
+    let missed: Vec<String> = r
+        .milestones
+        .iter()
+        .filter(|m| m.deadline_met_new == Some(false) && m.deadline_met_old != Some(false))
+        .map(|m| format!("`{}`", m.id))
+        .collect();
+    match missed.len() {
+        0 => String::new(),
+        1 => format!(", now missing its deadline: {}", missed[0]),
+        n if n <= 3 => format!(", now missing their deadlines: {}", missed.join(", ")),
+        n => format!(", {n} milestones now missing their deadlines"),
     }
 }
 
@@ -182,18 +200,26 @@ fn text(r: &Report, colour: bool) -> String {
         out.push('\n');
     };
     let dl = deadline_change(r.end.deadline_met_old, r.end.deadline_met_new);
-    line(format!(
-        "\n{}  {} -> {}  {}{}",
-        p.bold("End"),
-        end_day(&r.end.old),
-        end_day(&r.end.new),
-        p.slip(r.end.slip_days, &slip_words(r.end.slip_days)),
-        if dl.is_empty() {
-            String::new()
-        } else {
-            format!("  deadline {dl}")
-        }
-    ));
+    let dl = if dl.is_empty() {
+        String::new()
+    } else {
+        format!("  deadline {dl}")
+    };
+    if r.end.old == r.end.new {
+        line(format!(
+            "\n{}  {}, unchanged{dl}",
+            p.bold("End"),
+            end_day(&r.end.new)
+        ));
+    } else {
+        line(format!(
+            "\n{}  {} -> {}  {}{dl}",
+            p.bold("End"),
+            end_day(&r.end.old),
+            end_day(&r.end.new),
+            p.slip(r.end.slip_days, &slip_words(r.end.slip_days)),
+        ));
+    }
     if !r.milestones.is_empty() {
         line(p.bold("\nMilestones"));
         for m in &r.milestones {
