@@ -443,6 +443,27 @@ fn a_json_schedule_and_a_plan_diff_like_two_plans() {
     plans["old"] = Value::Null;
     mixed["old"] = Value::Null;
     assert_eq!(plans, mixed);
+    // Lags, leads, part-time demands, a pool, start-to-start and
+    // finish-to-finish links read the same from a plan and from its JSON.
+    let rich = r#"project "Rich" { start 2027-01-04 }
+resource alice "Alice" { capacity 50% }
+resource qa "QA pool" { units 3 }
+task a "A" { effort 4d  assign alice }
+task b "B" { after start of a + 1d  duration 2d  assign 2 qa }
+task c "C" { finish after a - 2h  effort 1d  assign qa 50% }
+"#;
+    write(d, "rich-old.plan", rich);
+    write(d, "rich-new.plan", &rich.replace("+ 1d", "+ 2d").replace("qa 50%", "alice 50%"));
+    let out = planc(d, &["build", "rich-old.plan", "-o", "rich-old.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut plans = json_diff(d, &["rich-old.plan", "rich-new.plan"]);
+    let mut mixed = json_diff(d, &["rich-old.json", "rich-new.plan"]);
+    assert!(!plans["changed"].as_array().unwrap().is_empty(), "{plans}");
+    plans["old"] = Value::Null;
+    mixed["old"] = Value::Null;
+    assert_eq!(plans, mixed);
+    let mut plans = json_diff(d, &["old.plan", "new.plan"]);
+    plans["old"] = Value::Null;
     // A JSON file without the extension is recognised by its content.
     std::fs::copy(d.join("old.json"), d.join("old-schedule")).unwrap();
     let mut sniffed = json_diff(d, &["old-schedule", "new.plan"]);
@@ -769,5 +790,35 @@ fn the_json_report_has_the_documented_fields() {
     assert_eq!(
         keys(&r["milestones"][0]),
         required(&schema["properties"]["milestones"]["items"])
+    );
+}
+
+#[test]
+fn over_allocation_that_appears_and_goes_is_reported_under_no_level() {
+    let plan = r#"project "Load" { start 2027-01-04 }
+resource alice "Alice"
+task a "A" { effort 2d  assign alice }
+task b "B" { after a  effort 2d  assign alice }
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "old.plan", plan);
+    write(d, "new.plan", &plan.replace("after a  ", ""));
+    let r = json_diff(d, &["old.plan", "new.plan", "--no-level"]);
+    let new = ids(&r["overallocations_new"]);
+    assert_eq!(new.len(), 1, "{r}");
+    assert!(
+        new[0].starts_with("`alice` is booked 2.00 units"),
+        "{new:?}"
+    );
+    assert!(ids(&r["overallocations_gone"]).is_empty());
+    let back = json_diff(d, &["new.plan", "old.plan", "--no-level"]);
+    assert_eq!(ids(&back["overallocations_gone"]), new);
+    // Levelled, `b` waits for alice instead, and says so.
+    let levelled = json_diff(d, &["old.plan", "new.plan"]);
+    assert!(ids(&levelled["overallocations_new"]).is_empty());
+    assert_eq!(
+        levelled["changed"][0]["what"],
+        serde_json::json!(["dependencies after a -> none"])
     );
 }

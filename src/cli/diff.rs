@@ -354,7 +354,7 @@ fn compile_side(loaded: &Loaded, args: &DiffArgs, label: &str) -> Result<Snapsho
     if compiled.diagnostics.has_errors() {
         return Err(SideError::Plan(side_errors(loaded, &compiled, label)));
     }
-    diff::snapshot_of(loaded, &compiled)
+    diff::snapshot_of(&compiled)
         .ok_or_else(|| SideError::Plan(format!("at {label}: the plan has no schedule")))
 }
 

@@ -12,17 +12,16 @@ pub use compare::{compare, Report};
 pub use snapshot::Snapshot;
 pub use write::{render, Format};
 
-use crate::{Compiled, Loaded};
+use crate::Compiled;
 
 /// The snapshot of a plan compiled without errors; `None` otherwise.
-/// It goes through the build's own JSON so that a plan and the JSON
-/// schedule built from it are the same side.
-pub fn snapshot_of(loaded: &Loaded, compiled: &Compiled) -> Option<Snapshot> {
+pub fn snapshot_of(compiled: &Compiled) -> Option<Snapshot> {
     let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) else {
         return None;
     };
-    let diagnostics: Vec<crate::Diagnostic> = compiled.diagnostics.iter().cloned().collect();
-    let mut json = Vec::new();
-    crate::render::json::write(&mut json, model, schedule, &diagnostics, &loaded.sources).ok()?;
-    Snapshot::from_json(&json).ok()
+    Some(Snapshot::from_compiled(
+        model,
+        schedule,
+        &compiled.diagnostics,
+    ))
 }

@@ -1,7 +1,8 @@
-//! One side of a diff: what a schedule says, read from the JSON that
-//! `planc build` writes. A compiled plan is rendered to that JSON and read
-//! back, so a `.plan` and its JSON schedule are one and the same side and
-//! the two inputs can never drift apart.
+//! One side of a diff: what a schedule says, read from a compiled plan or
+//! from the JSON that `planc build` writes. Both readers go through the
+//! same text helpers and the JSON writer's own rounding
+//! (`render::json::{hours, demand, driver_fields}`), so a `.plan` and its
+//! JSON schedule make the same snapshot (`tests/diff.rs` holds them to it).
 
 use crate::diagnostic::codes;
 use crate::schedule::calendar::{Calendar, WeekPattern};
@@ -75,6 +76,85 @@ impl Snapshot {
         self.index.get(id).copied()
     }
 
+    /// The snapshot of a compiled plan, straight from its model and
+    /// schedule (rendering the JSON and reading it back would cost more
+    /// than the two compiles of a large plan).
+    pub fn from_compiled(
+        model: &crate::Model,
+        schedule: &crate::Schedule,
+        diagnostics: &crate::Diagnostics,
+    ) -> Snapshot {
+        use crate::render::json::{demand, dep_kind, driver_fields, hours, work_kind};
+        let def = model.calendar(model.project.calendar);
+        let closed = def.holidays.iter().map(|c| (c.first, c.last)).collect();
+        let tasks: Vec<Task> = model
+            .tasks
+            .iter()
+            .zip(&schedule.tasks)
+            .map(|(t, s)| {
+                let mut assignments: Vec<String> = s
+                    .bookings
+                    .iter()
+                    .map(|b| assignment_text(&model.resource(b.resource).id, demand(b.demand)))
+                    .collect();
+                assignments.sort();
+                let mut dependencies: Vec<String> = t
+                    .dependencies
+                    .iter()
+                    .map(|d| {
+                        dependency_text(&model.task(d.target).path, dep_kind(d.kind), hours(d.lag))
+                    })
+                    .collect();
+                dependencies.sort();
+                Task {
+                    id: t.path.to_string(),
+                    title: t.title().to_string(),
+                    kind: match t.kind {
+                        crate::check::TaskKind::Leaf => Kind::Task,
+                        crate::check::TaskKind::Group => Kind::Group,
+                        crate::check::TaskKind::Milestone => Kind::Milestone,
+                    },
+                    parent: t.parent.map(|p| model.task(p).path.to_string()),
+                    start: s.start,
+                    end: s.end,
+                    critical: s.critical,
+                    cost: s.cost,
+                    deadline: t.details().deadline,
+                    driver: s.driver.map(|d| {
+                        let (kind, task, resource) = driver_fields(model, d);
+                        Driver {
+                            kind: kind.to_string(),
+                            task: task.map(str::to_string),
+                            resource: resource.map(str::to_string),
+                        }
+                    }),
+                    work: t
+                        .work
+                        .map(|w| (work_kind(w.kind).to_string(), hours(w.minutes))),
+                    assignments,
+                    dependencies,
+                }
+            })
+            .collect();
+        Snapshot {
+            title: model.project.title.clone(),
+            end: schedule.end,
+            deadline: model.project.deadline,
+            currency: model.project.currency.clone(),
+            cost: schedule.cost,
+            budget: model.project.budget,
+            calendar: Calendar::new(WeekPattern::new(def.week.clone()), closed),
+            day: def.day_minutes,
+            index: index_of(&tasks),
+            tasks,
+            overallocations: diagnostics
+                .iter()
+                .filter(|d| d.code == codes::OVERALLOCATED)
+                .map(|d| d.message.clone())
+                .collect(),
+        }
+    }
+
     /// Reads a JSON schedule written by `planc build --format json`.
     pub fn from_json(bytes: &[u8]) -> Result<Snapshot, String> {
         let doc: Doc =
@@ -97,11 +177,7 @@ impl Snapshot {
             .into_iter()
             .map(TaskJson::into_task)
             .collect::<Result<Vec<Task>, String>>()?;
-        let index = tasks
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.id.clone(), i))
-            .collect();
+        let index = index_of(&tasks);
         Ok(Snapshot {
             title: doc.project.title,
             end: moment(&doc.project.end)?,
@@ -241,16 +317,14 @@ impl TaskJson {
         let mut assignments: Vec<String> = self
             .assignments
             .iter()
-            .map(|a| {
-                if (a.demand - 1.0).abs() < 1e-9 {
-                    a.resource.clone()
-                } else {
-                    format!("{} x{}", a.resource, number(a.demand))
-                }
-            })
+            .map(|a| assignment_text(&a.resource, a.demand))
             .collect();
         assignments.sort();
-        let mut dependencies: Vec<String> = self.dependencies.iter().map(dependency_text).collect();
+        let mut dependencies: Vec<String> = self
+            .dependencies
+            .iter()
+            .map(|d| dependency_text(&d.task, &d.kind, d.lag_hours))
+            .collect();
         dependencies.sort();
         Ok(Task {
             start: moment(&self.start)?,
@@ -270,22 +344,39 @@ impl TaskJson {
     }
 }
 
+fn index_of(tasks: &[Task]) -> FxHashMap<String, usize> {
+    tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.clone(), i))
+        .collect()
+}
+
+/// `alice`, or `alice x0.5` for another demand than one full unit.
+fn assignment_text(resource: &str, demand: f64) -> String {
+    if (demand - 1.0).abs() < 1e-9 {
+        resource.to_string()
+    } else {
+        format!("{resource} x{}", number(demand))
+    }
+}
+
 /// A dependency as the language writes it.
-fn dependency_text(d: &DependencyJson) -> String {
-    let (lead, of) = match d.kind.as_str() {
+fn dependency_text(task: &str, kind: &str, lag_hours: f64) -> String {
+    let (lead, of) = match kind {
         "start-to-start" => ("after", "start of "),
         "finish-to-finish" => ("finish after", ""),
         "start-to-finish" => ("finish after", "start of "),
         _ => ("after", ""),
     };
-    let lag = if d.lag_hours > 0.0 {
-        format!(" + {}h", number(d.lag_hours))
-    } else if d.lag_hours < 0.0 {
-        format!(" - {}h", number(-d.lag_hours))
+    let lag = if lag_hours > 0.0 {
+        format!(" + {}h", number(lag_hours))
+    } else if lag_hours < 0.0 {
+        format!(" - {}h", number(-lag_hours))
     } else {
         String::new()
     };
-    format!("{lead} {of}{}{lag}", d.task)
+    format!("{lead} {of}{task}{lag}")
 }
 
 /// A number without a needless fraction (2, 2.5, 0.33).

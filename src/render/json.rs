@@ -260,7 +260,7 @@ impl<'m> TaskView<'m> {
                 .iter()
                 .map(|b| AssignmentView {
                     resource: &model.resource(b.resource).id,
-                    demand: round(b.demand.as_units() * 1000.0) / 1000.0,
+                    demand: demand(b.demand),
                     hours: hours(b.work),
                     cost: money(b.cost),
                 })
@@ -285,11 +285,7 @@ impl<'m> TaskView<'m> {
             tags: &details.tags,
             note: details.note.as_deref(),
             work: t.work.map(|w| WorkView {
-                kind: match w.kind {
-                    crate::check::WorkKind::Effort => "effort",
-                    crate::check::WorkKind::Duration => "duration",
-                    crate::check::WorkKind::Elapsed => "elapsed",
-                },
+                kind: work_kind(w.kind),
                 hours: hours(w.minutes),
             }),
         }
@@ -298,20 +294,45 @@ impl<'m> TaskView<'m> {
 
 impl<'m> DriverView<'m> {
     fn new(model: &'m Model, d: Driver) -> Self {
-        let (kind, task, resource) = match d {
-            Driver::ProjectStart => ("project start", None, None),
-            Driver::Bound(Bound::Start) => ("fixed start", None, None),
-            Driver::Bound(Bound::NotBefore) => ("not before", None, None),
-            Driver::Bound(Bound::Date) => ("fixed date", None, None),
-            Driver::Dependency(t, _) => ("dependency", Some(t), None),
-            Driver::Resource(r, t) => ("resource", t, Some(r)),
-        };
+        let (kind, task, resource) = driver_fields(model, d);
         DriverView {
             kind,
-            task: task.map(|t| &*model.task(t).path),
-            resource: resource.map(|r| model.resource(r).id.as_str()),
+            task,
+            resource,
         }
     }
+}
+
+/// A driver as the JSON writes it: its kind, and the task and resource it
+/// names (shared with `planc diff`, which reads plans and JSON alike).
+pub fn driver_fields(model: &Model, d: Driver) -> (&'static str, Option<&str>, Option<&str>) {
+    let (kind, task, resource) = match d {
+        Driver::ProjectStart => ("project start", None, None),
+        Driver::Bound(Bound::Start) => ("fixed start", None, None),
+        Driver::Bound(Bound::NotBefore) => ("not before", None, None),
+        Driver::Bound(Bound::Date) => ("fixed date", None, None),
+        Driver::Dependency(t, _) => ("dependency", Some(t), None),
+        Driver::Resource(r, t) => ("resource", t, Some(r)),
+    };
+    (
+        kind,
+        task.map(|t| &*model.task(t).path),
+        resource.map(|r| model.resource(r).id.as_str()),
+    )
+}
+
+/// A work kind as the JSON writes it.
+pub fn work_kind(k: crate::check::WorkKind) -> &'static str {
+    match k {
+        crate::check::WorkKind::Effort => "effort",
+        crate::check::WorkKind::Duration => "duration",
+        crate::check::WorkKind::Elapsed => "elapsed",
+    }
+}
+
+/// A demand as the JSON writes it, to a thousandth of a unit.
+pub fn demand(d: crate::units::Demand) -> f64 {
+    round(d.as_units() * 1000.0) / 1000.0
 }
 
 #[derive(serde::Serialize)]
@@ -426,7 +447,7 @@ fn round(x: f64) -> f64 {
 }
 
 /// Hours with two decimals.
-fn hours(m: Minutes) -> f64 {
+pub fn hours(m: Minutes) -> f64 {
     round(m.0 as f64 * 100.0 / 60.0) / 100.0
 }
 
