@@ -291,16 +291,14 @@ fn match_tasks(old: &Snapshot, new: &Snapshot) -> Matching {
     }
     // Unmatched old tasks by (parent as the new side names it, title).
     let mut renamed_parent: FxHashMap<&str, &str> = FxHashMap::default();
-    let mut spare: FxHashMap<(Option<String>, &str), Vec<usize>> = FxHashMap::default();
+    let mut spare: Option<FxHashMap<(Option<String>, &str), Vec<usize>>> = None;
     let mut renamed = Vec::new();
     for (n, t) in new.tasks.iter().enumerate() {
         if old_of_new[n].is_some() {
             continue;
         }
         // Built on first need: most diffs rename nothing.
-        if spare.is_empty() {
-            spare = unmatched_by_title(old, &taken);
-        }
+        let spare = spare.get_or_insert_with(|| unmatched_by_title(old, &taken));
         let parent_in_old = t
             .parent
             .as_deref()
