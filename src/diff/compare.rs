@@ -291,7 +291,7 @@ fn match_tasks(old: &Snapshot, new: &Snapshot) -> Matching {
     }
     // Unmatched old tasks by (parent as the new side names it, title).
     let mut renamed_parent: FxHashMap<&str, &str> = FxHashMap::default();
-    let mut spare: Option<FxHashMap<(Option<String>, &str), Vec<usize>>> = None;
+    let mut spare: Option<Spare> = None;
     let mut renamed = Vec::new();
     for (n, t) in new.tasks.iter().enumerate() {
         if old_of_new[n].is_some() {
@@ -337,11 +337,11 @@ fn match_tasks(old: &Snapshot, new: &Snapshot) -> Matching {
     }
 }
 
-fn unmatched_by_title<'s>(
-    old: &'s Snapshot,
-    taken: &[bool],
-) -> FxHashMap<(Option<String>, &'s str), Vec<usize>> {
-    let mut spare: FxHashMap<(Option<String>, &str), Vec<usize>> = FxHashMap::default();
+/// Old tasks left unmatched by id, by (parent, title).
+type Spare<'s> = FxHashMap<(Option<String>, &'s str), Vec<usize>>;
+
+fn unmatched_by_title<'s>(old: &'s Snapshot, taken: &[bool]) -> Spare<'s> {
+    let mut spare: Spare<'s> = FxHashMap::default();
     for (o, t) in old.tasks.iter().enumerate().filter(|&(o, _)| !taken[o]) {
         spare
             .entry((t.parent.clone(), t.title.as_str()))
