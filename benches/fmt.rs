@@ -78,3 +78,12 @@ fn parse_large_plan(bencher: divan::Bencher, tasks: usize) {
         .len()
     });
 }
+
+/// The diff `planc fmt --check` prints for the generated plan re-indented
+/// throughout, where every line changes (the worst case for line matching).
+#[divan::bench(args = [10_000, 100_000], sample_count = 5)]
+fn diff_reindented_plan(bencher: divan::Bencher, tasks: usize) {
+    let tidy = genplan::write_plan(&genplan::generate(tasks, 1));
+    let untidy: String = tidy.lines().map(|l| format!("   {l}\n")).collect();
+    bencher.bench(|| planc::fmt::diff::unified(divan::black_box(&untidy), &tidy, "a", "b").len());
+}

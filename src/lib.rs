@@ -45,6 +45,16 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
     syntax::load_path(path, options)
 }
 
+/// Loads the plan at `path` and every file it includes as committed at git
+/// `revision` (a commit, tag, branch or `HEAD~2`).
+pub fn load_at_revision(
+    path: &Path,
+    revision: &str,
+    options: &LoadOptions,
+) -> Result<Loaded, LoadError> {
+    syntax::load_at_revision(path, revision, options)
+}
+
 /// Checks a loaded plan: names, values and rules. Parse diagnostics from
 /// loading are included in the result.
 pub fn check(loaded: &Loaded) -> Checked {

@@ -393,56 +393,13 @@ fn seeds() -> Vec<Case> {
 
 // ------------------------------------------------------------------ mutators
 
-const KEYWORDS: &[&str] = &[
-    "project",
-    "task",
-    "milestone",
-    "resource",
-    "team",
-    "calendar",
-    "risk",
-    "issue",
-    "include",
-    "after",
+/// Words and punctuation the mutators insert besides every keyword of
+/// `planc::syntax::keywords::KEYWORDS`: phrases, values and symbols.
+const PHRASES: &[&str] = &[
     "finish after",
     "start of",
-    "effort",
-    "duration",
-    "elapsed",
-    "assign",
     "any of",
-    "start",
     "not before",
-    "deadline",
-    "priority",
-    "progress",
-    "range",
-    "cost",
-    "budget",
-    "tags",
-    "note",
-    "date",
-    "workdays",
-    "hours",
-    "holiday",
-    "off",
-    "units",
-    "capacity",
-    "rate",
-    "role",
-    "calendar",
-    "now",
-    "currency",
-    "chance",
-    "delay",
-    "affects",
-    "owner",
-    "response",
-    "status",
-    "raised",
-    "finished",
-    "severity",
-    "resolution",
     "open",
     "closed",
     "mon..fri",
@@ -464,6 +421,15 @@ const KEYWORDS: &[&str] = &[
     ":",
     ".",
 ];
+
+/// Every keyword of the language, then the phrases.
+fn vocabulary() -> Vec<&'static str> {
+    planc::syntax::keywords::KEYWORDS
+        .iter()
+        .map(|k| k.word)
+        .chain(PHRASES.iter().copied())
+        .collect()
+}
 
 const VALUES: &[&str] = &[
     "0",
@@ -628,7 +594,7 @@ fn mutate_once(rng: &mut Pcg64, bytes: &mut Vec<u8>, other: &[u8], gentle: bool)
         3 => swap_tokens(rng, bytes),
         4 => replace_token(rng, bytes, VALUES),
         5 => splice_lines(rng, bytes, other),
-        6 => insert_token(rng, bytes, KEYWORDS),
+        6 => insert_token(rng, bytes, &vocabulary()),
         7 => insert_token(rng, bytes, VALUES),
         8 => tweak_digit(rng, bytes),
         9 => {

@@ -1,18 +1,14 @@
-//! A line-based unified diff, for `planc fmt --check`. Lines equal at both
-//! ends are matched first; in between, lines that occur once on each side
-//! anchor the match (patience diff), and small stretches without anchors
-//! get an exact longest-common-subsequence match. Stretches too large for
-//! that are shown as replaced wholesale, which is still a correct diff.
-//! Not the `similar` crate: its unbounded fallback is far slower on a
-//! large plan re-indented throughout (docs/performance.md, "Formatting").
+//! A line-based unified diff, for `planc fmt --check`. The matching is
+//! `imara-diff`'s histogram diff (the algorithm and heuristics of git):
+//! the `similar` crate's Myers diff has no bound but a wall-clock deadline
+//! and takes seconds on a large plan re-indented throughout
+//! (docs/performance.md, "Formatting"). Only the printing is ours, for
+//! GNU diff's hunk ranges and its "No newline at end of file" marker.
 
-use std::collections::HashMap;
+use imara_diff::{Algorithm, Diff, InternedInput};
 
 /// Lines of context shown around each change.
 pub const CONTEXT: usize = 3;
-
-/// Largest stretch (old lines times new lines) matched exactly.
-const MAX_EXACT_CELLS: usize = 4_000_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Edit {
@@ -30,8 +26,7 @@ pub fn unified(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
     }
     let a: Vec<&str> = old.split_inclusive('\n').collect();
     let b: Vec<&str> = new.split_inclusive('\n').collect();
-    let mut edits = Vec::with_capacity(a.len().max(b.len()));
-    diff_range(&a, &b, (0, a.len()), (0, b.len()), &mut edits);
+    let edits = line_edits(old, new, a.len(), b.len());
     let mut out = format!("--- {old_name}\n+++ {new_name}\n");
     for hunk in hunks(&edits) {
         write_hunk(&mut out, &edits[hunk.0..hunk.1], &a, &b);
@@ -39,143 +34,33 @@ pub fn unified(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
     out
 }
 
-/// Appends the edits turning `a[a_range]` into `b[b_range]`.
-fn diff_range(
-    a: &[&str],
-    b: &[&str],
-    a_range: (usize, usize),
-    b_range: (usize, usize),
-    out: &mut Vec<Edit>,
-) {
-    let (mut a_lo, mut a_hi) = a_range;
-    let (mut b_lo, mut b_hi) = b_range;
-    while a_lo < a_hi && b_lo < b_hi && a[a_lo] == b[b_lo] {
-        out.push(Edit::Keep(a_lo, b_lo));
-        a_lo += 1;
-        b_lo += 1;
-    }
-    let mut suffix = Vec::new();
-    while a_lo < a_hi && b_lo < b_hi && a[a_hi - 1] == b[b_hi - 1] {
-        a_hi -= 1;
-        b_hi -= 1;
-        suffix.push(Edit::Keep(a_hi, b_hi));
-    }
-    if a_lo == a_hi || b_lo == b_hi {
-        out.extend((a_lo..a_hi).map(Edit::Delete));
-        out.extend((b_lo..b_hi).map(Edit::Insert));
-    } else {
-        let anchors = unique_anchors(a, b, (a_lo, a_hi), (b_lo, b_hi));
-        if anchors.is_empty() {
-            exact_or_replace(a, b, (a_lo, a_hi), (b_lo, b_hi), out);
-        } else {
-            let (mut i, mut j) = (a_lo, b_lo);
-            for (ai, bj) in anchors {
-                diff_range(a, b, (i, ai), (j, bj), out);
-                out.push(Edit::Keep(ai, bj));
-                (i, j) = (ai + 1, bj + 1);
-            }
-            diff_range(a, b, (i, a_hi), (j, b_hi), out);
-        }
-    }
-    out.extend(suffix.into_iter().rev());
-}
-
-/// Pairs of lines that occur exactly once in each range, longest run in
-/// the same order on both sides.
-fn unique_anchors(
-    a: &[&str],
-    b: &[&str],
-    a_range: (usize, usize),
-    b_range: (usize, usize),
-) -> Vec<(usize, usize)> {
-    // Per line: (count in a, index in a, count in b, index in b).
-    let mut seen: HashMap<&str, (u32, usize, u32, usize)> = HashMap::new();
-    for (i, line) in a.iter().enumerate().take(a_range.1).skip(a_range.0) {
-        let entry = seen.entry(line).or_insert((0, i, 0, 0));
-        entry.0 += 1;
-    }
-    for (j, line) in b.iter().enumerate().take(b_range.1).skip(b_range.0) {
-        if let Some(entry) = seen.get_mut(line) {
-            entry.2 += 1;
-            entry.3 = j;
-        }
-    }
-    let mut pairs: Vec<(usize, usize)> = seen
-        .values()
-        .filter(|e| e.0 == 1 && e.2 == 1)
-        .map(|e| (e.1, e.3))
-        .collect();
-    pairs.sort_unstable();
-    longest_increasing_by_second(&pairs)
-}
-
-/// The longest subsequence of `pairs` (sorted by first) whose second
-/// components increase too (patience sorting).
-fn longest_increasing_by_second(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
-    let mut tails: Vec<usize> = Vec::new();
-    let mut back: Vec<Option<usize>> = vec![None; pairs.len()];
-    for (k, &(_, second)) in pairs.iter().enumerate() {
-        let pile = tails.partition_point(|&t| pairs[t].1 < second);
-        back[k] = pile.checked_sub(1).map(|p| tails[p]);
-        if pile == tails.len() {
-            tails.push(k);
-        } else {
-            tails[pile] = k;
-        }
-    }
-    let mut run = Vec::with_capacity(tails.len());
-    let mut at = tails.last().copied();
-    while let Some(k) = at {
-        run.push(pairs[k]);
-        at = back[k];
-    }
-    run.reverse();
-    run
-}
-
-/// An exact longest-common-subsequence match for small stretches; large
-/// ones are shown as deleted and inserted.
-fn exact_or_replace(
-    a: &[&str],
-    b: &[&str],
-    a_range: (usize, usize),
-    b_range: (usize, usize),
-    out: &mut Vec<Edit>,
-) {
-    let (n, m) = (a_range.1 - a_range.0, b_range.1 - b_range.0);
-    if n.saturating_mul(m) > MAX_EXACT_CELLS {
-        out.extend((a_range.0..a_range.1).map(Edit::Delete));
-        out.extend((b_range.0..b_range.1).map(Edit::Insert));
-        return;
-    }
-    // lcs[i][j]: longest common subsequence of a[i..] and b[j..], row-major.
-    let width = m + 1;
-    let mut lcs = vec![0u32; (n + 1) * width];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            lcs[i * width + j] = if a[a_range.0 + i] == b[b_range.0 + j] {
-                lcs[(i + 1) * width + j + 1] + 1
-            } else {
-                lcs[(i + 1) * width + j].max(lcs[i * width + j + 1])
-            };
-        }
-    }
+/// The line edits turning `a` into `b`, from a histogram diff (git's
+/// default heuristics: near-linear even when every line changed).
+fn line_edits(old: &str, new: &str, a_len: usize, b_len: usize) -> Vec<Edit> {
+    let input = InternedInput::new(old, new);
+    let mut diff = Diff::compute(Algorithm::Histogram, &input);
+    diff.postprocess_lines(&input);
+    let mut edits = Vec::with_capacity(a_len.max(b_len));
     let (mut i, mut j) = (0, 0);
-    while i < n && j < m {
-        if a[a_range.0 + i] == b[b_range.0 + j] {
-            out.push(Edit::Keep(a_range.0 + i, b_range.0 + j));
-            i += 1;
-            j += 1;
-        } else if lcs[(i + 1) * width + j] >= lcs[i * width + j + 1] {
-            out.push(Edit::Delete(a_range.0 + i));
-            i += 1;
-        } else {
-            out.push(Edit::Insert(b_range.0 + j));
-            j += 1;
+    for hunk in diff.hunks() {
+        let (before, after) = (range_of(&hunk.before), range_of(&hunk.after));
+        while i < before.start {
+            edits.push(Edit::Keep(i, j));
+            (i, j) = (i + 1, j + 1);
         }
+        edits.extend(before.clone().map(Edit::Delete));
+        edits.extend(after.clone().map(Edit::Insert));
+        (i, j) = (before.end, after.end);
     }
-    out.extend((a_range.0 + i..a_range.1).map(Edit::Delete));
-    out.extend((b_range.0 + j..b_range.1).map(Edit::Insert));
+    while i < a_len && j < b_len {
+        edits.push(Edit::Keep(i, j));
+        (i, j) = (i + 1, j + 1);
+    }
+    edits
+}
+
+fn range_of(r: &std::ops::Range<u32>) -> std::ops::Range<usize> {
+    r.start as usize..r.end as usize
 }
 
 /// Ranges of `edits` that form hunks: each change with [`CONTEXT`] kept

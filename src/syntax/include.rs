@@ -4,8 +4,10 @@
 
 use super::ast::{File, TopItem};
 use super::parser::parse;
+use super::revision::GitTree;
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
+use std::io;
 use std::path::{Component, Path, PathBuf};
 
 /// Most tasks a plan may declare unless the options say otherwise.
@@ -61,36 +63,92 @@ pub struct LoadError {
     pub source: std::io::Error,
 }
 
+impl LoadError {
+    pub(super) fn new(path: &Path, source: io::Error) -> LoadError {
+        LoadError {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+}
+
+/// Where the loader reads files: the file system, or one git revision's
+/// tree ([`GitTree`]). Paths are absolute; a file's identity is its
+/// resolved path (symbolic links followed).
+pub(super) trait FileStore {
+    /// The resolved path of an existing file or folder.
+    fn resolve(&self, path: &Path) -> io::Result<PathBuf>;
+    /// Whether a resolved path is a regular file, and its size in bytes.
+    fn regular_file_size(&self, path: &Path) -> io::Result<Option<u64>>;
+    /// At most `limit` bytes of a resolved regular file.
+    fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>>;
+}
+
+/// The plan as it is on disk.
+struct FileSystem;
+
+impl FileStore for FileSystem {
+    fn resolve(&self, path: &Path) -> io::Result<PathBuf> {
+        std::fs::canonicalize(path)
+    }
+
+    fn regular_file_size(&self, path: &Path) -> io::Result<Option<u64>> {
+        let meta = std::fs::metadata(path)?;
+        Ok(meta.is_file().then_some(meta.len()))
+    }
+
+    fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        io::Read::read_to_end(
+            &mut io::Read::take(std::fs::File::open(path)?, limit),
+            &mut bytes,
+        )?;
+        Ok(bytes)
+    }
+}
+
+/// Loads the plan at `path` and every file it includes as committed at
+/// git `revision` (see [`GitTree`]). Not a repository, an unknown revision
+/// or a plan missing from it is a [`LoadError`].
+pub fn load_at_revision(
+    path: &Path,
+    revision: &str,
+    options: &LoadOptions,
+) -> Result<Loaded, LoadError> {
+    let tree = GitTree::open(path, revision).map_err(|e| LoadError::new(path, e))?;
+    load_from(&tree, path, options)
+}
+
 /// Loads the plan at `path` and everything it includes.
 pub fn load_path(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
-    let fail = |source| LoadError {
-        path: path.display().to_string(),
-        source,
-    };
+    load_from(&FileSystem, path, options)
+}
+
+fn load_from(
+    store: &dyn FileStore,
+    path: &Path,
+    options: &LoadOptions,
+) -> Result<Loaded, LoadError> {
+    let fail = |source| LoadError::new(path, source);
+    let absolute = std::path::absolute(path).map_err(fail)?;
+    let canonical = store.resolve(&absolute).map_err(fail)?;
     // A FIFO or a device would block or never end: only regular files, and
     // never more than the size limit (plus one byte, to notice the excess).
-    let meta = std::fs::metadata(path).map_err(fail)?;
-    if !meta.is_file() {
-        return Err(fail(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
+    if store.regular_file_size(&canonical).map_err(fail)?.is_none() {
+        return Err(fail(io::Error::new(
+            io::ErrorKind::InvalidInput,
             "not a regular file",
         )));
     }
-    let mut bytes = Vec::new();
     let limit = u64::try_from(options.max_file_bytes)
         .unwrap_or(u64::MAX)
         .saturating_add(1);
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(std::fs::File::open(path).map_err(fail)?, limit),
-        &mut bytes,
-    )
-    .map_err(fail)?;
-    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let bytes = store.read(&canonical, limit).map_err(fail)?;
     let root_dir = canonical
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    let mut loader = Loader::new(options, root_dir);
+    let mut loader = Loader::new(store, options, root_dir);
     loader.add_root(path.display().to_string(), Some(canonical), bytes);
     Ok(loader.finish())
 }
@@ -103,12 +161,13 @@ pub fn load_str(name: &str, text: &str, base_dir: Option<&Path>, options: &LoadO
         .or_else(|| std::env::current_dir().ok())
         .unwrap_or_default();
     let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
-    let mut loader = Loader::new(options, dir.clone());
+    let mut loader = Loader::new(&FileSystem, options, dir.clone());
     loader.add_root(name.to_string(), None, text.as_bytes().to_vec());
     loader.finish()
 }
 
 struct Loader<'o> {
+    store: &'o dyn FileStore,
     options: &'o LoadOptions,
     root_dir: PathBuf,
     sources: SourceMap,
@@ -119,8 +178,9 @@ struct Loader<'o> {
 }
 
 impl<'o> Loader<'o> {
-    fn new(options: &'o LoadOptions, root_dir: PathBuf) -> Loader<'o> {
+    fn new(store: &'o dyn FileStore, options: &'o LoadOptions, root_dir: PathBuf) -> Loader<'o> {
         Loader {
+            store,
             options,
             root_dir,
             sources: SourceMap::new(),
@@ -230,7 +290,7 @@ impl<'o> Loader<'o> {
         {
             return Err(Box::new(outside_folder(written, at)));
         }
-        let Ok(canonical) = std::fs::canonicalize(&joined) else {
+        let Ok(canonical) = self.store.resolve(&joined) else {
             return Err(Box::new(
                 Diagnostic::error(
                     codes::INCLUDE_NOT_FOUND,
@@ -246,7 +306,13 @@ impl<'o> Loader<'o> {
         if !self.options.allow_outside_includes && !canonical.starts_with(&self.root_dir) {
             return Err(Box::new(outside_folder(written, at)));
         }
-        if let Some(d) = unfit_to_read(&canonical, written, at, self.options.max_file_bytes) {
+        if let Some(d) = unfit_to_read(
+            self.store,
+            &canonical,
+            written,
+            at,
+            self.options.max_file_bytes,
+        ) {
             return Err(Box::new(d));
         }
         Ok(canonical)
@@ -320,7 +386,8 @@ impl<'o> Loader<'o> {
             self.diagnostics.push(d);
             return;
         }
-        let bytes = match std::fs::read(&canonical) {
+        let limit = u64::try_from(self.options.max_file_bytes).unwrap_or(u64::MAX);
+        let bytes = match self.store.read(&canonical, limit) {
             Ok(bytes) => bytes,
             Err(e) => {
                 self.diagnostics.push(
@@ -357,7 +424,7 @@ fn outside_folder(written: &str, at: Span) -> Diagnostic {
 }
 
 /// `path` with `.` and `..` resolved by name alone, without the file system.
-fn lexically_normal(path: &Path) -> PathBuf {
+pub(super) fn lexically_normal(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
@@ -374,9 +441,14 @@ fn lexically_normal(path: &Path) -> PathBuf {
 /// Why an included file is not read at all: not a regular file (a FIFO
 /// would block, a device never ends) or larger than the limit (judged
 /// before reading, so memory stays bounded).
-fn unfit_to_read(path: &Path, written: &str, at: Span, max_bytes: usize) -> Option<Diagnostic> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() {
+fn unfit_to_read(
+    store: &dyn FileStore,
+    path: &Path,
+    written: &str,
+    at: Span,
+    max_bytes: usize,
+) -> Option<Diagnostic> {
+    let Some(size) = store.regular_file_size(path).ok()? else {
         return Some(
             Diagnostic::error(
                 codes::UNREADABLE,
@@ -384,14 +456,13 @@ fn unfit_to_read(path: &Path, written: &str, at: Span, max_bytes: usize) -> Opti
             )
             .at(at, "not a regular file"),
         );
-    }
-    if meta.len() > max_bytes as u64 {
+    };
+    if size > max_bytes as u64 {
         return Some(
             Diagnostic::error(
                 codes::TOO_LARGE_INPUT,
                 format!(
-                    "`{written}` is {} bytes; planc reads files of at most {max_bytes} bytes",
-                    meta.len()
+                    "`{written}` is {size} bytes; planc reads files of at most {max_bytes} bytes"
                 ),
             )
             .at(at, "included here"),

@@ -238,151 +238,79 @@ const fn repeated(kind: AttrKind, name: &'static str, rule: &'static str) -> Att
 use AttrKind as K;
 use DeclKind as D;
 
+/// One attribute keyword whose name, phrase and grammar rule all follow
+/// from its word: `attr!(cost, Cost, once)`.
+macro_rules! attr {
+    ($word:ident, $kind:ident, $count:ident) => {
+        attribute(
+            stringify!($word),
+            concat!("`", stringify!($word), "`"),
+            $count(
+                K::$kind,
+                stringify!($word),
+                concat!("attr_", stringify!($word)),
+            ),
+        )
+    };
+}
+
 /// Every keyword, the ones plans write most first (the fast reader looks
 /// words up in this order).
 pub static KEYWORDS: [Keyword; 49] = TABLE;
 
 /// [`KEYWORDS`] as a constant, which the build can read (below).
 const TABLE: [Keyword; 49] = [
-    attribute(
-        "after",
-        "`after`",
-        repeated(K::After, "after", "attr_after"),
-    ),
-    attribute(
-        "effort",
-        "`effort`",
-        once(K::Effort, "effort", "attr_effort"),
-    ),
-    attribute(
-        "duration",
-        "`duration`",
-        once(K::Duration, "duration", "attr_duration"),
-    ),
-    attribute(
-        "assign",
-        "`assign`",
-        repeated(K::Assign, "assign", "attr_assign"),
-    ),
-    attribute(
-        "elapsed",
-        "`elapsed`",
-        once(K::Elapsed, "elapsed", "attr_elapsed"),
-    ),
+    attr!(after, After, repeated),
+    attr!(effort, Effort, once),
+    attr!(duration, Duration, once),
+    attr!(assign, Assign, repeated),
+    attr!(elapsed, Elapsed, once),
     attribute(
         "finish",
         "`finish`",
         repeated(K::FinishAfter, "finish after", "attr_finish_after"),
     ),
-    attribute("start", "`start`", once(K::Start, "start", "attr_start")),
-    attribute(
-        "deadline",
-        "`deadline`",
-        once(K::Deadline, "deadline", "attr_deadline"),
-    ),
-    attribute(
-        "priority",
-        "`priority`",
-        once(K::Priority, "priority", "attr_priority"),
-    ),
-    attribute(
-        "progress",
-        "`progress`",
-        once(K::Progress, "progress", "attr_progress"),
-    ),
-    attribute("note", "`note`", once(K::Note, "note", "attr_note")),
-    attribute("tags", "`tags`", repeated(K::Tags, "tags", "attr_tags")),
+    attr!(start, Start, once),
+    attr!(deadline, Deadline, once),
+    attr!(priority, Priority, once),
+    attr!(progress, Progress, once),
+    attr!(note, Note, once),
+    attr!(tags, Tags, repeated),
     attribute(
         "not",
         "`not`",
         once(K::NotBefore, "not before", "attr_not_before"),
     ),
-    attribute("range", "`range`", once(K::Range, "range", "attr_range")),
-    attribute("cost", "`cost`", once(K::Cost, "cost", "attr_cost")),
-    attribute(
-        "budget",
-        "`budget`",
-        once(K::Budget, "budget", "attr_budget"),
-    ),
-    attribute("date", "`date`", once(K::Date, "date", "attr_date")),
-    attribute("role", "`role`", once(K::Role, "role", "attr_role")),
-    attribute("units", "`units`", once(K::Units, "units", "attr_units")),
-    attribute(
-        "capacity",
-        "`capacity`",
-        once(K::Capacity, "capacity", "attr_capacity"),
-    ),
-    attribute("rate", "`rate`", once(K::Rate, "rate", "attr_rate")),
-    attribute("off", "`off`", repeated(K::Off, "off", "attr_off")),
+    attr!(range, Range, once),
+    attr!(cost, Cost, once),
+    attr!(budget, Budget, once),
+    attr!(date, Date, once),
+    attr!(role, Role, once),
+    attr!(units, Units, once),
+    attr!(capacity, Capacity, once),
+    attr!(rate, Rate, once),
+    attr!(off, Off, repeated),
     Keyword {
         word: "calendar",
         phrase: "`calendar`",
         declares: Declares::TopLevel(D::Calendar),
         attribute: Some(once(K::Calendar, "calendar", "attr_calendar")),
     },
-    attribute(
-        "workdays",
-        "`workdays`",
-        once(K::Workdays, "workdays", "attr_workdays"),
-    ),
-    attribute(
-        "hours",
-        "`hours`",
-        repeated(K::Hours, "hours", "attr_hours"),
-    ),
-    attribute(
-        "holiday",
-        "`holiday`",
-        repeated(K::Holiday, "holiday", "attr_holiday"),
-    ),
-    attribute("now", "`now`", once(K::Now, "now", "attr_now")),
-    attribute(
-        "currency",
-        "`currency`",
-        once(K::Currency, "currency", "attr_currency"),
-    ),
-    attribute(
-        "chance",
-        "`chance`",
-        once(K::Chance, "chance", "attr_chance"),
-    ),
-    attribute("delay", "`delay`", once(K::Delay, "delay", "attr_delay")),
-    attribute(
-        "affects",
-        "`affects`",
-        repeated(K::Affects, "affects", "attr_affects"),
-    ),
-    attribute("owner", "`owner`", once(K::Owner, "owner", "attr_owner")),
-    attribute(
-        "response",
-        "`response`",
-        once(K::Response, "response", "attr_response"),
-    ),
-    attribute(
-        "status",
-        "`status`",
-        once(K::Status, "status", "attr_status"),
-    ),
-    attribute(
-        "raised",
-        "`raised`",
-        once(K::Raised, "raised", "attr_raised"),
-    ),
-    attribute(
-        "severity",
-        "`severity`",
-        once(K::Severity, "severity", "attr_severity"),
-    ),
-    attribute(
-        "resolution",
-        "`resolution`",
-        once(K::Resolution, "resolution", "attr_resolution"),
-    ),
-    attribute(
-        "finished",
-        "`finished`",
-        once(K::Finished, "finished", "attr_finished"),
-    ),
+    attr!(workdays, Workdays, once),
+    attr!(hours, Hours, repeated),
+    attr!(holiday, Holiday, repeated),
+    attr!(now, Now, once),
+    attr!(currency, Currency, once),
+    attr!(chance, Chance, once),
+    attr!(delay, Delay, once),
+    attr!(affects, Affects, repeated),
+    attr!(owner, Owner, once),
+    attr!(response, Response, once),
+    attr!(status, Status, once),
+    attr!(raised, Raised, once),
+    attr!(severity, Severity, once),
+    attr!(resolution, Resolution, once),
+    attr!(finished, Finished, once),
     Keyword {
         word: "resource",
         phrase: "`resource`",

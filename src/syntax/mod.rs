@@ -15,9 +15,12 @@ mod literal;
 mod lower;
 mod parser;
 mod recover;
+mod revision;
 pub(crate) mod scan;
 
-pub use include::{load_path, load_str, LoadError, LoadOptions, Loaded, DEFAULT_MAX_TASKS};
+pub use include::{
+    load_at_revision, load_path, load_str, LoadError, LoadOptions, Loaded, DEFAULT_MAX_TASKS,
+};
 pub use literal::parse_decimal;
 #[doc(hidden)]
 pub use parser::clean_files_read_slowly;

@@ -61,19 +61,32 @@ pub(super) fn recover_declaration(
     diags: &mut Diagnostics,
     rereads: &mut Rereads,
 ) -> Option<TopItem> {
-    repair(text, start, end, file, diags, rereads)
-        .or_else(|| bare_declaration(text.get(start..end)?, start, file))
+    let region = Region {
+        text,
+        start,
+        end,
+        file,
+    };
+    repair(region, diags, rereads).or_else(|| bare_declaration(text.get(start..end)?, start, file))
 }
 
-/// The repair loop of [`recover_declaration`].
-fn repair(
-    text: &str,
+/// One declaration's place: `text[start..end]` of `file`.
+#[derive(Clone, Copy)]
+struct Region<'t> {
+    text: &'t str,
     start: usize,
     end: usize,
     file: FileId,
-    diags: &mut Diagnostics,
-    rereads: &mut Rereads,
-) -> Option<TopItem> {
+}
+
+/// The repair loop of [`recover_declaration`].
+fn repair(region: Region<'_>, diags: &mut Diagnostics, rereads: &mut Rereads) -> Option<TopItem> {
+    let Region {
+        text,
+        start,
+        end,
+        file,
+    } = region;
     let mut patched = text.get(start..end)?.as_bytes().to_vec();
     let mut marks: Vec<Mark> = Vec::new();
     for repairs in 0..MAX_REPAIRS {
