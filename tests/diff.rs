@@ -500,6 +500,7 @@ fn errors_in_one_side_are_named_by_that_side() {
 fn outside_a_repository_a_revision_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "plan.plan", BASE);
+    write(dir.path(), "qa.plan", QA);
     let out = Command::new(env!("CARGO_BIN_EXE_planc"))
         .args(["diff", "plan.plan"])
         .current_dir(dir.path())
@@ -508,7 +509,7 @@ fn outside_a_repository_a_revision_is_a_clear_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("not inside a git repository"),
+        stderr(&out).contains("not in a git repository"),
         "{}",
         stderr(&out)
     );

@@ -330,7 +330,7 @@ fn schedule_options(args: &DiffArgs) -> crate::ScheduleOptions {
 fn read_side(side: &Side, args: &DiffArgs, output: Option<&Path>) -> Result<Snapshot, SideError> {
     let options = load_options(args);
     let loaded = match &side.source {
-        Source::Revision(plan, rev) => diff::git::load_at_revision(plan, rev, &options)
+        Source::Revision(plan, rev) => crate::load_at_revision(plan, rev, &options)
             .map_err(|e| SideError::Read(e.to_string()))?,
         Source::File(path) => {
             if is_json(path) {

@@ -4,7 +4,6 @@
 //! Used only by `cli`; it uses the pipeline's public types and output.
 
 pub mod compare;
-pub mod git;
 pub mod snapshot;
 mod write;
 
