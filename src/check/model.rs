@@ -273,8 +273,18 @@ pub struct TaskDetails {
     /// A milestone's fixed `date`.
     pub date: Option<Moment>,
     pub progress: Option<Share>,
-    /// When a milestone was actually reached (`finished`).
+    /// When a task actually finished, or a milestone was reached (`finished`).
     pub finished: Option<Moment>,
+    /// When a task actually started (`started`).
+    pub started: Option<Moment>,
+    /// Work (effort tasks) or length still to do after the status date
+    /// (`remaining`); overrides what progress implies.
+    pub remaining: Option<Minutes>,
+    /// Actual cost so far (`spent`).
+    pub spent: Option<Money>,
+    /// A level-of-effort task's range (`during FROM..TO`): it spans from the
+    /// start of the first to the end of the second.
+    pub during: Option<(TaskId, TaskId)>,
     pub range: Option<(Minutes, Minutes)>,
     pub budget: Option<Money>,
     pub tags: Vec<String>,
@@ -289,6 +299,10 @@ static NO_DETAILS: TaskDetails = TaskDetails {
     date: None,
     progress: None,
     finished: None,
+    started: None,
+    remaining: None,
+    spent: None,
+    during: None,
     range: None,
     budget: None,
     tags: Vec::new(),

@@ -106,6 +106,9 @@ pub(crate) struct CommonArgs {
     /// How hard levelling searches for a shorter schedule.
     #[arg(long, value_enum, default_value_t = LevelArg::Normal)]
     pub level: LevelArg,
+    /// Ignore actuals and the status date: the schedule as first planned.
+    #[arg(long)]
+    pub as_planned: bool,
 }
 
 impl CommonArgs {
@@ -116,6 +119,7 @@ impl CommonArgs {
                 LevelArg::Normal => crate::schedule::LevelEffort::Normal,
                 LevelArg::Thorough => crate::schedule::LevelEffort::Thorough,
             },
+            as_planned: self.as_planned,
         }
     }
 }

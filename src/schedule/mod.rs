@@ -32,6 +32,9 @@ pub struct Options {
     pub level: bool,
     /// How hard levelling searches for a shorter schedule.
     pub effort: LevelEffort,
+    /// Ignore actuals (`started`, `finished`, `remaining`) and the status
+    /// date's effect on dates: the version-1 schedule (`--as-planned`).
+    pub as_planned: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +50,7 @@ impl Default for Options {
         Options {
             level: true,
             effort: LevelEffort::Normal,
+            as_planned: false,
         }
     }
 }
@@ -81,6 +85,33 @@ pub struct TaskSchedule {
     pub cost: Money,
     /// Done share: given, or for groups derived from children by work.
     pub progress: Share,
+    /// When the task actually started (given, or implied by a `finished`).
+    pub actual_start: Option<Moment>,
+    /// When the task actually finished.
+    pub actual_end: Option<Moment>,
+    /// Work (effort tasks) or length still to do after the status date.
+    pub remaining: Minutes,
+    /// Where the task stands at the status date.
+    pub state: TaskState,
+}
+
+/// Where a task stands at the status date (spec 6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskState {
+    Done,
+    InProgress,
+    NotStarted,
+}
+
+impl TaskState {
+    /// The word in outputs (`done`, `in_progress`, `not_started`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskState::Done => "done",
+            TaskState::InProgress => "in_progress",
+            TaskState::NotStarted => "not_started",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -171,6 +202,10 @@ pub fn schedule(model: &Model, options: &Options) -> Scheduled {
                 work: Minutes::ZERO,
                 cost: Money::ZERO,
                 progress: Share::ZERO,
+                actual_start: None,
+                actual_end: None,
+                remaining: Minutes::ZERO,
+                state: TaskState::NotStarted,
             }
         })
         .collect();
