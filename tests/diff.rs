@@ -453,7 +453,11 @@ task b "B" { after start of a + 1d  duration 2d  assign 2 qa }
 task c "C" { finish after a - 2h  effort 1d  assign qa 50% }
 "#;
     write(d, "rich-old.plan", rich);
-    write(d, "rich-new.plan", &rich.replace("+ 1d", "+ 2d").replace("qa 50%", "alice 50%"));
+    write(
+        d,
+        "rich-new.plan",
+        &rich.replace("+ 1d", "+ 2d").replace("qa 50%", "alice 50%"),
+    );
     let out = planc(d, &["build", "rich-old.plan", "-o", "rich-old.json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let mut plans = json_diff(d, &["rich-old.plan", "rich-new.plan"]);
@@ -822,4 +826,29 @@ task b "B" { after a  effort 2d  assign alice }
         levelled["changed"][0]["what"],
         serde_json::json!(["dependencies after a -> none"])
     );
+}
+
+#[test]
+fn scheduling_options_apply_to_both_sides() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "old.plan", SLIP_OLD);
+    write(
+        d,
+        "new.plan",
+        &SLIP_OLD.replace("duration 4d", "duration 6d"),
+    );
+    for flags in [
+        &["--no-level"][..],
+        &["--level", "thorough"],
+        &["--as-planned"],
+    ] {
+        let r = json_diff(d, &[&["old.plan", "new.plan"][..], flags].concat());
+        assert_eq!(r["end"]["slip_days"], 2.0, "{flags:?}");
+    }
+    let both = diff(
+        d,
+        &["old.plan", "new.plan", "--no-level", "--level", "thorough"],
+    );
+    assert_eq!(both.status.code(), Some(2));
 }

@@ -43,6 +43,10 @@ pub(crate) struct DiffArgs {
     /// How hard levelling searches for a shorter schedule, on both sides.
     #[arg(long, value_enum, default_value_t = LevelArg::Normal)]
     pub level: LevelArg,
+    /// Ignore actuals and the status date on both sides: the schedules as
+    /// first planned.
+    #[arg(long)]
+    pub as_planned: bool,
     /// Take git's external-diff arguments (path old-file old-hex old-mode
     /// new-file new-hex new-mode): `git config diff.planc.command "planc
     /// diff --git-driver"`.
@@ -323,6 +327,7 @@ fn schedule_options(args: &DiffArgs) -> crate::ScheduleOptions {
             LevelArg::Normal => crate::schedule::LevelEffort::Normal,
             LevelArg::Thorough => crate::schedule::LevelEffort::Thorough,
         },
+        as_planned: args.as_planned,
     }
 }
 
