@@ -852,3 +852,50 @@ fn scheduling_options_apply_to_both_sides() {
     );
     assert_eq!(both.status.code(), Some(2));
 }
+
+#[test]
+fn a_broken_json_schedule_is_an_error_of_its_side_never_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "new.plan", SLIP_OLD);
+    let out = planc(d, &["build", "new.plan", "-o", "good.json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let good = std::fs::read_to_string(d.join("good.json")).unwrap();
+    let broken = [
+        ("not-json.json", "{ this is not json".to_string()),
+        ("other.json", "{\"schema\": \"other/1\"}".to_string()),
+        (
+            "old-schema.json",
+            good.replace("\"calendar\"", "\"calendar_was\""),
+        ),
+        (
+            "bad-clock.json",
+            good.replacen("09:00..17:00", "9999:00..17:00", 1),
+        ),
+        (
+            "bad-moment.json",
+            good.replacen("2027-01-04T09:00", "2027-13-04T09:00", 1),
+        ),
+        (
+            "far-past.json",
+            good.replacen("2027-01-04T09:00", "0001-01-01T00:00", 2),
+        ),
+        (
+            "huge-day.json",
+            good.replace("\"day_hours\": 8.0", "\"day_hours\": 1e300"),
+        ),
+    ];
+    for (name, text) in broken {
+        write(d, name, &text);
+        let out = diff(d, &[name, "new.plan"]);
+        let err = stderr(&out);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{name}: {err}");
+        assert!(
+            !err.contains("internal error") && !err.contains("panicked"),
+            "{name}: {err}"
+        );
+        if out.status.code() == Some(1) {
+            assert!(err.starts_with(&format!("at {name}: ")), "{name}: {err}");
+        }
+    }
+}

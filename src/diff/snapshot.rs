@@ -412,7 +412,8 @@ fn date(text: &str) -> Result<Day, String> {
 fn clock(text: &str) -> Option<u16> {
     let (h, m) = text.split_once(':')?;
     let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
-    (m < 60 && h * 60 + m <= 1440).then_some(h * 60 + m)
+    let minute = u32::from(h) * 60 + u32::from(m);
+    (m < 60 && minute <= 1440).then(|| u16::try_from(minute).ok())?
 }
 
 fn clock_range(text: &str) -> Result<(u16, u16), String> {
