@@ -899,3 +899,37 @@ fn a_broken_json_schedule_is_an_error_of_its_side_never_a_crash() {
         }
     }
 }
+
+#[test]
+fn a_long_markdown_report_folds_the_rest_into_details() {
+    let mut plan =
+        String::from("project \"Chain\" { start 2027-01-04 }\ntask t0 \"T0\" { duration 1d }\n");
+    for i in 1..40 {
+        plan.push_str(&format!(
+            "task t{i} \"T{i}\" {{ after t{}  duration 1d }}\n",
+            i - 1
+        ));
+        plan.push_str(&format!("milestone m{i} \"M{i}\" {{ after t{i} }}\n"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "old.plan", &plan);
+    write(
+        d,
+        "new.plan",
+        &plan.replacen("duration 1d", "duration 2d", 1),
+    );
+    let out = diff(d, &["old.plan", "new.plan", "--format", "markdown"]);
+    let md = stdout(&out);
+    let (main, rest) = md.split_once("<details>").expect("the rest is folded");
+    assert!(main.lines().count() <= 60, "{main}");
+    assert!(
+        main.starts_with("**Chain slips 1 working day: 2027-02-26 -> 2027-03-01**"),
+        "{main}"
+    );
+    // Nothing is lost: every moved task is in one part or the other.
+    for i in 0..40 {
+        assert!(md.contains(&format!("| `t{i}` |")), "t{i} missing");
+    }
+    assert!(rest.trim_end().ends_with("</details>"));
+}
