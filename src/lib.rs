@@ -23,6 +23,7 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod diff;
 pub mod fmt;
 pub mod render;
 pub mod schedule;

@@ -16,6 +16,7 @@ mod baseline;
 mod build;
 mod check;
 mod completions;
+mod diff;
 mod fmt;
 mod init;
 mod input;
@@ -81,6 +82,15 @@ pub(crate) enum Command {
     /// file would change.
     #[command(after_help = fmt::EXAMPLES)]
     Fmt(fmt::FmtArgs),
+    /// Show what a change to a plan does to its schedule (docs/diff.md).
+    ///
+    /// One PLAN: HEAD against the working tree, or `--from REV [--to REV]`.
+    /// Two files OLD NEW: each a `.plan` or a JSON schedule from `planc
+    /// build`. Reports the end and milestones (slip in working days,
+    /// deadlines), cost, the critical path, tasks added, removed, renamed
+    /// and moved, and why each moved.
+    #[command(after_help = diff::EXAMPLES)]
+    Diff(diff::DiffArgs),
 }
 
 /// Options shared by every command that schedules a plan.
@@ -324,6 +334,7 @@ fn run(cli: Cli) -> u8 {
         Command::Init(args) => init::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Diff(args) => diff::run(&args),
     }
 }
 

@@ -111,6 +111,56 @@ struct ProjectView<'m> {
     levelled: bool,
     baseline: Option<&'m str>,
     earned_value: Option<EarnedView>,
+    calendar: CalendarView<'m>,
+}
+
+/// The project calendar, so that a reader of the JSON alone (`planc diff`
+/// between two JSON schedules) can count working time as the build did.
+#[derive(serde::Serialize)]
+struct CalendarView<'m> {
+    id: &'m str,
+    day_hours: f64,
+    /// Monday first; each day's working ranges as `HH:MM..HH:MM`.
+    week: Vec<Vec<String>>,
+    holidays: Vec<HolidayView>,
+}
+
+#[derive(serde::Serialize)]
+struct HolidayView {
+    from: String,
+    to: String,
+}
+
+impl<'m> CalendarView<'m> {
+    fn new(c: &'m crate::check::CalendarDef) -> Self {
+        let clock = |m: u16| format!("{:02}:{:02}", m / 60, m % 60);
+        let day = |d: crate::units::Day| {
+            d.to_date()
+                .map_or_else(|| d.start().to_iso(), |d| d.to_string())
+        };
+        CalendarView {
+            id: &c.id,
+            day_hours: hours(c.day_minutes),
+            week: c
+                .week
+                .iter()
+                .map(|ranges| {
+                    ranges
+                        .iter()
+                        .map(|&(a, b)| format!("{}..{}", clock(a), clock(b)))
+                        .collect()
+                })
+                .collect(),
+            holidays: c
+                .holidays
+                .iter()
+                .map(|h| HolidayView {
+                    from: day(h.first),
+                    to: day(h.last),
+                })
+                .collect(),
+        }
+    }
 }
 
 impl<'m> ProjectView<'m> {
@@ -126,6 +176,7 @@ impl<'m> ProjectView<'m> {
             cost: money(schedule.cost),
             budget: p.budget.map(money),
             levelled: schedule.levelled,
+            calendar: CalendarView::new(model.calendar(p.calendar)),
             baseline: tracking.map(|t| t.source.label()),
             earned_value: tracking
                 .and_then(|t| t.project.as_ref())
@@ -216,6 +267,15 @@ struct TaskView<'m> {
     start_variance_days: Option<f64>,
     end_variance_days: Option<f64>,
     earned_value: Option<EarnedView>,
+    work: Option<WorkView>,
+}
+
+/// The length the plan gives a task (`effort`, `duration`, `elapsed`), as
+/// written rather than as booked: what `planc diff` compares.
+#[derive(serde::Serialize)]
+struct WorkView {
+    kind: &'static str,
+    hours: f64,
 }
 
 #[derive(serde::Serialize)]
@@ -265,7 +325,7 @@ impl<'m> TaskView<'m> {
                 .iter()
                 .map(|b| AssignmentView {
                     resource: &model.resource(b.resource).id,
-                    demand: round(b.demand.as_units() * 1000.0) / 1000.0,
+                    demand: demand(b.demand),
                     hours: hours(b.work),
                     cost: money(b.cost),
                 })
@@ -298,6 +358,10 @@ impl<'m> TaskView<'m> {
             start_variance_days: None,
             end_variance_days: None,
             earned_value: None,
+            work: t.work.map(|w| WorkView {
+                kind: work_kind(w.kind),
+                hours: hours(w.minutes),
+            }),
         }
     }
 
@@ -330,21 +394,46 @@ impl<'m> TaskView<'m> {
 
 impl<'m> DriverView<'m> {
     fn new(model: &'m Model, d: Driver) -> Self {
-        let (kind, task, resource) = match d {
-            Driver::ProjectStart => ("project start", None, None),
-            Driver::Bound(Bound::Start) => ("fixed start", None, None),
-            Driver::Bound(Bound::NotBefore) => ("not before", None, None),
-            Driver::Bound(Bound::Date) => ("fixed date", None, None),
-            Driver::Bound(Bound::StatusDate) => ("status date", None, None),
-            Driver::Dependency(t, _) => ("dependency", Some(t), None),
-            Driver::Resource(r, t) => ("resource", t, Some(r)),
-        };
+        let (kind, task, resource) = driver_fields(model, d);
         DriverView {
             kind,
-            task: task.map(|t| &*model.task(t).path),
-            resource: resource.map(|r| model.resource(r).id.as_str()),
+            task,
+            resource,
         }
     }
+}
+
+/// A driver as the JSON writes it: its kind, and the task and resource it
+/// names (shared with `planc diff`, which reads plans and JSON alike).
+pub fn driver_fields(model: &Model, d: Driver) -> (&'static str, Option<&str>, Option<&str>) {
+    let (kind, task, resource) = match d {
+        Driver::ProjectStart => ("project start", None, None),
+        Driver::Bound(Bound::Start) => ("fixed start", None, None),
+        Driver::Bound(Bound::NotBefore) => ("not before", None, None),
+        Driver::Bound(Bound::Date) => ("fixed date", None, None),
+        Driver::Bound(Bound::StatusDate) => ("status date", None, None),
+        Driver::Dependency(t, _) => ("dependency", Some(t), None),
+        Driver::Resource(r, t) => ("resource", t, Some(r)),
+    };
+    (
+        kind,
+        task.map(|t| &*model.task(t).path),
+        resource.map(|r| model.resource(r).id.as_str()),
+    )
+}
+
+/// A work kind as the JSON writes it.
+pub fn work_kind(k: crate::check::WorkKind) -> &'static str {
+    match k {
+        crate::check::WorkKind::Effort => "effort",
+        crate::check::WorkKind::Duration => "duration",
+        crate::check::WorkKind::Elapsed => "elapsed",
+    }
+}
+
+/// A demand as the JSON writes it, to a thousandth of a unit.
+pub fn demand(d: crate::units::Demand) -> f64 {
+    round(d.as_units() * 1000.0) / 1000.0
 }
 
 #[derive(serde::Serialize)]
@@ -459,7 +548,7 @@ fn round(x: f64) -> f64 {
 }
 
 /// Hours with two decimals.
-fn hours(m: Minutes) -> f64 {
+pub fn hours(m: Minutes) -> f64 {
     round(m.0 as f64 * 100.0 / 60.0) / 100.0
 }
 
