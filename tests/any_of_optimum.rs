@@ -174,8 +174,7 @@ struct Scheduled {
 }
 
 fn schedule(plan: &Plan, text: &str) -> Result<Scheduled, String> {
-    let loaded =
-        planc::syntax::load_str("any-of.plan", text, None, &planc::LoadOptions::default());
+    let loaded = planc::syntax::load_str("any-of.plan", text, None, &planc::LoadOptions::default());
     let compiled = planc::compile(&loaded, &Options::default());
     let (Some(model), Some(sched)) = (compiled.model, compiled.schedule) else {
         return Err(format!("not scheduled: {:?}", compiled.diagnostics));
@@ -194,7 +193,11 @@ fn schedule(plan: &Plan, text: &str) -> Result<Scheduled, String> {
         // The last minute worked lies in the last day.
         let last = working_day((ts.end - sched.start).0 - 1);
         if last + 1 - first != t.days as i64 {
-            return Err(format!("{id} lasts {} days, not {}", last + 1 - first, t.days));
+            return Err(format!(
+                "{id} lasts {} days, not {}",
+                last + 1 - first,
+                t.days
+            ));
         }
         span.push((first, last + 1));
         let units: Vec<(usize, usize)> = ts

@@ -76,7 +76,7 @@ impl Waiting {
         for &a in &net.activities {
             w.each_need(net, a, |need, backlog, minutes| {
                 *need += 1;
-                *backlog = *backlog + minutes;
+                *backlog += minutes;
             });
         }
         w
@@ -118,7 +118,10 @@ impl Waiting {
     }
 
     fn backlog(&self, r: ResourceId) -> Minutes {
-        self.backlog.get(r.index()).copied().unwrap_or(Minutes::ZERO)
+        self.backlog
+            .get(r.index())
+            .copied()
+            .unwrap_or(Minutes::ZERO)
     }
 }
 
@@ -151,10 +154,10 @@ pub fn by_look_ahead(
     calendars: &WorkCalendars,
     limit: &[Demand],
 ) -> Option<usize> {
-    let through = |k: usize, chosen: usize| -> Moment {
+    let through = |k: usize, booked: bool| -> Moment {
         let t = &trials[k];
         let r = t.booking.resource;
-        let from = if k == chosen {
+        let from = if booked {
             t.placement.end
         } else {
             t.placement.start
@@ -169,13 +172,46 @@ pub fn by_look_ahead(
             .map_or(&*calendars.project, |c| &**c);
         cal.add_work(from, backlog).unwrap_or(Moment(i64::MAX))
     };
+    let idle: Vec<Moment> = (0..trials.len()).map(|k| through(k, false)).collect();
+    let others = LatestOfOthers::of(&idle);
     (0..trials.len()).min_by_key(|&chosen| {
-        let worst = (0..trials.len())
-            .map(|k| through(k, chosen))
-            .max()
-            .unwrap_or(Moment(0));
+        let worst = others.without(chosen).max(Some(through(chosen, true)));
         (worst, rule_key(&trials[chosen], waiting, chosen))
     })
+}
+
+/// The latest of a list of values but one, for each one, from the two
+/// latest: a long `any of` (a team of hundreds) costs a pass over it
+/// rather than one per member.
+pub struct LatestOfOthers<T> {
+    first: Option<(T, usize)>,
+    second: Option<T>,
+}
+
+impl<T: Ord + Copy> LatestOfOthers<T> {
+    pub fn of(values: &[T]) -> LatestOfOthers<T> {
+        let mut first: Option<(T, usize)> = None;
+        let mut second: Option<T> = None;
+        for (k, &v) in values.iter().enumerate() {
+            match first {
+                Some((f, _)) if v <= f => second = second.max(Some(v)),
+                _ => {
+                    second = first.map(|(f, _)| f).max(second);
+                    first = Some((v, k));
+                }
+            }
+        }
+        LatestOfOthers { first, second }
+    }
+
+    /// The latest value but the one at `k`.
+    pub fn without(&self, k: usize) -> Option<T> {
+        match self.first {
+            Some((_, at)) if at == k => self.second,
+            Some((v, _)) => Some(v),
+            None => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -213,6 +249,22 @@ mod tests {
         assert_eq!(by_rule(&[trial(1, 0, 10), trial(2, 0, 10)], &w), Some(0));
         assert_eq!(by_rule(&[trial(2, 0, 10), trial(1, 0, 10)], &w), Some(0));
         assert_eq!(by_rule(&[], &w), None);
+    }
+
+    #[test]
+    fn the_latest_of_the_others_skips_only_the_one_left_out() {
+        let values = [3, 9, 4, 9, 1];
+        let others = LatestOfOthers::of(&values);
+        for k in 0..values.len() {
+            let expected = (0..values.len())
+                .filter(|&j| j != k)
+                .map(|j| values[j])
+                .max();
+            assert_eq!(others.without(k), expected, "without {k}");
+        }
+        let single = LatestOfOthers::of(&[5]);
+        assert_eq!(single.without(0), None);
+        assert_eq!(LatestOfOthers::<i32>::of(&[]).without(0), None);
     }
 
     #[test]

@@ -224,8 +224,14 @@ fn queue_order(net: &Network, keys: &[Key]) -> Vec<Pos> {
 /// empty): levelling starts from its times and bookings and never reads
 /// its loads, which are the dearest part of a pass (`docs/performance.md`).
 pub fn unlevelled_times(ctx: &Context<'_>, keys: &[Key]) -> Result<Forward<Pos>, Failure> {
-    run(ctx, queue_order(ctx.network, keys), false, false, Policy::Rule)
-        .map_err(|failure| failure.into_model(ctx.network))
+    run(
+        ctx,
+        queue_order(ctx.network, keys),
+        false,
+        false,
+        Policy::Rule,
+    )
+    .map_err(|failure| failure.into_model(ctx.network))
 }
 
 /// The scheme, taking ready activities in the queue `order`.

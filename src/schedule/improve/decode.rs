@@ -3,6 +3,7 @@
 
 use super::load::Load;
 use super::model::Abstract;
+use crate::schedule::alternatives::LatestOfOthers;
 use crate::schedule::ready::{node_of_key, queue_key};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -178,20 +179,22 @@ impl<'a> Decoder<'a> {
         self.trial = trial;
         // When each listed resource could be through with the work that
         // waits for it, this node's included if it is the one booked.
-        let through = |k: usize, chosen: usize| -> i64 {
-            let alt = m.alternatives[node][k];
-            let r = alt.resource as usize;
+        let through = |k: usize, booked: bool| -> i64 {
+            let r = m.alternatives[node][k].resource as usize;
             let busy = (self.backlog[r] / i128::from(m.limits[r].max(1))) as i64;
-            starts[k] + busy + if k == chosen { len } else { 0 }
+            starts[k] + busy + if booked { len } else { 0 }
         };
         // Every other schedule looks ahead, the rest take the starting
         // rule: the search's pool then holds choices of both kinds.
         let look_ahead = self.decodes % 2 == 1;
+        let idle: Vec<i64> = if look_ahead {
+            (0..starts.len()).map(|k| through(k, false)).collect()
+        } else {
+            Vec::new()
+        };
+        let others = LatestOfOthers::of(&idle);
         let key = |chosen: usize| {
-            let worst = (0..starts.len())
-                .map(|k| through(k, chosen))
-                .max()
-                .filter(|_| look_ahead);
+            let worst = look_ahead.then(|| others.without(chosen).max(Some(through(chosen, true))));
             let r = m.alternatives[node][chosen].resource as usize;
             (worst, starts[chosen], self.need[r], chosen)
         };

@@ -210,7 +210,9 @@ impl Abstract {
     /// node asks every resource it demands, so a team of thousands
     /// assigned to every task makes each placement that much dearer.
     pub(super) fn demand_weight(&self) -> usize {
-        let demands: usize = self.demands.iter().map(Vec::len).sum();
+        // Each alternative is tried as each placement is: it counts too.
+        let demands: usize = self.demands.iter().map(Vec::len).sum::<usize>()
+            + self.alternatives.iter().map(Vec::len).sum::<usize>();
         (demands / (self.len().max(1) * DEMANDS_PER_PLACEMENT)).max(1)
     }
 
