@@ -206,7 +206,7 @@ pub struct Booking {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Assignment {
     Fixed(Booking),
-    /// The one of these that lets the task finish earliest (ties: first).
+    /// One of these, chosen while levelling (`schedule::alternatives`).
     AnyOf(Vec<Booking>),
 }
 

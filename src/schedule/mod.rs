@@ -5,6 +5,7 @@
 //! Entry point: [`schedule`]. The result is a [`Schedule`] with a time span,
 //! bookings, slack and cost for every task, and totals per resource.
 
+mod alternatives;
 pub mod calendar;
 mod cost;
 mod critical;

@@ -4,6 +4,7 @@
 //! its calendars and (when levelling) its resources allow. Every placement
 //! is final, so the result is left-justified.
 
+use super::alternatives::{self, Policy, Trial, Waiting};
 use super::network::{Bound, Network, Pos};
 use super::profile::{BusyStarts, Profile, SpanKey};
 use super::ready::{queue_key, Ranking, ReadyQueue};
@@ -160,13 +161,23 @@ impl Failure<Pos> {
 /// within a priority, on `ctx.network` renumbered in the order the pass
 /// takes activities; the result stays in that numbering (see [`Placed`]).
 pub fn forward(ctx: &Context<'_>, keys: &[Key], level: bool) -> Result<Placed, Failure> {
+    forward_choosing(ctx, keys, level, Policy::Rule)
+}
+
+/// [`forward`], resolving `any of` by `policy`.
+pub fn forward_choosing(
+    ctx: &Context<'_>,
+    keys: &[Key],
+    level: bool,
+    policy: Policy<'_>,
+) -> Result<Placed, Failure> {
     let network = ctx.network.renumbered(&queue_order(ctx.network, keys));
     let pass = Context {
         network: &network,
         ..*ctx
     };
     // In the new numbering, the queue order is the numbering itself.
-    match run(&pass, network.activities.clone(), level, true) {
+    match run(&pass, network.activities.clone(), level, true, policy) {
         Ok(forward) => Ok(Placed { forward, network }),
         Err(failure) => Err(failure.into_model(&network)),
     }
@@ -215,8 +226,14 @@ fn queue_order(net: &Network, keys: &[Key]) -> Vec<Pos> {
 /// empty): levelling starts from its times and bookings and never reads
 /// its loads, which are the dearest part of a pass (`docs/performance.md`).
 pub fn unlevelled_times(ctx: &Context<'_>, keys: &[Key]) -> Result<Forward<Pos>, Failure> {
-    run(ctx, queue_order(ctx.network, keys), false, false)
-        .map_err(|failure| failure.into_model(ctx.network))
+    run(
+        ctx,
+        queue_order(ctx.network, keys),
+        false,
+        false,
+        Policy::Rule,
+    )
+    .map_err(|failure| failure.into_model(ctx.network))
 }
 
 /// The scheme, taking ready activities in the queue `order`.
@@ -225,8 +242,9 @@ fn run(
     order: Vec<Pos>,
     level: bool,
     loads: bool,
+    policy: Policy<'_>,
 ) -> Result<Forward<Pos>, Failure<Pos>> {
-    run_with(ctx, order, level, loads, true)
+    run_with(ctx, order, level, loads, policy, true)
 }
 
 /// [`run`], with or without the skips over starts known to conflict (the
@@ -236,6 +254,7 @@ fn run_with(
     order: Vec<Pos>,
     level: bool,
     loads: bool,
+    policy: Policy<'_>,
     skips: bool,
 ) -> Result<Forward<Pos>, Failure<Pos>> {
     let model = ctx.model;
@@ -263,6 +282,11 @@ fn run_with(
         0
     };
     let mut busy = BusyStarts::new(followed);
+    let mut choice = Choosing {
+        policy,
+        waiting: Waiting::new(net, model.resources.len()),
+        trials: Vec::new(),
+    };
     let mut ranking = Ranking::new(n, order, |t| net.target_count[t.index()]);
     let mut ready = ReadyQueue::new(ranking.len());
     for &a in &net.activities {
@@ -277,13 +301,13 @@ fn run_with(
             ctx,
             &f,
             a,
-            from,
-            end_at_least,
-            driver,
+            (from, end_at_least, driver),
             level,
             &mut chosen,
             &mut busy,
+            &mut choice,
         )?;
+        choice.waiting.placed(net, a);
         if placement.end > ctx.horizon {
             return Err(Failure::CannotFinish(a));
         }
@@ -451,50 +475,81 @@ pub fn lagged(ctx: &Context<'_>, base: Moment, lag: Minutes) -> Moment {
     moved.unwrap_or(base)
 }
 
-/// Places an activity, trying each `any of` choice and keeping the one
-/// that finishes earliest (ties: the first listed). `chosen` (scratch,
-/// reused across activities) ends up holding the bookings: the fixed ones,
-/// then each `any of` as resolved.
-#[allow(clippy::too_many_arguments)]
+/// How a pass resolves `any of`, and its scratch.
+struct Choosing<'c> {
+    policy: Policy<'c>,
+    waiting: Waiting,
+    trials: Vec<Trial>,
+}
+
+/// Places an activity, trying each `any of` alternative and keeping the
+/// one the policy chooses (see [`alternatives`]). `chosen` (scratch,
+/// reused across activities) ends up holding the bookings: the fixed
+/// ones, then each `any of` as resolved.
 fn place_best(
     ctx: &Context<'_>,
     f: &Forward<Pos>,
     a: Pos,
-    from: Moment,
-    end_at_least: Option<Moment>,
-    driver: Driver<Pos>,
+    (from, end_at_least, driver): (Moment, Option<Moment>, Driver<Pos>),
     level: bool,
     chosen: &mut Vec<Booking>,
     busy: &mut BusyStarts,
+    choice: &mut Choosing<'_>,
 ) -> Result<(Placement, Driver<Pos>), Failure<Pos>> {
     chosen.clear();
     chosen.extend_from_slice(ctx.network.fixed.of(a.index()));
     if !ctx.network.facts[a.index()].any_of {
         return place_levelled(ctx, f, a, from, end_at_least, driver, chosen, level, busy);
     }
+    let id = ctx.network.model_id(a);
+    let assignments = &ctx.model.task(id).assignments;
+    let lists = assignments
+        .iter()
+        .filter(|x| matches!(x, Assignment::AnyOf(_)))
+        .count();
     // Resolve each `any of` in turn, given the ones before it. The last
     // choice's winning trial is the final placement: no need to redo it.
     let mut resolved: Option<(Placement, Driver<Pos>)> = None;
-    for assignment in &ctx.model.task(ctx.network.model_id(a)).assignments {
+    for assignment in assignments {
         let Assignment::AnyOf(options) = assignment else {
             continue;
         };
-        let mut best: Option<(Placement, Booking, Driver<Pos>)> = None;
-        for option in options {
+        choice.trials.clear();
+        let mut drivers: Vec<(usize, Driver<Pos>)> = Vec::with_capacity(options.len());
+        for (k, option) in options.iter().enumerate() {
             chosen.push(*option);
             if let Ok((p, d)) =
                 place_levelled(ctx, f, a, from, end_at_least, driver, chosen, level, busy)
             {
-                if best.as_ref().is_none_or(|(bp, _, _)| p.end < bp.end) {
-                    best = Some((p, *option, d));
-                }
+                choice.trials.push(Trial {
+                    booking: *option,
+                    placement: p,
+                });
+                drivers.push((k, d));
             }
             chosen.pop();
         }
-        match best {
-            Some((p, option, d)) => {
-                chosen.push(option);
-                resolved = Some((p, d));
+        let trials = &choice.trials;
+        let given = match choice.policy {
+            // The search chooses only for a task with one list.
+            Policy::Given(c) if lists == 1 => c
+                .of(id)
+                .and_then(|k| drivers.iter().position(|&(listed, _)| listed == k)),
+            _ => None,
+        };
+        let pick = given.or_else(|| match choice.policy {
+            Policy::LookAhead => alternatives::by_look_ahead(
+                trials,
+                &choice.waiting,
+                ctx.calendars,
+                &ctx.network.limit,
+            ),
+            _ => alternatives::by_rule(trials, &choice.waiting),
+        });
+        match pick {
+            Some(k) => {
+                chosen.push(trials[k].booking);
+                resolved = Some((trials[k].placement, drivers[k].1));
             }
             None => return Err(Failure::CannotFinish(a)),
         }
@@ -800,8 +855,8 @@ mod tests {
             let n = model.tasks.len() as i64;
             for keys in [(0..n).collect::<Vec<Key>>(), (0..n).rev().collect()] {
                 let order = queue_order(&network, &keys);
-                let plain = run_with(&ctx, order.clone(), true, true, false);
-                let skipping = run_with(&ctx, order, true, true, true);
+                let plain = run_with(&ctx, order.clone(), true, true, Policy::Rule, false);
+                let skipping = run_with(&ctx, order, true, true, Policy::Rule, true);
                 let (plain, skipping) = match (plain, skipping) {
                     (Ok(p), Ok(s)) => (p, s),
                     (Err(p), Err(s)) => {
@@ -844,7 +899,7 @@ mod tests {
             for level in [false, true] {
                 let order = queue_order(&network, &keys);
                 // A pass on the network numbered as the model is, in model ids.
-                let direct = run(&ctx, order, level, true)
+                let direct = run(&ctx, order, level, true, Policy::Rule)
                     .expect("the sample schedules")
                     .into_model(&network);
                 let placed = forward(&ctx, &keys, level).expect("the sample schedules");

@@ -3,6 +3,7 @@
 
 use super::load::Load;
 use super::model::Abstract;
+use crate::schedule::alternatives::LatestOfOthers;
 use crate::schedule::ready::{node_of_key, queue_key};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -12,6 +13,8 @@ use std::collections::BinaryHeap;
 pub(super) struct Plan {
     pub(super) start: Vec<i64>,
     pub(super) makespan: i64,
+    /// Per node with alternatives: the one booked (its index among them).
+    pub(super) choice: Vec<u16>,
 }
 
 /// Which way a pass runs: forwards in real time, or backwards (in mirrored
@@ -29,6 +32,20 @@ pub(super) struct Decoder<'a> {
     finish: Vec<i64>,
     start: Vec<i64>,
     waiting: Vec<u32>,
+    /// Per node: the alternative booked (see [`Plan::choice`]).
+    choice: Vec<u16>,
+    /// Per resource: how many nodes demand it outright, all of them and
+    /// those not yet placed (the alternatives' tie-break).
+    need_all: Vec<u32>,
+    need: Vec<u32>,
+    /// Per resource: the work (length x demand) of the nodes that demand
+    /// it outright, all of them and those not yet placed.
+    backlog_all: Vec<i128>,
+    backlog: Vec<i128>,
+    /// A node's demands with one alternative added, and per alternative
+    /// its earliest start.
+    trial: Vec<(u32, i64)>,
+    starts: Vec<i64>,
     /// Abstract schedules built so far (the budget's unit).
     pub(super) decodes: usize,
 }
@@ -48,6 +65,13 @@ impl<'a> Decoder<'a> {
             finish: vec![0; n],
             start: vec![0; n],
             waiting: vec![0; n],
+            choice: vec![0; n],
+            need_all: needs(model),
+            need: Vec::new(),
+            backlog_all: backlogs(model),
+            backlog: Vec::new(),
+            trial: Vec::new(),
+            starts: Vec::new(),
             decodes: 0,
         }
     }
@@ -65,6 +89,8 @@ impl<'a> Decoder<'a> {
         for p in &mut self.profiles {
             p.clear();
         }
+        self.need.clone_from(&self.need_all);
+        self.backlog.clone_from(&self.backlog_all);
         let mut heap = BinaryHeap::with_capacity(n);
         for node in 0..n {
             self.waiting[node] = before[node].len() as u32;
@@ -95,13 +121,24 @@ impl<'a> Decoder<'a> {
                 let at = base + l.lag - if l.to_finish { len } else { 0 };
                 es = es.max(at);
             }
-            let s = self.earliest_fit(node, es);
+            let s = if m.alternatives[node].is_empty() {
+                self.earliest_fit(&m.demands[node], len, es)
+            } else {
+                self.choose(node, es)
+            };
             self.start[node] = s;
             self.finish[node] = s + len;
             makespan = makespan.max(s + len);
             for &(r, d) in &m.demands[node] {
+                self.need[r as usize] = self.need[r as usize].saturating_sub(1);
+                self.backlog[r as usize] -= i128::from(len) * i128::from(d);
                 if len > 0 {
                     self.profiles[r as usize].add(s, s + len, d);
+                }
+            }
+            if let Some(alt) = m.alternatives[node].get(usize::from(self.choice[node])) {
+                if len > 0 {
+                    self.profiles[alt.resource as usize].add(s, s + len, alt.demand);
                 }
             }
             for l in &after[node] {
@@ -116,7 +153,56 @@ impl<'a> Decoder<'a> {
             Direction::Forward => self.start.clone(),
             Direction::Backward => self.finish.iter().map(|f| makespan - f).collect(),
         };
-        Plan { start, makespan }
+        Plan {
+            start,
+            makespan,
+            choice: self.choice.clone(),
+        }
+    }
+
+    /// Books the alternative of `node` that lets it start (so finish)
+    /// earliest from `from`, ties going to the one fewer waiting nodes
+    /// need, then the first: the real scheme's starting rule. Returns the
+    /// start.
+    fn choose(&mut self, node: usize, from: i64) -> i64 {
+        let m = self.model;
+        let len = m.length[node];
+        let mut trial = std::mem::take(&mut self.trial);
+        let mut starts = std::mem::take(&mut self.starts);
+        starts.clear();
+        for alt in &m.alternatives[node] {
+            trial.clear();
+            trial.extend_from_slice(&m.demands[node]);
+            trial.push((alt.resource, alt.demand));
+            starts.push(self.earliest_fit(&trial, len, from));
+        }
+        self.trial = trial;
+        // When each listed resource could be through with the work that
+        // waits for it, this node's included if it is the one booked.
+        let through = |k: usize, booked: bool| -> i64 {
+            let r = m.alternatives[node][k].resource as usize;
+            let busy = (self.backlog[r] / i128::from(m.limits[r].max(1))) as i64;
+            starts[k] + busy + if booked { len } else { 0 }
+        };
+        // Every other schedule looks ahead, the rest take the starting
+        // rule: the search's pool then holds choices of both kinds.
+        let look_ahead = self.decodes % 2 == 1;
+        let idle: Vec<i64> = if look_ahead {
+            (0..starts.len()).map(|k| through(k, false)).collect()
+        } else {
+            Vec::new()
+        };
+        let others = LatestOfOthers::of(&idle);
+        let key = |chosen: usize| {
+            let worst = look_ahead.then(|| others.without(chosen).max(Some(through(chosen, true))));
+            let r = m.alternatives[node][chosen].resource as usize;
+            (worst, starts[chosen], self.need[r], chosen)
+        };
+        let k = (0..starts.len()).min_by_key(|&k| key(k)).unwrap_or(0);
+        let s = starts.get(k).copied().unwrap_or(from);
+        self.starts = starts;
+        self.choice[node] = k as u16;
+        s
     }
 
     fn rank_of(&self, node: usize, dir: Direction) -> u32 {
@@ -126,15 +212,13 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    /// The earliest start at or after `from` where every resource of the
-    /// node has room for its whole length.
-    fn earliest_fit(&self, node: usize, from: i64) -> i64 {
+    /// The earliest start at or after `from` where every resource of
+    /// `demands` has room for a node of length `len`.
+    fn earliest_fit(&self, demands: &[(u32, i64)], len: i64, from: i64) -> i64 {
         let m = self.model;
-        let len = m.length[node];
         if len <= 0 {
             return from;
         }
-        let demands = &m.demands[node];
         let mut s = from;
         // Every jump skips only starts that overflow that resource, so the
         // result is the least start that suits all of them, whatever order
@@ -183,4 +267,27 @@ impl<'a> Decoder<'a> {
         }
         plan
     }
+}
+
+/// Per resource: how many nodes demand it outright.
+fn needs(model: &Abstract) -> Vec<u32> {
+    let mut need = vec![0u32; model.limits.len()];
+    for list in &model.demands {
+        for &(r, _) in list {
+            need[r as usize] += 1;
+        }
+    }
+    need
+}
+
+/// Per resource: the work (length x demand) of the nodes that demand it
+/// outright.
+fn backlogs(model: &Abstract) -> Vec<i128> {
+    let mut backlog = vec![0i128; model.limits.len()];
+    for (node, list) in model.demands.iter().enumerate() {
+        for &(r, d) in list {
+            backlog[r as usize] += i128::from(model.length[node]) * i128::from(d);
+        }
+    }
+    backlog
 }

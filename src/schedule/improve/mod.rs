@@ -27,6 +27,7 @@ mod model;
 mod rng;
 mod search;
 
+use super::alternatives::{Choices, Policy};
 use super::critical;
 use super::network::Pos;
 use super::sgs::{self, Context, Failure, Key, Placed};
@@ -56,6 +57,7 @@ pub fn best_schedule(ctx: &Context<'_>, options: &Options) -> Result<Placed, Fai
         return sgs::forward(ctx, &lst_keys, true);
     }
     let baseline = sgs::forward(ctx, &lst_keys, true)?;
+    let baseline = look_ahead(ctx, &lst_keys, baseline);
     let model = Abstract::build(ctx, &unlevelled);
     let decodes = budget.decodes_for(model.len(), model.demand_weight());
     if model.len() == 0 || decodes < MIN_DECODES || !model.has_demands() {
@@ -64,17 +66,45 @@ pub fn best_schedule(ctx: &Context<'_>, options: &Options) -> Result<Placed, Fai
     // Keys are per model task; the model's nodes are network places.
     let model_id = |t: &Pos| ctx.network.model_id(*t).index();
     let lst_abstract: Vec<i64> = model.task.iter().map(|t| lst_keys[model_id(t)]).collect();
-    let found = search::search(&model, &lst_abstract, decodes);
+    let (found, choice) = search::search(&model, &lst_abstract, decodes);
     let mut keys = lst_keys;
+    let mut choices = Choices::new(ctx.model.tasks.len());
     for (node, t) in model.task.iter().enumerate() {
         if model.is_activity(node) {
             keys[model_id(t)] = found[node];
+            let chosen = choice.get(node).copied().unwrap_or(0);
+            if let Some(alt) = model.alternatives[node].get(usize::from(chosen)) {
+                choices.set(ctx.network.model_id(*t), usize::from(alt.listed));
+            }
         }
     }
     // The search's order is only a proposal: keep it if the real scheme,
     // with its calendars, agrees that it is shorter.
-    match sgs::forward(ctx, &keys, true) {
+    let policy = if model.has_alternatives() {
+        Policy::Given(&choices)
+    } else {
+        Policy::Rule
+    };
+    match sgs::forward_choosing(ctx, &keys, true, policy) {
         Ok(candidate) if candidate.makespan_end() < baseline.makespan_end() => Ok(candidate),
         _ => Ok(baseline),
+    }
+}
+
+/// The pass that resolves `any of` looking ahead (see
+/// [`super::alternatives`]) instead of `baseline`, the starting rule's,
+/// when the plan has an `any of` and the project so ends earlier.
+fn look_ahead(ctx: &Context<'_>, keys: &[Key], baseline: Placed) -> Placed {
+    let any_of = ctx
+        .network
+        .activities
+        .iter()
+        .any(|a| ctx.network.facts[a.index()].any_of);
+    if !any_of {
+        return baseline;
+    }
+    match sgs::forward_choosing(ctx, keys, true, Policy::LookAhead) {
+        Ok(candidate) if candidate.makespan_end() < baseline.makespan_end() => candidate,
+        _ => baseline,
     }
 }

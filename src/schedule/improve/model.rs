@@ -3,10 +3,11 @@
 //! the project calendar from the project start. Built once from the
 //! unlevelled pass; schedules of it cost no calendar arithmetic.
 
-use crate::check::DepKind;
 use crate::check::TaskKind;
+use crate::check::{Assignment, Booking, DepKind};
 use crate::schedule::network::Pos;
 use crate::schedule::sgs::{Context, Forward};
+use crate::schedule::work::place;
 use crate::units::Moment;
 
 /// Demands per node, on average, that one placement of the budget pays for.
@@ -35,6 +36,15 @@ impl Link {
     }
 }
 
+/// One alternative of an `any of`: its place in the list as written, and
+/// its resource and demand.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Alternative {
+    pub(super) listed: u16,
+    pub(super) resource: u32,
+    pub(super) demand: i64,
+}
+
 /// The fixed-length model the search works on. Nodes are the activities in
 /// network order, followed by one zero-length node per group that some
 /// activity depends on (finishing when the group's last activity does).
@@ -48,8 +58,12 @@ pub(super) struct Abstract {
     pub(super) rank: Vec<u32>,
     pub(super) preds: Vec<Vec<Link>>,
     pub(super) succs: Vec<Vec<Link>>,
-    /// Per node: (resource, demand).
+    /// Per node: (resource, demand), without the `any of` booking of a
+    /// node that has [`Alternative`]s.
     pub(super) demands: Vec<Vec<(u32, i64)>>,
+    /// Per node: the alternatives of its `any of` that the search may move
+    /// it between (empty: its bookings are fixed).
+    pub(super) alternatives: Vec<Vec<Alternative>>,
     pub(super) limits: Vec<i64>,
     /// Per resource: how many nodes demand it (bounds its load's steps).
     pub(super) users: Vec<usize>,
@@ -90,6 +104,7 @@ impl Abstract {
         let mut release = vec![0i64; nodes];
         let mut rank = vec![0u32; nodes];
         let mut demands: Vec<Vec<(u32, i64)>> = vec![Vec::new(); nodes];
+        let mut alternatives: Vec<Vec<Alternative>> = vec![Vec::new(); nodes];
         let mut preds: Vec<Vec<Link>> = vec![Vec::new(); nodes];
         for (node, &a) in task.iter().enumerate().take(activities) {
             let i = a.index();
@@ -103,7 +118,12 @@ impl Abstract {
                 release[node] = minutes_from_start(m).max(0);
             }
             rank[node] = 1000u32.saturating_sub(t.priority);
-            for b in unlevelled.bookings_of(i) {
+            let booked = unlevelled.bookings_of(i);
+            alternatives[node] = movable_alternatives(ctx, unlevelled, a, booked);
+            // The `any of` booking comes last (fixed bookings first): with
+            // alternatives, the search chooses it instead.
+            let fixed = booked.len() - usize::from(!alternatives[node].is_empty());
+            for b in &booked[..fixed] {
                 let d = ctx.network.demand(b).0;
                 if d > 0 {
                     demands[node].push((b.resource.0, d));
@@ -157,6 +177,11 @@ impl Abstract {
                 users[r as usize] += 1;
             }
         }
+        for list in &alternatives {
+            for alt in list {
+                users[alt.resource as usize] += 1;
+            }
+        }
         Abstract {
             task,
             activities,
@@ -166,6 +191,7 @@ impl Abstract {
             preds,
             succs,
             demands,
+            alternatives,
             limits,
             users,
         }
@@ -184,12 +210,18 @@ impl Abstract {
     /// node asks every resource it demands, so a team of thousands
     /// assigned to every task makes each placement that much dearer.
     pub(super) fn demand_weight(&self) -> usize {
-        let demands: usize = self.demands.iter().map(Vec::len).sum();
+        // Each alternative is tried as each placement is: it counts too.
+        let demands: usize = self.demands.iter().map(Vec::len).sum::<usize>()
+            + self.alternatives.iter().map(Vec::len).sum::<usize>();
         (demands / (self.len().max(1) * DEMANDS_PER_PLACEMENT)).max(1)
     }
 
     pub(super) fn has_demands(&self) -> bool {
-        self.demands.iter().any(|d| !d.is_empty())
+        self.demands.iter().any(|d| !d.is_empty()) || self.has_alternatives()
+    }
+
+    pub(super) fn has_alternatives(&self) -> bool {
+        self.alternatives.iter().any(|a| !a.is_empty())
     }
     /// The same model with every time divided by `unit` (which divides
     /// them all). Its schedules are the original's, scaled: the serial
@@ -212,10 +244,64 @@ impl Abstract {
             preds: self.preds.iter().map(|p| scale(p)).collect(),
             succs: self.succs.iter().map(|p| scale(p)).collect(),
             demands: self.demands.clone(),
+            alternatives: self.alternatives.clone(),
             limits: self.limits.clone(),
             users: self.users.clone(),
         }
     }
+}
+
+/// The alternatives of activity `a`'s one `any of` that would give it the
+/// length it had in the unlevelled pass (`booked` its bookings there):
+/// the model keeps one length per node, so the search moves a task only
+/// between alternatives alike in capacity and calendar. None for a task
+/// with no `any of`, or several (those keep the choice of the real scheme).
+fn movable_alternatives(
+    ctx: &Context<'_>,
+    unlevelled: &Forward<Pos>,
+    a: Pos,
+    booked: &[Booking],
+) -> Vec<Alternative> {
+    let net = ctx.network;
+    let i = a.index();
+    if !net.facts[i].any_of {
+        return Vec::new();
+    }
+    let assignments = &ctx.model.task(net.model_id(a)).assignments;
+    let mut lists = assignments.iter().filter_map(|x| match x {
+        Assignment::AnyOf(list) => Some(list),
+        Assignment::Fixed(_) => None,
+    });
+    let (Some(options), None) = (lists.next(), lists.next()) else {
+        return Vec::new();
+    };
+    let fixed = net.fixed.of(i);
+    if booked.len() != fixed.len() + 1 || options.len() < 2 {
+        return Vec::new();
+    }
+    let work = net.facts[i].work;
+    let start = unlevelled.start[i];
+    let mut trial: Vec<Booking> = fixed.to_vec();
+    let mut out = Vec::with_capacity(options.len());
+    for (k, option) in options.iter().enumerate() {
+        trial.push(*option);
+        let same_length = place(net, ctx.calendars, work, start, &trial)
+            .is_ok_and(|p| p.end == unlevelled.end[i]);
+        trial.pop();
+        let demand = net.demand(option).0;
+        if let (true, Ok(listed)) = (same_length && demand > 0, u16::try_from(k)) {
+            out.push(Alternative {
+                listed,
+                resource: option.resource.0,
+                demand,
+            });
+        }
+    }
+    // One alternative left is no choice: the task keeps its booking.
+    if out.len() < 2 {
+        out.clear();
+    }
+    out
 }
 
 #[cfg(test)]

@@ -11,8 +11,9 @@ use super::rng::Rng;
 const FBI_ROUNDS: usize = 6;
 
 /// Searches for a short forward schedule; returns its start times (the
-/// keys that reproduce it).
-pub(super) fn search(model: &Abstract, lst: &[i64], max_decodes: usize) -> Vec<i64> {
+/// keys that reproduce it) and the alternatives it books (see
+/// [`Plan::choice`]).
+pub(super) fn search(model: &Abstract, lst: &[i64], max_decodes: usize) -> (Vec<i64>, Vec<u16>) {
     // Plans come back in grid units then; only their order and makespan
     // matter, which scaling keeps.
     let scaled = grid_unit(model).map(|unit| model.scaled(unit));
@@ -34,8 +35,8 @@ pub(super) fn search(model: &Abstract, lst: &[i64], max_decodes: usize) -> Vec<i
     evolve(&mut dec, &mut pool, &mut rng, max_decodes);
     pool.into_iter()
         .min_by_key(|p| p.makespan)
-        .map(|p| p.start)
-        .unwrap_or_else(|| lst.to_vec())
+        .map(|p| (p.start, p.choice))
+        .unwrap_or_else(|| (lst.to_vec(), Vec::new()))
 }
 
 /// Keys from classic priority rules (smaller first): latest start, latest
