@@ -14,26 +14,21 @@ const MUTATION_PER_MILLE: u64 = 15;
 /// A genetic search on activity lists: two-point crossover of the parents'
 /// start orders, a few adjacent swaps, a forward pass and justification;
 /// the child replaces the worst member when it is better.
-pub(super) fn evolve(
-    dec: &mut Decoder<'_>,
-    pool: &mut Vec<Plan>,
-    rng: &mut Rng,
-    max_decodes: usize,
-) {
+pub(super) fn evolve(dec: &mut Decoder<'_>, pool: &mut Vec<Plan>, rng: &mut Rng) {
     if pool.is_empty() {
         return;
     }
     let n = dec.model.len();
     // Grow the population by mutating what we have.
     let mut i = 0;
-    while pool.len() < POPULATION && dec.decodes + 3 <= max_decodes {
+    while pool.len() < POPULATION && dec.affords(3) {
         let parent = order_of(&pool[i % pool.len()]);
         let child = mutate(parent, rng, 200);
         let plan = dec.decode(&keys_of(&child, n), Direction::Forward);
         pool.push(dec.justify(plan, CHILD_FBI_ROUNDS));
         i += 1;
     }
-    while dec.decodes + 3 <= max_decodes {
+    while dec.affords(3) {
         let a = tournament(pool, rng);
         let b = tournament(pool, rng);
         let child = crossover(&order_of(&pool[a]), &order_of(&pool[b]), rng);

@@ -36,6 +36,23 @@ use model::Abstract;
 
 /// The best forward pass found for these options.
 pub fn best_schedule(ctx: &Context<'_>, options: &Options) -> Result<Placed, Failure> {
+    best_schedule_spending(ctx, options, &mut Spent::default())
+}
+
+/// What the search spent on one plan: abstract schedules and operations
+/// (see [`budget`]); zero when there was no search.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Spent {
+    pub(super) decodes: usize,
+    pub(super) work: u64,
+}
+
+/// [`best_schedule`], recording in `spent` what the search spent.
+fn best_schedule_spending(
+    ctx: &Context<'_>,
+    options: &Options,
+    spent: &mut Spent,
+) -> Result<Placed, Failure> {
     let by_declaration: Vec<Key> = (0..ctx.model.tasks.len() as i64).collect();
     if !options.level {
         return sgs::forward(ctx, &by_declaration, false);
@@ -51,20 +68,20 @@ pub fn best_schedule(ctx: &Context<'_>, options: &Options) -> Result<Placed, Fai
     // many, skip building the model, and free the unlevelled pass before
     // the levelled one allocates (its memory is then reused).
     let activities = ctx.network.activities.len();
-    if budget.decodes_for(activities, 1) < MIN_DECODES {
+    if budget.allowance(activities, 0).decodes < MIN_DECODES {
         drop(unlevelled);
         return sgs::forward(ctx, &lst_keys, true);
     }
     let baseline = sgs::forward(ctx, &lst_keys, true)?;
     let model = Abstract::build(ctx, &unlevelled);
-    let decodes = budget.decodes_for(model.len(), model.demand_weight());
-    if model.len() == 0 || decodes < MIN_DECODES || !model.has_demands() {
+    let allowance = budget.allowance(model.len(), model.demand_count());
+    if model.len() == 0 || allowance.decodes < MIN_DECODES || !model.has_demands() {
         return Ok(baseline);
     }
     // Keys are per model task; the model's nodes are network places.
     let model_id = |t: &Pos| ctx.network.model_id(*t).index();
     let lst_abstract: Vec<i64> = model.task.iter().map(|t| lst_keys[model_id(t)]).collect();
-    let found = search::search(&model, &lst_abstract, decodes);
+    let found = search::search(&model, &lst_abstract, allowance, spent);
     let mut keys = lst_keys;
     for (node, t) in model.task.iter().enumerate() {
         if model.is_activity(node) {
@@ -76,5 +93,68 @@ pub fn best_schedule(ctx: &Context<'_>, options: &Options) -> Result<Placed, Fai
     match sgs::forward(ctx, &keys, true) {
         Ok(candidate) if candidate.makespan_end() < baseline.makespan_end() => Ok(candidate),
         _ => Ok(baseline),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::{network, work, LevelEffort, HORIZON_YEARS_DAYS};
+    use crate::units::Minutes;
+
+    /// Plans on which `--level thorough` once took seconds: every cost of
+    /// the search must be counted in its budget, so its work stays bounded
+    /// whatever the calendars, lengths and teams. Work, not time: the same
+    /// count on any machine.
+    #[test]
+    fn thorough_search_work_stays_within_its_budget() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/levelling_work");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        files.sort();
+        assert!(files.len() >= 8, "fixtures missing in {}", dir.display());
+        let options = Options {
+            effort: LevelEffort::Thorough,
+            ..Options::default()
+        };
+        let bound = budget::THOROUGH_WORK;
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            let spent = spent_on(&text, &options);
+            println!("{}: {spent:?}", file.display());
+            assert!(
+                spent.decodes >= MIN_DECODES,
+                "{}: the search did not run",
+                file.display()
+            );
+            // The last abstract schedule may overrun by its own cost.
+            assert!(
+                spent.work <= bound + bound / 20,
+                "{}: {} operations over the bound {bound}",
+                file.display(),
+                spent.work
+            );
+        }
+    }
+
+    fn spent_on(text: &str, options: &Options) -> Spent {
+        let (_, checked) = crate::check_str("plan", text);
+        let Some(model) = checked.model else {
+            panic!("the fixture does not check: {:?}", checked.diagnostics);
+        };
+        let network = network::Network::build(&model);
+        let calendars = work::WorkCalendars::build(&model);
+        let ctx = Context {
+            model: &model,
+            network: &network,
+            calendars: &calendars,
+            horizon: (model.project.start + Minutes(HORIZON_YEARS_DAYS * 1440))
+                .min(crate::schedule::calendar::HORIZON),
+        };
+        let mut spent = Spent::default();
+        let placed = best_schedule_spending(&ctx, options, &mut spent);
+        assert!(placed.is_ok(), "the fixture does not schedule");
+        spent
     }
 }
