@@ -30,7 +30,7 @@ mod search;
 use super::critical;
 use super::network::Pos;
 use super::sgs::{self, Context, Failure, Key, Placed};
-use super::Options;
+use super::{LevelEffort, Options};
 use budget::{Budget, MIN_DECODES};
 use model::Abstract;
 
@@ -89,17 +89,54 @@ fn best_schedule_spending(
         }
     }
     // The search's order is only a proposal: keep it if the real scheme,
-    // with its calendars, agrees that it is shorter.
+    // with its calendars, agrees that it is shorter by enough to be worth
+    // a different order (see `worth_reordering`).
     match sgs::forward(ctx, &keys, true) {
-        Ok(candidate) if candidate.makespan_end() < baseline.makespan_end() => Ok(candidate),
+        Ok(candidate) if worth_reordering(ctx, &baseline, &candidate, options.effort) => {
+            Ok(candidate)
+        }
         _ => Ok(baseline),
+    }
+}
+
+/// Least gain, in per mille of the starting rule's project length, for
+/// which the default level keeps a searched order.
+const NORMAL_GAIN_PER_MILLE: i64 = 20;
+
+/// Whether `candidate` finishes enough earlier than the starting rule's
+/// `baseline` to be kept. A searched order differs from the starting rule
+/// everywhere and from one search to the next after any edit, so by
+/// default it must save a meaningful share of the project (a plan read
+/// every week should not reshuffle for an hour); `--level thorough` asks
+/// for the shortest schedule and keeps any gain.
+fn worth_reordering(
+    ctx: &Context<'_>,
+    baseline: &Placed,
+    candidate: &Placed,
+    effort: LevelEffort,
+) -> bool {
+    let start = ctx.model.project.start;
+    let before = (baseline.makespan_end() - start).0;
+    let after = (candidate.makespan_end() - start).0;
+    gain_is_worth(before, after, effort)
+}
+
+/// Whether a project of length `after` is worth an order other than the
+/// starting rule's, whose project takes `before`.
+fn gain_is_worth(before: i64, after: i64, effort: LevelEffort) -> bool {
+    match effort {
+        LevelEffort::Thorough => after < before,
+        LevelEffort::Normal => {
+            after < before
+                && after.saturating_mul(1000) <= before.saturating_mul(1000 - NORMAL_GAIN_PER_MILLE)
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::{network, work, LevelEffort, HORIZON_YEARS_DAYS};
+    use crate::schedule::{network, work, HORIZON_YEARS_DAYS};
     use crate::units::Minutes;
 
     /// Plans on which `--level thorough` once took seconds: every cost of
@@ -136,6 +173,16 @@ mod tests {
                 spent.work
             );
         }
+    }
+
+    #[test]
+    fn by_default_only_a_real_gain_changes_the_order() {
+        let normal = LevelEffort::Normal;
+        assert!(gain_is_worth(1000, 980, normal));
+        assert!(!gain_is_worth(1000, 981, normal));
+        assert!(!gain_is_worth(1000, 1000, normal));
+        assert!(gain_is_worth(1000, 999, LevelEffort::Thorough));
+        assert!(!gain_is_worth(1000, 1000, LevelEffort::Thorough));
     }
 
     fn spent_on(text: &str, options: &Options) -> Spent {
