@@ -16,7 +16,7 @@ const NORMAL_WORK: u64 = 12_000_000;
 const LARGE_WORK: u64 = 105_000;
 /// The same as [`NORMAL_WORK`] for `--level thorough`: sized so that any
 /// plan under 1,000 tasks levels in well under a second.
-pub(super) const THOROUGH_WORK: u64 = 40_000_000;
+pub(super) const THOROUGH_WORK: u64 = 30_000_000;
 /// Abstract schedules at most, however small the plan.
 const NORMAL_MAX_DECODES: usize = 2_000;
 const THOROUGH_MAX_DECODES: usize = 50_000;
