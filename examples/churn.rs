@@ -25,7 +25,7 @@ use planc::schedule::{LevelEffort, Options};
 use planc::units::Minutes;
 use planc::LoadOptions;
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// A small seeded generator (SplitMix64): the edits must be the same on
@@ -99,7 +99,7 @@ fn number<T: std::str::FromStr>(s: Option<String>) -> Result<T, String> {
         .ok_or_else(|| "expected a number".to_string())
 }
 
-fn load(path: &PathBuf) -> Result<Model, String> {
+fn load(path: &Path) -> Result<Model, String> {
     let loaded = planc::load(path, &LoadOptions::default())
         .map_err(|e| format!("{}: {e:?}", path.display()))?;
     planc::check(&loaded)
@@ -180,7 +180,7 @@ fn print_row(label: &str, mut figures: Vec<f64>) {
     let n = figures.len();
     let median = if n == 0 {
         0.0
-    } else if n % 2 == 1 {
+    } else if !n.is_multiple_of(2) {
         figures[n / 2]
     } else {
         (figures[n / 2 - 1] + figures[n / 2]) / 2.0

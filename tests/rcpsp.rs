@@ -362,7 +362,7 @@ fn levelled_schedules_are_feasible_and_near_the_optimum() {
         );
         let label = set_label(&inst.set);
         let place = seen_in_set.entry(label).or_insert(0);
-        let half = if *place % 2 == 0 {
+        let half = if (*place).is_multiple_of(2) {
             Half::Tuning
         } else {
             Half::HeldOut

@@ -82,13 +82,13 @@ fn restart(dec: &mut Decoder<'_>, pool: &mut [Plan], rng: &mut Rng) {
         return;
     };
     let order = order_of(&pool[best]);
-    for k in 0..pool.len() {
+    for (k, member) in pool.iter_mut().enumerate() {
         if k == best || !dec.affords(3) {
             continue;
         }
         let child = shake(order.clone(), rng, n / SHAKE_DIVISOR + 1);
         let plan = dec.decode(&keys_of(&child, n), Direction::Forward);
-        pool[k] = dec.justify(plan, CHILD_FBI_ROUNDS);
+        *member = dec.justify(plan, CHILD_FBI_ROUNDS);
     }
 }
 
