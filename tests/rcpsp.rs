@@ -9,9 +9,16 @@
 //! test prints the mean and worst gap above the optimum or best known
 //! makespan per set and the slowest instance.
 //!
+//! The instances of each set, in file-name order, alternate between a
+//! tuning half (first, third, ...) and a held-out half: changes to the
+//! search are tried on the tuning half only, and the test prints both
+//! halves and the whole, so that a gain that holds only where it was tuned
+//! shows.
+//!
 //! In a release build (`cargo test --release --test rcpsp -- --nocapture`)
-//! it runs every instance and asserts the targets: mean gap at most 1% on
-//! J30 and 4% on J120, every instance under 50 ms. A debug build only
+//! it runs every instance and asserts the targets on the whole and on the
+//! held-out half: mean gap at most 0.3% on J30 and 3% on J120, every
+//! instance under 50 ms. A debug build only
 //! checks feasibility on a sample, to keep `cargo test` fast. The data is
 //! read where it lies, never copied; without it the test says so and
 //! passes.
@@ -25,8 +32,8 @@ use std::time::Duration;
 use std::time::Instant;
 
 const MINUTES_PER_PERIOD: i64 = 1440;
-const J30_MEAN_GAP_TARGET: f64 = 1.0;
-const J120_MEAN_GAP_TARGET: f64 = 4.0;
+const J30_MEAN_GAP_TARGET: f64 = 0.3;
+const J120_MEAN_GAP_TARGET: f64 = 3.0;
 const TIME_TARGET: Duration = Duration::from_millis(50);
 /// In debug builds, one instance in this many.
 const DEBUG_SAMPLE: usize = 12;
@@ -289,6 +296,24 @@ impl SetStats {
     }
 }
 
+/// Which instances a row of the results covers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Half {
+    Tuning,
+    HeldOut,
+    All,
+}
+
+impl Half {
+    fn label(self) -> &'static str {
+        match self {
+            Half::Tuning => "tuning",
+            Half::HeldOut => "held-out",
+            Half::All => "all",
+        }
+    }
+}
+
 fn set_label(set: &str) -> &'static str {
     match set {
         "psplib-j30" => "J30",
@@ -313,10 +338,13 @@ fn levelled_schedules_are_feasible_and_near_the_optimum() {
         .unwrap_or_default();
     files.sort();
     assert!(!files.is_empty(), "no instances in {}", dir.display());
-    let mut stats: Vec<(&'static str, SetStats)> = ["J30", "J120", "generated"]
-        .iter()
-        .map(|s| (*s, SetStats::default()))
-        .collect();
+    let mut stats: Vec<(Half, &'static str, SetStats)> = Vec::new();
+    for half in [Half::Tuning, Half::HeldOut, Half::All] {
+        for set in ["J30", "J120", "generated"] {
+            stats.push((half, set, SetStats::default()));
+        }
+    }
+    let mut seen_in_set: HashMap<&'static str, usize> = HashMap::new();
     for (k, file) in files.iter().enumerate() {
         if !release && k % DEBUG_SAMPLE != 0 {
             continue;
@@ -333,7 +361,17 @@ fn levelled_schedules_are_feasible_and_near_the_optimum() {
             inst.floor
         );
         let label = set_label(&inst.set);
-        if let Some((_, s)) = stats.iter_mut().find(|(l, _)| *l == label) {
+        let place = seen_in_set.entry(label).or_insert(0);
+        let half = if (*place).is_multiple_of(2) {
+            Half::Tuning
+        } else {
+            Half::HeldOut
+        };
+        *place += 1;
+        for (_, _, s) in stats
+            .iter_mut()
+            .filter(|(h, l, _)| *l == label && (*h == half || *h == Half::All))
+        {
             // Negative when a best known (unproven) makespan is beaten.
             s.gaps
                 .push(100.0 * (makespan - inst.best) as f64 / inst.best as f64);
@@ -345,12 +383,13 @@ fn levelled_schedules_are_feasible_and_near_the_optimum() {
         }
     }
     println!(
-        "{:<10} {:>5} {:>9} {:>9} {:>9} {:>12}",
-        "set", "n", "mean gap", "worst gap", "mean CPU", "slowest CPU"
+        "{:<9} {:<10} {:>5} {:>9} {:>9} {:>9} {:>12}",
+        "half", "set", "n", "mean gap", "worst gap", "mean CPU", "slowest CPU"
     );
-    for (label, s) in &stats {
+    for (half, label, s) in &stats {
         println!(
-            "{:<10} {:>5} {:>8.2}% {:>8.2}% {:>6.1} ms {:>9.1} ms ({})",
+            "{:<9} {:<10} {:>5} {:>8.2}% {:>8.2}% {:>6.1} ms {:>9.1} ms ({})",
+            half.label(),
             label,
             s.gaps.len(),
             s.mean(),
@@ -367,10 +406,14 @@ fn levelled_schedules_are_feasible_and_near_the_optimum() {
         return;
     }
     for (label, target) in [("J30", J30_MEAN_GAP_TARGET), ("J120", J120_MEAN_GAP_TARGET)] {
-        if let Some((_, s)) = stats.iter().find(|(l, _)| *l == label) {
+        for (half, _, s) in stats
+            .iter()
+            .filter(|(h, l, _)| *l == label && *h != Half::Tuning)
+        {
             assert!(
                 s.mean() <= target,
-                "{label}: mean gap {:.2}% above the target {target}%",
+                "{label} ({}): mean gap {:.2}% above the target {target}%",
+                half.label(),
                 s.mean()
             );
         }
@@ -378,7 +421,7 @@ fn levelled_schedules_are_feasible_and_near_the_optimum() {
     // Time is reported above, not asserted: a timed test fails on a busy
     // machine for no fault of the code. The target is tracked in
     // docs/performance.md.
-    for (label, s) in &stats {
+    for (_, label, s) in stats.iter().filter(|(h, _, _)| *h == Half::All) {
         if s.slowest >= TIME_TARGET {
             println!(
                 "note: {label}: {} took {:?}, over the {TIME_TARGET:?} target",

@@ -280,12 +280,7 @@ fn warn_fixed_starts_passed(
 }
 
 /// The schedule of the constrained model in the plan's terms.
-fn put_back(
-    model: &Model,
-    roles: &[Role],
-    calendars: &WorkCalendars,
-    s: &mut Schedule,
-) {
+fn put_back(model: &Model, roles: &[Role], calendars: &WorkCalendars, s: &mut Schedule) {
     for (i, role) in roles.iter().enumerate() {
         let task = &model.tasks[i];
         let ts = &mut s.tasks[i];

@@ -1,22 +1,31 @@
-//! How much work the search may spend, counted in activity placements
-//! (an abstract schedule of n nodes costs n) rather than time, so that the
-//! same plan always gets the same search and the same schedule.
+//! How much work the search may spend, counted in operations rather than
+//! time, so that the same plan always gets the same search and the same
+//! schedule on any machine. An operation is one step of real work: placing
+//! a node, following a link, asking one resource, reading or writing one
+//! step (or cell) of a resource's load. An abstract schedule of n nodes
+//! with k demands each costs about n * k operations, more when the loads
+//! it reads are busy.
 
 use crate::schedule::LevelEffort;
 
-/// Placements the default search may spend on a plan of up to
-/// [`SMALL_MODEL`] nodes (see `docs/performance.md` for what it buys).
-const NORMAL_BUDGET: usize = 150_000;
-/// Placements the default search may spend on a larger plan: one
-/// justification for up to 5,000 nodes.
-const LARGE_BUDGET: usize = 15_000;
-/// The same as [`NORMAL_BUDGET`] for `--level thorough`.
-const THOROUGH_BUDGET: usize = 4_000_000;
+/// Operations the default search may spend (see `docs/performance.md` for
+/// what it buys).
+const NORMAL_WORK: u64 = 12_000_000;
+/// Operations the default search may spend on a model above
+/// [`SMALL_MODEL`] nodes: about one justification for up to 5,000 nodes.
+const LARGE_WORK: u64 = 105_000;
+/// The same as [`NORMAL_WORK`] for `--level thorough`: sized so that any
+/// plan under 1,000 tasks levels in well under a second.
+pub(super) const THOROUGH_WORK: u64 = 30_000_000;
 /// Abstract schedules at most, however small the plan.
 const NORMAL_MAX_DECODES: usize = 2_000;
 const THOROUGH_MAX_DECODES: usize = 50_000;
 /// Below this many abstract schedules the search is not worth its set-up.
 pub(super) const MIN_DECODES: usize = 3;
+/// What the real, calendar-aware pass that confirms the search's order
+/// costs, in operations per node and demand of the abstract model: it is
+/// charged to the budget before the search starts.
+const REAL_PASS_FACTOR: u64 = 4;
 
 /// Largest model that the default search treats as small, and most users
 /// of one resource whose load is kept in a vector.
@@ -26,37 +35,71 @@ pub(super) const SMALL_MODEL: usize = 2_000;
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Budget {
     effort: LevelEffort,
-    /// Placements the search may spend.
-    placements: usize,
+    /// Operations the search may spend.
+    work: u64,
     /// Abstract schedules at most.
     most: usize,
 }
 
+/// What one search on one model may spend: both limits hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Allowance {
+    pub(super) decodes: usize,
+    pub(super) work: u64,
+}
+
 impl Budget {
     pub(super) fn for_effort(effort: LevelEffort) -> Budget {
-        let (placements, most) = match effort {
-            LevelEffort::Normal => (NORMAL_BUDGET, NORMAL_MAX_DECODES),
-            LevelEffort::Thorough => (THOROUGH_BUDGET, THOROUGH_MAX_DECODES),
+        let (work, most) = match effort {
+            LevelEffort::Normal => (NORMAL_WORK, NORMAL_MAX_DECODES),
+            LevelEffort::Thorough => (THOROUGH_WORK, THOROUGH_MAX_DECODES),
         };
-        Budget {
-            effort,
-            placements,
-            most,
-        }
+        Budget { effort, work, most }
     }
 
-    /// How many abstract schedules the search may build on a model of
-    /// `nodes` nodes, each placement costing `weight` times the usual: the
-    /// budget shared out, within the cap. Large plans by default get one
-    /// justification of the starting rule and no search beyond: there the
-    /// search costs more than the levelled pass itself for a rare, small
-    /// gain (`docs/performance.md`).
-    pub(super) fn decodes_for(self, nodes: usize, weight: usize) -> usize {
-        let affordable = (self.placements / weight / nodes.max(1)).min(self.most);
-        if self.effort == LevelEffort::Normal && nodes > SMALL_MODEL {
-            (LARGE_BUDGET / nodes).min(affordable).min(MIN_DECODES)
+    /// What the search may spend on a model of `nodes` nodes making
+    /// `demands` demands in all: the budget less the real pass that
+    /// confirms its order. Large plans by default get one justification of
+    /// the starting rule and no search beyond: there the search costs more
+    /// than the levelled pass itself for a rare, small gain
+    /// (`docs/performance.md`).
+    pub(super) fn allowance(self, nodes: usize, demands: usize) -> Allowance {
+        let per_decode = decode_estimate(nodes, demands);
+        let total = if self.effort == LevelEffort::Normal && nodes > SMALL_MODEL {
+            LARGE_WORK
         } else {
-            affordable
-        }
+            self.work
+        };
+        let work = total.saturating_sub(per_decode.saturating_mul(REAL_PASS_FACTOR));
+        let affordable = usize::try_from(work / per_decode).unwrap_or(usize::MAX);
+        let decodes = if self.effort == LevelEffort::Normal && nodes > SMALL_MODEL {
+            affordable.min(MIN_DECODES)
+        } else {
+            affordable.min(self.most)
+        };
+        Allowance { decodes, work }
+    }
+}
+
+/// The least an abstract schedule of `nodes` nodes with `demands` demands
+/// costs: every node placed, every demand asked once and booked once.
+pub(super) fn decode_estimate(nodes: usize, demands: usize) -> u64 {
+    (nodes as u64 + 2 * demands as u64).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_confirming_pass_is_charged_and_large_plans_get_one_justification() {
+        let normal = Budget::for_effort(LevelEffort::Normal);
+        let a = normal.allowance(100, 200);
+        assert_eq!(a.work, NORMAL_WORK - 500 * REAL_PASS_FACTOR);
+        assert_eq!(a.decodes, NORMAL_MAX_DECODES);
+        assert_eq!(normal.allowance(4_000, 4_000).decodes, MIN_DECODES);
+        assert!(normal.allowance(100_000, 100_000).decodes < MIN_DECODES);
+        let thorough = Budget::for_effort(LevelEffort::Thorough);
+        assert!(thorough.allowance(1_000, 1_000_000).decodes < 30);
     }
 }

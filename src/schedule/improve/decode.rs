@@ -1,6 +1,7 @@
 //! The serial scheme on the abstract model, forwards and backwards, and
 //! forward-backward improvement (justification) of its schedules.
 
+use super::budget::{decode_estimate, Allowance};
 use super::load::Load;
 use super::model::Abstract;
 use crate::schedule::alternatives::LatestOfOthers;
@@ -46,14 +47,16 @@ pub(super) struct Decoder<'a> {
     /// its earliest start.
     trial: Vec<(u32, i64)>,
     starts: Vec<i64>,
-    /// Abstract schedules built so far (the budget's unit).
+    /// Abstract schedules built so far, and the operations they took.
     pub(super) decodes: usize,
+    pub(super) work: u64,
+    allowance: Allowance,
 }
 
 impl<'a> Decoder<'a> {
     /// A decoder on `model`; `in_units` says its times are counted in grid
     /// units (see [`grid_unit`]), so that its loads can be grids.
-    pub(super) fn new(model: &'a Abstract, in_units: bool) -> Decoder<'a> {
+    pub(super) fn new(model: &'a Abstract, in_units: bool, allowance: Allowance) -> Decoder<'a> {
         let n = model.len();
         Decoder {
             model,
@@ -73,7 +76,21 @@ impl<'a> Decoder<'a> {
             trial: Vec::new(),
             starts: Vec::new(),
             decodes: 0,
+            work: 0,
+            allowance,
         }
+    }
+
+    /// Whether `count` more abstract schedules fit in the allowance, each
+    /// expected to cost what the ones so far cost on average.
+    pub(super) fn affords(&self, count: usize) -> bool {
+        let mean = if self.decodes == 0 {
+            decode_estimate(self.model.len(), self.model.demand_count())
+        } else {
+            self.work / self.decodes as u64
+        };
+        self.decodes + count <= self.allowance.decodes
+            && self.work + mean.saturating_mul(count as u64) <= self.allowance.work
     }
 
     /// Runs the serial scheme in `dir`, taking eligible nodes by (rank when
@@ -106,6 +123,7 @@ impl<'a> Decoder<'a> {
         while let Some(Reverse(packed)) = heap.pop() {
             let node = node_of_key(packed);
             let len = m.length[node];
+            self.work += 1 + (before[node].len() + after[node].len()) as u64;
             let mut es = if dir == Direction::Forward {
                 m.release[node]
             } else {
@@ -133,12 +151,17 @@ impl<'a> Decoder<'a> {
                 self.need[r as usize] = self.need[r as usize].saturating_sub(1);
                 self.backlog[r as usize] -= i128::from(len) * i128::from(d);
                 if len > 0 {
-                    self.profiles[r as usize].add(s, s + len, d);
+                    self.profiles[r as usize].add(s, s + len, d, &mut self.work);
                 }
             }
             if let Some(alt) = m.alternatives[node].get(usize::from(self.choice[node])) {
                 if len > 0 {
-                    self.profiles[alt.resource as usize].add(s, s + len, alt.demand);
+                    self.profiles[alt.resource as usize].add(
+                        s,
+                        s + len,
+                        alt.demand,
+                        &mut self.work,
+                    );
                 }
             }
             for l in &after[node] {
@@ -214,7 +237,7 @@ impl<'a> Decoder<'a> {
 
     /// The earliest start at or after `from` where every resource of
     /// `demands` has room for a node of length `len`.
-    fn earliest_fit(&self, demands: &[(u32, i64)], len: i64, from: i64) -> i64 {
+    fn earliest_fit(&mut self, demands: &[(u32, i64)], len: i64, from: i64) -> i64 {
         let m = self.model;
         if len <= 0 {
             return from;
@@ -230,13 +253,15 @@ impl<'a> Decoder<'a> {
             let (r, d) = demands[i];
             i = if i + 1 == demands.len() { 0 } else { i + 1 };
             accepted += 1;
+            self.work += 1;
             let limit = m.limits[r as usize];
             if d > limit {
                 // Cannot fit at all: the real scheme reports it; here just
                 // place it so the search can go on.
                 continue;
             }
-            if let Some(t) = self.profiles[r as usize].conflict(s, s + len, d, limit) {
+            let conflict = self.profiles[r as usize].conflict(s, s + len, d, limit, &mut self.work);
+            if let Some(t) = conflict {
                 if t > s {
                     s = t;
                     // This resource has not yet seen the new start either.
@@ -251,6 +276,9 @@ impl<'a> Decoder<'a> {
     /// the order of the right-justified starts, while the makespan drops.
     pub(super) fn justify(&mut self, mut plan: Plan, rounds: usize) -> Plan {
         for _ in 0..rounds {
+            if !self.affords(2) {
+                break;
+            }
             let finish_keys: Vec<i64> = (0..plan.start.len())
                 .map(|i| -(plan.start[i] + self.model.length[i]))
                 .collect();

@@ -10,44 +10,99 @@ const CHILD_FBI_ROUNDS: usize = 1;
 /// Population size and mutation chance (per mille).
 const POPULATION: usize = 32;
 const MUTATION_PER_MILLE: u64 = 15;
+/// A shake moves one node in this many.
+const SHAKE_DIVISOR: usize = 8;
+/// Children without a new best before the pool is shaken apart.
+const STAGNATION: usize = 4 * POPULATION;
+/// A child is justified only when its forward schedule is at most this
+/// many percent longer than the pool's worst.
+const JUSTIFY_WITHIN_PERCENT: i64 = 10;
 
 /// A genetic search on activity lists: two-point crossover of the parents'
 /// start orders, a few adjacent swaps, a forward pass and justification;
 /// the child replaces the worst member when it is better.
-pub(super) fn evolve(
-    dec: &mut Decoder<'_>,
-    pool: &mut Vec<Plan>,
-    rng: &mut Rng,
-    max_decodes: usize,
-) {
+pub(super) fn evolve(dec: &mut Decoder<'_>, pool: &mut Vec<Plan>, rng: &mut Rng) {
     if pool.is_empty() {
         return;
     }
     let n = dec.model.len();
-    // Grow the population by mutating what we have.
+    // Grow the population by shaking what we have.
     let mut i = 0;
-    while pool.len() < POPULATION && dec.decodes + 3 <= max_decodes {
+    while pool.len() < POPULATION && dec.affords(3) {
         let parent = order_of(&pool[i % pool.len()]);
-        let child = mutate(parent, rng, 200);
+        let child = shake(parent, rng, n / SHAKE_DIVISOR + 1);
         let plan = dec.decode(&keys_of(&child, n), Direction::Forward);
         pool.push(dec.justify(plan, CHILD_FBI_ROUNDS));
         i += 1;
     }
-    while dec.decodes + 3 <= max_decodes {
+    let mut best = pool.iter().map(|p| p.makespan).min().unwrap_or(0);
+    let mut since_best = 0;
+    while dec.affords(3) {
+        // A pool that has stopped improving has usually converged on one
+        // schedule: keep the best and shake the rest apart again.
+        if since_best > STAGNATION {
+            since_best = 0;
+            restart(dec, pool, rng);
+            continue;
+        }
+        since_best += 1;
         let a = tournament(pool, rng);
         let b = tournament(pool, rng);
         let child = crossover(&order_of(&pool[a]), &order_of(&pool[b]), rng);
         let child = mutate(child, rng, MUTATION_PER_MILLE);
         let plan = dec.decode(&keys_of(&child, n), Direction::Forward);
-        let plan = dec.justify(plan, CHILD_FBI_ROUNDS);
         let worst = (0..pool.len())
             .max_by_key(|&k| (pool[k].makespan, k))
             .unwrap_or(0);
+        // Justification rarely saves more than a tenth: a child much
+        // longer than the pool's worst is not worth its two passes.
+        if plan.makespan.saturating_mul(100)
+            > pool[worst]
+                .makespan
+                .saturating_mul(100 + JUSTIFY_WITHIN_PERCENT)
+        {
+            continue;
+        }
+        let plan = dec.justify(plan, CHILD_FBI_ROUNDS);
         let duplicate = pool.iter().any(|p| p.start == plan.start);
+        if plan.makespan < best {
+            best = plan.makespan;
+            since_best = 0;
+        }
         if !duplicate && plan.makespan <= pool[worst].makespan {
             pool[worst] = plan;
         }
     }
+}
+
+/// Replaces every member but the best by a shaken copy of the best.
+fn restart(dec: &mut Decoder<'_>, pool: &mut [Plan], rng: &mut Rng) {
+    let n = dec.model.len();
+    let Some(best) = (0..pool.len()).min_by_key(|&k| (pool[k].makespan, k)) else {
+        return;
+    };
+    let order = order_of(&pool[best]);
+    for (k, member) in pool.iter_mut().enumerate() {
+        if k == best || !dec.affords(3) {
+            continue;
+        }
+        let child = shake(order.clone(), rng, n / SHAKE_DIVISOR + 1);
+        let plan = dec.decode(&keys_of(&child, n), Direction::Forward);
+        *member = dec.justify(plan, CHILD_FBI_ROUNDS);
+    }
+}
+
+/// Moves `moves` random nodes each to a random place of the list.
+fn shake(mut order: Vec<u32>, rng: &mut Rng, moves: usize) -> Vec<u32> {
+    for _ in 0..moves {
+        let from = rng.below(order.len());
+        let to = rng.below(order.len());
+        if from < order.len() {
+            let node = order.remove(from);
+            order.insert(to.min(order.len()), node);
+        }
+    }
+    order
 }
 
 fn tournament(pool: &[Plan], rng: &mut Rng) -> usize {

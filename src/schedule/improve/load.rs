@@ -22,6 +22,10 @@ pub(super) enum Load {
 /// cells over all resources.
 const GRID_UNITS: i64 = 1 << 16;
 const GRID_CELLS: i64 = 1 << 21;
+/// Longest mean node length, in units, for which cells beat steps: a
+/// check or a booking on a grid reads or writes one cell per unit of the
+/// node's length, on steps about one per other node in its window.
+const GRID_MEAN_LENGTH: i64 = 32;
 
 impl Load {
     /// A load for a resource that `users` nodes demand.
@@ -42,19 +46,27 @@ impl Load {
     }
 
     /// If `demand` over [from, to) overflows `limit`: where the first
-    /// overflowing stretch ends.
-    pub(super) fn conflict(&self, from: i64, to: i64, demand: i64, limit: i64) -> Option<i64> {
+    /// overflowing stretch ends. Adds the steps or cells it read to `work`,
+    /// the search's budget being counted in such operations.
+    pub(super) fn conflict(
+        &self,
+        from: i64,
+        to: i64,
+        demand: i64,
+        limit: i64,
+        work: &mut u64,
+    ) -> Option<i64> {
         match self {
             Load::Small(v) => {
                 let first = v.partition_point(|&(t, _)| t <= from);
                 let at = if first == 0 { 0 } else { v[first - 1].1 };
                 let rest = v[first..].iter().map(|&(t, l)| (t, l));
-                first_overflow_end(at, rest, to, demand, limit)
+                first_overflow_end(at, rest, to, demand, limit, work)
             }
             Load::Large(m) => {
                 let at = m.range(..=from).next_back().map_or(0, |(_, l)| *l);
                 let rest = m.range(from + 1..).map(|(&t, &l)| (t, l));
-                first_overflow_end(at, rest, to, demand, limit)
+                first_overflow_end(at, rest, to, demand, limit, work)
             }
             Load::Grid(cells) => {
                 let over = |t: i64| grid_cell(cells, t) + demand > limit;
@@ -62,23 +74,30 @@ impl Load {
                 while t < to && !over(t) {
                     t += 1;
                 }
+                *work += (t - from).unsigned_abs();
                 if t >= to {
                     return None;
                 }
+                let overflow = t;
                 // Beyond the cells the load is zero, so this stops.
                 while over(t) && t <= cells.len() as i64 {
                     t += 1;
                 }
+                *work += (t - overflow).unsigned_abs();
                 Some(t)
             }
         }
     }
 
-    pub(super) fn add(&mut self, from: i64, to: i64, demand: i64) {
+    /// Books `demand` over [from, to); adds the steps or cells it changed
+    /// to `work`.
+    pub(super) fn add(&mut self, from: i64, to: i64, demand: i64, work: &mut u64) {
         match self {
             Load::Small(v) => {
                 let i = split_at(v, from);
                 let j = split_at(v, to);
+                // An insert moves the steps after it.
+                *work += (v.len() - i) as u64;
                 for step in &mut v[i..j] {
                     step.1 += demand;
                 }
@@ -90,6 +109,7 @@ impl Load {
                 m.entry(to).or_insert(at_to);
                 for (_, load) in m.range_mut(from..to) {
                     *load += demand;
+                    *work += 1;
                 }
             }
             Load::Grid(cells) => {
@@ -97,8 +117,10 @@ impl Load {
                 let first = usize::try_from(from).unwrap_or(0);
                 let end = usize::try_from(to).unwrap_or(0);
                 if cells.len() < end {
+                    *work += (end - cells.len()) as u64;
                     cells.resize(end, 0);
                 }
+                *work += end.saturating_sub(first) as u64;
                 for cell in cells.iter_mut().take(end).skip(first) {
                     *cell += demand;
                 }
@@ -144,7 +166,9 @@ pub(super) fn grid_unit(model: &Abstract) -> Option<i64> {
             .sum::<i64>();
     let units = longest / unit + 1;
     let cells = units.saturating_mul(model.limits.len() as i64);
-    (units <= GRID_UNITS && cells <= GRID_CELLS).then_some(unit)
+    let total_length: i64 = model.length.iter().sum();
+    let mean_length = total_length / unit / (model.len().max(1) as i64);
+    (units <= GRID_UNITS && cells <= GRID_CELLS && mean_length <= GRID_MEAN_LENGTH).then_some(unit)
 }
 
 fn gcd(mut a: i64, mut b: i64) -> i64 {
@@ -168,12 +192,14 @@ fn split_at(v: &mut Vec<(i64, i64)>, t: i64) -> usize {
 /// the demand fits until `to`, else the end of the first overflow.
 fn first_overflow_end(
     at: i64,
-    mut rest: impl Iterator<Item = (i64, i64)>,
+    rest: impl Iterator<Item = (i64, i64)>,
     to: i64,
     demand: i64,
     limit: i64,
+    work: &mut u64,
 ) -> Option<i64> {
     let over = |load: i64| load + demand > limit;
+    let mut rest = rest.inspect(|_| *work += 1);
     if !over(at) {
         loop {
             match rest.next() {
@@ -204,12 +230,24 @@ mod tests {
     }
 
     fn load_points_past_the_overflow_in(mut l: Load) {
-        l.add(10, 20, 1);
-        assert_eq!(l.conflict(0, 10, 1, 1), None);
-        assert_eq!(l.conflict(5, 15, 1, 1), Some(20));
-        assert_eq!(l.conflict(20, 30, 1, 1), None);
-        l.add(20, 25, 1);
-        assert_eq!(l.conflict(12, 30, 1, 1), Some(25));
-        assert_eq!(l.conflict(12, 30, 1, 2), None);
+        let w = &mut 0;
+        l.add(10, 20, 1, w);
+        assert_eq!(l.conflict(0, 10, 1, 1, w), None);
+        assert_eq!(l.conflict(5, 15, 1, 1, w), Some(20));
+        assert_eq!(l.conflict(20, 30, 1, 1, w), None);
+        l.add(20, 25, 1, w);
+        assert_eq!(l.conflict(12, 30, 1, 1, w), Some(25));
+        assert_eq!(l.conflict(12, 30, 1, 2, w), None);
+        assert!(*w > 0, "reading and booking loads is counted as work");
+    }
+
+    #[test]
+    fn long_lengths_in_small_units_keep_steps_not_cells() {
+        // Two nodes of about 10,000 units each: a grid would read and write
+        // 10,000 cells per placement where steps read two.
+        let model = Abstract::for_tests(vec![10_000, 10_001], vec![1, 1]);
+        assert_eq!(grid_unit(&model), None);
+        let model = Abstract::for_tests(vec![7, 3], vec![1, 1]);
+        assert_eq!(grid_unit(&model), Some(1));
     }
 }

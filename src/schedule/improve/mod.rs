@@ -31,12 +31,29 @@ use super::alternatives::{Choices, Policy};
 use super::critical;
 use super::network::Pos;
 use super::sgs::{self, Context, Failure, Key, Placed};
-use super::Options;
+use super::{LevelEffort, Options};
 use budget::{Budget, MIN_DECODES};
 use model::Abstract;
 
 /// The best forward pass found for these options.
 pub fn best_schedule(ctx: &Context<'_>, options: &Options) -> Result<Placed, Failure> {
+    best_schedule_spending(ctx, options, &mut Spent::default())
+}
+
+/// What the search spent on one plan: abstract schedules and operations
+/// (see [`budget`]); zero when there was no search.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Spent {
+    pub(super) decodes: usize,
+    pub(super) work: u64,
+}
+
+/// [`best_schedule`], recording in `spent` what the search spent.
+fn best_schedule_spending(
+    ctx: &Context<'_>,
+    options: &Options,
+    spent: &mut Spent,
+) -> Result<Placed, Failure> {
     let by_declaration: Vec<Key> = (0..ctx.model.tasks.len() as i64).collect();
     if !options.level {
         return sgs::forward(ctx, &by_declaration, false);
@@ -52,21 +69,21 @@ pub fn best_schedule(ctx: &Context<'_>, options: &Options) -> Result<Placed, Fai
     // many, skip building the model, and free the unlevelled pass before
     // the levelled one allocates (its memory is then reused).
     let activities = ctx.network.activities.len();
-    if budget.decodes_for(activities, 1) < MIN_DECODES {
+    if budget.allowance(activities, 0).decodes < MIN_DECODES {
         drop(unlevelled);
         return sgs::forward(ctx, &lst_keys, true);
     }
     let baseline = sgs::forward(ctx, &lst_keys, true)?;
     let baseline = look_ahead(ctx, &lst_keys, baseline);
     let model = Abstract::build(ctx, &unlevelled);
-    let decodes = budget.decodes_for(model.len(), model.demand_weight());
-    if model.len() == 0 || decodes < MIN_DECODES || !model.has_demands() {
+    let allowance = budget.allowance(model.len(), model.demand_count());
+    if model.len() == 0 || allowance.decodes < MIN_DECODES || !model.has_demands() {
         return Ok(baseline);
     }
     // Keys are per model task; the model's nodes are network places.
     let model_id = |t: &Pos| ctx.network.model_id(*t).index();
     let lst_abstract: Vec<i64> = model.task.iter().map(|t| lst_keys[model_id(t)]).collect();
-    let (found, choice) = search::search(&model, &lst_abstract, decodes);
+    let (found, choice) = search::search(&model, &lst_abstract, allowance, spent);
     let mut keys = lst_keys;
     let mut choices = Choices::new(ctx.model.tasks.len());
     for (node, t) in model.task.iter().enumerate() {
@@ -79,14 +96,17 @@ pub fn best_schedule(ctx: &Context<'_>, options: &Options) -> Result<Placed, Fai
         }
     }
     // The search's order is only a proposal: keep it if the real scheme,
-    // with its calendars, agrees that it is shorter.
+    // with its calendars, agrees that it is shorter by enough to be worth
+    // a different order (see `worth_reordering`).
     let policy = if model.has_alternatives() {
         Policy::Given(&choices)
     } else {
         Policy::Rule
     };
     match sgs::forward_choosing(ctx, &keys, true, policy) {
-        Ok(candidate) if candidate.makespan_end() < baseline.makespan_end() => Ok(candidate),
+        Ok(candidate) if worth_reordering(ctx, &baseline, &candidate, options.effort) => {
+            Ok(candidate)
+        }
         _ => Ok(baseline),
     }
 }
@@ -106,5 +126,112 @@ fn look_ahead(ctx: &Context<'_>, keys: &[Key], baseline: Placed) -> Placed {
     match sgs::forward_choosing(ctx, keys, true, Policy::LookAhead) {
         Ok(candidate) if candidate.makespan_end() < baseline.makespan_end() => candidate,
         _ => baseline,
+    }
+}
+
+/// Least gain, in per mille of the starting rule's project length, for
+/// which the default level keeps a searched order.
+const NORMAL_GAIN_PER_MILLE: i64 = 20;
+
+/// Whether `candidate` finishes enough earlier than the starting rule's
+/// `baseline` to be kept. A searched order differs from the starting rule
+/// everywhere and from one search to the next after any edit, so by
+/// default it must save a meaningful share of the project (a plan read
+/// every week should not reshuffle for an hour); `--level thorough` asks
+/// for the shortest schedule and keeps any gain.
+fn worth_reordering(
+    ctx: &Context<'_>,
+    baseline: &Placed,
+    candidate: &Placed,
+    effort: LevelEffort,
+) -> bool {
+    let start = ctx.model.project.start;
+    let before = (baseline.makespan_end() - start).0;
+    let after = (candidate.makespan_end() - start).0;
+    gain_is_worth(before, after, effort)
+}
+
+/// Whether a project of length `after` is worth an order other than the
+/// starting rule's, whose project takes `before`.
+fn gain_is_worth(before: i64, after: i64, effort: LevelEffort) -> bool {
+    match effort {
+        LevelEffort::Thorough => after < before,
+        LevelEffort::Normal => {
+            after < before
+                && after.saturating_mul(1000) <= before.saturating_mul(1000 - NORMAL_GAIN_PER_MILLE)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::{network, work, HORIZON_YEARS_DAYS};
+    use crate::units::Minutes;
+
+    /// Plans on which `--level thorough` once took seconds: every cost of
+    /// the search must be counted in its budget, so its work stays bounded
+    /// whatever the calendars, lengths and teams. Work, not time: the same
+    /// count on any machine.
+    #[test]
+    fn thorough_search_work_stays_within_its_budget() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/levelling_work");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        files.sort();
+        assert!(files.len() >= 8, "fixtures missing in {}", dir.display());
+        let options = Options {
+            effort: LevelEffort::Thorough,
+            ..Options::default()
+        };
+        let bound = budget::THOROUGH_WORK;
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            let spent = spent_on(&text, &options);
+            println!("{}: {spent:?}", file.display());
+            assert!(
+                spent.decodes >= MIN_DECODES,
+                "{}: the search did not run",
+                file.display()
+            );
+            // The last abstract schedule may overrun by its own cost.
+            assert!(
+                spent.work <= bound + bound / 20,
+                "{}: {} operations over the bound {bound}",
+                file.display(),
+                spent.work
+            );
+        }
+    }
+
+    #[test]
+    fn by_default_only_a_real_gain_changes_the_order() {
+        let normal = LevelEffort::Normal;
+        assert!(gain_is_worth(1000, 980, normal));
+        assert!(!gain_is_worth(1000, 981, normal));
+        assert!(!gain_is_worth(1000, 1000, normal));
+        assert!(gain_is_worth(1000, 999, LevelEffort::Thorough));
+        assert!(!gain_is_worth(1000, 1000, LevelEffort::Thorough));
+    }
+
+    fn spent_on(text: &str, options: &Options) -> Spent {
+        let (_, checked) = crate::check_str("plan", text);
+        let Some(model) = checked.model else {
+            panic!("the fixture does not check: {:?}", checked.diagnostics);
+        };
+        let network = network::Network::build(&model);
+        let calendars = work::WorkCalendars::build(&model);
+        let ctx = Context {
+            model: &model,
+            network: &network,
+            calendars: &calendars,
+            horizon: (model.project.start + Minutes(HORIZON_YEARS_DAYS * 1440))
+                .min(crate::schedule::calendar::HORIZON),
+        };
+        let mut spent = Spent::default();
+        let placed = best_schedule_spending(&ctx, options, &mut spent);
+        assert!(placed.is_ok(), "the fixture does not schedule");
+        spent
     }
 }

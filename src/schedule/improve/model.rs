@@ -10,9 +10,6 @@ use crate::schedule::sgs::{Context, Forward};
 use crate::schedule::work::place;
 use crate::units::Moment;
 
-/// Demands per node, on average, that one placement of the budget pays for.
-const DEMANDS_PER_PLACEMENT: usize = 8;
-
 /// A link between two nodes of the abstract model: the later node may not
 /// start (or finish, `to_finish`) before the earlier node's start (or
 /// finish, `from_finish`) plus `lag`.
@@ -205,15 +202,31 @@ impl Abstract {
         node < self.activities
     }
 
-    /// How many times dearer a placement is here than on a plan with a
-    /// few resources per task, for which the budget is sized: placing a
-    /// node asks every resource it demands, so a team of thousands
-    /// assigned to every task makes each placement that much dearer.
-    pub(super) fn demand_weight(&self) -> usize {
-        // Each alternative is tried as each placement is: it counts too.
-        let demands: usize = self.demands.iter().map(Vec::len).sum::<usize>()
-            + self.alternatives.iter().map(Vec::len).sum::<usize>();
-        (demands / (self.len().max(1) * DEMANDS_PER_PLACEMENT)).max(1)
+    /// Demands of all nodes together; each alternative is tried as each
+    /// placement is, so it counts too.
+    pub(super) fn demand_count(&self) -> usize {
+        self.demands.iter().map(Vec::len).sum::<usize>()
+            + self.alternatives.iter().map(Vec::len).sum::<usize>()
+    }
+
+    /// A model of independent nodes of these lengths, each demanding its
+    /// unit of one resource of one unit.
+    #[cfg(test)]
+    pub(super) fn for_tests(length: Vec<i64>, demand: Vec<i64>) -> Abstract {
+        let n = length.len();
+        Abstract {
+            task: (0..n).map(Pos::at).collect(),
+            activities: n,
+            release: vec![0; n],
+            rank: vec![0; n],
+            preds: vec![Vec::new(); n],
+            succs: vec![Vec::new(); n],
+            demands: demand.iter().map(|&d| vec![(0, d)]).collect(),
+            limits: vec![1],
+            users: vec![n],
+            alternatives: vec![Vec::new(); n],
+            length,
+        }
     }
 
     pub(super) fn has_demands(&self) -> bool {

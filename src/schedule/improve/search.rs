@@ -1,11 +1,13 @@
 //! The search itself: starting orders from classic priority rules, each
 //! justified, then the genetic search on the pool they form.
 
+use super::budget::Allowance;
 use super::decode::{Decoder, Direction, Plan};
 use super::genetic::evolve;
 use super::load::grid_unit;
 use super::model::Abstract;
 use super::rng::Rng;
+use super::Spent;
 
 /// Justification rounds after each starting order, at most.
 const FBI_ROUNDS: usize = 6;
@@ -13,26 +15,34 @@ const FBI_ROUNDS: usize = 6;
 /// Searches for a short forward schedule; returns its start times (the
 /// keys that reproduce it) and the alternatives it books (see
 /// [`Plan::choice`]).
-pub(super) fn search(model: &Abstract, lst: &[i64], max_decodes: usize) -> (Vec<i64>, Vec<u16>) {
+pub(super) fn search(
+    model: &Abstract,
+    lst: &[i64],
+    allowance: Allowance,
+    spent: &mut Spent,
+) -> (Vec<i64>, Vec<u16>) {
     // Plans come back in grid units then; only their order and makespan
     // matter, which scaling keeps.
     let scaled = grid_unit(model).map(|unit| model.scaled(unit));
     let mut dec = match &scaled {
-        Some(units) => Decoder::new(units, true),
-        None => Decoder::new(model, false),
+        Some(units) => Decoder::new(units, true, allowance),
+        None => Decoder::new(model, false, allowance),
     };
     let mut pool: Vec<Plan> = Vec::new();
     for keys in starting_orders(model, lst) {
-        if dec.decodes + 1 >= max_decodes {
+        if !dec.affords(2) {
             break;
         }
         let first = dec.decode(&keys, Direction::Forward);
-        let rounds = FBI_ROUNDS.min(max_decodes.saturating_sub(dec.decodes) / 2);
-        let plan = dec.justify(first, rounds);
+        let plan = dec.justify(first, FBI_ROUNDS);
         pool.push(plan);
     }
     let mut rng = Rng(seed_of(model));
-    evolve(&mut dec, &mut pool, &mut rng, max_decodes);
+    evolve(&mut dec, &mut pool, &mut rng);
+    *spent = Spent {
+        decodes: dec.decodes,
+        work: dec.work,
+    };
     pool.into_iter()
         .min_by_key(|p| p.makespan)
         .map(|p| (p.start, p.choice))
