@@ -486,6 +486,7 @@ struct Choosing<'c> {
 /// one the policy chooses (see [`alternatives`]). `chosen` (scratch,
 /// reused across activities) ends up holding the bookings: the fixed
 /// ones, then each `any of` as resolved.
+#[allow(clippy::too_many_arguments)]
 fn place_best(
     ctx: &Context<'_>,
     f: &Forward<Pos>,
