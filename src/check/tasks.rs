@@ -623,7 +623,7 @@ fn lower_dep_kind(kind: ast::DepKind) -> DepKind {
 }
 
 /// Is `a` an ancestor of `b`?
-fn is_ancestor(names: &TaskNames, a: TaskId, b: TaskId) -> bool {
+pub(super) fn is_ancestor(names: &TaskNames, a: TaskId, b: TaskId) -> bool {
     let mut cur = names.parent(b);
     while let Some(p) = cur {
         if p == a {

@@ -4,6 +4,7 @@
 
 use super::model::*;
 use super::names::{Remembered, TaskNames};
+use super::tasks::is_ancestor;
 use super::values::{self, DayLength};
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::source::Span;
@@ -248,17 +249,6 @@ fn lower_during(
         }
     }
     Some((from_id, to_id))
-}
-
-fn is_ancestor(names: &TaskNames, a: TaskId, b: TaskId) -> bool {
-    let mut cur = names.parent(b);
-    while let Some(p) = cur {
-        if p == a {
-            return true;
-        }
-        cur = names.parent(p);
-    }
-    false
 }
 
 /// Rules between tasks, once all are lowered: a `during` range may not end

@@ -1,7 +1,7 @@
 //! The report as text for a terminal, Markdown for a pull-request comment,
 //! or JSON for tools (docs/diff.schema.json).
 
-use super::compare::{Moved, Report};
+use super::compare::{CostChange, Moved, Report};
 use super::snapshot::{moment, number};
 use crate::units::{Moment, Money};
 
@@ -240,22 +240,7 @@ fn text(r: &Report, colour: bool) -> String {
     }
     let c = &r.cost;
     if c.old != c.new || c.within_budget_old != c.within_budget_new || !c.groups.is_empty() {
-        let budget = match c.budget_new {
-            Some(b) => format!(
-                "  budget {}: {}",
-                money(b),
-                if c.within_budget_old == c.within_budget_new {
-                    within(c.within_budget_new).to_string()
-                } else {
-                    format!(
-                        "{} -> {}",
-                        within(c.within_budget_old),
-                        within(c.within_budget_new)
-                    )
-                }
-            ),
-            None => String::new(),
-        };
+        let budget = budget_status(c, "  budget");
         line(format!(
             "\n{}  {}{budget}",
             p.bold("Cost"),
@@ -396,22 +381,7 @@ fn markdown(r: &Report) -> String {
     }
     let c = &r.cost;
     if c.old != c.new || c.within_budget_old != c.within_budget_new {
-        let budget = match c.budget_new {
-            Some(b) => format!(
-                ", budget {}: {}",
-                money(b),
-                if c.within_budget_old == c.within_budget_new {
-                    within(c.within_budget_new).to_string()
-                } else {
-                    format!(
-                        "{} -> {}",
-                        within(c.within_budget_old),
-                        within(c.within_budget_new)
-                    )
-                }
-            ),
-            None => String::new(),
-        };
+        let budget = budget_status(c, ", budget");
         out.push_str(&format!(
             "\n**Cost** {}{budget}\n",
             money_change(c.old, c.new, c.currency.as_deref())
@@ -531,4 +501,22 @@ fn folded_table(folded: &mut String, title: &str, head: &str, first: bool, row: 
         folded.push_str(&format!("\n**{title}**\n\n{head}"));
     }
     folded.push_str(row);
+}
+
+/// `{lead} AMOUNT: within|over`, or the change of that status; empty
+/// without a budget on the new side.
+fn budget_status(c: &CostChange, lead: &str) -> String {
+    let Some(b) = c.budget_new else {
+        return String::new();
+    };
+    let status = if c.within_budget_old == c.within_budget_new {
+        within(c.within_budget_new).to_string()
+    } else {
+        format!(
+            "{} -> {}",
+            within(c.within_budget_old),
+            within(c.within_budget_new)
+        )
+    };
+    format!("{lead} {}: {status}", money(b))
 }

@@ -384,25 +384,28 @@ fn book_span(
     start: Moment,
     end: Moment,
 ) -> Vec<BookedResource> {
-    let day = model.day_minutes();
     bookings
         .into_iter()
         .map(|b| {
-            let r = b.resource.index();
-            let res = &model.resources[r];
-            let demand = Demand::of(b.count, b.percent, res.capacity);
-            let minutes = calendars.resources[r].work_between(start, end);
-            let work = work_done(demand, minutes);
-            BookedResource {
-                resource: b.resource,
-                booking: b,
-                demand,
-                minutes,
-                work,
-                cost: resource_cost(res.rate, work, day),
-            }
+            let minutes = calendars.resources[b.resource.index()].work_between(start, end);
+            booked_for(model, b, minutes)
         })
         .collect()
+}
+
+/// One booking held for `minutes` of its resource's time, at its rate.
+fn booked_for(model: &Model, b: Booking, minutes: Minutes) -> BookedResource {
+    let res = &model.resources[b.resource.index()];
+    let demand = Demand::of(b.count, b.percent, res.capacity);
+    let work = work_done(demand, minutes);
+    BookedResource {
+        resource: b.resource,
+        booking: b,
+        demand,
+        minutes,
+        work,
+        cost: resource_cost(res.rate, work, model.day_minutes()),
+    }
 }
 
 /// The part of a task's total that its progress says is done.
@@ -421,7 +424,6 @@ fn book_done(
     kind: WorkKind,
     done: Minutes,
 ) -> Vec<BookedResource> {
-    let day = model.day_minutes();
     let demand_of = |b: &Booking| {
         let res = &model.resources[b.resource.index()];
         Demand::of(b.count, b.percent, res.capacity)
@@ -435,19 +437,7 @@ fn book_done(
     };
     bookings
         .into_iter()
-        .map(|b| {
-            let res = &model.resources[b.resource.index()];
-            let demand = demand_of(&b);
-            let work = work_done(demand, minutes);
-            BookedResource {
-                resource: b.resource,
-                booking: b,
-                demand,
-                minutes,
-                work,
-                cost: resource_cost(res.rate, work, day),
-            }
-        })
+        .map(|b| booked_for(model, b, minutes))
         .collect()
 }
 
