@@ -177,12 +177,7 @@ fn schedule_plain(model: &Model, options: &Options) -> Scheduled {
     let mut diags = Diagnostics::new();
     let network = network::Network::build(model);
     let calendars = work::WorkCalendars::build(model);
-    let ctx = sgs::Context {
-        model,
-        network: &network,
-        calendars: &calendars,
-        horizon: (model.project.start + Minutes(HORIZON_YEARS_DAYS * 1440)).min(calendar::HORIZON),
-    };
+    let ctx = sgs::Context::new(model, &network, &calendars);
     let idle = resources_without_work(model, &ctx);
     if !idle.is_empty() {
         return Scheduled {

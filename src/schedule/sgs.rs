@@ -40,6 +40,20 @@ pub struct Context<'m> {
     pub horizon: Moment,
 }
 
+impl<'m> Context<'m> {
+    /// The context for scheduling `model`, with the 100-year horizon
+    /// (spec 3), never past the calendars' own.
+    pub fn new(model: &'m Model, network: &'m Network, calendars: &'m WorkCalendars) -> Self {
+        let years = model.project.start + Minutes(super::HORIZON_YEARS_DAYS * 1440);
+        Context {
+            model,
+            network,
+            calendars,
+            horizon: years.min(super::calendar::HORIZON),
+        }
+    }
+}
+
 /// Ordering of eligible activities: smaller first. Priority always comes
 /// first (spec 3), then the rule's key, then declaration order.
 pub type Key = i64;
@@ -847,12 +861,7 @@ mod tests {
             };
             let network = Network::build(&model);
             let calendars = WorkCalendars::build(&model);
-            let ctx = Context {
-                model: &model,
-                network: &network,
-                calendars: &calendars,
-                horizon: model.project.start + Minutes(36_525 * 1440),
-            };
+            let ctx = Context::new(&model, &network, &calendars);
             let n = model.tasks.len() as i64;
             for keys in [(0..n).collect::<Vec<Key>>(), (0..n).rev().collect()] {
                 let order = queue_order(&network, &keys);
@@ -888,12 +897,7 @@ mod tests {
         let model = sample_model();
         let network = Network::build(&model);
         let calendars = WorkCalendars::build(&model);
-        let ctx = Context {
-            model: &model,
-            network: &network,
-            calendars: &calendars,
-            horizon: model.project.start + Minutes(36_525 * 1440),
-        };
+        let ctx = Context::new(&model, &network, &calendars);
         let n = model.tasks.len() as i64;
         // Declaration order and its reverse: two different renumberings.
         for keys in [(0..n).collect::<Vec<Key>>(), (0..n).rev().collect()] {

@@ -166,8 +166,7 @@ fn gain_is_worth(before: i64, after: i64, effort: LevelEffort) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::{network, work, HORIZON_YEARS_DAYS};
-    use crate::units::Minutes;
+    use crate::schedule::{network, work};
 
     /// Plans on which `--level thorough` once took seconds: every cost of
     /// the search must be counted in its budget, so its work stays bounded
@@ -222,13 +221,7 @@ mod tests {
         };
         let network = network::Network::build(&model);
         let calendars = work::WorkCalendars::build(&model);
-        let ctx = Context {
-            model: &model,
-            network: &network,
-            calendars: &calendars,
-            horizon: (model.project.start + Minutes(HORIZON_YEARS_DAYS * 1440))
-                .min(crate::schedule::calendar::HORIZON),
-        };
+        let ctx = Context::new(&model, &network, &calendars);
         let mut spent = Spent::default();
         let placed = best_schedule_spending(&ctx, options, &mut spent);
         assert!(placed.is_ok(), "the fixture does not schedule");
