@@ -25,6 +25,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod diff;
 pub mod fmt;
+pub mod interchange;
 pub mod render;
 pub mod schedule;
 pub mod source;

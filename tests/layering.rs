@@ -64,3 +64,35 @@ fn the_command_line_shows_only_main() {
         .collect();
     assert_eq!(public, ["pub fn main() -> ExitCode {"]);
 }
+
+/// The modules of single commands (`planc diff`, `import`, `lsp`,
+/// `simulate`) that exist in this tree.
+fn command_modules() -> Vec<&'static str> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    ["diff", "interchange", "lsp", "simulate"]
+        .into_iter()
+        .filter(|m| src.join(m).is_dir())
+        .collect()
+}
+
+#[test]
+fn command_modules_are_used_only_by_the_command_line() {
+    let commands = command_modules();
+    assert!(commands.contains(&"diff"), "src/diff/ is a command module");
+    let names: Vec<String> = commands.iter().map(|m| format!("crate::{m}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut found = Vec::new();
+    for phase in ["syntax", "check", "schedule", "render", "fmt"] {
+        found.extend(uses_of(phase, &names));
+    }
+    for command in &commands {
+        found.extend(uses_of(command, &["crate::cli"]));
+        let others: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| *n != format!("crate::{command}"))
+            .collect();
+        found.extend(uses_of(command, &others));
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

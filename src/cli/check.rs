@@ -117,7 +117,7 @@ pub fn print_diagnostics<'a>(
 }
 
 /// Graphical on a terminal, plain otherwise; colour unless NO_COLOR is set.
-fn human_style() -> Style {
+pub fn human_style() -> Style {
     if std::io::stderr().is_terminal() {
         let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         Style::Fancy { colour }

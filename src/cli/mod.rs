@@ -18,6 +18,7 @@ mod check;
 mod completions;
 mod diff;
 mod fmt;
+mod import;
 mod init;
 mod input;
 mod interrupt;
@@ -91,6 +92,12 @@ pub(crate) enum Command {
     /// and moved, and why each moved.
     #[command(after_help = diff::EXAMPLES)]
     Diff(diff::DiffArgs),
+    /// Turn a TaskJuggler (.tjp) or MS Project XML (.xml) file into a plan.
+    ///
+    /// The plan is laid out as `planc fmt` would, with a `# import:` comment
+    /// wherever something could not be carried over (docs/interchange.md).
+    #[command(after_help = import::EXAMPLES)]
+    Import(import::ImportArgs),
 }
 
 /// Options shared by every command that schedules a plan.
@@ -168,6 +175,12 @@ pub(crate) enum FormatArg {
     Mermaid,
     /// A Markdown page with a Mermaid chart and a task table.
     Markdown,
+    /// A CSV task table, one row per task.
+    Csv,
+    /// An iCalendar file of milestones and tasks (stable UIDs).
+    Ics,
+    /// MS Project XML (MSPDI), for MS Project and ProjectLibre.
+    Mspdi,
 }
 
 impl From<FormatArg> for crate::render::Format {
@@ -177,6 +190,9 @@ impl From<FormatArg> for crate::render::Format {
             FormatArg::Html => crate::render::Format::Html,
             FormatArg::Mermaid => crate::render::Format::Mermaid,
             FormatArg::Markdown => crate::render::Format::Markdown,
+            FormatArg::Csv => crate::render::Format::Csv,
+            FormatArg::Ics => crate::render::Format::Ics,
+            FormatArg::Mspdi => crate::render::Format::Mspdi,
         }
     }
 }
@@ -335,6 +351,7 @@ fn run(cli: Cli) -> u8 {
         Command::Completions(args) => completions::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Import(args) => import::run(&args),
     }
 }
 

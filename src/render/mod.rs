@@ -1,10 +1,13 @@
 //! Outputs, one module per format, all drawn from a checked model and its
 //! schedule.
 
+pub mod csv;
 pub mod html;
+pub mod ics;
 pub mod json;
 pub mod markdown;
 pub mod mermaid;
+pub mod mspdi;
 pub mod view;
 
 use crate::check::Model;
@@ -19,6 +22,12 @@ pub enum Format {
     Html,
     Mermaid,
     Markdown,
+    /// A CSV task table (RFC 4180).
+    Csv,
+    /// An iCalendar file (RFC 5545) of milestones and tasks.
+    Ics,
+    /// MS Project XML (MSPDI).
+    Mspdi,
 }
 
 impl Format {
@@ -29,6 +38,9 @@ impl Format {
             "html" | "htm" => Some(Format::Html),
             "mmd" | "mermaid" => Some(Format::Mermaid),
             "md" | "markdown" => Some(Format::Markdown),
+            "csv" => Some(Format::Csv),
+            "ics" => Some(Format::Ics),
+            "xml" => Some(Format::Mspdi),
             _ => None,
         }
     }
@@ -75,5 +87,8 @@ pub fn render_styled(format: Format, input: &Input<'_>, style: Style) -> String 
         Format::Html => html::render(&view()),
         Format::Mermaid => mermaid::render(&view()),
         Format::Markdown => markdown::render(&view()),
+        Format::Csv => csv::render(input),
+        Format::Ics => ics::render(input),
+        Format::Mspdi => mspdi::render(input),
     }
 }
