@@ -39,7 +39,7 @@ pub fn run(args: &ImportArgs) -> u8 {
     let text = match read_foreign(&args.file) {
         Ok(text) => text,
         Err(problem) => {
-            print(&[problem], &SourceMap::new());
+            print(&[*problem], &SourceMap::new());
             return exit::USAGE;
         }
     };
@@ -72,24 +72,27 @@ pub fn run(args: &ImportArgs) -> u8 {
 }
 
 /// The foreign file's text, read no further than the size limit plans have.
-fn read_foreign(path: &Path) -> Result<String, Diagnostic> {
+fn read_foreign(path: &Path) -> Result<String, Box<Diagnostic>> {
     let name = path.display().to_string();
     let max = crate::LoadOptions::default().max_file_bytes;
     let unreadable = |e: std::io::Error| {
-        Diagnostic::error(codes::UNREADABLE, format!("cannot read `{name}`: {e}"))
+        Box::new(Diagnostic::error(
+            codes::UNREADABLE,
+            format!("cannot read `{name}`: {e}"),
+        ))
     };
     let file = open_regular(path).map_err(unreadable)?;
     let bytes = read_at_most(file, max)
         .map_err(unreadable)?
-        .ok_or_else(|| too_large(&name, max))?;
+        .ok_or_else(|| Box::new(too_large(&name, max)))?;
     String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::error(
+        Box::new(Diagnostic::error(
             codes::UNREADABLE,
             format!(
                 "`{name}` is not valid UTF-8 (first bad byte at offset {})",
                 e.utf8_error().valid_up_to()
             ),
-        )
+        ))
     })
 }
 
