@@ -295,8 +295,8 @@ pub fn check_links(tasks: &[Task], sources: &[&Decl], diags: &mut Diagnostics) {
                 );
             }
         }
-        warn_started_early(tasks, task, diags);
     }
+    warn_started_early(tasks, diags);
 }
 
 fn during_span(decl: &Decl) -> Span {
@@ -305,41 +305,110 @@ fn during_span(decl: &Decl) -> Span {
         .map_or(decl.name_span(), |a| a.span)
 }
 
-/// A task that started while a task it waits for (finish-to-start) had
-/// not finished: the plan and the facts disagree, which is worth knowing.
-fn warn_started_early(tasks: &[Task], task: &Task, diags: &mut Diagnostics) {
-    let Some(started) = task.details().started else {
-        return;
-    };
-    for dep in task.dependencies.iter() {
-        if dep.kind != DepKind::FinishToStart {
-            continue;
-        }
-        let before = &tasks[dep.target.index()];
-        if before.kind == TaskKind::Group {
-            continue;
-        }
-        let details = before.details();
-        let why = match details.finished {
-            Some(f) if f > started => "it finished later",
-            Some(_) => continue,
-            // A milestone may be reached without saying so; so may a task
-            // at 100%.
-            None if before.kind == TaskKind::Milestone || details.progress == Some(Share::FULL) => {
-                continue
+/// Where a task stands for the rule on starting early: finished at a
+/// moment, not known to be finished, or done without a date (a milestone
+/// may be reached, and a task at 100% done, without saying when).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Completion {
+    FinishedAt(Moment),
+    Done,
+    Open,
+}
+
+impl Completion {
+    /// A group's: open while any child is; else its latest finish.
+    fn combine(self, other: Completion) -> Completion {
+        match (self, other) {
+            (Completion::Open, _) | (_, Completion::Open) => Completion::Open,
+            (Completion::FinishedAt(a), Completion::FinishedAt(b)) => {
+                Completion::FinishedAt(a.max(b))
             }
-            None => "it has not finished",
-        };
-        diags.push(
-            Diagnostic::warning(
-                codes::STARTED_BEFORE_PREDECESSOR,
-                format!("`{}` started before `{}` finished", task.path, before.path),
-            )
-            .at(dep.span, format!("waits for `{}`: {why}", before.path))
-            .also(before.name_span, "the predecessor")
-            .with_help(
-                "if the work really overlapped, say so with `after start of` or a lead (`- 2d`)",
-            ),
-        );
+            (Completion::FinishedAt(a), Completion::Done)
+            | (Completion::Done, Completion::FinishedAt(a)) => Completion::FinishedAt(a),
+            (Completion::Done, Completion::Done) => Completion::Done,
+        }
     }
+}
+
+/// Every task's [`Completion`], groups from their children, children
+/// before parents (an explicit stack: plans may nest deeply).
+fn completions(tasks: &[Task]) -> Vec<Completion> {
+    let own = |t: &Task| {
+        let d = t.details();
+        match d.finished {
+            Some(f) => Completion::FinishedAt(f),
+            None if t.kind == TaskKind::Milestone || d.progress == Some(Share::FULL) => {
+                Completion::Done
+            }
+            None => Completion::Open,
+        }
+    };
+    let mut done = vec![Completion::Done; tasks.len()];
+    let mut stack: Vec<(usize, bool)> = (0..tasks.len())
+        .filter(|&i| tasks[i].parent.is_none())
+        .map(|i| (i, false))
+        .collect();
+    while let Some((i, children_done)) = stack.pop() {
+        let task = &tasks[i];
+        if task.kind != TaskKind::Group {
+            done[i] = own(task);
+        } else if children_done {
+            done[i] = task
+                .children
+                .iter()
+                .map(|c| done[c.index()])
+                .fold(Completion::Done, Completion::combine);
+        } else {
+            stack.push((i, true));
+            stack.extend(task.children.iter().map(|c| (c.index(), false)));
+        }
+    }
+    done
+}
+
+/// A task that started while a task it waits for (finish-to-start, its
+/// own link or one of its groups') had not finished: the plan and the
+/// facts disagree, which is worth knowing. A group waited for has
+/// finished when all of its tasks have.
+fn warn_started_early(tasks: &[Task], diags: &mut Diagnostics) {
+    let mut completion: Option<Vec<Completion>> = None;
+    for task in tasks {
+        let Some(started) = task.details().started else {
+            continue;
+        };
+        let done = completion.get_or_insert_with(|| completions(tasks));
+        let mut seen = Vec::new();
+        for dep in links_in_force(tasks, task) {
+            if dep.kind != DepKind::FinishToStart || seen.contains(&dep.target) {
+                continue;
+            }
+            seen.push(dep.target);
+            let before = &tasks[dep.target.index()];
+            let why = match done[dep.target.index()] {
+                Completion::FinishedAt(f) if f > started => "it finished later",
+                Completion::FinishedAt(_) | Completion::Done => continue,
+                Completion::Open => "it has not finished",
+            };
+            diags.push(
+                Diagnostic::warning(
+                    codes::STARTED_BEFORE_PREDECESSOR,
+                    format!("`{}` started before `{}` finished", task.path, before.path),
+                )
+                .at(dep.span, format!("waits for `{}`: {why}", before.path))
+                .also(before.name_span, "the predecessor")
+                .with_help(
+                    "if the work really overlapped, say so with `after start of` or a lead (`- 2d`)",
+                ),
+            );
+        }
+    }
+}
+
+/// A task's own dependencies, then those of each group around it (which
+/// apply to it as well).
+fn links_in_force<'a>(tasks: &'a [Task], task: &'a Task) -> impl Iterator<Item = &'a Dependency> {
+    let groups = std::iter::successors(task.parent, |p| tasks[p.index()].parent);
+    task.dependencies
+        .iter()
+        .chain(groups.flat_map(|g| tasks[g.index()].dependencies.iter()))
 }
