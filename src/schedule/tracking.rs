@@ -239,8 +239,16 @@ fn schedule_with_roles(
     let mut scheduled = schedule_plain(&m, options);
     if let Some(s) = &mut scheduled.schedule {
         let calendars = WorkCalendars::build(model);
+        let placed_from: Vec<Moment> = s.tasks.iter().map(|t| t.start).collect();
         put_back(model, roles, &calendars, s);
         warn_fixed_starts_passed(model, roles, s, &mut scheduled.diagnostics);
+        super::warnings::during_overallocations(
+            model,
+            s,
+            &placed_from,
+            now,
+            &mut scheduled.diagnostics,
+        );
     }
     scheduled
 }

@@ -3,12 +3,13 @@
 //! levelling) every over-allocated resource.
 
 use super::calendar::Calendar;
+use super::profile::Profile;
 use super::sgs::{Driver, Forward};
 use super::Schedule;
 use crate::check::{DepKind, Dependency, Model, ResourceId, TaskId, TaskKind};
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::source::Span;
-use crate::units::{Minutes, Moment};
+use crate::units::{Demand, Minutes, Moment};
 
 /// A missed deadline, with its overrun in working time of the project
 /// calendar: the same measure as slack, which it makes negative.
@@ -310,27 +311,109 @@ pub fn overallocations(model: &Model, f: &Forward<TaskId>, s: &Schedule, diags: 
         let mut sweep = Sweep::new(&users[r]);
         for (from, to, peak) in overloads {
             let colliding = sweep.during(s, from, to);
-            let mut d = Diagnostic::warning(
-                codes::OVERALLOCATED,
-                format!(
-                    "`{}` is booked {:.2} units from {} to {}, over its {:.2}: {}",
-                    res.id,
-                    peak.as_units(),
-                    from.to_iso(),
-                    to.to_iso(),
-                    res.limit().as_units(),
-                    task_list(model, colliding)
-                ),
-            )
-            .at(res.span, "over-allocated");
-            for &t in colliding.iter().take(NAMED_TASKS) {
-                d = d.also(model.tasks[t].name_span, "books it then");
-            }
-            diags.push(d.with_help(
+            diags.push(overallocated(model, r, (from, to, peak), colliding).with_help(
                 "levelling (the default, without `--no-level`) moves tasks so that this cannot happen",
             ));
         }
     }
+}
+
+/// Stretches where a level-of-effort share (`during`) takes a person over
+/// their limit: the share is booked on top of their other work and, as it
+/// drives no dates, levelling never moves anything for it. Work before
+/// `now` is what happened and is not judged; `placed_from` is where each
+/// task's remaining work was placed (a started task's span reaches back
+/// to its actual start).
+pub fn during_overallocations(
+    model: &Model,
+    s: &Schedule,
+    placed_from: &[Moment],
+    now: Option<Moment>,
+    diags: &mut Diagnostics,
+) {
+    let is_during = |i: usize| model.tasks[i].details().during.is_some();
+    let mut shares: Vec<Vec<usize>> = vec![Vec::new(); model.resources.len()];
+    for (i, t) in s.tasks.iter().enumerate() {
+        if is_during(i) {
+            for b in &t.bookings {
+                shares[b.resource.index()].push(i);
+            }
+        }
+    }
+    if shares.iter().all(Vec::is_empty) {
+        return;
+    }
+    let from = now.unwrap_or(Moment(i64::MIN));
+    let mut profiles: Vec<Option<Profile<usize>>> = shares
+        .iter()
+        .map(|list| (!list.is_empty()).then(Profile::new))
+        .collect();
+    for (i, t) in s.tasks.iter().enumerate() {
+        let start = if is_during(i) {
+            t.start
+        } else {
+            placed_from[i]
+        }
+        .max(from);
+        if model.tasks[i].kind == TaskKind::Group || t.end <= start {
+            continue;
+        }
+        for b in &t.bookings {
+            if let Some(p) = profiles[b.resource.index()].as_mut() {
+                p.add(start, t.end, b.demand, i);
+            }
+        }
+    }
+    let users = tasks_by_resource(model, s);
+    for (r, profile) in profiles.iter().enumerate() {
+        let Some(profile) = profile else { continue };
+        let limit = model.resources[r].limit();
+        let mut sweep = Sweep::new(&users[r]);
+        for (lo, hi, peak) in profile.overloads(limit) {
+            let share = shares[r]
+                .iter()
+                .filter(|&&i| s.tasks[i].start < hi && s.tasks[i].end > lo)
+                .flat_map(|&i| s.tasks[i].bookings.iter())
+                .filter(|b| b.resource.index() == r)
+                .fold(Demand(0), |sum, b| sum + b.demand);
+            // Over the limit without the shares too: levelling's business
+            // (or `--no-level`'s own warning), not the shares'.
+            if share.0 == 0 || peak - share > limit {
+                continue;
+            }
+            let colliding = sweep.during(s, lo, hi);
+            diags.push(overallocated(model, r, (lo, hi, peak), colliding).with_help(
+                "a `during` share is booked on top of the person's other work and moves none of it: lower the share, or plan the other work around it",
+            ));
+        }
+    }
+}
+
+/// The warning for one over-allocated stretch of resource `r`.
+fn overallocated(
+    model: &Model,
+    r: usize,
+    (from, to, peak): (Moment, Moment, Demand),
+    colliding: &[usize],
+) -> Diagnostic {
+    let res = &model.resources[r];
+    let mut d = Diagnostic::warning(
+        codes::OVERALLOCATED,
+        format!(
+            "`{}` is booked {:.2} units from {} to {}, over its {:.2}: {}",
+            res.id,
+            peak.as_units(),
+            from.to_iso(),
+            to.to_iso(),
+            res.limit().as_units(),
+            task_list(model, colliding)
+        ),
+    )
+    .at(res.span, "over-allocated");
+    for &t in colliding.iter().take(NAMED_TASKS) {
+        d = d.also(model.tasks[t].name_span, "books it then");
+    }
+    d
 }
 
 /// Tasks named in one over-allocation warning; the rest are counted.
