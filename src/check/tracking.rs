@@ -9,7 +9,7 @@ use super::values::{self, DayLength};
 use crate::diagnostic::{codes, Diagnostic, Diagnostics};
 use crate::source::Span;
 use crate::syntax::ast::{self, Attr, AttrValue, Decl};
-use crate::units::{Minutes, Moment, Share};
+use crate::units::{Minutes, Moment, Share, MINUTES_PER_DAY};
 
 /// A task's actual attributes as written, with where they were written.
 #[derive(Default)]
@@ -376,6 +376,13 @@ fn warn_started_early(tasks: &[Task], diags: &mut Diagnostics) {
         let Some(started) = task.details().started else {
             continue;
         };
+        // `started 2027-01-04` says the day, not the hour: a predecessor
+        // that finished that morning finished before the work began.
+        let began_by = if started.minute_of_day() == 0 {
+            Moment(started.0.saturating_add(MINUTES_PER_DAY))
+        } else {
+            started
+        };
         let done = completion.get_or_insert_with(|| completions(tasks));
         let mut seen = Vec::new();
         for dep in links_in_force(tasks, task) {
@@ -385,7 +392,7 @@ fn warn_started_early(tasks: &[Task], diags: &mut Diagnostics) {
             seen.push(dep.target);
             let before = &tasks[dep.target.index()];
             let why = match done[dep.target.index()] {
-                Completion::FinishedAt(f) if f > started => "it finished later",
+                Completion::FinishedAt(f) if f > began_by => "it finished later",
                 Completion::FinishedAt(_) | Completion::Done => continue,
                 Completion::Open => "it has not finished",
             };
