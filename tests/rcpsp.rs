@@ -28,8 +28,6 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-#[cfg(not(target_os = "linux"))]
-use std::time::Instant;
 
 const MINUTES_PER_PERIOD: i64 = 1440;
 const J30_MEAN_GAP_TARGET: f64 = 0.3;
@@ -56,33 +54,11 @@ struct Instance {
     floor: i64,
 }
 
-/// CPU time of this thread: the machine running the test may be busy,
-/// and wall time would then measure the neighbours rather than planc.
-#[cfg(target_os = "linux")]
+/// CPU time of this thread (the `cpu-time` crate): the machine running
+/// the test may be busy, and wall time would then measure the neighbours
+/// rather than planc. Zero where the platform cannot tell.
 fn thread_cpu_time() -> Duration {
-    #[repr(C)]
-    struct Timespec {
-        sec: i64,
-        nsec: i64,
-    }
-    extern "C" {
-        fn clock_gettime(clock: i32, tp: *mut Timespec) -> i32;
-    }
-    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
-    let mut ts = Timespec { sec: 0, nsec: 0 };
-    // SAFETY: clock_gettime writes one Timespec (two 64-bit fields on the
-    // 64-bit Linux targets this runs on) to a valid pointer.
-    let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    if rc != 0 {
-        return Duration::ZERO;
-    }
-    Duration::new(ts.sec.max(0) as u64, ts.nsec.clamp(0, 999_999_999) as u32)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn thread_cpu_time() -> Duration {
-    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
-    START.get_or_init(Instant::now).elapsed()
+    cpu_time::ThreadTime::try_now().map_or(Duration::ZERO, |t| t.as_duration())
 }
 
 fn data_dir() -> Option<PathBuf> {
