@@ -16,7 +16,7 @@ use super::json::hours;
 use super::Input;
 use crate::check::{Resource, Task, TaskKind};
 use crate::schedule::TaskSchedule;
-use crate::units::{Day, Moment};
+use crate::units::{Day, Minutes, Moment};
 
 /// Which tasks become events besides the milestones (`--ics-tasks`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -252,7 +252,8 @@ fn description(input: &Input<'_>, task: &Task, s: &TaskSchedule) -> String {
     if let Some(parent) = task.parent {
         lines.push(format!("In: {}", model.task(parent).title()));
     }
-    if task.kind != TaskKind::Milestone {
+    // Only work someone does: a `duration` task without people has none.
+    if s.work > Minutes::ZERO {
         lines.push(format!("Effort: {} h", hours(s.work)));
     }
     if !s.bookings.is_empty() {
