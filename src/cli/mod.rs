@@ -49,8 +49,10 @@ pub(crate) enum Command {
     /// has errors, 2 when the file cannot be read or the arguments are wrong.
     #[command(after_help = examples::CHECK)]
     Check(CheckArgs),
-    /// Schedule a plan and write it as JSON, HTML, Mermaid, Markdown, CSV,
-    /// iCalendar or MS Project XML.
+    /// Schedule a plan and write a report, a data file or a calendar.
+    ///
+    /// The formats: JSON, HTML, Mermaid, Markdown, CSV, iCalendar and MS
+    /// Project XML.
     ///
     /// Without `-o` the output goes to standard output; warnings go to
     /// standard error. The format follows `--format`, else the extension of
