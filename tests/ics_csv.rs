@@ -183,7 +183,7 @@ fn ics_lines_end_in_crlf_and_fit_75_octets() {
 /// and its events (UID, summary, description, categories, start and end
 /// as ISO text, whether the start is a date).
 const READ_ICS: &str = r#"
-import json, sys, datetime
+import json, re, sys, datetime
 from icalendar import Calendar
 out = []
 for path in sys.argv[1:]:
@@ -215,7 +215,11 @@ for path in sys.argv[1:]:
             'end': iso(end),
             'stamp': e.decoded('DTSTAMP').strftime('%Y-%m-%dT%H:%M%z'),
         })
-    out.append({'name': str(cal['X-WR-CALNAME']), 'method': str(cal['METHOD']), 'events': events})
+    # The package reads X- properties raw, though RFC 5545 (3.8.8.2) makes
+    # TEXT their default type: undo the TEXT escapes here.
+    raw = str(cal['X-WR-CALNAME'])
+    name = re.sub(r'\\([\\;,nN])', lambda m: '\n' if m.group(1) in 'nN' else m.group(1), raw)
+    out.append({'name': name, 'method': str(cal['METHOD']), 'events': events})
 print(json.dumps(out))
 "#;
 
@@ -590,11 +594,7 @@ fn every_row_read_back_by_python_csv_equals_the_json() {
 
 #[test]
 fn every_row_read_back_by_pandas_equals_the_json() {
-    if !has_python(
-        "pandas",
-        "PLANC_REQUIRE_PANDAS",
-        "pip install pandas",
-    ) {
+    if !has_python("pandas", "PLANC_REQUIRE_PANDAS", "pip install pandas") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -621,4 +621,51 @@ fn csv_quotes_what_needs_quoting() {
     );
     assert!(csv.contains("\r\nb,'=1+2,task,"), "{csv}");
     assert!(csv.starts_with("id,title,kind,parent,start,end,effort_hours,assignees,slack_hours,critical,progress,cost\r\n"));
+}
+
+/// A plan with what the samples lack: a milestone on a date (midnight, an
+/// all-day event), a long title of multi-octet characters (folded many
+/// times) with every character TEXT escapes, and a note of several lines.
+const EDGES: &str = "project \"Édition spéciale, 2027; \\\\ 🚀\" { start 2027-03-01 }\n\
+task long \"Überprüfung der Zugänge, Straßen; Brücken \\\\ Tunnel — ✨🚀✨🚀✨🚀✨🚀✨🚀 und noch viel mehr Text\" {\n\
+  duration 2d\n  note \"first line\\nsecond, with comma; and semicolon\"\n}\n\
+milestone kickoff \"Kick-off\" { date 2027-03-01 }\n\
+milestone wait_done \"Parts arrived\" { after parts }\n\
+task parts \"Parts shipping\" { elapsed 3d }\n";
+
+#[test]
+fn edge_cases_read_back_by_icalendar() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("edges.plan"), EDGES).unwrap();
+    let plan = dir.path().join("edges.plan");
+    let ics = build(dir.path(), &plan, &["--format", "ics"]);
+    assert!(
+        ics.contains("DTSTART;VALUE=DATE:20270301\r\nDTEND;VALUE=DATE:20270302\r\n"),
+        "{ics}"
+    );
+    if !has_icalendar() {
+        return;
+    }
+    let json = json_of(&plan);
+    std::fs::write(dir.path().join("edges.ics"), &ics).unwrap();
+    let read = python_json(READ_ICS, &[dir.path().join("edges.ics").to_str().unwrap()]);
+    assert_eq!(read[0]["name"], json["project"]["title"]);
+    let events = read[0]["events"].as_array().unwrap();
+    assert_eq!(events.len(), 4);
+    for event in events {
+        let uid = event["uid"].as_str().unwrap();
+        let id = uid.split('@').next().unwrap();
+        let task = tasks(&json).iter().find(|t| t["id"] == id).unwrap();
+        assert_event_matches("edges", task, event);
+        if id == "kickoff" {
+            assert_eq!(event["all_day"], true);
+        }
+        if id == "long" {
+            let description = event["description"].as_str().unwrap();
+            assert!(
+                description.ends_with("first line\nsecond, with comma; and semicolon"),
+                "{description}"
+            );
+        }
+    }
 }
