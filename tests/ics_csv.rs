@@ -309,6 +309,16 @@ fn every_event_read_back_by_icalendar_equals_the_json() {
             shown.len(),
             "{name}: one event per task, UIDs unique"
         );
+        let domains: std::collections::BTreeSet<&str> = events
+            .keys()
+            .filter_map(|u| u.split_once('@'))
+            .map(|(_, d)| d)
+            .collect();
+        assert_eq!(
+            domains.len(),
+            1,
+            "{name}: one plan, one UID domain: {domains:?}"
+        );
         let stamp = json["project"]["now"]
             .as_str()
             .or(json["project"]["start"].as_str())

@@ -176,14 +176,15 @@ fn fnv1a(bytes: &[u8]) -> u32 {
 /// The calendar being written.
 struct Calendar {
     out: String,
-    stamp: Moment,
+    /// The `DTSTAMP` line, the same in every event.
+    stamp: String,
 }
 
 impl Calendar {
     fn new(name: &str, stamp: Moment) -> Calendar {
         let mut calendar = Calendar {
             out: String::new(),
-            stamp,
+            stamp: format!("DTSTAMP:{}Z", date_time(stamp)),
         };
         calendar.line("BEGIN:VCALENDAR");
         calendar.line("VERSION:2.0");
@@ -197,7 +198,7 @@ impl Calendar {
     fn event(&mut self, input: &Input<'_>, task: &Task, s: &TaskSchedule, uid: &str) {
         self.line("BEGIN:VEVENT");
         self.text("UID", uid);
-        self.line(&format!("DTSTAMP:{}Z", date_time(self.stamp)));
+        fold_into(&mut self.out, &self.stamp);
         self.span(s.start, s.end);
         self.text("SUMMARY", task.title());
         self.text("DESCRIPTION", &description(input, task, s));
