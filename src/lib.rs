@@ -179,6 +179,20 @@ pub fn render(
     depth: Option<u32>,
     style: Style,
 ) -> Option<String> {
+    with_render_input(loaded, compiled, depth, |input| {
+        render::render_styled(format, input, style)
+    })
+}
+
+/// Calls `draw` with what the renderers draw on, for a renderer that takes
+/// options of its own (`render::ics::render_with`, `per_resource`); `None`
+/// when the plan has errors and so nothing to render.
+pub fn with_render_input<R>(
+    loaded: &Loaded,
+    compiled: &Compiled,
+    depth: Option<u32>,
+    draw: impl FnOnce(&render::Input<'_>) -> R,
+) -> Option<R> {
     let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) else {
         return None;
     };
@@ -192,5 +206,5 @@ pub fn render(
         depth,
         tracking: compiled.tracking.as_ref(),
     };
-    Some(render::render_styled(format, &input, style))
+    Some(draw(&input))
 }

@@ -20,7 +20,7 @@ pub fn run(args: &BuildArgs) -> u8 {
             return exit::USAGE;
         }
     }
-    let format = match resolve_format(args.format, output) {
+    let format = match build_format(args, output) {
         Ok(f) => f,
         Err(message) => {
             say!("planc: {message}");
@@ -52,7 +52,12 @@ pub fn run(args: &BuildArgs) -> u8 {
             return code;
         }
     }
-    let Some(text) = render_compiled(format, &loaded, &compiled, &settings) else {
+    let rendered = if format == Format::Ics {
+        render_ics(&loaded, &compiled, args)
+    } else {
+        render_compiled(format, &loaded, &compiled, &settings).map(|text| (text, Vec::new()))
+    };
+    let Some((text, calendars)) = rendered else {
         say!(
             "{}",
             super::report::summary(
@@ -72,6 +77,12 @@ pub fn run(args: &BuildArgs) -> u8 {
             crate::render::mermaid::GITHUB_LIMIT
         );
     }
+    if let Some(dir) = &args.per_resource {
+        if let Err(message) = write_per_resource(dir, &calendars, &loaded) {
+            say!("planc: {message}");
+            return exit::USAGE;
+        }
+    }
     match output {
         Some(path) => {
             if let Err(message) = write_output(path, &text) {
@@ -79,6 +90,8 @@ pub fn run(args: &BuildArgs) -> u8 {
                 return exit::USAGE;
             }
         }
+        // With `--per-resource` the files are the output asked for.
+        None if args.per_resource.is_some() => {}
         None => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`planc build | head`) is not an error.
@@ -88,6 +101,65 @@ pub fn run(args: &BuildArgs) -> u8 {
         }
     }
     exit::OK
+}
+
+/// The format of a build: as [`resolve_format`] says, except that
+/// `--per-resource` alone means iCalendar; the iCalendar options with
+/// another format are a usage error rather than ignored.
+fn build_format(args: &BuildArgs, output: Option<&Path>) -> Result<Format, String> {
+    let format = if args.per_resource.is_some() && args.format.is_none() && output.is_none() {
+        Format::Ics
+    } else {
+        resolve_format(args.format, output)?
+    };
+    let ics_option = if args.per_resource.is_some() {
+        Some("--per-resource")
+    } else {
+        args.ics_tasks.map(|_| "--ics-tasks")
+    };
+    match ics_option {
+        Some(option) if format != Format::Ics => Err(format!(
+            "`{option}` is for iCalendar output; add `--format ics` or name the output `.ics`"
+        )),
+        _ => Ok(format),
+    }
+}
+
+/// The whole plan's calendar with `--ics-tasks`, and with `--per-resource`
+/// each resource's id and calendar; `None` when the plan has errors.
+fn render_ics(
+    loaded: &Loaded,
+    compiled: &Compiled,
+    args: &BuildArgs,
+) -> Option<(String, Vec<(String, String)>)> {
+    let options = crate::render::ics::Options {
+        tasks: args.ics_tasks.map(Into::into).unwrap_or_default(),
+    };
+    crate::with_render_input(loaded, compiled, None, |input| {
+        let calendar = crate::render::ics::render_with(input, options);
+        let per_resource = match args.per_resource {
+            Some(_) => crate::render::ics::per_resource(input),
+            None => Vec::new(),
+        };
+        (calendar, per_resource)
+    })
+}
+
+/// Writes `DIR/ID.ics` for each resource, each atomically, making DIR
+/// when it does not exist.
+fn write_per_resource(
+    dir: &Path,
+    calendars: &[(String, String)],
+    loaded: &Loaded,
+) -> Result<(), String> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot make the folder `{}`: {e}", dir.display()))?;
+    for (id, calendar) in calendars {
+        let path = dir.join(format!("{id}.ics"));
+        check_not_input(&path, &loaded.sources)?;
+        write_output(&path, calendar)?;
+    }
+    Ok(())
 }
 
 /// Tracks the plan against `--baseline`, else its own as-planned schedule.
@@ -213,7 +285,7 @@ pub fn resolve_format(format: Option<FormatArg>, output: Option<&Path>) -> Resul
         return Ok(Format::Json);
     }
     Err(format!(
-        "cannot tell the format from `{}`; name the file `.json`, `.html`, `.mmd` or `.md`, or pass `--format`",
+        "cannot tell the format from `{}`; name the file `.json`, `.html`, `.mmd`, `.md`, `.csv`, `.ics` or `.xml`, or pass `--format`",
         out.display()
     ))
 }

@@ -49,11 +49,14 @@ pub(crate) enum Command {
     /// has errors, 2 when the file cannot be read or the arguments are wrong.
     #[command(after_help = examples::CHECK)]
     Check(CheckArgs),
-    /// Schedule a plan and write it as JSON, HTML, Mermaid or Markdown.
+    /// Schedule a plan and write a report, a data file or a calendar.
+    ///
+    /// The formats: JSON, HTML, Mermaid, Markdown, CSV, iCalendar and MS
+    /// Project XML.
     ///
     /// Without `-o` the output goes to standard output; warnings go to
     /// standard error. The format follows `--format`, else the extension of
-    /// `-o` (.json, .html, .mmd, .md), else JSON.
+    /// `-o` (.json, .html, .mmd, .md, .csv, .ics, .xml), else JSON.
     #[command(after_help = examples::BUILD)]
     Build(BuildArgs),
     /// Build, then rebuild on every save of the plan or a file it includes.
@@ -162,6 +165,36 @@ pub(crate) struct BuildArgs {
     /// (`FILE.json`). By default the plan's own as-planned schedule.
     #[arg(long, value_name = "REV|FILE.json")]
     pub baseline: Option<String>,
+    /// Which tasks the iCalendar output shows besides the milestones:
+    /// tasks without children (`leaves`, the default), groups too (`all`),
+    /// or milestones alone (`none`).
+    #[arg(long, value_enum, value_name = "WHICH")]
+    pub ics_tasks: Option<IcsTasksArg>,
+    /// Write one iCalendar file per resource into DIR (`DIR/ID.ics`: the
+    /// tasks it is booked on), each atomically; the whole plan's calendar
+    /// is then written only to `-o`.
+    #[arg(long, value_name = "DIR")]
+    pub per_resource: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum IcsTasksArg {
+    /// Tasks without children.
+    Leaves,
+    /// Every task and group.
+    All,
+    /// No tasks: milestones alone.
+    None,
+}
+
+impl From<IcsTasksArg> for crate::render::ics::Tasks {
+    fn from(t: IcsTasksArg) -> crate::render::ics::Tasks {
+        match t {
+            IcsTasksArg::Leaves => crate::render::ics::Tasks::Leaves,
+            IcsTasksArg::All => crate::render::ics::Tasks::All,
+            IcsTasksArg::None => crate::render::ics::Tasks::None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -275,7 +308,10 @@ Examples:
 Examples:
   planc build plan.plan -o plan.html
   planc build plan.plan --format json | jq .project
-  planc build plan.plan --no-level -o unlevelled.json";
+  planc build plan.plan --no-level -o unlevelled.json
+  planc build plan.plan -o plan.ics --ics-tasks all
+  planc build plan.plan --per-resource calendars/
+  planc build plan.plan -o tasks.csv";
     pub const WATCH: &str = "\
 Examples:
   planc watch plan.plan -o plan.html
