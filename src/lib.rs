@@ -25,6 +25,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod diff;
 pub mod fmt;
+mod lsp;
 pub mod render;
 pub mod schedule;
 pub mod source;
@@ -44,6 +45,17 @@ pub use syntax::{LoadError, LoadOptions, Loaded};
 /// Loads the plan at `path` and every file it includes.
 pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
     syntax::load_path(path, options)
+}
+
+/// Loads the plan at `path` and every file it includes, with the texts of
+/// `overlay` (keyed by resolved path) read in place of the files on disk:
+/// an editor's unsaved buffers.
+pub fn load_overlaid(
+    path: &Path,
+    overlay: &syntax::Overlay,
+    options: &LoadOptions,
+) -> Result<Loaded, LoadError> {
+    syntax::load_overlaid(path, overlay, options)
 }
 
 /// Loads the plan at `path` and every file it includes as committed at git

@@ -21,6 +21,7 @@ mod fmt;
 mod init;
 mod input;
 mod interrupt;
+mod lsp;
 mod output;
 mod report;
 mod serve;
@@ -91,6 +92,14 @@ pub(crate) enum Command {
     /// and moved, and why each moved.
     #[command(after_help = diff::EXAMPLES)]
     Diff(diff::DiffArgs),
+    /// Run the language server on standard input and output (for editors).
+    ///
+    /// Diagnostics as you type, hover with computed dates, inlay hints,
+    /// go to definition, references, rename, completion, quick fixes,
+    /// formatting, folding and semantic tokens. Started by an editor, not
+    /// by hand (docs/editors.md).
+    #[command(after_help = lsp::EXAMPLES)]
+    Lsp(lsp::LspArgs),
 }
 
 /// Options shared by every command that schedules a plan.
@@ -335,6 +344,7 @@ fn run(cli: Cli) -> u8 {
         Command::Completions(args) => completions::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
     }
 }
 

@@ -429,7 +429,8 @@ pub fn status(start: Moment, end: Moment, progress: Share, now: Option<Moment>) 
     }
 }
 
-fn driver_text(model: &Model, d: Driver) -> String {
+/// What fixed a task's start, in words (the report's and the editor's hover).
+pub fn driver_text(model: &Model, d: Driver) -> String {
     match d {
         Driver::ProjectStart => "the project start".to_string(),
         Driver::Bound(Bound::Start) => "its fixed start".to_string(),
