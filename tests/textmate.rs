@@ -390,7 +390,10 @@ fn check_scopes(name: &str, text: &str, tokens: &[Token]) -> BTreeMap<&'static s
             .filter(|t| t.start < expect.end && expect.start < t.end)
             .collect();
         // Blanks between the words of `not before` carry no scope.
-        let over: Vec<&Token> = over.into_iter().filter(|t| !t.text.trim().is_empty()).collect();
+        let over: Vec<&Token> = over
+            .into_iter()
+            .filter(|t| !t.text.trim().is_empty())
+            .collect();
         assert!(!over.is_empty(), "{name}: no token at {}", expect.start);
         for token in over {
             if !token.scopes.iter().any(|s| s.starts_with(expect.scope)) {
@@ -437,7 +440,10 @@ fn every_sample_gets_the_scopes_planc_parses_it_with() {
         "comment",
         "include",
     ] {
-        assert!(checked.get(what).copied().unwrap_or(0) > 0, "no {what} checked");
+        assert!(
+            checked.get(what).copied().unwrap_or(0) > 0,
+            "no {what} checked"
+        );
     }
 }
 
@@ -493,7 +499,11 @@ fn attribute_line(kind: keywords::AttrKind, shapes: &BTreeMap<String, String>) -
     let shape = shapes
         .get(attribute.rule)
         .unwrap_or_else(|| panic!("no grammar rule {}", attribute.rule));
-    format!("{} {}", attribute.name, example_value(attribute.rule, shape))
+    format!(
+        "{} {}",
+        attribute.name,
+        example_value(attribute.rule, shape)
+    )
 }
 
 /// A plan that declares every kind of declaration of the keyword table,
@@ -511,7 +521,12 @@ fn every_keyword_plan() -> String {
         };
         let _ = writeln!(plan, "{} decl_{n} \"Title {n}\" {{", keyword.word);
         for attr in keywords::takes(kind) {
-            let _ = writeln!(plan, "  {}  # {}", attribute_line(*attr, &shapes), attr.name());
+            let _ = writeln!(
+                plan,
+                "  {}  # {}",
+                attribute_line(*attr, &shapes),
+                attr.name()
+            );
         }
         match keyword.declares {
             Declares::Anywhere(_) => {
@@ -543,9 +558,9 @@ fn every_keyword_of_the_table_is_scoped_as_a_keyword() {
         .iter()
         .map(|k| k.word)
         .filter(|word| {
-            !tokens.iter().any(|t| {
-                t.text == *word && t.scopes.iter().any(|s| s.starts_with("keyword."))
-            })
+            !tokens
+                .iter()
+                .any(|t| t.text == *word && t.scopes.iter().any(|s| s.starts_with("keyword.")))
         })
         .collect();
     assert!(

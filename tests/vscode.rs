@@ -51,10 +51,9 @@ fn the_manifest_contributes_the_plan_language_its_grammar_and_settings() {
     let config_path = language["configuration"].as_str().expect("a configuration");
     let config = read_json(&vscode_dir().join(config_path));
     // The language's comment and block characters, as the grammar has them.
-    let pest = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("grammar/plan.pest"),
-    )
-    .expect("the grammar");
+    let pest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("grammar/plan.pest"))
+            .expect("the grammar");
     assert!(pest.contains("COMMENT    = _{ \"#\""));
     assert_eq!(config["comments"]["lineComment"], "#");
     assert!(pest.contains("open_brace  = { \"{\" }") && pest.contains("close_brace = { \"}\" }"));
