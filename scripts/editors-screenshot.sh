@@ -48,7 +48,7 @@ tmux -L "$socket" capture-pane -e -p >"$work/screen.ans"
 
 # Neovim's default dark background (#14161b) behind the whole picture.
 aha --title "planc lsp in Neovim" <"$work/screen.ans" |
-  sed 's|<pre>|<pre style="font-family: DejaVu Sans Mono, monospace; font-size: 14px; line-height: 1.25; margin: 0; padding: 10px; background: #14161b; color: #e0e2ea">|;
+  sed 's|<pre>|<pre style="font-family: DejaVu Sans Mono, monospace; font-size: 14px; line-height: 1.17; margin: 0; padding: 10px; background: #14161b; color: #e0e2ea">|;
        s|<body>|<body style="margin: 0; background: #14161b">|' >"$work/screen.html"
 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
   --window-size=860,560 --screenshot="$work/shot.png" "file://$work/screen.html" 2>/dev/null
