@@ -190,6 +190,34 @@ pub fn render(
     depth: Option<u32>,
     style: Style,
 ) -> Option<String> {
+    with_render_input(loaded, compiled, depth, |input| {
+        render::render_styled(format, input, style)
+    })
+}
+
+/// The HTML report of a compiled plan with each task's name a link to
+/// `link(span of its name)` (`planc watch --serve --editor`); `None` when
+/// the plan has errors.
+pub fn render_html_linked(
+    loaded: &Loaded,
+    compiled: &Compiled,
+    depth: Option<u32>,
+    style: Style,
+    link: &dyn Fn(source::Span) -> Option<String>,
+) -> Option<String> {
+    with_render_input(loaded, compiled, depth, |input| {
+        render::render_html_linked(input, style, link)
+    })
+}
+
+/// Calls `render` with what the renderers take of a compiled plan; `None`
+/// when it has errors and so nothing to render.
+fn with_render_input(
+    loaded: &Loaded,
+    compiled: &Compiled,
+    depth: Option<u32>,
+    render: impl FnOnce(&render::Input<'_>) -> String,
+) -> Option<String> {
     let (Some(model), Some(schedule)) = (&compiled.model, &compiled.schedule) else {
         return None;
     };
@@ -203,5 +231,5 @@ pub fn render(
         depth,
         tracking: compiled.tracking.as_ref(),
     };
-    Some(render::render_styled(format, &input, style))
+    Some(render(&input))
 }

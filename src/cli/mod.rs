@@ -17,6 +17,7 @@ mod build;
 mod check;
 mod completions;
 mod diff;
+mod editor_links;
 mod fmt;
 mod init;
 mod input;
@@ -230,6 +231,11 @@ pub(crate) struct WatchArgs {
     /// or an address (`127.0.0.1:8080`). Put it after the plan.
     #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:0", value_parser = serve::parse_addr)]
     pub serve: Option<std::net::SocketAddr>,
+    /// With `--serve`: each task's name in the report opens the task in an
+    /// editor. `vscode`, or a URL template with `{path}`, `{line}` and
+    /// `{column}` (docs/editors.md).
+    #[arg(long, value_name = "EDITOR", requires = "serve", value_parser = editor_links::parse)]
+    pub editor: Option<editor_links::EditorLinks>,
     /// Wait this long after a change before rebuilding, in milliseconds, so
     /// that a burst of saves makes one rebuild.
     #[arg(long, value_name = "MS", default_value_t = 100, value_parser = clap::value_parser!(u64).range(10..=60_000))]

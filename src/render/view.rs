@@ -131,6 +131,9 @@ pub struct Row {
     pub preds: Vec<(usize, DepKind)>,
     pub tags: Vec<String>,
     pub note: Option<String>,
+    /// Where a click on the task's name goes: the task in the plan's text,
+    /// opened in an editor (`planc watch --serve --editor`).
+    pub href: Option<String>,
 }
 
 pub struct ResourceRow {
@@ -379,6 +382,7 @@ fn task_row(
         preds: Vec::new(),
         tags: task.details().tags.clone(),
         note: task.details().note.clone(),
+        href: None,
     }
 }
 
