@@ -582,6 +582,7 @@ fn bad_requests_get_errors_and_the_server_lives_on() {
     );
     assert_eq!(elsewhere["result"], Value::Null, "{elsewhere}");
     assert!(client.is_alive());
+    assert_eq!(client.stderr(), "");
     assert_eq!(client.stop(), Some(0));
 }
 

@@ -234,7 +234,12 @@ impl Server {
             if !stale {
                 continue;
             }
-            match Analysis::run(root, &overlay) {
+            // A panic in the compiler must not end the session: the
+            // last analysis stays (the fuzz tests look for such panics).
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                Analysis::run(root, &overlay)
+            }));
+            match run.ok().flatten() {
                 Some(analysis) => {
                     self.publish(&analysis);
                     self.analyses.insert(root.clone(), analysis);

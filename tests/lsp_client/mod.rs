@@ -10,6 +10,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub struct Client {
@@ -19,6 +20,8 @@ pub struct Client {
     /// Notifications read while waiting for something else.
     pub notifications: Vec<Value>,
     next_id: i64,
+    /// What the server wrote on standard error.
+    stderr: Arc<Mutex<String>>,
 }
 
 /// How long a test waits for any one answer.
@@ -32,11 +35,25 @@ impl Client {
             .current_dir(dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("planc lsp starts");
         let stdin = child.stdin.take().expect("piped stdin");
         let stdout = child.stdout.take().expect("piped stdout");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut errors = child.stderr.take().expect("piped stderr");
+        let written = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = errors.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut all) = written.lock() {
+                    all.push_str(&String::from_utf8_lossy(&buffer[..n]));
+                }
+            }
+        });
         let (send, incoming) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
@@ -52,6 +69,7 @@ impl Client {
             incoming,
             notifications: Vec::new(),
             next_id: 1,
+            stderr,
         };
         let root = Client::uri(dir);
         let answer = client.request(
@@ -179,6 +197,11 @@ impl Client {
             "textDocument/didChange",
             json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
         );
+    }
+
+    /// What the server has written on standard error so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
     /// Whether the server process is still running.
