@@ -73,13 +73,9 @@ fn measure(name: &str, text: &str, edits: usize) {
     let task_at = text[middle..]
         .find("\ntask ")
         .map_or(0, |i| middle + i + "\ntask ".len());
-    let name_position = position_of(&text[..], &text[task_at..task_at + 1], 0);
-    let name_position = if text[..task_at].is_empty() {
-        name_position
-    } else {
-        let line = text[..task_at].matches('\n').count();
-        json!({"line": line, "character": 5})
-    };
+    // Just inside the id, after `task `.
+    let line = text[..task_at].matches('\n').count();
+    let name_position = json!({"line": line, "character": 5});
     let mut hover_times = Vec::new();
     for _ in 0..edits {
         let started = Instant::now();

@@ -304,8 +304,7 @@ fn table_row(body: &str, word: &str) -> Option<String> {
         let matches = first.starts_with('`')
             && names
                 .split(['`', ',', ' '])
-                .filter(|w| !w.is_empty())
-                .next()
+                .find(|w| !w.is_empty())
                 .is_some_and(|w| w == word);
         let rest: Vec<&str> = cells[1..]
             .iter()
