@@ -602,3 +602,24 @@ fn an_unsaved_buffer_is_a_plan_of_its_own() {
     assert!(codes.contains(&"E0201"), "{published}");
     let _ = Path::new(".");
 }
+
+#[test]
+fn a_file_changed_on_disk_is_read_again_when_the_editor_says_so() {
+    let main = "project p \"P\" { start 2027-03-01 }\ninclude \"people.plan\"\ntask work { effort 2d  assign alice }\n";
+    let dir = folder_with(&[
+        ("main.plan", main),
+        ("people.plan", "resource alice \"A\"\n"),
+    ]);
+    let mut client = Client::start(BIN, dir.path());
+    let main_uri = Client::uri(&dir.path().join("main.plan"));
+    client.open(&main_uri, main);
+    assert_eq!(client.diagnostics(&main_uri)["diagnostics"], json!([]));
+    let people = dir.path().join("people.plan");
+    std::fs::write(&people, "resource bob \"B\"\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": Client::uri(&people), "type": 2}]}),
+    );
+    let published = client.diagnostics(&main_uri);
+    assert_eq!(published["diagnostics"][0]["code"], "E0201", "{published}");
+}

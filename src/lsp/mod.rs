@@ -210,7 +210,17 @@ impl Server {
                     self.changed.insert(path_of(&uri));
                 }
             }
-            note::DidSaveTextDocument::METHOD => {}
+            note::DidChangeWatchedFiles::METHOD => {
+                // A file changed on disk (another program, a `git
+                // checkout`): the plans that read it are analysed again.
+                if let Ok(p) = serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(
+                    notification.params,
+                ) {
+                    for change in p.changes {
+                        self.changed.insert(path_of(&change.uri));
+                    }
+                }
+            }
             _ => {}
         }
     }
