@@ -623,3 +623,42 @@ fn a_file_changed_on_disk_is_read_again_when_the_editor_says_so() {
     let published = client.diagnostics(&main_uri);
     assert_eq!(published["diagnostics"][0]["code"], "E0201", "{published}");
 }
+
+/// Copies `samples/platform` (a plan over four files in two folders).
+fn platform_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/platform");
+    for name in [
+        "main.plan",
+        "people.plan",
+        "phases/build.plan",
+        "phases/rollout.plan",
+    ] {
+        let to = dir.path().join(name);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(from.join(name), to).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_nested_include_is_analysed_with_the_plan_above_it() {
+    let dir = platform_copy();
+    let mut client = Client::start(BIN, dir.path());
+    let rollout = dir.path().join("phases/rollout.plan");
+    let text = std::fs::read_to_string(&rollout).unwrap();
+    let uri = Client::uri(&rollout);
+    client.open(&uri, &text);
+    let published = client.diagnostics(&uri);
+    let errors: Vec<&Value> = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == 1)
+        .collect();
+    assert!(errors.is_empty(), "{published}");
+    // `after build.beta` leads to phases/build.plan.
+    let answer = client.request("textDocument/definition", at(&uri, &text, "build.beta", 6));
+    let build = Client::uri(&dir.path().join("phases/build.plan"));
+    assert_eq!(answer["result"]["uri"], build, "{answer}");
+}
