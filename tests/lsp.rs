@@ -582,6 +582,7 @@ fn bad_requests_get_errors_and_the_server_lives_on() {
     );
     assert_eq!(elsewhere["result"], Value::Null, "{elsewhere}");
     assert!(client.is_alive());
+    assert_eq!(client.stderr(), "");
     assert_eq!(client.stop(), Some(0));
 }
 
@@ -600,4 +601,64 @@ fn an_unsaved_buffer_is_a_plan_of_its_own() {
         .collect();
     assert!(codes.contains(&"E0201"), "{published}");
     let _ = Path::new(".");
+}
+
+#[test]
+fn a_file_changed_on_disk_is_read_again_when_the_editor_says_so() {
+    let main = "project p \"P\" { start 2027-03-01 }\ninclude \"people.plan\"\ntask work { effort 2d  assign alice }\n";
+    let dir = folder_with(&[
+        ("main.plan", main),
+        ("people.plan", "resource alice \"A\"\n"),
+    ]);
+    let mut client = Client::start(BIN, dir.path());
+    let main_uri = Client::uri(&dir.path().join("main.plan"));
+    client.open(&main_uri, main);
+    assert_eq!(client.diagnostics(&main_uri)["diagnostics"], json!([]));
+    let people = dir.path().join("people.plan");
+    std::fs::write(&people, "resource bob \"B\"\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": Client::uri(&people), "type": 2}]}),
+    );
+    let published = client.diagnostics(&main_uri);
+    assert_eq!(published["diagnostics"][0]["code"], "E0201", "{published}");
+}
+
+/// Copies `samples/platform` (a plan over four files in two folders).
+fn platform_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/platform");
+    for name in [
+        "main.plan",
+        "people.plan",
+        "phases/build.plan",
+        "phases/rollout.plan",
+    ] {
+        let to = dir.path().join(name);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(from.join(name), to).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_nested_include_is_analysed_with_the_plan_above_it() {
+    let dir = platform_copy();
+    let mut client = Client::start(BIN, dir.path());
+    let rollout = dir.path().join("phases/rollout.plan");
+    let text = std::fs::read_to_string(&rollout).unwrap();
+    let uri = Client::uri(&rollout);
+    client.open(&uri, &text);
+    let published = client.diagnostics(&uri);
+    let errors: Vec<&Value> = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == 1)
+        .collect();
+    assert!(errors.is_empty(), "{published}");
+    // `after build.beta` leads to phases/build.plan.
+    let answer = client.request("textDocument/definition", at(&uri, &text, "build.beta", 6));
+    let build = Client::uri(&dir.path().join("phases/build.plan"));
+    assert_eq!(answer["result"]["uri"], build, "{answer}");
 }

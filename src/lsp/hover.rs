@@ -198,7 +198,10 @@ fn keyword_text(analysis: &Analysis, file: FileId, offset: usize) -> Option<Stri
 
 /// The identifier-like word around byte `offset`.
 pub fn word_at(text: &str, offset: usize) -> Option<&str> {
-    let offset = offset.min(text.len());
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let start = text[..offset]
         .char_indices()
@@ -304,8 +307,7 @@ fn table_row(body: &str, word: &str) -> Option<String> {
         let matches = first.starts_with('`')
             && names
                 .split(['`', ',', ' '])
-                .filter(|w| !w.is_empty())
-                .next()
+                .find(|w| !w.is_empty())
                 .is_some_and(|w| w == word);
         let rest: Vec<&str> = cells[1..]
             .iter()
@@ -342,6 +344,7 @@ mod tests {
         assert_eq!(word_at("  effort 3d", 4), Some("effort"));
         assert_eq!(word_at("  effort 3d", 8), Some("effort"));
         assert_eq!(word_at("a  b", 2), None);
+        assert_eq!(word_at("é x", 1), None);
     }
 
     #[test]

@@ -210,7 +210,17 @@ impl Server {
                     self.changed.insert(path_of(&uri));
                 }
             }
-            note::DidSaveTextDocument::METHOD => {}
+            note::DidChangeWatchedFiles::METHOD => {
+                // A file changed on disk (another program, a `git
+                // checkout`): the plans that read it are analysed again.
+                if let Ok(p) = serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(
+                    notification.params,
+                ) {
+                    for change in p.changes {
+                        self.changed.insert(path_of(&change.uri));
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -234,7 +244,12 @@ impl Server {
             if !stale {
                 continue;
             }
-            match Analysis::run(root, &overlay) {
+            // A panic in the compiler must not end the session: the
+            // last analysis stays (the fuzz tests look for such panics).
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                Analysis::run(root, &overlay)
+            }));
+            match run.ok().flatten() {
                 Some(analysis) => {
                     self.publish(&analysis);
                     self.analyses.insert(root.clone(), analysis);

@@ -9,7 +9,8 @@ use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub struct Client {
@@ -19,6 +20,8 @@ pub struct Client {
     /// Notifications read while waiting for something else.
     pub notifications: Vec<Value>,
     next_id: i64,
+    /// What the server wrote on standard error.
+    stderr: Arc<Mutex<String>>,
 }
 
 /// How long a test waits for any one answer.
@@ -32,11 +35,25 @@ impl Client {
             .current_dir(dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("planc lsp starts");
         let stdin = child.stdin.take().expect("piped stdin");
         let stdout = child.stdout.take().expect("piped stdout");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut errors = child.stderr.take().expect("piped stderr");
+        let written = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = errors.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut all) = written.lock() {
+                    all.push_str(&String::from_utf8_lossy(&buffer[..n]));
+                }
+            }
+        });
         let (send, incoming) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
@@ -52,6 +69,7 @@ impl Client {
             incoming,
             notifications: Vec::new(),
             next_id: 1,
+            stderr,
         };
         let root = Client::uri(dir);
         let answer = client.request(
@@ -121,10 +139,7 @@ impl Client {
 
     fn next_message(&mut self, deadline: Instant) -> Option<Value> {
         let left = deadline.saturating_duration_since(Instant::now());
-        match self.incoming.recv_timeout(left) {
-            Ok(m) => Some(m),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-        }
+        self.incoming.recv_timeout(left).ok()
     }
 
     /// Waits for a notification that `wanted` accepts (looking first at
@@ -179,6 +194,23 @@ impl Client {
             "textDocument/didChange",
             json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
         );
+    }
+
+    /// What the server has written on standard error so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// CPU time the server has used so far (user and system), from
+    /// `/proc`; `None` where there is no `/proc`.
+    pub fn cpu_time(&self) -> Option<Duration> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        // Fields after the command name, which is in parentheses.
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        let ticks: u64 =
+            fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        // The kernel's USER_HZ is 100 on Linux.
+        Some(Duration::from_millis(ticks * 10))
     }
 
     /// Whether the server process is still running.
