@@ -58,6 +58,17 @@ pub struct Diagnostic {
     /// duplicate, every other task on a cycle).
     pub secondary: Vec<Label>,
     pub help: Option<String>,
+    /// Repairs a tool may apply as they are (an editor's quick fixes): the
+    /// concrete replacements the help suggests, best first.
+    pub fixes: Vec<Fix>,
+}
+
+/// A machine-applicable repair: write `replacement` in place of `span`
+/// (an empty span inserts).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub span: Span,
+    pub replacement: String,
 }
 
 impl Diagnostic {
@@ -107,6 +118,7 @@ impl Diagnostic {
             primary: None,
             secondary: Vec::new(),
             help: None,
+            fixes: Vec::new(),
         }
     }
 
@@ -137,6 +149,15 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a repair that writes `replacement` in place of `span`.
+    pub fn with_fix(mut self, span: Span, replacement: impl Into<String>) -> Diagnostic {
+        self.fixes.push(Fix {
+            span,
+            replacement: replacement.into(),
+        });
         self
     }
 

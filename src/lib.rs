@@ -26,6 +26,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod fmt;
 pub mod interchange;
+mod lsp;
 pub mod render;
 pub mod schedule;
 pub mod source;
@@ -45,6 +46,17 @@ pub use syntax::{LoadError, LoadOptions, Loaded};
 /// Loads the plan at `path` and every file it includes.
 pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
     syntax::load_path(path, options)
+}
+
+/// Loads the plan at `path` and every file it includes, with the texts of
+/// `overlay` (keyed by resolved path) read in place of the files on disk:
+/// an editor's unsaved buffers.
+pub fn load_overlaid(
+    path: &Path,
+    overlay: &syntax::Overlay,
+    options: &LoadOptions,
+) -> Result<Loaded, LoadError> {
+    syntax::load_overlaid(path, overlay, options)
 }
 
 /// Loads the plan at `path` and every file it includes as committed at git
@@ -181,6 +193,21 @@ pub fn render(
 ) -> Option<String> {
     with_render_input(loaded, compiled, depth, |input| {
         render::render_styled(format, input, style)
+    })
+}
+
+/// The HTML report of a compiled plan with each task's name a link to
+/// `link(span of its name)` (`planc watch --serve --editor`); `None` when
+/// the plan has errors.
+pub fn render_html_linked(
+    loaded: &Loaded,
+    compiled: &Compiled,
+    depth: Option<u32>,
+    style: Style,
+    link: &dyn Fn(source::Span) -> Option<String>,
+) -> Option<String> {
+    with_render_input(loaded, compiled, depth, |input| {
+        render::render_html_linked(input, style, link)
     })
 }
 

@@ -41,3 +41,34 @@ fn facade_render_matches_the_command() {
         }
     }
 }
+
+/// An editor's open texts stand in for files: the root's unsaved text is
+/// read instead of the disk's, and an include may name a file that exists
+/// only as an open text.
+#[test]
+fn load_overlaid_reads_open_texts_in_place_of_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("plan.plan");
+    std::fs::write(&root, "this is not a plan").unwrap();
+    let root = std::fs::canonicalize(&root).unwrap();
+    let folder = root.parent().unwrap().to_path_buf();
+    let mut overlay = planc::syntax::Overlay::new();
+    overlay.insert(
+        root.clone(),
+        "project p \"P\" { start 2027-03-01 }\ninclude \"./people.plan\"\ntask a { effort 1d  assign alice }\n".into(),
+    );
+    overlay.insert(
+        folder.join("people.plan"),
+        "resource alice \"Alice\"\n".into(),
+    );
+    let loaded = planc::load_overlaid(&root, &overlay, &planc::LoadOptions::default()).unwrap();
+    let compiled = planc::compile(&loaded, &planc::ScheduleOptions::default());
+    assert!(
+        compiled.diagnostics.is_empty(),
+        "{:?}",
+        compiled.diagnostics
+    );
+    assert_eq!(loaded.sources.files().count(), 2);
+    let model = compiled.model.unwrap();
+    assert_eq!(model.resources[0].id, "alice");
+}

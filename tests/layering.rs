@@ -95,4 +95,17 @@ fn command_modules_are_used_only_by_the_command_line() {
         found.extend(uses_of(command, &others));
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
+/// The language server sits beside the pipeline: only the command line
+/// starts it, no phase names it, and it names no command.
+#[test]
+fn the_language_server_is_used_only_by_the_command_line() {
+    let mut found = Vec::new();
+    for phase in ["syntax", "check", "schedule", "render", "fmt", "diff"] {
+        found.extend(uses_of(phase, &["lsp"]));
+    }
+    found.extend(uses_of("lsp", &["crate::cli"]));
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    let cli: Vec<String> = uses_of("cli", &["crate::lsp"]);
+    assert_eq!(cli.len(), 1, "{cli:?}");
+    assert!(cli[0].contains("src/cli/lsp.rs"), "{cli:?}");
 }

@@ -578,6 +578,60 @@ fn serve_shows_the_report_and_reloads_tabs_after_a_change() {
     watcher.assert_alive();
 }
 
+/// `--editor vscode`: each task's name in the served report opens the
+/// task in VS Code, at its name in the plan (absolute path, 1-based line
+/// and column); the file written with `-o` stays without links.
+#[test]
+fn serve_with_an_editor_links_task_names_to_their_place_in_the_plan() {
+    let folder = Folder::new();
+    let plan_path = folder.write("plan.plan", &plan("Linked"));
+    let mut watcher = Watcher::start(
+        folder.dir.path(),
+        &[
+            "plan.plan",
+            "--serve",
+            "--editor",
+            "vscode",
+            "-o",
+            "out.html",
+        ],
+    );
+    let addr = served_address(&watcher);
+    watcher.wait_for_status(1, START_DEADLINE);
+    let (_, page) = http_get(&addr, "/");
+    let absolute = std::fs::canonicalize(&plan_path).unwrap();
+    let absolute = absolute.to_string_lossy();
+    for (line, title) in [(3, "Design"), (4, "Build")] {
+        let link = format!(
+            "<a class=\"src\" href=\"vscode://file{absolute}:{line}:6\" title=\"Open in the editor\">{title}</a>"
+        );
+        assert!(page.contains(&link), "no {link} in:\n{page}");
+    }
+    let written = read(&folder.path("out.html"));
+    assert!(!written.contains("vscode://"), "{written}");
+    watcher.assert_alive();
+}
+
+#[test]
+fn an_editor_needs_serve_and_a_known_editor_or_a_template() {
+    let folder = Folder::new();
+    folder.write("plan.plan", &plan("Linked"));
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_planc"))
+            .arg("watch")
+            .args(args)
+            .current_dir(folder.dir.path())
+            .output()
+            .expect("planc runs")
+    };
+    let without_serve = run(&["plan.plan", "-o", "out.html", "--editor", "vscode"]);
+    assert_eq!(without_serve.status.code(), Some(2));
+    let unknown = run(&["plan.plan", "--serve", "--editor", "emacs"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(stderr.contains("{path}"), "{stderr}");
+}
+
 #[test]
 fn a_tab_loaded_before_a_rebuild_reloads_at_once() {
     let folder = Folder::new();

@@ -182,6 +182,11 @@ impl<'a> TaskNames<'a> {
             d = d.with_help("`finish after` starts an attribute of its own: put it after the `after` list, not inside it");
         } else if !suggestions.is_empty() {
             d = d.with_help(format!("did you mean {}?", or_list(&suggestions)));
+            // Each suggestion is shown as written from here: it replaces
+            // the whole reference.
+            for suggestion in &suggestions {
+                d = d.with_fix(reference.span, suggestion.clone());
+            }
         }
         d
     }
@@ -291,6 +296,9 @@ impl<T: Copy> FlatNames<T> {
         let suggestions = closest(written, self.order.iter().map(String::as_str));
         if !suggestions.is_empty() {
             d = d.with_help(format!("did you mean {}?", or_list(&suggestions)));
+            for suggestion in &suggestions {
+                d = d.with_fix(span, suggestion.clone());
+            }
         } else if self.order.is_empty() {
             d = d.with_help(format!(
                 "declare it first, like `{} {written} {{ ... }}`",

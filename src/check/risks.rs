@@ -196,7 +196,9 @@ fn keyword_value(word: &Ident, allowed: &[&str], diags: &mut Diagnostics) -> Opt
     .at(word.span, "unknown value");
     let near = closest(&word.name, allowed.iter().copied());
     if let Some(n) = near.first() {
-        d = d.with_help(format!("did you mean `{n}`?"));
+        d = d
+            .with_help(format!("did you mean `{n}`?"))
+            .with_fix(word.span, n.clone());
     }
     diags.push(d);
     None

@@ -17,11 +17,13 @@ mod build;
 mod check;
 mod completions;
 mod diff;
+mod editor_links;
 mod fmt;
 mod import;
 mod init;
 mod input;
 mod interrupt;
+mod lsp;
 mod output;
 mod report;
 mod serve;
@@ -101,6 +103,14 @@ pub(crate) enum Command {
     /// wherever something could not be carried over (docs/interchange.md).
     #[command(after_help = import::EXAMPLES)]
     Import(import::ImportArgs),
+    /// Run the language server on standard input and output (for editors).
+    ///
+    /// Diagnostics as you type, hover with computed dates, inlay hints,
+    /// go to definition, references, rename, completion, quick fixes,
+    /// formatting, folding and semantic tokens. Started by an editor, not
+    /// by hand (docs/editors.md).
+    #[command(after_help = lsp::EXAMPLES)]
+    Lsp(lsp::LspArgs),
 }
 
 /// Options shared by every command that schedules a plan.
@@ -270,6 +280,11 @@ pub(crate) struct WatchArgs {
     /// or an address (`127.0.0.1:8080`). Put it after the plan.
     #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:0", value_parser = serve::parse_addr)]
     pub serve: Option<std::net::SocketAddr>,
+    /// With `--serve`: each task's name in the report opens the task in an
+    /// editor. `vscode`, or a URL template with `{path}`, `{line}` and
+    /// `{column}` (docs/editors.md).
+    #[arg(long, value_name = "EDITOR", requires = "serve", value_parser = editor_links::parse)]
+    pub editor: Option<editor_links::EditorLinks>,
     /// Wait this long after a change before rebuilding, in milliseconds, so
     /// that a burst of saves makes one rebuild.
     #[arg(long, value_name = "MS", default_value_t = 100, value_parser = clap::value_parser!(u64).range(10..=60_000))]
@@ -388,6 +403,7 @@ fn run(cli: Cli) -> u8 {
         Command::Fmt(args) => fmt::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
     }
 }
 

@@ -12,6 +12,7 @@
 
 use super::build::{load_and_compile, render_compiled, resolve_format, write_output, Settings};
 use super::check::print_diagnostics;
+use super::editor_links::EditorLinks;
 use super::output::check_not_input;
 use super::serve::Preview;
 use super::{exit, interrupt, report, MessageFormat, WatchArgs};
@@ -101,6 +102,7 @@ fn start(args: &WatchArgs) -> Result<(Session, Receiver<DebounceEventResult>), S
         format,
         output: args.output.clone(),
         preview,
+        editor: args.editor.clone(),
         watch: Watch {
             debouncer,
             watched: BTreeSet::new(),
@@ -126,6 +128,8 @@ struct Session {
     format: Format,
     output: Option<PathBuf>,
     preview: Option<Preview>,
+    /// `--editor`: the preview's task names link to the plan's text.
+    editor: Option<EditorLinks>,
     watch: Watch,
     /// The warnings last printed, so unchanged warnings are not repeated.
     shown_warnings: Vec<String>,
@@ -204,13 +208,13 @@ impl Session {
     /// one status line.
     fn rebuild(&mut self, what: &str) {
         let started = Instant::now();
-        let wants_html = self.preview.is_some();
+        let preview = self.preview.as_ref().map(|_| self.editor.as_ref());
         let result = build_once(
             &self.plan,
             &self.settings,
             self.format,
             self.output.as_deref(),
-            wants_html,
+            preview,
         );
         let outcome = match result {
             Err(e) => self.on_unreadable(&e),
@@ -320,12 +324,14 @@ struct Build {
 }
 
 /// Load, compile, render, write atomically: the work of one rebuild.
+/// `preview` is `Some` when the HTML preview is served, with the editor
+/// links of its task names if there are any.
 fn build_once(
     plan: &Path,
     settings: &Settings,
     format: Format,
     output: Option<&Path>,
-    wants_html: bool,
+    preview: Option<Option<&EditorLinks>>,
 ) -> Result<Build, LoadError> {
     let (loaded, compiled) = load_and_compile(plan, settings)?;
     let mut html = None;
@@ -340,8 +346,21 @@ fn build_once(
             }
         }
     }
-    if wants_html && html.is_none() {
-        html = render_compiled(Format::Html, &loaded, &compiled, settings);
+    match preview {
+        Some(Some(links)) => {
+            let link = |span| links.link(&loaded.sources, span);
+            html = crate::render_html_linked(
+                &loaded,
+                &compiled,
+                settings.depth,
+                settings.style,
+                &link,
+            );
+        }
+        Some(None) if html.is_none() => {
+            html = render_compiled(Format::Html, &loaded, &compiled, settings);
+        }
+        _ => {}
     }
     Ok(Build {
         loaded,

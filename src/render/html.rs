@@ -154,6 +154,7 @@ struct Arrow {
 struct TaskLine {
     path: String,
     title: String,
+    href: Option<String>,
     depth: u32,
     kind: &'static str,
     critical: bool,
@@ -940,6 +941,7 @@ fn task_line(view: &View, r: &Row) -> TaskLine {
     TaskLine {
         path: r.path.clone(),
         title: flat(&r.title),
+        href: r.href.clone(),
         depth: r.depth.min(12),
         kind: match r.kind {
             Kind::Task => "task",

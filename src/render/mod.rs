@@ -73,6 +73,20 @@ pub fn render(format: Format, input: &Input<'_>) -> String {
     render_styled(format, input, Style::default())
 }
 
+/// The HTML report with each task's name a link to `link(span of its
+/// name)` where that gives one (`planc watch --serve --editor`).
+pub fn render_html_linked(
+    input: &Input<'_>,
+    style: Style,
+    link: &dyn Fn(crate::source::Span) -> Option<String>,
+) -> String {
+    let mut view = view::build(input).styled(style);
+    for row in &mut view.rows {
+        row.href = link(input.model.task(row.task).name_span);
+    }
+    html::render(&view)
+}
+
 /// Renders in `format` in `style`.
 pub fn render_styled(format: Format, input: &Input<'_>, style: Style) -> String {
     let view = || view::build(input).styled(style);

@@ -131,6 +131,9 @@ pub struct Row {
     pub preds: Vec<(usize, DepKind)>,
     pub tags: Vec<String>,
     pub note: Option<String>,
+    /// Where a click on the task's name goes: the task in the plan's text,
+    /// opened in an editor (`planc watch --serve --editor`).
+    pub href: Option<String>,
 }
 
 pub struct ResourceRow {
@@ -379,6 +382,7 @@ fn task_row(
         preds: Vec::new(),
         tags: task.details().tags.clone(),
         note: task.details().note.clone(),
+        href: None,
     }
 }
 
@@ -429,7 +433,8 @@ pub fn status(start: Moment, end: Moment, progress: Share, now: Option<Moment>) 
     }
 }
 
-fn driver_text(model: &Model, d: Driver) -> String {
+/// What fixed a task's start, in words (the report's and the editor's hover).
+pub fn driver_text(model: &Model, d: Driver) -> String {
     match d {
         Driver::ProjectStart => "the project start".to_string(),
         Driver::Bound(Bound::Start) => "its fixed start".to_string(),

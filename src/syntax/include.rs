@@ -107,6 +107,51 @@ impl FileStore for FileSystem {
     }
 }
 
+/// Texts that stand in for files on disk: the unsaved buffers of an
+/// editor (`planc lsp`), keyed by resolved path. A text here is read
+/// instead of the file, and may name a file that does not exist yet.
+pub type Overlay = std::collections::HashMap<PathBuf, String>;
+
+/// The file system, with some files replaced by texts held in memory.
+struct Overlaid<'o>(&'o Overlay);
+
+impl FileStore for Overlaid<'_> {
+    fn resolve(&self, path: &Path) -> io::Result<PathBuf> {
+        let normal = lexically_normal(path);
+        if self.0.contains_key(&normal) {
+            return Ok(normal);
+        }
+        FileSystem.resolve(path)
+    }
+
+    fn regular_file_size(&self, path: &Path) -> io::Result<Option<u64>> {
+        match self.0.get(path) {
+            Some(text) => Ok(Some(text.len() as u64)),
+            None => FileSystem.regular_file_size(path),
+        }
+    }
+
+    fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        match self.0.get(path) {
+            Some(text) => {
+                let end = usize::try_from(limit).unwrap_or(usize::MAX).min(text.len());
+                Ok(text.as_bytes()[..end].to_vec())
+            }
+            None => FileSystem.read(path, limit),
+        }
+    }
+}
+
+/// Loads the plan at `path` and every file it includes, reading the texts
+/// of `overlay` in place of those files.
+pub fn load_overlaid(
+    path: &Path,
+    overlay: &Overlay,
+    options: &LoadOptions,
+) -> Result<Loaded, LoadError> {
+    load_from(&Overlaid(overlay), path, options)
+}
+
 /// Loads the plan at `path` and every file it includes as committed at
 /// git `revision` (see [`GitTree`]). Not a repository, an unknown revision
 /// or a plan missing from it is a [`LoadError`].

@@ -5,6 +5,7 @@
 
 pub mod ast;
 mod chunks;
+pub mod complete;
 mod descent;
 mod expected;
 mod grammar;
@@ -19,7 +20,8 @@ mod revision;
 pub(crate) mod scan;
 
 pub use include::{
-    load_at_revision, load_path, load_str, LoadError, LoadOptions, Loaded, DEFAULT_MAX_TASKS,
+    load_at_revision, load_overlaid, load_path, load_str, LoadError, LoadOptions, Loaded, Overlay,
+    DEFAULT_MAX_TASKS,
 };
 pub use literal::parse_decimal;
 #[doc(hidden)]

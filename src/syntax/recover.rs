@@ -308,6 +308,19 @@ fn never_closed(text: &str, start: usize, end: usize, open: usize, file: FileId)
     let last = code_end(text).max(brace + 1);
     let last_char = text[..last].chars().next_back().map_or(1, char::len_utf8);
     let mut help = "add the `}` that ends this block".to_string();
+    // Where the `}` goes: before the declaration that follows, else after
+    // the last code of the file.
+    let fix = if end < text.len() {
+        BraceFix {
+            at: end,
+            text: "}\n",
+        }
+    } else {
+        BraceFix {
+            at: last,
+            text: "\n}",
+        }
+    };
     if end < text.len() {
         let line = text[..end].matches('\n').count() + 1;
         help.push_str(&format!(
@@ -324,6 +337,13 @@ fn never_closed(text: &str, start: usize, end: usize, open: usize, file: FileId)
             "the file ends here",
         )
         .with_help(help)
+        .with_fix(Span::new(file, fix.at, fix.at), fix.text)
+}
+
+/// Where a missing `}` is inserted.
+struct BraceFix {
+    at: usize,
+    text: &'static str,
 }
 
 // ---------------------------------------------------------------- the failing item
