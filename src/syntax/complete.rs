@@ -42,10 +42,9 @@ pub fn expected_after(before: &str) -> Expected {
 /// The start of the last line that begins with a letter: where the last
 /// top-level declaration starts, in a plan laid out as `planc fmt` does.
 fn last_declaration_start(text: &str) -> Option<usize> {
-    text.match_indices('\n')
+    text.rmatch_indices('\n')
         .map(|(i, _)| i + 1)
-        .filter(|&i| text[i..].starts_with(|c: char| c.is_ascii_alphabetic()))
-        .last()
+        .find(|&i| text[i..].starts_with(|c: char| c.is_ascii_alphabetic()))
 }
 
 fn expected_at_end(before: &str) -> Expected {
