@@ -23,9 +23,31 @@ pub struct Expected {
 }
 
 /// What the grammar accepts right after `before`: the text of a file up to
-/// the cursor (without the partly typed word). Empty when the text has an
-/// error before its end, so that nothing can be said about its end.
+/// the cursor (without the partly typed word). It is read from its last
+/// top-level declaration (a line that starts with a word), so that a
+/// mistake above does not stop completion, else whole; empty when neither
+/// reads to the end.
 pub fn expected_after(before: &str) -> Expected {
+    // The last declaration alone first: the grammar reads a plan one
+    // declaration after another, and a large plan parses slowly.
+    if let Some(start) = last_declaration_start(before).filter(|&s| s > 0) {
+        let last = expected_at_end(&before[start..]);
+        if last != Expected::default() {
+            return last;
+        }
+    }
+    expected_at_end(before)
+}
+
+/// The start of the last line that begins with a letter: where the last
+/// top-level declaration starts, in a plan laid out as `planc fmt` does.
+fn last_declaration_start(text: &str) -> Option<usize> {
+    text.rmatch_indices('\n')
+        .map(|(i, _)| i + 1)
+        .find(|&i| text[i..].starts_with(|c: char| c.is_ascii_alphabetic()))
+}
+
+fn expected_at_end(before: &str) -> Expected {
     let Err(error) = PlanParser::parse(Rule::plan, before) else {
         // Everything parsed: a new declaration may follow.
         return expected_from(&[Rule::kw_task]).with_top_level();
@@ -136,7 +158,9 @@ mod tests {
     }
 
     #[test]
-    fn an_error_before_the_end_says_nothing() {
+    fn an_error_above_is_stepped_over() {
+        let e = expected_after("task { } }\ntask a {\n  ");
+        assert!(e.keywords.contains(&"effort"), "{:?}", e.keywords);
         assert_eq!(expected_after("task { } } task a {\n"), Expected::default());
     }
 }
