@@ -27,6 +27,7 @@ pub mod diff;
 pub mod fmt;
 pub mod render;
 pub mod schedule;
+pub mod simulate;
 pub mod source;
 pub mod syntax;
 #[cfg(test)]

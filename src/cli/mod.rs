@@ -24,6 +24,7 @@ mod interrupt;
 mod output;
 mod report;
 mod serve;
+mod simulate;
 mod usage;
 mod watch;
 
@@ -91,6 +92,15 @@ pub(crate) enum Command {
     /// and moved, and why each moved.
     #[command(after_help = diff::EXAMPLES)]
     Diff(diff::DiffArgs),
+    /// Monte Carlo schedule risk: P50/P80 dates from the plan's ranges and
+    /// risks (docs/simulation.md).
+    ///
+    /// Every iteration draws each `range` estimate and each open risk, and
+    /// schedules the plan as `build` does. Prints a summary; `-o` writes
+    /// JSON, Markdown or a self-contained HTML page. The same plan and seed
+    /// give the same report on any number of threads.
+    #[command(after_help = simulate::EXAMPLES)]
+    Simulate(simulate::SimulateArgs),
 }
 
 /// Options shared by every command that schedules a plan.
@@ -335,6 +345,7 @@ fn run(cli: Cli) -> u8 {
         Command::Completions(args) => completions::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
     }
 }
 
