@@ -64,3 +64,15 @@ fn the_command_line_shows_only_main() {
         .collect();
     assert_eq!(public, ["pub fn main() -> ExitCode {"]);
 }
+
+/// `simulate` sits beside the pipeline: it uses the pipeline's public
+/// types and is used only by the command line; it never reads the syntax
+/// tree.
+#[test]
+fn simulate_is_used_only_by_the_command_line() {
+    let mut found = uses_of("simulate", &["syntax", "crate::cli", "crate::diff", "crate::fmt"]);
+    for phase in ["syntax", "check", "schedule", "render", "diff", "fmt"] {
+        found.extend(uses_of(phase, &["simulate::"]));
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
