@@ -512,3 +512,32 @@ fn plan_errors_exit_one_and_unknown_outputs_two() {
     let zero = planc(&root(), &["simulate", SAMPLE, "--iterations", "0"]);
     assert_eq!(zero.status.code(), Some(2));
 }
+
+/// The HTML page in real Chromium (tests/browser/simulate.mjs). Skipped,
+/// with a message, when Chromium or the node packages are missing, unless
+/// PLANC_REQUIRE_BROWSER=1 (CI).
+#[test]
+fn the_html_page_renders_in_a_browser() {
+    let chromium = Path::new("/usr/bin/chromium");
+    let modules = root().join("tests/browser/node_modules");
+    let required = std::env::var("PLANC_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+    if !chromium.exists() || !modules.join("playwright-core").exists() {
+        let how = "apt-get install chromium && (cd tests/browser && npm ci)";
+        assert!(!required, "PLANC_REQUIRE_BROWSER=1 but Chromium or tests/browser/node_modules is missing; install with: {how}");
+        eprintln!("skipping the browser check: Chromium or the node packages are missing; to run it: {how}");
+        return;
+    }
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .map_or_else(|| root().join("target"), Path::to_path_buf)
+        .join("browser");
+    let status = Command::new("node")
+        .arg(root().join("tests/browser/simulate.mjs"))
+        .arg(env!("CARGO_BIN_EXE_planc"))
+        .arg(&out)
+        .status();
+    match status {
+        Ok(s) => assert!(s.success(), "the browser check failed (see the output above)"),
+        Err(e) => panic!("cannot run node: {e}; install Node.js to run the browser check"),
+    }
+}
