@@ -309,9 +309,11 @@ fn date_stats(
 /// the order of `Uncertainty::touched`. One task's lengths at a time are
 /// drawn again, so memory stays at two columns per thread.
 fn sensitivities(uncertainty: &Uncertainty, end_ranks: &[f64], n: u64) -> Vec<f64> {
-    (0..uncertainty.touched.len())
-        .into_par_iter()
-        .map(|place| stats::spearman(&uncertainty.lengths_of(place, n), end_ranks))
+    let sources = uncertainty.sources();
+    sources
+        .par_iter()
+        .enumerate()
+        .map(|(place, s)| stats::spearman(&uncertainty.lengths_of(place, s, n), end_ranks))
         .collect()
 }
 

@@ -128,6 +128,14 @@ pub struct Uncertainty {
     pub risks: Vec<RiskDraw>,
 }
 
+/// What varies one touched task's length.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    estimate: Option<usize>,
+    /// (index in [`Uncertainty::risks`], length it adds).
+    risks: Vec<(usize, Minutes)>,
+}
+
 /// One iteration's draws: the length of every touched task and which
 /// risks happened.
 #[derive(Clone, Debug)]
@@ -260,27 +268,35 @@ impl Uncertainty {
         without
     }
 
+    /// What makes each touched task's length vary, by place: its estimate
+    /// (index in the estimates) and the risks that lengthen it. Built once
+    /// for [`Self::lengths_of`], so that finding them is not a search per
+    /// task.
+    pub fn sources(&self) -> Vec<Sources> {
+        let mut sources = vec![Sources::default(); self.touched.len()];
+        for (i, e) in self.estimates.iter().enumerate() {
+            sources[e.place].estimate = Some(i);
+        }
+        for (r, risk) in self.risks.iter().enumerate() {
+            for (place, extra) in &risk.extra {
+                sources[*place].risks.push((r, *extra));
+            }
+        }
+        sources
+    }
+
     /// The lengths of the touched task at `place` in iterations
     /// `0..iterations`, drawn again from their streams (its estimate and
-    /// the risks that lengthen it): sensitivity needs them once, so they
-    /// are not kept from the iterations.
-    pub fn lengths_of(&self, place: usize, iterations: u64) -> Vec<f64> {
-        let estimate = self.estimates.iter().find(|e| e.place == place);
-        let risks: Vec<(&RiskDraw, Minutes)> = self
-            .risks
-            .iter()
-            .flat_map(|r| {
-                r.extra
-                    .iter()
-                    .filter(|(p, _)| *p == place)
-                    .map(move |(_, m)| (r, *m))
-            })
-            .collect();
+    /// the risks that lengthen it, `sources` from [`Self::sources`]):
+    /// sensitivity needs them once, so they are not kept from the
+    /// iterations.
+    pub fn lengths_of(&self, place: usize, sources: &Sources, iterations: u64) -> Vec<f64> {
+        let estimate = sources.estimate.map(|i| &self.estimates[i]);
         (0..iterations)
             .map(|i| {
                 let mut length = estimate.map_or(self.base[place], |e| self.estimate(e, i));
-                for (r, extra) in &risks {
-                    if self.occurs(r, i) {
+                for (r, extra) in &sources.risks {
+                    if self.occurs(&self.risks[*r], i) {
                         length = length + *extra;
                     }
                 }
