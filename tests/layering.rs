@@ -70,7 +70,10 @@ fn the_command_line_shows_only_main() {
 /// tree.
 #[test]
 fn simulate_is_used_only_by_the_command_line() {
-    let mut found = uses_of("simulate", &["syntax", "crate::cli", "crate::diff", "crate::fmt"]);
+    let mut found = uses_of(
+        "simulate",
+        &["syntax", "crate::cli", "crate::diff", "crate::fmt"],
+    );
     for phase in ["syntax", "check", "schedule", "render", "diff", "fmt"] {
         found.extend(uses_of(phase, &["simulate::"]));
     }

@@ -537,7 +537,10 @@ fn the_html_page_renders_in_a_browser() {
         .arg(&out)
         .status();
     match status {
-        Ok(s) => assert!(s.success(), "the browser check failed (see the output above)"),
+        Ok(s) => assert!(
+            s.success(),
+            "the browser check failed (see the output above)"
+        ),
         Err(e) => panic!("cannot run node: {e}; install Node.js to run the browser check"),
     }
 }

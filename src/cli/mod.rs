@@ -92,13 +92,12 @@ pub(crate) enum Command {
     /// and moved, and why each moved.
     #[command(after_help = diff::EXAMPLES)]
     Diff(diff::DiffArgs),
-    /// Monte Carlo schedule risk: P50/P80 dates from the plan's ranges and
-    /// risks (docs/simulation.md).
+    /// Monte Carlo schedule risk: P50/P80 dates from ranges and risks.
     ///
     /// Every iteration draws each `range` estimate and each open risk, and
     /// schedules the plan as `build` does. Prints a summary; `-o` writes
     /// JSON, Markdown or a self-contained HTML page. The same plan and seed
-    /// give the same report on any number of threads.
+    /// give the same report on any number of threads (docs/simulation.md).
     #[command(after_help = simulate::EXAMPLES)]
     Simulate(simulate::SimulateArgs),
 }

@@ -249,7 +249,7 @@ impl Uncertainty {
         }
         for (r, _) in self.risks.iter().zip(&occurred).filter(|(_, o)| **o) {
             for (place, extra) in &r.extra {
-                lengths[*place] = lengths[*place] + *extra;
+                lengths[*place] += *extra;
             }
         }
         Draws { lengths, occurred }
@@ -297,7 +297,7 @@ impl Uncertainty {
                 let mut length = estimate.map_or(self.base[place], |e| self.estimate(e, i));
                 for (r, extra) in &sources.risks {
                     if self.occurs(&self.risks[*r], i) {
-                        length = length + *extra;
+                        length += *extra;
                     }
                 }
                 length.0 as f64

@@ -161,7 +161,7 @@ fn one(
             continue;
         }
         w.occurred[index] += 1;
-        cost = cost + risk.cost;
+        cost += risk.cost;
         if risk.delays() {
             let other = uncertainty.without_risk(&draws, index);
             let rerun = schedule_with(&mut w.model, uncertainty, &other, rules)?;
