@@ -138,6 +138,78 @@ fn a_single_task_has_the_quantiles_of_its_beta_distribution() {
     }
 }
 
+#[test]
+fn triangular_and_uniform_draws_have_their_means() {
+    let plan = "project \"One\" { start 2027-01-04 }\ntask t { duration 10d  range 4d..22d }\n";
+    for (distribution, expected) in [
+        (Distribution::Triangular, (4.0 + 10.0 + 22.0) / 3.0),
+        (Distribution::Uniform, (4.0 + 22.0) / 2.0),
+    ] {
+        let report = simulate_text(
+            plan,
+            &Settings {
+                distribution,
+                ..settings(8000, 11)
+            },
+        );
+        let mean = worked(report.end.mean) / DAY;
+        assert!(
+            (mean - expected).abs() / expected < 0.01,
+            "{distribution:?}: mean {mean} days, expected {expected}"
+        );
+    }
+}
+
+#[test]
+fn without_levelling_shared_people_do_not_wait() {
+    // Both tasks need alice: levelled they run one after the other.
+    let plan = "project \"L\" { start 2027-01-04 }
+resource alice \"Alice\"
+task a { effort 5d  range 4d..8d  assign alice }
+task b { effort 5d  range 4d..8d  assign alice }
+";
+    let levelled = simulate_text(plan, &settings(200, 1));
+    let free = simulate_text(
+        plan,
+        &Settings {
+            level: false,
+            ..settings(200, 1)
+        },
+    );
+    assert!(worked(levelled.end.p50) > 1.8 * worked(free.end.p50));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+
+    /// Whatever the ranges, the percentiles are in order, within what the
+    /// ranges allow, and shares are shares.
+    #[test]
+    fn percentiles_are_ordered_and_within_the_ranges(
+        tasks in proptest::collection::vec((1u32..5, 0u32..5, 0u32..10), 1..5),
+        seed in 0u64..1000,
+    ) {
+        let mut plan = String::from("project \"P\" { start 2027-01-04 }\n");
+        let (mut lowest, mut highest) = (0.0, 0.0);
+        for (i, (low, up, more)) in tasks.iter().enumerate() {
+            let (mode, high) = (low + up, low + up + more);
+            let after = if i == 0 { String::new() } else { format!("after t{}  ", i - 1) };
+            plan.push_str(&format!("task t{i} {{ {after}duration {mode}d  range {low}d..{high}d }}\n"));
+            lowest += f64::from(*low) * DAY;
+            highest += f64::from(high) * DAY;
+        }
+        let r = simulate_text(&plan, &settings(60, seed));
+        let e = &r.end;
+        proptest::prop_assert!(e.p10 <= e.p50 && e.p50 <= e.p80 && e.p80 <= e.p90 && e.p90 <= e.p95);
+        proptest::prop_assert!(worked(e.p10) >= lowest - 1.0 && worked(e.p95) <= highest + 1.0);
+        proptest::prop_assert!((0.0..=1.0).contains(&e.deterministic_probability));
+        for t in &r.tasks {
+            proptest::prop_assert!((0.0..=1.0).contains(&t.criticality));
+            proptest::prop_assert!((-1.0..=1.0).contains(&t.sensitivity));
+        }
+    }
+}
+
 /// Two parallel chains of three PERT tasks merging into a milestone.
 const MERGE: [[(f64, f64, f64); 3]; 2] = [
     [(4.0, 5.0, 10.0), (2.0, 4.0, 9.0), (6.0, 7.0, 12.0)],
