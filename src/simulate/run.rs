@@ -61,26 +61,23 @@ impl Rules {
     }
 }
 
-/// Per-thread state: a copy of the model to write draws into, and the
-/// counters of the iterations this thread ran.
-struct Worker {
-    model: Model,
+/// What one chunk of iterations counted and kept.
+struct Chunk {
     critical: Vec<u32>,
     occurred: Vec<u32>,
     outcomes: Vec<(u64, Result<Outcome, String>)>,
 }
 
-impl Worker {
-    fn new(model: &Model, risks: usize) -> Worker {
-        Worker {
-            model: model.clone(),
+impl Chunk {
+    fn new(model: &Model, risks: usize) -> Chunk {
+        Chunk {
             critical: vec![0; model.tasks.len()],
             occurred: vec![0; risks],
             outcomes: Vec::new(),
         }
     }
 
-    fn merge(mut self, other: Worker) -> Worker {
+    fn merge(mut self, other: Chunk) -> Chunk {
         add_into(&mut self.critical, &other.critical);
         add_into(&mut self.occurred, &other.occurred);
         self.outcomes.extend(other.outcomes);
@@ -94,6 +91,10 @@ fn add_into(total: &mut [u32], more: &[u32]) {
     }
 }
 
+/// Chunks of iterations per thread, and fewest iterations in a chunk.
+const CHUNKS_PER_THREAD: u64 = 8;
+const MIN_CHUNK: u64 = 16;
+
 /// Runs `iterations` iterations of `model` under `uncertainty`.
 pub fn run(
     model: &Model,
@@ -103,23 +104,30 @@ pub fn run(
     rules: Rules,
 ) -> Result<Runs, Failure> {
     let risks = uncertainty.risks.len();
-    let count = usize::try_from(iterations).unwrap_or(usize::MAX);
-    let merged = (0..count)
-        .into_par_iter()
-        // A copy of the model per piece of work: enough iterations each
-        // that the copies cost little beside the schedules.
-        .with_min_len(16)
-        .fold(
-            || Worker::new(model, risks),
-            |mut w, i| {
-                let i = i as u64;
-                let result = one(&mut w, uncertainty, tracked, i, rules);
+    // A copy of the model per chunk of iterations, a few chunks per thread
+    // so that a slow chunk does not leave a core idle: a large plan's copy
+    // costs about what one of its schedules does.
+    let chunk = iterations
+        .div_ceil(rayon::current_num_threads().max(1) as u64 * CHUNKS_PER_THREAD)
+        .max(MIN_CHUNK);
+    let starts: Vec<u64> = (0..iterations)
+        .step_by(usize::try_from(chunk).unwrap_or(usize::MAX))
+        .collect();
+    let chunks: Vec<Chunk> = starts
+        .par_iter()
+        .map(|&first| {
+            // The chunk's copy of the model to write draws into, dropped
+            // with the chunk: only its counters and outcomes are kept.
+            let mut copy = model.clone();
+            let mut w = Chunk::new(model, risks);
+            for i in first..(first + chunk).min(iterations) {
+                let result = one(&mut copy, &mut w, uncertainty, tracked, i, rules);
                 w.outcomes.push((i, result));
-                w
-            },
-        )
-        .reduce_with(Worker::merge);
-    let Some(mut merged) = merged else {
+            }
+            w
+        })
+        .collect();
+    let Some(mut merged) = chunks.into_iter().reduce(Chunk::merge) else {
         return Ok(Runs {
             outcomes: Vec::new(),
             critical: vec![0; model.tasks.len()],
@@ -143,14 +151,15 @@ pub fn run(
 
 /// One iteration, and its reruns without each risk that happened.
 fn one(
-    w: &mut Worker,
+    model: &mut Model,
+    w: &mut Chunk,
     uncertainty: &Uncertainty,
     tracked: &[TaskId],
     iteration: u64,
     rules: Rules,
 ) -> Result<Outcome, String> {
     let draws = uncertainty.draw(iteration);
-    let s = schedule_with(&mut w.model, uncertainty, &draws, rules)?;
+    let s = schedule_with(model, uncertainty, &draws, rules)?;
     for (count, t) in w.critical.iter_mut().zip(&s.tasks) {
         *count += u32::from(t.critical);
     }
@@ -164,7 +173,7 @@ fn one(
         cost += risk.cost;
         if risk.delays() {
             let other = uncertainty.without_risk(&draws, index);
-            let rerun = schedule_with(&mut w.model, uncertainty, &other, rules)?;
+            let rerun = schedule_with(model, uncertainty, &other, rules)?;
             without.push((index, rerun.end));
         }
     }
