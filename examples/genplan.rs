@@ -5,6 +5,7 @@
 //! cargo run --release --example genplan -- TASKS [SEED] [--tjp] > plan.plan
 //! cargo run --release --example genplan -- TASKS [SEED] --dir DIR
 //! cargo run --release --example genplan -- TASKS [SEED] --shape SHAPE
+//! cargo run --release --example genplan -- TASKS [SEED] --ranges > plan.plan
 //! ```
 //!
 //! With `--dir`, the plan is written as `DIR/plan.plan`, which includes
@@ -53,6 +54,9 @@ struct Leaf {
 }
 
 pub struct Plan {
+    /// Write a `range` on every leaf and a risk per [`LEAVES_PER_RISK`]
+    /// leaves (`--ranges`): input for `planc simulate`.
+    pub uncertain: bool,
     resources: Vec<Resource>,
     /// Leaves in declaration order; groups follow from the paths.
     leaves: Vec<Leaf>,
@@ -122,6 +126,7 @@ pub fn generate(tasks: usize, seed: u64) -> Plan {
         })
         .collect();
     Plan {
+        uncertain: false,
         resources,
         leaves,
         holidays,
@@ -187,7 +192,26 @@ pub fn write_plan(p: &Plan) -> String {
     let mut o = String::new();
     write_header(&mut o, p);
     write_leaves(&mut o, p, 0..p.leaves.len());
+    write_risks(&mut o, p);
     o
+}
+
+/// Leaves per risk of an uncertain plan.
+pub const LEAVES_PER_RISK: usize = 100;
+
+/// One risk per [`LEAVES_PER_RISK`] leaves of an uncertain plan, each on
+/// one leaf: a one-in-five chance of three days' delay and some cost.
+fn write_risks(o: &mut String, p: &Plan) {
+    if !p.uncertain {
+        return;
+    }
+    for (k, leaf) in p.leaves.iter().step_by(LEAVES_PER_RISK).enumerate() {
+        let _ = writeln!(
+            o,
+            "risk r{k} {{ chance 20%  delay 3d  cost 1000  affects {} }}",
+            leaf.path
+        );
+    }
 }
 
 /// Tasks per file of a plan written with `--dir` (whole top-level groups).
@@ -236,6 +260,11 @@ fn write_leaves(o: &mut String, p: &Plan, range: std::ops::Range<usize>) {
             open = Some((g, s));
         }
         let _ = write!(o, "    task t{i} {{ effort {}d", leaf.effort_days);
+        if p.uncertain {
+            // From three quarters of the estimate to nearly twice it, in hours.
+            let hours = leaf.effort_days * 8;
+            let _ = write!(o, "  range {}h..{}h", hours * 3 / 4, hours * 7 / 4);
+        }
         if !leaf.deps.is_empty() {
             let deps: Vec<&str> = leaf
                 .deps
@@ -387,7 +416,8 @@ fn main() {
         std::process::exit(2);
     };
     let seed = numbers.get(1).copied().unwrap_or(1);
-    let plan = generate(tasks.max(1) as usize, seed);
+    let mut plan = generate(tasks.max(1) as usize, seed);
+    plan.uncertain = args.iter().any(|a| a == "--ranges");
     if let Some(dir) = dir {
         for (name, text) in write_split(&plan) {
             let path = std::path::Path::new(dir).join(name);

@@ -29,6 +29,7 @@ pub mod interchange;
 mod lsp;
 pub mod render;
 pub mod schedule;
+pub mod simulate;
 pub mod source;
 pub mod syntax;
 #[cfg(test)]

@@ -108,4 +108,17 @@ fn the_language_server_is_used_only_by_the_command_line() {
     let cli: Vec<String> = uses_of("cli", &["crate::lsp"]);
     assert_eq!(cli.len(), 1, "{cli:?}");
     assert!(cli[0].contains("src/cli/lsp.rs"), "{cli:?}");
+/// `simulate` sits beside the pipeline: it uses the pipeline's public
+/// types and is used only by the command line; it never reads the syntax
+/// tree.
+#[test]
+fn simulate_is_used_only_by_the_command_line() {
+    let mut found = uses_of(
+        "simulate",
+        &["syntax", "crate::cli", "crate::diff", "crate::fmt"],
+    );
+    for phase in ["syntax", "check", "schedule", "render", "diff", "fmt"] {
+        found.extend(uses_of(phase, &["simulate::"]));
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
 }

@@ -27,6 +27,7 @@ mod lsp;
 mod output;
 mod report;
 mod serve;
+mod simulate;
 mod usage;
 mod watch;
 
@@ -111,6 +112,14 @@ pub(crate) enum Command {
     /// by hand (docs/editors.md).
     #[command(after_help = lsp::EXAMPLES)]
     Lsp(lsp::LspArgs),
+    /// Monte Carlo schedule risk: P50/P80 dates from ranges and risks.
+    ///
+    /// Every iteration draws each `range` estimate and each open risk, and
+    /// schedules the plan as `build` does. Prints a summary; `-o` writes
+    /// JSON, Markdown or a self-contained HTML page. The same plan and seed
+    /// give the same report on any number of threads (docs/simulation.md).
+    #[command(after_help = simulate::EXAMPLES)]
+    Simulate(simulate::SimulateArgs),
 }
 
 /// Options shared by every command that schedules a plan.
@@ -404,6 +413,7 @@ fn run(cli: Cli) -> u8 {
         Command::Diff(args) => diff::run(&args),
         Command::Import(args) => import::run(&args),
         Command::Lsp(args) => lsp::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
     }
 }
 

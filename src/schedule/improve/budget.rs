@@ -53,6 +53,7 @@ impl Budget {
         let (work, most) = match effort {
             LevelEffort::Normal => (NORMAL_WORK, NORMAL_MAX_DECODES),
             LevelEffort::Thorough => (THOROUGH_WORK, THOROUGH_MAX_DECODES),
+            LevelEffort::Rule => (0, 0),
         };
         Budget { effort, work, most }
     }
@@ -72,7 +73,9 @@ impl Budget {
         };
         let work = total.saturating_sub(per_decode.saturating_mul(REAL_PASS_FACTOR));
         let affordable = usize::try_from(work / per_decode).unwrap_or(usize::MAX);
-        let decodes = if self.effort == LevelEffort::Normal && nodes > SMALL_MODEL {
+        let decodes = if self.effort == LevelEffort::Rule {
+            0
+        } else if self.effort == LevelEffort::Normal && nodes > SMALL_MODEL {
             affordable.min(MIN_DECODES)
         } else {
             affordable.min(self.most)

@@ -156,6 +156,7 @@ fn worth_reordering(
 fn gain_is_worth(before: i64, after: i64, effort: LevelEffort) -> bool {
     match effort {
         LevelEffort::Thorough => after < before,
+        LevelEffort::Rule => false,
         LevelEffort::Normal => {
             after < before
                 && after.saturating_mul(1000) <= before.saturating_mul(1000 - NORMAL_GAIN_PER_MILLE)
