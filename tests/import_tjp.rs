@@ -508,3 +508,44 @@ fn includes_stay_inside_the_folder() {
     assert!(err.contains("E0913") && err.contains("outside the folder"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+// ------------------------------------------------------------ diagnostics
+
+/// The importer's diagnostics, one golden per case of `tests/import_tjp/`,
+/// kept with the other diagnostic goldens (`tests/diagnostics/snapshots`,
+/// which docs/diagnostics.md quotes).
+#[test]
+fn diagnostic_goldens() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let deep = format!(
+        "project p \"P\" 2027-01-04 +1m\n{}{}",
+        "task t \"T\" {\n".repeat(201),
+        "}\n".repeat(201)
+    );
+    let cases: Vec<(&str, String, Option<String>)> = vec![
+        ("tjp_syntax", "tests/import_tjp/syntax.tjp".into(), None),
+        ("tjp_unknown_macro", "tests/import_tjp/unknown_macro.tjp".into(), None),
+        ("tjp_macro_limit", "tests/import_tjp/macro_limit.tjp".into(), None),
+        (
+            "tjp_include_outside",
+            "tests/import_tjp/include_outside/sub/main.tjp".into(),
+            None,
+        ),
+        ("tjp_too_deep", "tests/import_tjp/too_deep.tjp".into(), Some(deep)),
+        ("tjp_warnings", "tests/import_tjp/warnings.tjp".into(), None),
+    ];
+    for (name, path, text) in cases {
+        let text = text.unwrap_or_else(|| std::fs::read_to_string(root.join(&path)).unwrap());
+        let imported = import(Foreign::TaskJuggler, Path::new(&path), text);
+        let mut out = String::new();
+        for d in &imported.diagnostics {
+            out.push_str(&d.to_plain(&imported.sources));
+            out.push('\n');
+        }
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path("diagnostics/snapshots");
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_omit_expression(true);
+        settings.bind(|| insta::assert_snapshot!(name, out));
+    }
+}
