@@ -165,3 +165,131 @@ impl Files<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(text: &str) -> (Option<String>, Vec<Diagnostic>) {
+        let mut sources = SourceMap::new();
+        let file = sources.add(SourceFile::new("t.tjp", None, text.to_string()));
+        read(&mut sources, file)
+    }
+
+    fn plan_text(text: &str) -> String {
+        let (plan, diagnostics) = plan(text);
+        plan.unwrap_or_else(|| panic!("no plan: {diagnostics:?}"))
+    }
+
+    fn one_line(plan: &str) -> String {
+        plan.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn project_headers_of_every_form() {
+        let p = plan_text("project \"P\" 2027-01-04 - 2027-03-01");
+        assert!(p.contains("project \"P\" {") && p.contains("start 2027-01-04"), "{p}");
+        let p = plan_text("project id \"P\" \"2.0\" 2027-01-04-10:30 +4m { currency \"EUR\" }");
+        assert!(p.contains("start 2027-01-04T10:30"), "{p}");
+        assert!(p.contains("# import: version \"2.0\""), "{p}");
+        assert!(p.contains("currency EUR"), "{p}");
+        let (none, errors) = plan("task t \"T\"");
+        assert!(none.is_none());
+        assert!(errors[0].message.contains("expected a `project`"), "{errors:?}");
+        let (none, errors) = plan("project \"P\" 2027-01-04");
+        assert!(none.is_none());
+        assert!(errors[0].message.contains("`- END` or `+DURATION`"), "{errors:?}");
+    }
+
+    #[test]
+    fn references_resolve_as_tj3_and_are_written_as_the_plan_resolves_them() {
+        let p = one_line(&plan_text(
+            "project \"P\" 2027-01-04 +1m
+             task a \"A\" {
+               task b \"B\" { length 1d }
+               task c \"C\" {
+                 task b \"Inner B\" { length 1d }
+                 task d \"D\" { depends !!b, !b, a.c.b { onstart } }
+               }
+             }",
+        ));
+        assert!(p.contains("after a.b after b after start of b"), "{p}");
+    }
+
+    #[test]
+    fn working_hours_and_the_length_of_a_day() {
+        let p = one_line(&plan_text(
+            "project \"P\" 2027-01-04 +1m {
+               workinghours mon - thu 9:00 - 12:00, 13:00 - 18:00
+               workinghours fri 9:00 - 13:00
+               workinghours sat, sun off
+             }
+             task t \"T\" { length 2d }",
+        ));
+        assert!(p.contains("workdays mon, tue, wed, thu, fri"), "{p}");
+        assert!(p.contains("hours 09:00..12:00, 13:00..18:00 hours fri 09:00..13:00"), "{p}");
+        assert!(p.contains("duration 2d"), "{p}");
+        // A day of 7 hours in tj3 but 8 in the calendar: hours are exact.
+        let p = plan_text(
+            "project \"P\" 2027-01-04 +1m { dailyworkinghours 7 }
+             task t \"T\" { length 2d }",
+        );
+        assert!(p.contains("duration 14h"), "{p}");
+    }
+
+    #[test]
+    fn leaves_become_whole_days_with_tj3s_exclusive_end() {
+        let (p, warnings) = plan(
+            "project \"P\" 2027-01-04 +1m
+             resource r \"R\" {
+               leaves annual 2027-01-04 - 2027-01-06, sick 2027-01-11 +1w
+               vacation 2027-01-20-12:00 - 2027-01-21
+             }",
+        );
+        let p = p.expect("a plan");
+        assert!(p.contains("off 2027-01-04..2027-01-05 \"annual\""), "{p}");
+        assert!(p.contains("off 2027-01-11..2027-01-17 \"sick\""), "{p}");
+        assert!(p.contains("off 2027-01-20 \"holiday\""), "{p}");
+        assert_eq!(warnings.len(), 1, "the half day is approximated: {warnings:?}");
+        assert_eq!(warnings[0].code, codes::APPROXIMATED);
+    }
+
+    #[test]
+    fn unknown_attributes_are_skipped_to_the_next_line_but_continued_lines() {
+        let (p, warnings) = plan(
+            "project \"P\" 2027-01-04 +1m
+             task t \"T\" {
+               frobnicate a { b },
+                          c (d
+                          e)
+               delayed:length 3d
+               length 1d
+             }",
+        );
+        let p = p.expect("a plan");
+        assert!(p.contains("# import: `frobnicate a { b }, ...`: not imported"), "{p}");
+        assert!(p.contains("# import: `delayed:length 3d`: only the first scenario"), "{p}");
+        assert!(p.contains("duration 1d"), "{p}");
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].code, codes::SKIPPED);
+    }
+
+    #[test]
+    fn anonymous_tasks_get_ids_from_their_names() {
+        let p = plan_text(
+            "project \"P\" 2027-01-04 +1m
+             task \"Buy milk\" { end 2027-01-10 }
+             task \"Buy milk\" { end 2027-01-11 }",
+        );
+        assert!(p.contains("milestone Buy_milk \"Buy milk\""), "{p}");
+        assert!(p.contains("milestone Buy_milk_2 \"Buy milk\""), "{p}");
+        assert!(p.contains("date 2027-01-10"), "{p}");
+    }
+
+    #[test]
+    fn an_include_needs_a_file_on_disk() {
+        let (none, errors) = plan("project \"P\" 2027-01-04 +1m\ninclude \"x.tji\"");
+        assert!(none.is_none());
+        assert_eq!(errors[0].code, codes::INCLUDE);
+    }
+}
