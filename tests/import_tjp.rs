@@ -56,7 +56,10 @@ fn tj3_available() -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !found {
-        assert!(!required(), "PLANC_REQUIRE_TJ3=1 but `tj3` is not on the PATH");
+        assert!(
+            !required(),
+            "PLANC_REQUIRE_TJ3=1 but `tj3` is not on the PATH"
+        );
         eprintln!("skipped: `tj3` is not on the PATH (apt-get install tj3)");
     }
     found
@@ -90,7 +93,12 @@ fn import_example(dir: &Path, examples: &Path, example: &str) -> PathBuf {
             plan.to_str().unwrap(),
         ],
     );
-    assert_eq!(out.status.code(), Some(0), "import {example}: {}", text(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "import {example}: {}",
+        text(&out.stderr)
+    );
     assert!(
         !text(&out.stderr).contains("panicked"),
         "import {example}: {}",
@@ -119,9 +127,17 @@ fn every_example_imports_checks_and_is_fmt_clean() {
             text(&check.stderr)
         );
         let fmt = planc(dir.path(), &["fmt", "--check", plan]);
-        assert_eq!(fmt.status.code(), Some(0), "fmt --check {example}: {}", text(&fmt.stderr));
+        assert_eq!(
+            fmt.status.code(),
+            Some(0),
+            "fmt --check {example}: {}",
+            text(&fmt.stderr)
+        );
         let text = std::fs::read_to_string(plan).unwrap();
-        assert!(text.contains("# import:"), "{example} notes what it left out");
+        assert!(
+            text.contains("# import:"),
+            "{example} notes what it left out"
+        );
     }
 }
 
@@ -139,10 +155,16 @@ fn fedora_imports_its_included_reports_as_notes() {
     let dir = tempfile::tempdir().unwrap();
     let plan = import_example(dir.path(), &examples, "Fedora-20/f-20.tjp");
     let plan = std::fs::read_to_string(plan).unwrap();
-    assert!(plan.contains("# import: included \"reports.tji\""), "{plan}");
+    assert!(
+        plan.contains("# import: included \"reports.tji\""),
+        "{plan}"
+    );
     // Macros are expanded, in ids and in strings.
     assert!(plan.contains("task f20 \"Fedora 20\""), "{plan}");
-    assert!(plan.contains("Alpha Blocker Meeting (f20alpha) #1"), "{plan}");
+    assert!(
+        plan.contains("Alpha Blocker Meeting (f20alpha) #1"),
+        "{plan}"
+    );
 }
 
 // ------------------------------------------------------------ schedules
@@ -159,8 +181,13 @@ fn tj3_dates(dir: &Path, examples: &Path, example: &str) -> Dates {
         .current_dir(dir)
         .output()
         .expect("tj3 runs");
-    let csv = std::fs::read_to_string(dir.join("planc_dates.csv"))
-        .unwrap_or_else(|_| panic!("tj3 on {example}: {}{}", text(&out.stdout), text(&out.stderr)));
+    let csv = std::fs::read_to_string(dir.join("planc_dates.csv")).unwrap_or_else(|_| {
+        panic!(
+            "tj3 on {example}: {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        )
+    });
     let mut titles: BTreeMap<String, String> = BTreeMap::new();
     let mut dates = Dates::new();
     for line in csv.lines().skip(1) {
@@ -183,7 +210,13 @@ fn tj3_dates(dir: &Path, examples: &Path, example: &str) -> Dates {
 fn planc_dates(dir: &Path, plan: &Path) -> Dates {
     let out = planc(
         dir,
-        &["build", plan.to_str().unwrap(), "--as-planned", "--format", "json"],
+        &[
+            "build",
+            plan.to_str().unwrap(),
+            "--as-planned",
+            "--format",
+            "json",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "build: {}", text(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -206,10 +239,9 @@ fn planc_dates(dir: &Path, plan: &Path) -> Dates {
 /// The documented differences: rows `| example | task | start/end | tj3 | planc | reason |`
 /// of the table in docs/interchange.md, section "Importing TaskJuggler".
 fn documented() -> BTreeSet<(String, String, String, String, String)> {
-    let docs = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/interchange.md"),
-    )
-    .unwrap();
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/interchange.md"))
+            .unwrap();
     let section = docs
         .split("## Importing TaskJuggler")
         .nth(1)
@@ -234,7 +266,10 @@ fn documented() -> BTreeSet<(String, String, String, String, String)> {
         if cells.len() < 6 || cells[0] == "example" || cells[0].starts_with('-') {
             continue;
         }
-        assert!(!cells[5].is_empty(), "a difference without a reason: {line}");
+        assert!(
+            !cells[5].is_empty(),
+            "a difference without a reason: {line}"
+        );
         out.insert((
             cells[0].clone(),
             cells[1].clone(),
@@ -352,7 +387,11 @@ fn import_text(name: &str, text: &str) -> planc::interchange::Imported {
 #[test]
 fn the_own_project_imports_to_a_plan_that_checks() {
     let imported = import_text("own.tjp", OWN);
-    let errors: Vec<_> = imported.diagnostics.iter().filter(|d| d.is_error()).collect();
+    let errors: Vec<_> = imported
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
     let plan = imported.plan.expect("a plan");
     for expected in [
@@ -393,7 +432,11 @@ fn the_own_project_imports_to_a_plan_that_checks() {
     }
     let loaded = planc::syntax::load_str("own.plan", &plan, None, &planc::LoadOptions::default());
     let compiled = planc::compile(&loaded, &planc::schedule::Options::default());
-    let errors: Vec<_> = compiled.diagnostics.iter().filter(|d| d.is_error()).collect();
+    let errors: Vec<_> = compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
     assert!(errors.is_empty(), "{errors:?}\n{plan}");
 }
 
@@ -411,12 +454,21 @@ fn a_truncated_file_is_a_located_error_naming_what_was_expected() {
     );
     let span = error.primary.as_ref().expect("located").span;
     let file = imported.sources.get(span.file).unwrap();
-    assert_eq!(file.line_col(span.start as usize).0, OWN[..cut].lines().count());
+    assert_eq!(
+        file.line_col(span.start as usize).0,
+        OWN[..cut].lines().count()
+    );
 
     let cut = OWN.find("task three").unwrap();
     let imported = import_text("own.tjp", &OWN[..cut]);
     let error = &imported.diagnostics[0];
-    assert!(error.message.contains("expected `}` closing the task block"), "{}", error.message);
+    assert!(
+        error
+            .message
+            .contains("expected `}` closing the task block"),
+        "{}",
+        error.message
+    );
 }
 
 /// A tiny pseudo-random generator: the test needs no crate for it.
@@ -441,8 +493,16 @@ fn truncations_and_byte_flips_never_panic() {
     let mut inputs = vec![OWN.to_string()];
     if let Ok(dir) = std::fs::read_dir(EXAMPLES) {
         for entry in dir.flatten() {
-            for file in std::fs::read_dir(entry.path()).into_iter().flatten().flatten() {
-                if file.path().extension().is_some_and(|e| e == "tjp" || e == "tji") {
+            for file in std::fs::read_dir(entry.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                if file
+                    .path()
+                    .extension()
+                    .is_some_and(|e| e == "tjp" || e == "tji")
+                {
                     inputs.push(std::fs::read_to_string(file.path()).unwrap_or_default());
                 }
             }
@@ -499,13 +559,24 @@ fn includes_stay_inside_the_folder() {
     std::fs::write(inner.join("main.tjp"), main).unwrap();
     let out = planc(&inner, &["import", "main.tjp"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("task a \"A\""), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("task a \"A\""),
+        "{}",
+        text(&out.stdout)
+    );
 
-    std::fs::write(inner.join("main.tjp"), "project p \"P\" 2027-01-04 +1m\ninclude \"../outside.tji\"\n").unwrap();
+    std::fs::write(
+        inner.join("main.tjp"),
+        "project p \"P\" 2027-01-04 +1m\ninclude \"../outside.tji\"\n",
+    )
+    .unwrap();
     let out = planc(&inner, &["import", "main.tjp"]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(err.contains("E0913") && err.contains("outside the folder"), "{err}");
+    assert!(
+        err.contains("E0913") && err.contains("outside the folder"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
 }
 
@@ -524,14 +595,26 @@ fn diagnostic_goldens() {
     );
     let cases: Vec<(&str, String, Option<String>)> = vec![
         ("tjp_syntax", "tests/import_tjp/syntax.tjp".into(), None),
-        ("tjp_unknown_macro", "tests/import_tjp/unknown_macro.tjp".into(), None),
-        ("tjp_macro_limit", "tests/import_tjp/macro_limit.tjp".into(), None),
+        (
+            "tjp_unknown_macro",
+            "tests/import_tjp/unknown_macro.tjp".into(),
+            None,
+        ),
+        (
+            "tjp_macro_limit",
+            "tests/import_tjp/macro_limit.tjp".into(),
+            None,
+        ),
         (
             "tjp_include_outside",
             "tests/import_tjp/include_outside/sub/main.tjp".into(),
             None,
         ),
-        ("tjp_too_deep", "tests/import_tjp/too_deep.tjp".into(), Some(deep)),
+        (
+            "tjp_too_deep",
+            "tests/import_tjp/too_deep.tjp".into(),
+            Some(deep),
+        ),
         ("tjp_warnings", "tests/import_tjp/warnings.tjp".into(), None),
     ];
     for (name, path, text) in cases {

@@ -152,7 +152,7 @@ impl Lexer {
     }
 
     /// The next token; `Tok::Eof` at the end of the outermost file.
-    pub fn next_token(&mut self) -> Result<Token, Diagnostic> {
+    pub fn next_token(&mut self) -> Result<Token, Box<Diagnostic>> {
         loop {
             self.skip_trivia()?;
             let line_start = std::mem::take(&mut self.saw_newline);
@@ -179,7 +179,7 @@ impl Lexer {
         }
     }
 
-    fn token_starting_with(&mut self, c: char, start: Loc) -> Result<Tok, Diagnostic> {
+    fn token_starting_with(&mut self, c: char, start: Loc) -> Result<Tok, Box<Diagnostic>> {
         if c == '-' && self.raw_starts_with("-8<-") {
             return self.scissors_string(start).map(Tok::Str);
         }
@@ -199,9 +199,7 @@ impl Lexer {
     // -------------------------------------------------------------- chars
 
     fn top_has_text(&self) -> bool {
-        self.frames
-            .last()
-            .is_some_and(|f| f.pos < f.text.len())
+        self.frames.last().is_some_and(|f| f.pos < f.text.len())
     }
 
     /// Drops finished frames (never the outermost file).
@@ -226,7 +224,7 @@ impl Lexer {
     }
 
     /// The next character, expanding any `${...}` first.
-    fn peek(&mut self) -> Result<Option<char>, Diagnostic> {
+    fn peek(&mut self) -> Result<Option<char>, Box<Diagnostic>> {
         while self.raw_starts_with("${") {
             self.expand_call()?;
         }
@@ -273,16 +271,16 @@ impl Lexer {
         }
     }
 
-    fn error_at(&self, start: Loc, message: String) -> Diagnostic {
+    fn error_at(&self, start: Loc, message: String) -> Box<Diagnostic> {
         let span = self.span_from(start);
-        Diagnostic::error(codes::SYNTAX, message).at(span, "here")
+        Box::new(Diagnostic::error(codes::SYNTAX, message).at(span, "here"))
     }
 
     // ------------------------------------------------------------ trivia
 
     /// Spaces, newlines, `#` and `//` comments, `/* */` comments, and the
     /// expansion of macros that stand between tokens.
-    fn skip_trivia(&mut self) -> Result<(), Diagnostic> {
+    fn skip_trivia(&mut self) -> Result<(), Box<Diagnostic>> {
         loop {
             let Some(c) = self.peek_raw() else {
                 return Ok(());
@@ -313,7 +311,7 @@ impl Lexer {
         }
     }
 
-    fn skip_block_comment(&mut self) -> Result<(), Diagnostic> {
+    fn skip_block_comment(&mut self) -> Result<(), Box<Diagnostic>> {
         let start = self.loc();
         self.advance();
         self.advance();
@@ -379,7 +377,10 @@ impl Lexer {
     fn number_like(&mut self) -> Tok {
         let first = self.digits();
         let rest = self.rest();
-        if first.len() == 4 && rest.starts_with('-') && rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        if first.len() == 4
+            && rest.starts_with('-')
+            && rest[1..].starts_with(|c: char| c.is_ascii_digit())
+        {
             return self.date_after_year(&first);
         }
         if first.len() <= 2 && rest.starts_with(':') {
@@ -441,7 +442,9 @@ impl Lexer {
             self.advance(); // ':'
             let minutes = self.digits();
             minute = clock_minutes(&hours, &minutes);
-            if self.rest().starts_with(':') && self.rest()[1..].starts_with(|c: char| c.is_ascii_digit()) {
+            if self.rest().starts_with(':')
+                && self.rest()[1..].starts_with(|c: char| c.is_ascii_digit())
+            {
                 self.advance();
                 self.digits(); // seconds: planc has minutes
             }
@@ -475,7 +478,7 @@ impl Lexer {
         Some(sign * (hours * 60 + minutes))
     }
 
-    fn quoted_string(&mut self, quote: char, start: Loc) -> Result<String, Diagnostic> {
+    fn quoted_string(&mut self, quote: char, start: Loc) -> Result<String, Box<Diagnostic>> {
         self.advance();
         let mut out = String::new();
         loop {
@@ -483,7 +486,9 @@ impl Lexer {
                 None => {
                     return Err(self.error_at(
                         start,
-                        format!("expected `{quote}` closing this string, found the end of the file"),
+                        format!(
+                            "expected `{quote}` closing this string, found the end of the file"
+                        ),
                     ))
                 }
                 Some(c) if c == quote => {
@@ -507,7 +512,7 @@ impl Lexer {
 
     /// `-8<- ... ->8-`: text on the lines between, without the indentation
     /// of its first line.
-    fn scissors_string(&mut self, start: Loc) -> Result<String, Diagnostic> {
+    fn scissors_string(&mut self, start: Loc) -> Result<String, Box<Diagnostic>> {
         for _ in 0..4 {
             self.advance();
         }
@@ -538,7 +543,7 @@ impl Lexer {
 
     /// After the word `macro`: `name [ body ]`. Reads it and returns true;
     /// false (nothing read) when what follows is not a definition.
-    fn read_macro_definition(&mut self, start: Loc) -> Result<bool, Diagnostic> {
+    fn read_macro_definition(&mut self, start: Loc) -> Result<bool, Box<Diagnostic>> {
         let rest = self.rest();
         let after_space = rest.trim_start_matches([' ', '\t']);
         if !after_space.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
@@ -597,7 +602,7 @@ impl Lexer {
 
     /// Reads `${name args...}` at the current position and continues with
     /// the macro's body.
-    fn expand_call(&mut self) -> Result<(), Diagnostic> {
+    fn expand_call(&mut self) -> Result<(), Box<Diagnostic>> {
         let start = self.loc();
         self.advance();
         self.advance();
@@ -625,24 +630,28 @@ impl Lexer {
         };
         let (name, args) = split_call(&inner);
         let body = self.macro_body(&name).ok_or_else(|| {
-            Diagnostic::error(codes::UNKNOWN_MACRO, format!("no macro named `{name}`"))
-                .at(call, "used here")
-                .with_help("define it first: `macro NAME [ text ]`")
+            Box::new(
+                Diagnostic::error(codes::UNKNOWN_MACRO, format!("no macro named `{name}`"))
+                    .at(call, "used here")
+                    .with_help("define it first: `macro NAME [ text ]`"),
+            )
         })?;
         if self.frames.len() > MAX_EXPANSION_DEPTH {
-            return Err(Diagnostic::error(
+            return Err(Box::new(Diagnostic::error(
                 codes::MACRO_LIMIT,
                 format!("macros expand more than {MAX_EXPANSION_DEPTH} levels deep here (does `{name}` use itself?)"),
             )
-            .at(call, "expanding this"));
+            .at(call, "expanding this")));
         }
         self.expanded_bytes = self.expanded_bytes.saturating_add(body.len());
         if self.expanded_bytes > MAX_EXPANDED_BYTES {
-            return Err(Diagnostic::error(
-                codes::MACRO_LIMIT,
-                "macros expand to more than 64 MiB of text".to_string(),
-            )
-            .at(call, "expanding this"));
+            return Err(Box::new(
+                Diagnostic::error(
+                    codes::MACRO_LIMIT,
+                    "macros expand to more than 64 MiB of text".to_string(),
+                )
+                .at(call, "expanding this"),
+            ));
         }
         let file = start.file;
         self.frames.push(Frame {
@@ -660,7 +669,10 @@ impl Lexer {
     fn macro_body(&self, name: &str) -> Option<Rc<str>> {
         if let Ok(n) = name.parse::<usize>() {
             let args = self.frames.iter().rev().find_map(|f| f.args.clone())?;
-            return n.checked_sub(1).and_then(|i| args.get(i)).map(|a| Rc::from(a.as_str()));
+            return n
+                .checked_sub(1)
+                .and_then(|i| args.get(i))
+                .map(|a| Rc::from(a.as_str()));
         }
         self.macros.get(name).cloned()
     }
@@ -706,7 +718,10 @@ fn clock_minutes(hours: &str, minutes: &str) -> u32 {
 /// The lines of a scissors text, without the first line's indentation and
 /// without the blank first and last lines.
 fn dedent(raw: &str) -> String {
-    let body = raw.strip_prefix('\n').or_else(|| raw.strip_prefix("\r\n")).unwrap_or(raw);
+    let body = raw
+        .strip_prefix('\n')
+        .or_else(|| raw.strip_prefix("\r\n"))
+        .unwrap_or(raw);
     let indent: String = body
         .lines()
         .find(|l| !l.trim().is_empty())
@@ -802,7 +817,10 @@ mod tests {
         let error = lexer.next_token().expect_err("recursion is refused");
         assert_eq!(error.code, codes::MACRO_LIMIT);
         let mut lexer = Lexer::new(FileId(0), Rc::from("${nope}"));
-        assert_eq!(lexer.next_token().expect_err("unknown").code, codes::UNKNOWN_MACRO);
+        assert_eq!(
+            lexer.next_token().expect_err("unknown").code,
+            codes::UNKNOWN_MACRO
+        );
     }
 
     #[test]

@@ -69,7 +69,7 @@ pub fn read(sources: &mut SourceMap, file: FileId) -> (Option<String>, Vec<Diagn
             let plan = write::write(&project, &mut diagnostics);
             (Some(plan), diagnostics)
         }
-        Err(error) => (None, vec![error]),
+        Err(error) => (None, vec![*error]),
     }
 }
 
@@ -107,9 +107,14 @@ impl Files<'_> {
     }
 
     /// Reads `name`, included from `from`, and adds it to the sources.
-    fn load(&mut self, from: FileId, name: &str, at: Span) -> Result<(FileId, Rc<str>), Diagnostic> {
+    fn load(
+        &mut self,
+        from: FileId,
+        name: &str,
+        at: Span,
+    ) -> Result<(FileId, Rc<str>), Box<Diagnostic>> {
         let fail = |message: String| {
-            Diagnostic::error(codes::INCLUDE, message).at(at, "included here")
+            Box::new(Diagnostic::error(codes::INCLUDE, message).at(at, "included here"))
         };
         let base = self
             .sources
@@ -126,18 +131,24 @@ impl Files<'_> {
             .canonicalize()
             .map_err(|e| fail(format!("cannot include `{name}`: {e}")))?;
         if !real.starts_with(&folder) {
-            return Err(fail(format!(
+            let outside = fail(format!(
                 "`{name}` is outside the folder of the imported file; planc includes only files inside it"
-            ))
-            .with_help("copy the file next to the project"));
+            ));
+            return Err(Box::new(
+                outside.with_help("copy the file next to the project"),
+            ));
         }
         if !self.seen.insert(real.clone()) {
-            return Err(fail(format!("`{name}` is included twice (or includes itself)")));
+            return Err(fail(format!(
+                "`{name}` is included twice (or includes itself)"
+            )));
         }
         if self.seen.len() > MAX_INCLUDES {
             return Err(fail(format!("more than {MAX_INCLUDES} included files")));
         }
-        let text = self.read_within_limit(&real).map_err(|e| fail(format!("cannot include `{name}`: {e}")))?;
+        let text = self
+            .read_within_limit(&real)
+            .map_err(|e| fail(format!("cannot include `{name}`: {e}")))?;
         let id = self.sources.add(SourceFile::new(
             path.display().to_string(),
             Some(path.clone()),
@@ -188,17 +199,26 @@ mod tests {
     #[test]
     fn project_headers_of_every_form() {
         let p = plan_text("project \"P\" 2027-01-04 - 2027-03-01");
-        assert!(p.contains("project \"P\" {") && p.contains("start 2027-01-04"), "{p}");
+        assert!(
+            p.contains("project \"P\" {") && p.contains("start 2027-01-04"),
+            "{p}"
+        );
         let p = plan_text("project id \"P\" \"2.0\" 2027-01-04-10:30 +4m { currency \"EUR\" }");
         assert!(p.contains("start 2027-01-04T10:30"), "{p}");
         assert!(p.contains("# import: version \"2.0\""), "{p}");
         assert!(p.contains("currency EUR"), "{p}");
         let (none, errors) = plan("task t \"T\"");
         assert!(none.is_none());
-        assert!(errors[0].message.contains("expected a `project`"), "{errors:?}");
+        assert!(
+            errors[0].message.contains("expected a `project`"),
+            "{errors:?}"
+        );
         let (none, errors) = plan("project \"P\" 2027-01-04");
         assert!(none.is_none());
-        assert!(errors[0].message.contains("`- END` or `+DURATION`"), "{errors:?}");
+        assert!(
+            errors[0].message.contains("`- END` or `+DURATION`"),
+            "{errors:?}"
+        );
     }
 
     #[test]
@@ -227,7 +247,10 @@ mod tests {
              task t \"T\" { length 2d }",
         ));
         assert!(p.contains("workdays mon, tue, wed, thu, fri"), "{p}");
-        assert!(p.contains("hours 09:00..12:00, 13:00..18:00 hours fri 09:00..13:00"), "{p}");
+        assert!(
+            p.contains("hours 09:00..12:00, 13:00..18:00 hours fri 09:00..13:00"),
+            "{p}"
+        );
         assert!(p.contains("duration 2d"), "{p}");
         // A day of 7 hours in tj3 but 8 in the calendar: hours are exact.
         let p = plan_text(
@@ -250,7 +273,11 @@ mod tests {
         assert!(p.contains("off 2027-01-04..2027-01-05 \"annual\""), "{p}");
         assert!(p.contains("off 2027-01-11..2027-01-17 \"sick\""), "{p}");
         assert!(p.contains("off 2027-01-20 \"holiday\""), "{p}");
-        assert_eq!(warnings.len(), 1, "the half day is approximated: {warnings:?}");
+        assert_eq!(
+            warnings.len(),
+            1,
+            "the half day is approximated: {warnings:?}"
+        );
         assert_eq!(warnings[0].code, codes::APPROXIMATED);
     }
 
@@ -267,8 +294,14 @@ mod tests {
              }",
         );
         let p = p.expect("a plan");
-        assert!(p.contains("# import: `frobnicate a { b }, ...`: not imported"), "{p}");
-        assert!(p.contains("# import: `delayed:length 3d`: only the first scenario"), "{p}");
+        assert!(
+            p.contains("# import: `frobnicate a { b }, ...`: not imported"),
+            "{p}"
+        );
+        assert!(
+            p.contains("# import: `delayed:length 3d`: only the first scenario"),
+            "{p}"
+        );
         assert!(p.contains("duration 1d"), "{p}");
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert_eq!(warnings[0].code, codes::SKIPPED);

@@ -95,7 +95,7 @@ pub struct Parser<'f, 's> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-type Result<T> = std::result::Result<T, Diagnostic>;
+type Result<T> = std::result::Result<T, Box<Diagnostic>>;
 
 impl<'f, 's> Parser<'f, 's> {
     pub fn new(lexer: Lexer, files: &'f mut Files<'s>) -> Self {
@@ -139,13 +139,15 @@ impl<'f, 's> Parser<'f, 's> {
         Ok(self.peek()?.is_punct(c))
     }
 
-    fn expected(&mut self, what: &str) -> Diagnostic {
+    fn expected(&mut self, what: &str) -> Box<Diagnostic> {
         match self.peek() {
             Ok(t) => {
                 let found = t.describe();
                 let span = t.span;
-                Diagnostic::error(codes::SYNTAX, format!("expected {what}, found {found}"))
-                    .at(span, format!("expected {what}"))
+                Box::new(
+                    Diagnostic::error(codes::SYNTAX, format!("expected {what}, found {found}"))
+                        .at(span, format!("expected {what}")),
+                )
             }
             Err(e) => e,
         }
@@ -188,8 +190,10 @@ impl<'f, 's> Parser<'f, 's> {
         if let Tok::Date(d) = self.peek()?.tok {
             let span = self.bump()?.span;
             if jiff::civil::Date::new(d.year, d.month, d.day).is_err() || d.minute > 24 * 60 {
-                return Err(Diagnostic::error(codes::SYNTAX, "not a valid date")
-                    .at(span, "expected YYYY-MM-DD[-hh:mm]"));
+                return Err(Box::new(
+                    Diagnostic::error(codes::SYNTAX, "not a valid date")
+                        .at(span, "expected YYYY-MM-DD[-hh:mm]"),
+                ));
             }
             return Ok(d);
         }
@@ -238,16 +242,22 @@ impl<'f, 's> Parser<'f, 's> {
                     break;
                 }
                 Tok::Eof => {
-                    return Err(Diagnostic::error(
-                        codes::SYNTAX,
-                        format!("expected `}}` closing the {owner} block, found the end of the file"),
-                    )
-                    .at(t.span, "the file ends here")
-                    .also(open, "the block opens here"));
+                    return Err(Box::new(
+                        Diagnostic::error(
+                            codes::SYNTAX,
+                            format!(
+                            "expected `}}` closing the {owner} block, found the end of the file"
+                        ),
+                        )
+                        .at(t.span, "the file ends here")
+                        .also(open, "the block opens here"),
+                    ));
                 }
                 Tok::Ident(word) => {
                     let word = word.clone();
-                    if self.peek_at(1)?.is_punct(':') && matches!(self.peek_at(2)?.tok, Tok::Ident(_)) {
+                    if self.peek_at(1)?.is_punct(':')
+                        && matches!(self.peek_at(2)?.tok, Tok::Ident(_))
+                    {
                         // `delayed:effort 40d`: another scenario's value.
                         item(self, format!("{word}:"), t.span)?;
                         continue;
@@ -266,11 +276,13 @@ impl<'f, 's> Parser<'f, 's> {
     fn nest(&mut self, at: Span) -> Result<()> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return Err(Diagnostic::error(
-                codes::TOO_DEEP,
-                format!("blocks nest more than {MAX_NESTING} deep"),
-            )
-            .at(at, "too deep"));
+            return Err(Box::new(
+                Diagnostic::error(
+                    codes::TOO_DEEP,
+                    format!("blocks nest more than {MAX_NESTING} deep"),
+                )
+                .at(at, "too deep"),
+            ));
         }
         Ok(())
     }
@@ -349,8 +361,10 @@ impl<'f, 's> Parser<'f, 's> {
             match word.as_str() {
                 "project" => {
                     if out.project.span.is_some() {
-                        return Err(Diagnostic::error(codes::SYNTAX, "a second `project`")
-                            .at(t.span, "TaskJuggler files have one project"));
+                        return Err(Box::new(
+                            Diagnostic::error(codes::SYNTAX, "a second `project`")
+                                .at(t.span, "TaskJuggler files have one project"),
+                        ));
                     }
                     out.project = self.project()?;
                 }
@@ -392,13 +406,17 @@ impl<'f, 's> Parser<'f, 's> {
             }
         }
         if out.project.span.is_none() {
-            let span = self.last.unwrap_or(Span::new(crate::source::FileId(0), 0, 0));
-            return Err(Diagnostic::error(
-                codes::SYNTAX,
-                "expected a `project` declaration, found none",
-            )
-            .at(span, "the file ends without a project")
-            .with_help("a TaskJuggler file starts with `project ID \"Name\" START +DURATION`"));
+            let span = self
+                .last
+                .unwrap_or(Span::new(crate::source::FileId(0), 0, 0));
+            return Err(Box::new(
+                Diagnostic::error(
+                    codes::SYNTAX,
+                    "expected a `project` declaration, found none",
+                )
+                .at(span, "the file ends without a project")
+                .with_help("a TaskJuggler file starts with `project ID \"Name\" START +DURATION`"),
+            ));
         }
         Ok((out, self.diagnostics))
     }
@@ -448,7 +466,9 @@ impl<'f, 's> Parser<'f, 's> {
         }
         self.define_project_macros(&p);
         if self.at_punct('{')? {
-            self.block("project", |s, word, span| s.project_attribute(&mut p, &word, span))?;
+            self.block("project", |s, word, span| {
+                s.project_attribute(&mut p, &word, span)
+            })?;
         }
         Ok(p)
     }
@@ -576,8 +596,10 @@ impl<'f, 's> Parser<'f, 's> {
         if let Tok::Time(t) = self.peek()?.tok {
             let span = self.bump()?.span;
             if t > 24 * 60 {
-                return Err(Diagnostic::error(codes::SYNTAX, "not a time of day")
-                    .at(span, "expected hh:mm up to 24:00"));
+                return Err(Box::new(
+                    Diagnostic::error(codes::SYNTAX, "not a time of day")
+                        .at(span, "expected hh:mm up to 24:00"),
+                ));
             }
             return Ok(t);
         }
@@ -590,9 +612,16 @@ impl<'f, 's> Parser<'f, 's> {
         DAYS.iter()
             .position(|d| lower.starts_with(d))
             .ok_or_else(|| {
-                let span = self.last.unwrap_or(Span::new(crate::source::FileId(0), 0, 0));
-                Diagnostic::error(codes::SYNTAX, format!("expected a day of the week, found `{word}`"))
-                    .at(span, "expected mon, tue, wed, thu, fri, sat or sun")
+                let span = self
+                    .last
+                    .unwrap_or(Span::new(crate::source::FileId(0), 0, 0));
+                Box::new(
+                    Diagnostic::error(
+                        codes::SYNTAX,
+                        format!("expected a day of the week, found `{word}`"),
+                    )
+                    .at(span, "expected mon, tue, wed, thu, fri, sat or sun"),
+                )
             })
     }
 
@@ -707,7 +736,9 @@ impl<'f, 's> Parser<'f, 's> {
             ..Resource::default()
         };
         if self.at_punct('{')? {
-            self.block("resource", |s, word, span| s.resource_attribute(&mut r, &word, span))?;
+            self.block("resource", |s, word, span| {
+                s.resource_attribute(&mut r, &word, span)
+            })?;
         }
         Ok(r)
     }
@@ -826,7 +857,9 @@ impl<'f, 's> Parser<'f, 's> {
         }
         task.name = self.expect_string("the task's name, in quotes")?;
         if self.at_punct('{')? {
-            self.block("task", |s, word, span| s.task_attribute(&mut task, &word, span))?;
+            self.block("task", |s, word, span| {
+                s.task_attribute(&mut task, &word, span)
+            })?;
         }
         Ok(task)
     }
@@ -951,7 +984,11 @@ impl<'f, 's> Parser<'f, 's> {
             names.push(next);
         }
         let end = self.last.unwrap_or(start);
-        let span = if end.file == start.file { start.to(end) } else { start };
+        let span = if end.file == start.file {
+            start.to(end)
+        } else {
+            start
+        };
         Ok(Path { ups, names, span })
     }
 

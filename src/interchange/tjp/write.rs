@@ -146,7 +146,8 @@ impl<'a, 'd> Writer<'a, 'd> {
             );
         }
         if let Some(days) = pr.yearly_days {
-            self.out.note(format!("yearlyworkingdays {}", number_text(days)));
+            self.out
+                .note(format!("yearlyworkingdays {}", number_text(days)));
         }
         let notes = pr.notes.clone();
         self.notes(&notes);
@@ -170,7 +171,13 @@ impl<'a, 'd> Writer<'a, 'd> {
     fn calendars(&mut self) {
         let week = self.week.clone();
         let holidays: Vec<&Leave> = self.p.holidays.iter().collect();
-        self.calendar(PROJECT_CALENDAR, "Working hours", &week, &holidays, "holiday");
+        self.calendar(
+            PROJECT_CALENDAR,
+            "Working hours",
+            &week,
+            &holidays,
+            "holiday",
+        );
         for shift in &self.p.shifts {
             self.shift(shift, &week);
         }
@@ -340,7 +347,11 @@ impl<'a, 'd> Writer<'a, 'd> {
                 ));
                 self.approximated(
                     r.span,
-                    format!("efficiency {} of `{}` is not imported", number_text(e), r.id),
+                    format!(
+                        "efficiency {} of `{}` is not imported",
+                        number_text(e),
+                        r.id
+                    ),
                 );
             }
         }
@@ -360,8 +371,10 @@ impl<'a, 'd> Writer<'a, 'd> {
             }
         }
         if share < 1.0 && share > 0.0 {
-            self.out
-                .line(format!("capacity {}%", number_text((share * 100.0 * 100.0).round() / 100.0)));
+            self.out.line(format!(
+                "capacity {}%",
+                number_text((share * 100.0 * 100.0).round() / 100.0)
+            ));
         }
     }
 
@@ -378,7 +391,13 @@ impl<'a, 'd> Writer<'a, 'd> {
             apply_hours(&mut week, wh);
         }
         let cal = self.calendar_ids.make(&format!("{id}_hours"));
-        self.calendar(&cal, &format!("Working hours of {id}"), &week, &[], "holiday");
+        self.calendar(
+            &cal,
+            &format!("Working hours of {id}"),
+            &week,
+            &[],
+            "holiday",
+        );
         Some(cal)
     }
 
@@ -438,11 +457,7 @@ impl<'a, 'd> Writer<'a, 'd> {
 
     /// The task a TaskJuggler path names, seen from task `from`.
     fn resolve(&self, from: usize, path: &Path) -> Option<usize> {
-        let mut base = if path.ups == 0 {
-            None
-        } else {
-            Some(from)
-        };
+        let mut base = if path.ups == 0 { None } else { Some(from) };
         for _ in 0..path.ups {
             base = self.nodes[base?].parent;
             if base.is_none() {
@@ -522,7 +537,8 @@ impl<'a, 'd> Writer<'a, 'd> {
             self.assignments(t);
         }
         if milestone && !t.allocate.is_empty() {
-            self.out.note("resources allocated to a milestone: planc milestones take none");
+            self.out
+                .note("resources allocated to a milestone: planc milestones take none");
         }
         self.dependencies(i);
         if let Some(end) = t.max_end {
@@ -558,7 +574,8 @@ impl<'a, 'd> Writer<'a, 'd> {
             self.out.note(format!("end {end} of a group: not imported"));
         }
         if t.work.is_some() {
-            self.out.note("work given to a group: planc groups have none of their own");
+            self.out
+                .note("work given to a group: planc groups have none of their own");
         }
     }
 
@@ -584,7 +601,8 @@ impl<'a, 'd> Writer<'a, 'd> {
                 self.out.line(format!("not before {start}"));
                 if let Some(end) = end {
                     let end = self.moment(end);
-                    self.out.note(format!("end {end}: the start and the work decide the end"));
+                    self.out
+                        .note(format!("end {end}: the start and the work decide the end"));
                 }
             }
             (_, None, Some(end)) => {
@@ -596,7 +614,10 @@ impl<'a, 'd> Writer<'a, 'd> {
                 self.out.line(format!("deadline {deadline}"));
                 self.approximated(
                     t.span,
-                    format!("`{}` is scheduled backward in TaskJuggler (an end and no start)", t.name),
+                    format!(
+                        "`{}` is scheduled backward in TaskJuggler (an end and no start)",
+                        t.name
+                    ),
                 );
             }
             _ => {}
@@ -671,7 +692,10 @@ impl<'a, 'd> Writer<'a, 'd> {
         ));
         self.approximated(
             t.span,
-            format!("the daily limit of `{resource}` on `{}` is imported as a share", t.name),
+            format!(
+                "the daily limit of `{resource}` on `{}` is imported as a share",
+                t.name
+            ),
         );
         Some((ratio * 100.0 * 100.0).round() / 100.0)
     }
@@ -703,7 +727,11 @@ impl<'a, 'd> Writer<'a, 'd> {
     /// `after [start of] REF [+ LAG]` in task `i` for a dependency on `j`.
     fn after(&mut self, i: usize, j: usize, dep: &Dependency, preceded: bool) -> String {
         let reference = self.reference(i, j);
-        let of = if dep.on_start && !preceded { "start of " } else { "" };
+        let of = if dep.on_start && !preceded {
+            "start of "
+        } else {
+            ""
+        };
         let mut lag = 0.0;
         if let Some(g) = dep.gap_length {
             lag += self.working_minutes(g);
@@ -864,7 +892,8 @@ fn note_text(t: &Task) -> Option<String> {
 fn civil(d: DateLit) -> Option<DateTime> {
     let date = Date::new(d.year, d.month, d.day).ok()?;
     let dt = date.to_datetime(jiff::civil::Time::midnight());
-    dt.checked_add(jiff::Span::new().minutes(i64::from(d.minute))).ok()
+    dt.checked_add(jiff::Span::new().minutes(i64::from(d.minute)))
+        .ok()
 }
 
 /// The first and last whole day of a leave, and whether it covers only
