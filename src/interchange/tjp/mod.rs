@@ -320,6 +320,19 @@ mod tests {
     }
 
     #[test]
+    fn built_in_macros_are_the_project_dates() {
+        let p = plan_text(
+            "project \"P\" 2027-01-04 +2m { now 2027-01-20 }
+             task a \"A\" { start ${projectstart} }
+             task b \"B\" { start ${projectend} }
+             task c \"C\" { start ${now} }",
+        );
+        assert!(p.contains("date 2027-01-04\n"), "{p}");
+        assert!(p.contains("date 2027-03-04\n"), "{p}");
+        assert!(p.contains("date 2027-01-20\n"), "{p}");
+    }
+
+    #[test]
     fn an_include_needs_a_file_on_disk() {
         let (none, errors) = plan("project \"P\" 2027-01-04 +1m\ninclude \"x.tji\"");
         assert!(none.is_none());

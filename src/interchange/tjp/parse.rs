@@ -453,18 +453,20 @@ impl<'f, 's> Parser<'f, 's> {
         p.version = self.optional_string()?;
         let start = self.expect_date("the project's start date")?;
         p.start = Some(start);
-        if self.at_punct('-')? {
+        let end = if self.at_punct('-')? {
             self.bump()?;
             let end = self.expect_date("the project's end date")?;
             p.end = Some(date_text(end));
+            date_time_text(end)
         } else if self.at_punct('+')? {
             self.bump()?;
             let d = self.expect_duration("the project's duration (`+4m`)")?;
             p.end = Some(format!("+{}{}", number_text(d.value), unit_text(d.unit)));
+            end_after(start, d)
         } else {
             return Err(self.expected("`- END` or `+DURATION` after the project's start"));
-        }
-        self.define_project_macros(&p);
+        };
+        self.define_project_macros(start, &end);
         if self.at_punct('{')? {
             self.block("project", |s, word, span| {
                 s.project_attribute(&mut p, &word, span)
@@ -473,14 +475,15 @@ impl<'f, 's> Parser<'f, 's> {
         Ok(p)
     }
 
-    fn define_project_macros(&mut self, p: &Project) {
-        if let Some(start) = p.start {
-            let text = date_time_text(start);
-            self.lexer.define("projectstart", &text);
-            self.lexer.define("now", &text);
-            self.lexer.define("today", &text);
-            self.lexer.define("projectend", &text);
-        }
+    /// The built-in macros tj3 defines once the header is read (`now`
+    /// is the start until the project says otherwise: tj3's default, the
+    /// moment it runs, would make imports differ from day to day).
+    fn define_project_macros(&mut self, start: DateLit, end: &str) {
+        let text = date_time_text(start);
+        self.lexer.define("projectstart", &text);
+        self.lexer.define("now", &text);
+        self.lexer.define("today", &text);
+        self.lexer.define("projectend", end);
     }
 
     fn project_attribute(&mut self, p: &mut Project, word: &str, span: Span) -> Result<()> {
@@ -1119,6 +1122,27 @@ pub enum Limit {
 
 pub fn date_text(d: DateLit) -> String {
     format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
+}
+
+/// `start` plus a duration of calendar time, as text for `${projectend}`
+/// (the start itself when that is no date).
+fn end_after(start: DateLit, d: Dur) -> String {
+    let span = match d.unit {
+        Unit::Min => jiff::Span::new().try_minutes(d.value as i64),
+        Unit::Hour => jiff::Span::new().try_hours(d.value as i64),
+        Unit::Day => jiff::Span::new().try_days(d.value as i64),
+        Unit::Week => jiff::Span::new().try_weeks(d.value as i64),
+        Unit::Month => jiff::Span::new().try_months(d.value as i64),
+        Unit::Year => jiff::Span::new().try_years(d.value as i64),
+    };
+    let end = jiff::civil::Date::new(start.year, start.month, start.day)
+        .ok()
+        .zip(span.ok())
+        .and_then(|(date, span)| date.checked_add(span).ok());
+    match end {
+        Some(date) => format!("{date}-00:00"),
+        None => date_time_text(start),
+    }
 }
 
 /// A date-time as the lexer reads it back (for the built-in macros).
