@@ -333,6 +333,18 @@ mod tests {
     }
 
     #[test]
+    fn backward_scheduling_is_a_warning_and_a_comment() {
+        let (p, warnings) = plan(
+            "project \"P\" 2027-01-04 +1m
+             task a \"A\" { length 1d scheduling alap }",
+        );
+        let p = p.expect("a plan");
+        assert!(p.contains("# import: `scheduling alap`: TaskJuggler schedules"), "{p}");
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].code, codes::APPROXIMATED);
+    }
+
+    #[test]
     fn an_include_needs_a_file_on_disk() {
         let (none, errors) = plan("project \"P\" 2027-01-04 +1m\ninclude \"x.tji\"");
         assert!(none.is_none());

@@ -81,6 +81,11 @@ const KNOWN_UNSUPPORTED: &[&str] = &[
     "warn",
     "projection",
     "leaveallowance",
+    "limits",
+    "startbuffer",
+    "endbuffer",
+    "startcredit",
+    "endcredit",
 ];
 
 pub struct Parser<'f, 's> {
@@ -966,6 +971,18 @@ impl<'f, 's> Parser<'f, 's> {
                     }
                     break;
                 }
+            }
+            "scheduling" if self.peek_at(1)?.ident() == Some("alap") => {
+                t.notes.push(self.skip(
+                    "TaskJuggler schedules this task backward (as late as possible); planc forward",
+                )?);
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        codes::APPROXIMATED,
+                        "`scheduling alap` is not imported: planc schedules forward",
+                    )
+                    .at(span, "imported approximately (see the `# import:` comment)"),
+                );
             }
             _ => self.skip_word(word, span, &mut t.notes)?,
         }
