@@ -339,7 +339,10 @@ mod tests {
              task a \"A\" { length 1d scheduling alap }",
         );
         let p = p.expect("a plan");
-        assert!(p.contains("# import: `scheduling alap`: TaskJuggler schedules"), "{p}");
+        assert!(
+            p.contains("# import: `scheduling alap`: TaskJuggler schedules"),
+            "{p}"
+        );
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert_eq!(warnings[0].code, codes::APPROXIMATED);
     }
