@@ -285,6 +285,15 @@ pub mod codes {
     pub const FIXED_START_MOVED: Code = Code("W0504");
     pub const ESTIMATE_OUTSIDE_RANGE: Code = Code("W0301");
     pub const RANGE_IGNORED: Code = Code("W0302");
+    // Importing TaskJuggler (E0910-E0929; `planc import FILE.tjp`).
+    pub const TJP_SYNTAX: Code = Code("E0910");
+    pub const TJP_UNKNOWN_MACRO: Code = Code("E0911");
+    pub const TJP_MACRO_LIMIT: Code = Code("E0912");
+    pub const TJP_INCLUDE: Code = Code("E0913");
+    pub const TJP_TOO_DEEP: Code = Code("E0914");
+    pub const TJP_APPROXIMATED: Code = Code("W0915");
+    pub const TJP_SKIPPED: Code = Code("W0916");
+    pub const TJP_UNKNOWN_NAME: Code = Code("W0917");
 
     /// All codes, for the documentation test.
     pub const ALL: &[Code] = &[
@@ -337,5 +346,13 @@ pub mod codes {
         FIXED_START_MOVED,
         ESTIMATE_OUTSIDE_RANGE,
         RANGE_IGNORED,
+        TJP_SYNTAX,
+        TJP_UNKNOWN_MACRO,
+        TJP_MACRO_LIMIT,
+        TJP_INCLUDE,
+        TJP_TOO_DEEP,
+        TJP_APPROXIMATED,
+        TJP_SKIPPED,
+        TJP_UNKNOWN_NAME,
     ];
 }

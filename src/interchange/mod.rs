@@ -52,9 +52,13 @@ pub fn import(foreign: Foreign, path: &Path, text: String) -> Imported {
     let mut sources = SourceMap::new();
     let name = path.display().to_string();
     let file = sources.add(SourceFile::new(name, Some(path.to_path_buf()), text));
-    let (plan, diagnostics) = match sources.get(file) {
-        Some(source) => read(foreign, file, &source.text),
-        None => (None, Vec::new()),
+    let (plan, diagnostics) = match foreign {
+        // TaskJuggler files include others, which join `sources`.
+        Foreign::TaskJuggler => tjp::read(&mut sources, file),
+        Foreign::MsProject => match sources.get(file) {
+            Some(source) => read(foreign, file, &source.text),
+            None => (None, Vec::new()),
+        },
     };
     let plan = plan.map(|text| format_plan(&text));
     Imported {
@@ -66,7 +70,8 @@ pub fn import(foreign: Foreign, path: &Path, text: String) -> Imported {
 
 fn read(foreign: Foreign, file: FileId, text: &str) -> (Option<String>, Vec<Diagnostic>) {
     match foreign {
-        Foreign::TaskJuggler => tjp::read(file, text),
+        // Read by `import` itself, with its includes.
+        Foreign::TaskJuggler => (None, Vec::new()),
         Foreign::MsProject => mspdi::read(file, text),
     }
 }
