@@ -95,6 +95,8 @@ fn command_modules_are_used_only_by_the_command_line() {
         found.extend(uses_of(command, &others));
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
 /// The language server sits beside the pipeline: only the command line
 /// starts it, no phase names it, and it names no command.
 #[test]
@@ -108,6 +110,8 @@ fn the_language_server_is_used_only_by_the_command_line() {
     let cli: Vec<String> = uses_of("cli", &["crate::lsp"]);
     assert_eq!(cli.len(), 1, "{cli:?}");
     assert!(cli[0].contains("src/cli/lsp.rs"), "{cli:?}");
+}
+
 /// `simulate` sits beside the pipeline: it uses the pipeline's public
 /// types and is used only by the command line; it never reads the syntax
 /// tree.
