@@ -264,6 +264,14 @@ pub mod codes {
     pub const FIXED_START_MOVED: Code = Code("W0504");
     pub const ESTIMATE_OUTSIDE_RANGE: Code = Code("W0301");
     pub const RANGE_IGNORED: Code = Code("W0302");
+    // MS Project XML import (E0930-E0949; warnings share the numbers).
+    pub const MSPDI_MALFORMED: Code = Code("E0930");
+    pub const MSPDI_NOT_PROJECT: Code = Code("E0931");
+    pub const MSPDI_NO_START: Code = Code("E0932");
+    pub const MSPDI_BAD_VALUE: Code = Code("W0933");
+    pub const MSPDI_ENTITY: Code = Code("W0934");
+    pub const MSPDI_UNKNOWN_ELEMENT: Code = Code("W0935");
+    pub const MSPDI_NOT_CARRIED: Code = Code("W0936");
 
     /// All codes, for the documentation test.
     pub const ALL: &[Code] = &[
@@ -316,5 +324,12 @@ pub mod codes {
         FIXED_START_MOVED,
         ESTIMATE_OUTSIDE_RANGE,
         RANGE_IGNORED,
+        MSPDI_MALFORMED,
+        MSPDI_NOT_PROJECT,
+        MSPDI_NO_START,
+        MSPDI_BAD_VALUE,
+        MSPDI_ENTITY,
+        MSPDI_UNKNOWN_ELEMENT,
+        MSPDI_NOT_CARRIED,
     ];
 }
