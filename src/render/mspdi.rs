@@ -307,7 +307,11 @@ fn write_tasks(out: &mut Out, model: &Model, schedule: &Schedule) {
                 // A level-of-effort task has no remaining work of its own:
                 // its rest is its span after the status date.
                 let from = model.project.now.map_or(placed.start, |now| now.max(placed.start));
-                let rest = project_calendar.work_between(from, placed.end);
+                let rest = if elapsed {
+                    placed.end - from
+                } else {
+                    project_calendar.work_between(from, placed.end)
+                };
                 out.field("RemainingDuration", duration(rest));
             }
         }

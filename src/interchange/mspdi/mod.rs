@@ -51,6 +51,10 @@ pub fn read(file: FileId, text: &str) -> (Option<String>, Vec<Diagnostic>) {
     match project {
         Some(project) => {
             let plan = write::plan_text(&project, &mut diags);
+            // In file order, as a reader goes through them.
+            diags
+                .list
+                .sort_by_key(|d| d.primary.as_ref().map(|l| l.span.start));
             (Some(plan), diags.list)
         }
         None => (None, diags.list),

@@ -158,7 +158,7 @@ const KNOWN: &[&str] = &[
     "OvertimeRateFormat", "CostPerUse", "IsGeneric", "IsInactive", "IsEnterprise",
     "BookingType", "ActiveDirectoryGUID", "IsCostResource", "AssnOwner", "AssnOwnerGuid",
     "IsBudget", "AvailabilityPeriods", "Rates", "SV", "CostVariance", "WorkVariance",
-    "IsTeamAssignmentPool", "CostCenter", "CalendarUID", "Duration",
+    "IsTeamAssignmentPool", "CostCenter", "AvailableFrom", "AvailableTo", "CalendarUID", "Duration",
     // Assignment
     "TaskUID", "ResourceUID", "Units", "Delay", "LevelingDelay", "HasFixedRateUnits",
     "FixedMaterial", "WorkContour", "RateScale", "Stop", "Resume", "BudgetCost", "BudgetWork",
@@ -167,13 +167,15 @@ const KNOWN: &[&str] = &[
 
 /// Notes each unknown child element of `parent` once per name.
 struct Unknown {
+    /// [`KNOWN`] as a set: every child of every task is looked up.
+    known: FxHashSet<&'static str>,
     seen: FxHashSet<String>,
 }
 
 impl Unknown {
     fn check(&mut self, parent: &Element, diags: &mut Diagnostics, len: usize) {
         for child in &parent.children {
-            if !KNOWN.contains(&child.name.as_str()) && self.seen.insert(child.name.clone()) {
+            if !self.known.contains(child.name.as_str()) && self.seen.insert(child.name.clone()) {
                 let span = diags.span_at(child.at, len);
                 diags.list.push(
                     Diagnostic::warning(
@@ -190,6 +192,7 @@ impl Unknown {
 /// Reads the project; `None` (with an error) when it has no start date.
 pub fn read_project(root: &Element, diags: &mut Diagnostics, len: usize) -> Option<Project> {
     let mut unknown = Unknown {
+        known: KNOWN.iter().copied().collect(),
         seen: FxHashSet::default(),
     };
     unknown.check(root, diags, len);
@@ -327,12 +330,13 @@ impl Values<'_> {
     fn calendar(&mut self, c: &Element) -> Calendar {
         let mut week: Week = Default::default();
         let mut exceptions = Vec::new();
+        let mut old_style = Vec::new();
         for day in c.child("WeekDays").into_iter().flat_map(|w| w.all("WeekDay")) {
             let day_type = self.int(day, "DayType").unwrap_or(-1);
             if day_type == 0 {
                 // MSPDI before 2007 kept exceptions as weekday 0.
                 if let Some(e) = self.old_exception(day) {
-                    exceptions.push(e);
+                    old_style.push(e);
                 }
                 continue;
             }
@@ -347,6 +351,11 @@ impl Values<'_> {
             if let Some(e) = self.exception(e) {
                 exceptions.push(e);
             }
+        }
+        // Writers since MS Project 2007 repeat the old form beside the new
+        // one; the old form counts only in files without the new.
+        if exceptions.is_empty() {
+            exceptions = old_style;
         }
         Calendar {
             uid: self.int(c, "UID").unwrap_or(-1),
@@ -407,9 +416,9 @@ impl Values<'_> {
             return None;
         }
         let kind = match self.int(r, "Type") {
+            _ if self.flag(r, "IsCostResource") => ResourceKind::Cost,
             Some(0) => ResourceKind::Material,
             Some(2) => ResourceKind::Cost,
-            _ if self.flag(r, "IsCostResource") => ResourceKind::Cost,
             _ => ResourceKind::Work,
         };
         let rate = self.number(r, "StandardRate").filter(|r| *r > 0.0);
