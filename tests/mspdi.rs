@@ -337,3 +337,21 @@ fn truncations_and_byte_flips_never_panic() {
     }
     eprintln!("{runs} damaged MSPDI files imported without a panic");
 }
+
+/// One golden per MS Project XML diagnostic, beside the plan goldens in
+/// `tests/diagnostics/snapshots` (whose coverage test and docs test read
+/// them): the harness there runs plans, these cases are foreign files.
+#[test]
+fn each_import_diagnostic_has_a_golden() {
+    let cases = ["entity", "malformed", "no-start", "not-project", "notes"];
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("diagnostics/snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    for case in cases {
+        let file = format!("tests/mspdi/bad/{case}.xml");
+        let o = planc(&root(), &["import", &file]);
+        let name = format!("mspdi_{}", case.replace('-', "_"));
+        settings.bind(|| insta::assert_snapshot!(name, text(&o.stderr)));
+    }
+}
