@@ -21,11 +21,17 @@ pub fn read(file: FileId, text: &str) -> (Option<String>, Vec<Diagnostic>) {
         Ok(tree) => tree,
         Err(broken) => {
             let span = diags.span_at(broken.at, text.len());
-            diags.list.push(
-                Diagnostic::error(codes::MSPDI_MALFORMED, format!("this is not well-formed XML: {}", broken.message))
-                    .at(span, "here")
-                    .with_help("the file may be truncated or damaged; export it from MS Project again"),
-            );
+            let mut error = Diagnostic::error(
+                codes::MSPDI_MALFORMED,
+                format!("this is not well-formed XML: {}", broken.message),
+            )
+            .at(span, "here");
+            if let Some(opened) = broken.opened {
+                error = error.also(diags.span_at(opened, text.len()), "opened here");
+            }
+            diags.list.push(error.with_help(
+                "the file may be truncated or damaged; export it from MS Project again",
+            ));
             return (None, diags.list);
         }
     };

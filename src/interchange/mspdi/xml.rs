@@ -49,6 +49,8 @@ impl Element {
 pub struct Broken {
     pub message: String,
     pub at: usize,
+    /// Where the element left open starts, when the file ends inside one.
+    pub opened: Option<usize>,
 }
 
 /// Something read past that the reader should hear about.
@@ -69,6 +71,7 @@ pub fn parse(text: &str) -> Result<(Element, Vec<Remark>), Broken> {
         let event = reader.read_event().map_err(|e| Broken {
             message: e.to_string(),
             at: offset(reader.error_position()),
+            opened: None,
         })?;
         match event {
             Event::Start(start) => {
@@ -79,6 +82,7 @@ pub fn parse(text: &str) -> Result<(Element, Vec<Remark>), Broken> {
                     return Err(Broken {
                         message: format!("elements nest deeper than {MAX_DEPTH} levels"),
                         at: before,
+                        opened: None,
                     });
                 }
                 stack.push(element(&start, before));
@@ -97,6 +101,7 @@ pub fn parse(text: &str) -> Result<(Element, Vec<Remark>), Broken> {
                     return Err(Broken {
                         message: "a closing tag without an opening one".to_string(),
                         at: before,
+                        opened: None,
                     });
                 };
                 match stack.last_mut() {
@@ -131,12 +136,14 @@ pub fn parse(text: &str) -> Result<(Element, Vec<Remark>), Broken> {
                 open.name, open.name
             ),
             at: text.len(),
+            opened: Some(open.at),
         });
     }
     root.map(|r| (r, remarks)).ok_or(Broken {
         message: "expected an XML document with a `<Project>` element, found no element"
             .to_string(),
         at: text.len(),
+        opened: None,
     })
 }
 
@@ -149,6 +156,7 @@ fn after_root(at: usize) -> Broken {
         message: "a second top-level element: expected the end of the document after `</Project>`"
             .to_string(),
         at,
+        opened: None,
     }
 }
 
