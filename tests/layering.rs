@@ -103,7 +103,12 @@ fn command_modules_are_used_only_by_the_command_line() {
 fn the_ms_project_reader_writes_only_plan_text() {
     let found = uses_of(
         "interchange/mspdi",
-        &["crate::check", "crate::schedule", "crate::render", "crate::cli"],
+        &[
+            "crate::check",
+            "crate::schedule",
+            "crate::render",
+            "crate::cli",
+        ],
     );
     assert!(found.is_empty(), "{}", found.join("\n"));
 }

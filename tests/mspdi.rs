@@ -57,12 +57,33 @@ fn fixtures() -> Vec<PathBuf> {
 
 /// Builds `plan` into `out` (a `.json` or `.xml`), asserting success.
 fn build(plan: &Path, out: &Path) {
-    let o = planc(&root(), &["build", &plan.to_string_lossy(), "-o", &out.to_string_lossy()]);
-    assert!(o.status.success(), "build {}: {}", plan.display(), text(&o.stderr));
+    let o = planc(
+        &root(),
+        &[
+            "build",
+            &plan.to_string_lossy(),
+            "-o",
+            &out.to_string_lossy(),
+        ],
+    );
+    assert!(
+        o.status.success(),
+        "build {}: {}",
+        plan.display(),
+        text(&o.stderr)
+    );
 }
 
 fn import(xml: &Path, out: &Path) -> Output {
-    planc(&root(), &["import", &xml.to_string_lossy(), "-o", &out.to_string_lossy()])
+    planc(
+        &root(),
+        &[
+            "import",
+            &xml.to_string_lossy(),
+            "-o",
+            &out.to_string_lossy(),
+        ],
+    )
 }
 
 /// Each task's (start, end), in plan order.
@@ -154,7 +175,12 @@ fn a_round_trip_through_ms_project_xml_keeps_every_date() {
         let after = dates(&again);
         assert_eq!(before.len(), after.len(), "{name}: task count");
         for (b, a) in before.iter().zip(&after) {
-            assert_eq!((&b.1, &b.2), (&a.1, &a.2), "{name}: `{}` moved in the round trip", b.0);
+            assert_eq!(
+                (&b.1, &b.2),
+                (&a.1, &a.2),
+                "{name}: `{}` moved in the round trip",
+                b.0
+            );
         }
     }
 }
@@ -169,10 +195,25 @@ fn fixtures_import_check_without_errors_and_are_fmt_clean() {
         let o = import(&xml, &plan);
         assert!(o.status.success(), "{}: {}", xml.display(), text(&o.stderr));
         let check = planc(dir.path(), &["check", "imported.plan"]);
-        assert!(check.status.success(), "{}: check: {}", xml.display(), text(&check.stderr));
-        assert!(!text(&check.stderr).contains("error"), "{}: {}", xml.display(), text(&check.stderr));
+        assert!(
+            check.status.success(),
+            "{}: check: {}",
+            xml.display(),
+            text(&check.stderr)
+        );
+        assert!(
+            !text(&check.stderr).contains("error"),
+            "{}: {}",
+            xml.display(),
+            text(&check.stderr)
+        );
         let fmt = planc(dir.path(), &["fmt", "--check", "imported.plan"]);
-        assert!(fmt.status.success(), "{}: not fmt-clean: {}", xml.display(), text(&fmt.stderr));
+        assert!(
+            fmt.status.success(),
+            "{}: not fmt-clean: {}",
+            xml.display(),
+            text(&fmt.stderr)
+        );
     }
 }
 
@@ -195,7 +236,12 @@ fn the_hand_written_fixture_imports_as_the_golden_plan() {
 fn website_relaunch_exports_as_the_golden_xml() {
     let o = planc(
         &root(),
-        &["build", "samples/website-relaunch.plan", "--format", "mspdi"],
+        &[
+            "build",
+            "samples/website-relaunch.plan",
+            "--format",
+            "mspdi",
+        ],
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
     insta::assert_snapshot!("mspdi_export_website_relaunch", text(&o.stdout));
@@ -219,13 +265,17 @@ task b "B" {
     assert_eq!(xml.matches("<PredecessorLink>").count(), 1, "{xml}");
     // B starts where the finish-to-finish link put it, not a day after A.
     assert!(xml.contains("<ConstraintType>4</ConstraintType>"), "{xml}");
-    assert!(xml.contains("<ConstraintDate>2027-01-11T09:00:00</ConstraintDate>"), "{xml}");
+    assert!(
+        xml.contains("<ConstraintDate>2027-01-11T09:00:00</ConstraintDate>"),
+        "{xml}"
+    );
 }
 
 #[test]
 fn truncated_xml_is_a_located_error_naming_what_was_expected() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let full = std::fs::read_to_string(root().join("tests/mspdi/hand-written.xml")).expect("fixture");
+    let full =
+        std::fs::read_to_string(root().join("tests/mspdi/hand-written.xml")).expect("fixture");
     let cut = &full[..full.len() / 2];
     std::fs::write(dir.path().join("cut.xml"), cut).expect("write");
     let o = planc(dir.path(), &["import", "cut.xml"]);
@@ -240,20 +290,38 @@ fn truncated_xml_is_a_located_error_naming_what_was_expected() {
 #[test]
 fn an_xml_bomb_is_inert() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut bomb = String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE Project [\n <!ENTITY lol \"lol\">\n");
+    let mut bomb =
+        String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE Project [\n <!ENTITY lol \"lol\">\n");
     for i in 1..=9 {
-        let prev = if i == 1 { "lol".to_string() } else { format!("lol{}", i - 1) };
-        bomb.push_str(&format!(" <!ENTITY lol{i} \"{}\">\n", format!("&{prev};").repeat(10)));
+        let prev = if i == 1 {
+            "lol".to_string()
+        } else {
+            format!("lol{}", i - 1)
+        };
+        bomb.push_str(&format!(
+            " <!ENTITY lol{i} \"{}\">\n",
+            format!("&{prev};").repeat(10)
+        ));
     }
-    bomb.push_str("]>\n<Project><Title>&lol9;</Title><StartDate>2027-01-04T09:00:00</StartDate></Project>\n");
+    bomb.push_str(
+        "]>\n<Project><Title>&lol9;</Title><StartDate>2027-01-04T09:00:00</StartDate></Project>\n",
+    );
     std::fs::write(dir.path().join("bomb.xml"), bomb).expect("write");
     let started = std::time::Instant::now();
     let o = planc(dir.path(), &["import", "bomb.xml"]);
-    assert!(started.elapsed().as_secs() < 10, "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "took {:?}",
+        started.elapsed()
+    );
     let out = text(&o.stdout);
     let err = text(&o.stderr);
     assert!(o.status.success(), "{err}");
-    assert!(out.len() < 1000, "the entity was expanded: {} bytes", out.len());
+    assert!(
+        out.len() < 1000,
+        "the entity was expanded: {} bytes",
+        out.len()
+    );
     assert!(!out.contains("lollol"), "{out}");
     assert!(err.contains("W0934"), "{err}");
     assert!(err.contains("not expanded"), "{err}");
@@ -266,7 +334,10 @@ fn a_file_that_is_not_ms_project_xml_is_refused() {
     let o = planc(dir.path(), &["import", "page.xml"]);
     assert_eq!(o.status.code(), Some(1));
     let err = text(&o.stderr);
-    assert!(err.contains("E0931") && err.contains("page.xml:1:1"), "{err}");
+    assert!(
+        err.contains("E0931") && err.contains("page.xml:1:1"),
+        "{err}"
+    );
 }
 
 /// A small generator: truncations and byte flips need no quality.

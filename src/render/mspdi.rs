@@ -121,7 +121,10 @@ fn write_project(out: &mut Out, model: &Model, schedule: &Schedule) {
     out.field("ScheduleFromStart", "1");
     out.field("StartDate", date_time(project.start));
     out.field("FinishDate", date_time(schedule.end));
-    out.field("CalendarUID", calendars.base(project.calendar.index()).to_string());
+    out.field(
+        "CalendarUID",
+        calendars.base(project.calendar.index()).to_string(),
+    );
     let day = model.day_minutes().0;
     out.field("MinutesPerDay", day.to_string());
     out.field("MinutesPerWeek", (day * 5).to_string());
@@ -186,7 +189,10 @@ fn write_calendars(out: &mut Out, model: &Model, uids: &CalendarUids) {
         out.field("UID", uids.resource(i).to_string());
         out.field("Name", &resource.name);
         out.field("IsBaseCalendar", "0");
-        out.field("BaseCalendarUID", uids.base(resource.calendar.index()).to_string());
+        out.field(
+            "BaseCalendarUID",
+            uids.base(resource.calendar.index()).to_string(),
+        );
         write_week(out, def);
         write_exceptions(out, &closed);
         out.close("Calendar");
@@ -234,7 +240,10 @@ fn write_exceptions(out: &mut Out, closed: &[Closure]) {
         out.field("EnteredByOccurrences", "0");
         out.open("TimePeriod");
         out.field("FromDate", date_time(closure.first.start()));
-        out.field("ToDate", date_time(Day(closure.last.0).start() + Minutes(23 * 60 + 59)));
+        out.field(
+            "ToDate",
+            date_time(Day(closure.last.0).start() + Minutes(23 * 60 + 59)),
+        );
         out.close("TimePeriod");
         out.field("Occurrences", "1");
         out.field("Name", closure.why.as_deref().unwrap_or("Closed"));
@@ -306,7 +315,10 @@ fn write_tasks(out: &mut Out, model: &Model, schedule: &Schedule) {
             } else {
                 // A level-of-effort task has no remaining work of its own:
                 // its rest is its span after the status date.
-                let from = model.project.now.map_or(placed.start, |now| now.max(placed.start));
+                let from = model
+                    .project
+                    .now
+                    .map_or(placed.start, |now| now.max(placed.start));
                 let rest = if elapsed {
                     placed.end - from
                 } else {
@@ -369,7 +381,9 @@ fn task_type(kind: Option<WorkKind>) -> &'static str {
 }
 
 fn percent(fraction: f64) -> String {
-    ((fraction * 100.0).round() as i64).clamp(0, 100).to_string()
+    ((fraction * 100.0).round() as i64)
+        .clamp(0, 100)
+        .to_string()
 }
 
 /// `1`, `1.2`, `1.2.3`: each task's place among its siblings.
@@ -431,10 +445,10 @@ fn constraint(
             return Some((MUST_START_ON, fixed));
         }
     }
-    let explained = match placed.driver {
-        Some(Driver::ProjectStart | Driver::Dependency(..)) => true,
-        _ => false,
-    };
+    let explained = matches!(
+        placed.driver,
+        Some(Driver::ProjectStart | Driver::Dependency(..))
+    );
     let tracked = placed.actual_start.is_some() || model.project.now.is_some();
     // A milestone sits where its links put it; only a fixed date holds it.
     if milestone || (explained && !dropped_link && !tracked) {

@@ -16,7 +16,10 @@ use crate::source::{FileId, Span};
 
 /// Reads an MS Project XML file into plan text.
 pub fn read(file: FileId, text: &str) -> (Option<String>, Vec<Diagnostic>) {
-    let mut diags = Diagnostics { file, list: Vec::new() };
+    let mut diags = Diagnostics {
+        file,
+        list: Vec::new(),
+    };
     let (root, remarks) = match xml::parse(text) {
         Ok(tree) => tree,
         Err(broken) => {
@@ -46,7 +49,10 @@ pub fn read(file: FileId, text: &str) -> (Option<String>, Vec<Diagnostic>) {
         diags.list.push(
             Diagnostic::error(
                 codes::MSPDI_NOT_PROJECT,
-                format!("expected an MS Project XML file (a `<Project>` element), found `<{}>`", root.name),
+                format!(
+                    "expected an MS Project XML file (a `<Project>` element), found `<{}>`",
+                    root.name
+                ),
             )
             .at(span, "not `<Project>`")
             .with_help("in MS Project, save as \"XML Format (*.xml)\""),

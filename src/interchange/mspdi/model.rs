@@ -113,56 +113,255 @@ pub struct Assignment {
 /// is noted once.
 const KNOWN: &[&str] = &[
     // Project
-    "SaveVersion", "Name", "Title", "Subject", "Category", "Company", "Manager", "Author",
-    "CreationDate", "Revision", "LastSaved", "ScheduleFromStart", "StartDate", "FinishDate",
-    "FYStartDate", "CriticalSlackLimit", "CurrencyDigits", "CurrencySymbol", "CurrencyCode",
-    "CurrencySymbolPosition", "CalendarUID", "DefaultStartTime", "DefaultFinishTime",
-    "MinutesPerDay", "MinutesPerWeek", "DaysPerMonth", "DefaultTaskType", "DefaultFixedCostAccrual",
-    "DefaultStandardRate", "DefaultOvertimeRate", "DurationFormat", "WorkFormat", "EditableActualCosts",
-    "HonorConstraints", "InsertedProjectsLikeSummary", "MultipleCriticalPaths", "NewTasksEffortDriven",
-    "NewTasksEstimated", "SplitsInProgressTasks", "SpreadActualCost", "SpreadPercentComplete",
-    "TaskUpdatesResource", "FiscalYearStart", "WeekStartDay", "MoveCompletedEndsBack",
-    "MoveRemainingStartsBack", "MoveRemainingStartsForward", "MoveCompletedEndsForward",
-    "BaselineForEarnedValue", "AutoAddNewResourcesAndTasks", "StatusDate", "CurrentDate",
-    "MicrosoftProjectServerURL", "Autolink", "NewTaskStartDate", "NewTasksAreManual",
-    "DefaultTaskEVMethod", "ProjectExternallyEdited", "ExtendedCreationDate", "ActualsInSync",
-    "RemoveFileProperties", "AdminProject", "UpdateManuallyScheduledTasksWhenEditingLinks",
-    "KeepTaskOnNearestWorkingTimeWhenMadeAutoScheduled", "GUID", "OutlineCodes", "WBSMasks",
-    "ExtendedAttributes", "Calendars", "Tasks", "Resources", "Assignments", "Views", "Filters",
-    "Groups", "Tables", "Maps", "Reports", "Drawings", "DataLinks", "VBAProjects",
+    "SaveVersion",
+    "Name",
+    "Title",
+    "Subject",
+    "Category",
+    "Company",
+    "Manager",
+    "Author",
+    "CreationDate",
+    "Revision",
+    "LastSaved",
+    "ScheduleFromStart",
+    "StartDate",
+    "FinishDate",
+    "FYStartDate",
+    "CriticalSlackLimit",
+    "CurrencyDigits",
+    "CurrencySymbol",
+    "CurrencyCode",
+    "CurrencySymbolPosition",
+    "CalendarUID",
+    "DefaultStartTime",
+    "DefaultFinishTime",
+    "MinutesPerDay",
+    "MinutesPerWeek",
+    "DaysPerMonth",
+    "DefaultTaskType",
+    "DefaultFixedCostAccrual",
+    "DefaultStandardRate",
+    "DefaultOvertimeRate",
+    "DurationFormat",
+    "WorkFormat",
+    "EditableActualCosts",
+    "HonorConstraints",
+    "InsertedProjectsLikeSummary",
+    "MultipleCriticalPaths",
+    "NewTasksEffortDriven",
+    "NewTasksEstimated",
+    "SplitsInProgressTasks",
+    "SpreadActualCost",
+    "SpreadPercentComplete",
+    "TaskUpdatesResource",
+    "FiscalYearStart",
+    "WeekStartDay",
+    "MoveCompletedEndsBack",
+    "MoveRemainingStartsBack",
+    "MoveRemainingStartsForward",
+    "MoveCompletedEndsForward",
+    "BaselineForEarnedValue",
+    "AutoAddNewResourcesAndTasks",
+    "StatusDate",
+    "CurrentDate",
+    "MicrosoftProjectServerURL",
+    "Autolink",
+    "NewTaskStartDate",
+    "NewTasksAreManual",
+    "DefaultTaskEVMethod",
+    "ProjectExternallyEdited",
+    "ExtendedCreationDate",
+    "ActualsInSync",
+    "RemoveFileProperties",
+    "AdminProject",
+    "UpdateManuallyScheduledTasksWhenEditingLinks",
+    "KeepTaskOnNearestWorkingTimeWhenMadeAutoScheduled",
+    "GUID",
+    "OutlineCodes",
+    "WBSMasks",
+    "ExtendedAttributes",
+    "Calendars",
+    "Tasks",
+    "Resources",
+    "Assignments",
+    "Views",
+    "Filters",
+    "Groups",
+    "Tables",
+    "Maps",
+    "Reports",
+    "Drawings",
+    "DataLinks",
+    "VBAProjects",
     // Calendar
-    "UID", "IsBaseCalendar", "IsBaselineCalendar", "BaseCalendarUID", "WeekDays", "Exceptions",
+    "UID",
+    "IsBaseCalendar",
+    "IsBaselineCalendar",
+    "BaseCalendarUID",
+    "WeekDays",
+    "Exceptions",
     "WorkWeeks",
     // Task and resource
-    "ID", "Active", "Manual", "Type", "IsNull", "CreateDate", "Contact", "WBS", "WBSLevel",
-    "OutlineNumber", "OutlineLevel", "Priority", "Start", "Finish", "Duration", "ManualStart",
-    "ManualFinish", "ManualDuration", "Work", "Stop", "Resume", "ResumeValid", "EffortDriven",
-    "Recurring", "OverAllocated", "Estimated", "Milestone", "Summary", "DisplayAsSummary",
-    "Critical", "IsSubproject", "IsSubprojectReadOnly", "SubprojectName", "ExternalTask",
-    "ExternalTaskProject", "EarlyStart", "EarlyFinish", "LateStart", "LateFinish",
-    "StartVariance", "FinishVariance", "WorkVariance", "FreeSlack", "TotalSlack", "StartSlack",
-    "FinishSlack", "FixedCost", "FixedCostAccrual", "PercentComplete", "PercentWorkComplete",
-    "Cost", "OvertimeCost", "OvertimeWork", "ActualStart", "ActualFinish", "ActualDuration",
-    "ActualCost", "ActualOvertimeCost", "ActualWork", "ActualOvertimeWork", "RegularWork",
-    "RemainingDuration", "RemainingCost", "RemainingWork", "RemainingOvertimeCost",
-    "RemainingOvertimeWork", "ACWP", "CV", "ConstraintType", "ConstraintDate", "Deadline",
-    "LevelAssignments", "LevelingCanSplit", "LevelingDelay", "LevelingDelayFormat",
-    "PreLeveledStart", "PreLeveledFinish", "Hyperlink", "HyperlinkAddress", "HyperlinkSubAddress",
-    "IgnoreResourceCalendar", "Notes", "HideBar", "Rollup", "BCWS", "BCWP",
-    "PhysicalPercentComplete", "EarnedValueMethod", "PredecessorLink", "ActualWorkProtected",
-    "ActualOvertimeWorkProtected", "ExtendedAttribute", "Baseline", "TimephasedData",
-    "IsPublished", "StatusManager", "CommitmentStart", "CommitmentFinish", "CommitmentType",
-    "DurationText", "StartText", "FinishText", "Initials", "Phonetics", "NTAccount",
-    "MaterialLabel", "Code", "Group", "WorkGroup", "EmailAddress", "MaxUnits", "PeakUnits",
-    "CanLevel", "AccrueAt", "StandardRate", "StandardRateFormat", "OvertimeRate",
-    "OvertimeRateFormat", "CostPerUse", "IsGeneric", "IsInactive", "IsEnterprise",
-    "BookingType", "ActiveDirectoryGUID", "IsCostResource", "AssnOwner", "AssnOwnerGuid",
-    "IsBudget", "AvailabilityPeriods", "Rates", "SV", "CostVariance", "WorkVariance",
-    "IsTeamAssignmentPool", "CostCenter", "AvailableFrom", "AvailableTo", "CalendarUID", "Duration",
+    "ID",
+    "Active",
+    "Manual",
+    "Type",
+    "IsNull",
+    "CreateDate",
+    "Contact",
+    "WBS",
+    "WBSLevel",
+    "OutlineNumber",
+    "OutlineLevel",
+    "Priority",
+    "Start",
+    "Finish",
+    "Duration",
+    "ManualStart",
+    "ManualFinish",
+    "ManualDuration",
+    "Work",
+    "Stop",
+    "Resume",
+    "ResumeValid",
+    "EffortDriven",
+    "Recurring",
+    "OverAllocated",
+    "Estimated",
+    "Milestone",
+    "Summary",
+    "DisplayAsSummary",
+    "Critical",
+    "IsSubproject",
+    "IsSubprojectReadOnly",
+    "SubprojectName",
+    "ExternalTask",
+    "ExternalTaskProject",
+    "EarlyStart",
+    "EarlyFinish",
+    "LateStart",
+    "LateFinish",
+    "StartVariance",
+    "FinishVariance",
+    "WorkVariance",
+    "FreeSlack",
+    "TotalSlack",
+    "StartSlack",
+    "FinishSlack",
+    "FixedCost",
+    "FixedCostAccrual",
+    "PercentComplete",
+    "PercentWorkComplete",
+    "Cost",
+    "OvertimeCost",
+    "OvertimeWork",
+    "ActualStart",
+    "ActualFinish",
+    "ActualDuration",
+    "ActualCost",
+    "ActualOvertimeCost",
+    "ActualWork",
+    "ActualOvertimeWork",
+    "RegularWork",
+    "RemainingDuration",
+    "RemainingCost",
+    "RemainingWork",
+    "RemainingOvertimeCost",
+    "RemainingOvertimeWork",
+    "ACWP",
+    "CV",
+    "ConstraintType",
+    "ConstraintDate",
+    "Deadline",
+    "LevelAssignments",
+    "LevelingCanSplit",
+    "LevelingDelay",
+    "LevelingDelayFormat",
+    "PreLeveledStart",
+    "PreLeveledFinish",
+    "Hyperlink",
+    "HyperlinkAddress",
+    "HyperlinkSubAddress",
+    "IgnoreResourceCalendar",
+    "Notes",
+    "HideBar",
+    "Rollup",
+    "BCWS",
+    "BCWP",
+    "PhysicalPercentComplete",
+    "EarnedValueMethod",
+    "PredecessorLink",
+    "ActualWorkProtected",
+    "ActualOvertimeWorkProtected",
+    "ExtendedAttribute",
+    "Baseline",
+    "TimephasedData",
+    "IsPublished",
+    "StatusManager",
+    "CommitmentStart",
+    "CommitmentFinish",
+    "CommitmentType",
+    "DurationText",
+    "StartText",
+    "FinishText",
+    "Initials",
+    "Phonetics",
+    "NTAccount",
+    "MaterialLabel",
+    "Code",
+    "Group",
+    "WorkGroup",
+    "EmailAddress",
+    "MaxUnits",
+    "PeakUnits",
+    "CanLevel",
+    "AccrueAt",
+    "StandardRate",
+    "StandardRateFormat",
+    "OvertimeRate",
+    "OvertimeRateFormat",
+    "CostPerUse",
+    "IsGeneric",
+    "IsInactive",
+    "IsEnterprise",
+    "BookingType",
+    "ActiveDirectoryGUID",
+    "IsCostResource",
+    "AssnOwner",
+    "AssnOwnerGuid",
+    "IsBudget",
+    "AvailabilityPeriods",
+    "Rates",
+    "SV",
+    "CostVariance",
+    "WorkVariance",
+    "IsTeamAssignmentPool",
+    "CostCenter",
+    "AvailableFrom",
+    "AvailableTo",
+    "CalendarUID",
+    "Duration",
     // Assignment
-    "TaskUID", "ResourceUID", "Units", "Delay", "LevelingDelay", "HasFixedRateUnits",
-    "FixedMaterial", "WorkContour", "RateScale", "Stop", "Resume", "BudgetCost", "BudgetWork",
-    "CostRateTable", "Confirmed", "ResponsePending", "UpdateNeeded", "VAC", "StartVariance",
+    "TaskUID",
+    "ResourceUID",
+    "Units",
+    "Delay",
+    "LevelingDelay",
+    "HasFixedRateUnits",
+    "FixedMaterial",
+    "WorkContour",
+    "RateScale",
+    "Stop",
+    "Resume",
+    "BudgetCost",
+    "BudgetWork",
+    "CostRateTable",
+    "Confirmed",
+    "ResponsePending",
+    "UpdateNeeded",
+    "VAC",
+    "StartVariance",
 ];
 
 /// Notes each unknown child element of `parent` once per name.
@@ -180,7 +379,10 @@ impl Unknown {
                 diags.list.push(
                     Diagnostic::warning(
                         codes::MSPDI_UNKNOWN_ELEMENT,
-                        format!("the element `<{}>` is not MS Project XML planc knows; skipped", child.name),
+                        format!(
+                            "the element `<{}>` is not MS Project XML planc knows; skipped",
+                            child.name
+                        ),
                     )
                     .at(span, "skipped"),
                 );
@@ -303,7 +505,12 @@ impl Values<'_> {
         let text = parent.text_of(name)?;
         match parse_date_time(text) {
             Some(d) => Some(d),
-            None => self.bad(parent, name, "a date and time like 2027-01-04T09:00:00", text),
+            None => self.bad(
+                parent,
+                name,
+                "a date and time like 2027-01-04T09:00:00",
+                text,
+            ),
         }
     }
 
@@ -331,7 +538,11 @@ impl Values<'_> {
         let mut week: Week = Default::default();
         let mut exceptions = Vec::new();
         let mut old_style = Vec::new();
-        for day in c.child("WeekDays").into_iter().flat_map(|w| w.all("WeekDay")) {
+        for day in c
+            .child("WeekDays")
+            .into_iter()
+            .flat_map(|w| w.all("WeekDay"))
+        {
             let day_type = self.int(day, "DayType").unwrap_or(-1);
             if day_type == 0 {
                 // MSPDI before 2007 kept exceptions as weekday 0.
@@ -347,7 +558,11 @@ impl Values<'_> {
             let index = ((day_type + 5) % 7) as usize;
             week[index] = Some(self.working_times(day));
         }
-        for e in c.child("Exceptions").into_iter().flat_map(|x| x.all("Exception")) {
+        for e in c
+            .child("Exceptions")
+            .into_iter()
+            .flat_map(|x| x.all("Exception"))
+        {
             if let Some(e) = self.exception(e) {
                 exceptions.push(e);
             }
@@ -374,7 +589,11 @@ impl Values<'_> {
             return Vec::new();
         }
         let mut ranges = Vec::new();
-        for t in day.child("WorkingTimes").into_iter().flat_map(|w| w.all("WorkingTime")) {
+        for t in day
+            .child("WorkingTimes")
+            .into_iter()
+            .flat_map(|w| w.all("WorkingTime"))
+        {
             let from = t.text_of("FromTime").and_then(parse_time);
             let to = t.text_of("ToTime").and_then(parse_time);
             match (from, to) {
@@ -428,7 +647,10 @@ impl Values<'_> {
             name: name.unwrap_or("Resource").to_string(),
             kind,
             group: r.text_of("Group").map(str::to_string),
-            max_units: self.number(r, "MaxUnits").filter(|u| *u > 0.0).unwrap_or(1.0),
+            max_units: self
+                .number(r, "MaxUnits")
+                .filter(|u| *u > 0.0)
+                .unwrap_or(1.0),
             rate: rate.map(|r| (r, per_day)),
             calendar: self.int(r, "CalendarUID").filter(|c| *c >= 0),
             notes: r.text_of("Notes").map(str::to_string),
@@ -508,7 +730,10 @@ impl Values<'_> {
 /// MSPDI's elapsed duration formats (elapsed minutes, hours, days, weeks,
 /// months, percent, and their estimated forms).
 pub fn is_elapsed_format(format: i64) -> bool {
-    matches!(format, 4 | 6 | 8 | 10 | 12 | 20 | 36 | 38 | 40 | 42 | 44 | 52)
+    matches!(
+        format,
+        4 | 6 | 8 | 10 | 12 | 20 | 36 | 38 | 40 | 42 | 44 | 52
+    )
 }
 
 /// `2027-01-04T09:00:00` (seconds and a fraction optional).
@@ -521,7 +746,9 @@ fn parse_time(text: &str) -> Option<u16> {
     let mut parts = text.split(':');
     let h: u16 = parts.next()?.trim().parse().ok()?;
     let m: u16 = parts.next().unwrap_or("0").trim().parse().ok()?;
-    (h <= 24 && m < 60).then_some(h * 60 + m).filter(|t| *t <= 24 * 60)
+    (h <= 24 && m < 60)
+        .then_some(h * 60 + m)
+        .filter(|t| *t <= 24 * 60)
 }
 
 /// Minutes of an ISO 8601 duration as MSPDI writes it (`PT8H30M0S`,

@@ -32,10 +32,29 @@ pub fn plan_text(p: &Project, diags: &mut Diagnostics) -> String {
         .and_then(|uid| calendars.get(uid))
         .map_or(p.minutes_per_day, |c| day_minutes(&calendars.week(c)));
     write_project(&mut out, p, &plan_calendars);
-    for cal in p.calendars.iter().filter(|c| plan_calendars.contains_key(&c.uid)) {
-        write_calendar(&mut out, cal, &plan_calendars[&cal.uid], &calendars, &cal.exceptions, p, diags);
+    for cal in p
+        .calendars
+        .iter()
+        .filter(|c| plan_calendars.contains_key(&c.uid))
+    {
+        write_calendar(
+            &mut out,
+            cal,
+            &plan_calendars[&cal.uid],
+            &calendars,
+            &cal.exceptions,
+            p,
+            diags,
+        );
     }
-    let resources = write_resources(&mut out, p, &calendars, &mut plan_calendars, &mut cal_ids, diags);
+    let resources = write_resources(
+        &mut out,
+        p,
+        &calendars,
+        &mut plan_calendars,
+        &mut cal_ids,
+        diags,
+    );
     let mut tasks = Outline::build(&p.tasks, diags, p.len);
     tasks.name_all();
     let writer = TaskWriter {
@@ -191,8 +210,15 @@ fn write_calendar(
             }
         }
         None => {
-            out.note(format!("calendar {:?} has no working day; planc's default week is kept", cal.name));
-            diags.not_carried(cal.at, p.len, format!("the calendar `{}` has no working time", cal.name));
+            out.note(format!(
+                "calendar {:?} has no working day; planc's default week is kept",
+                cal.name
+            ));
+            diags.not_carried(
+                cal.at,
+                p.len,
+                format!("the calendar `{}` has no working time", cal.name),
+            );
         }
     }
     for e in holidays {
@@ -216,13 +242,27 @@ fn closure(
         last = last.yesterday().unwrap_or(last);
     }
     if last < first {
-        diags.bad_value(e.at, p.len, "a calendar exception that ends before it starts");
+        diags.bad_value(
+            e.at,
+            p.len,
+            "a calendar exception that ends before it starts",
+        );
         return;
     }
-    let why = e.name.as_deref().map(|n| format!(" {}", quote(n))).unwrap_or_default();
+    let why = e
+        .name
+        .as_deref()
+        .map(|n| format!(" {}", quote(n)))
+        .unwrap_or_default();
     if e.working {
-        out.note(format!("working exception {first}..{last}{why} (extra working time) not carried over"));
-        diags.not_carried(e.at, p.len, "a working-time exception: plans have only non-working exceptions");
+        out.note(format!(
+            "working exception {first}..{last}{why} (extra working time) not carried over"
+        ));
+        diags.not_carried(
+            e.at,
+            p.len,
+            "a working-time exception: plans have only non-working exceptions",
+        );
         return;
     }
     let span = if first == last {
@@ -259,15 +299,40 @@ fn write_resources(
             } else {
                 "cost"
             };
-            out.note(format!("{kind} resource {} (UID {}) not carried over: plans have work resources only", quote(&r.name), r.uid));
-            diags.not_carried(r.at, p.len, format!("the {kind} resource `{}`: plans have work resources only", r.name));
+            out.note(format!(
+                "{kind} resource {} (UID {}) not carried over: plans have work resources only",
+                quote(&r.name),
+                r.uid
+            ));
+            diags.not_carried(
+                r.at,
+                p.len,
+                format!(
+                    "the {kind} resource `{}`: plans have work resources only",
+                    r.name
+                ),
+            );
             continue;
         }
         let own = r.calendar.and_then(|uid| calendars.get(uid));
-        let (calendar, day) = resource_calendar(out, own, calendars, plan_calendars, cal_ids, p, diags);
+        let (calendar, day) =
+            resource_calendar(out, own, calendars, plan_calendars, cal_ids, p, diags);
         let id = ids.make(&ident_base(&r.name));
-        let project_calendar = p.calendar.and_then(|uid| plan_calendars.get(&uid)).map(String::as_str);
-        let resource = write_resource(out, r, &id, calendar.as_deref(), day, own, project_calendar, p, diags);
+        let project_calendar = p
+            .calendar
+            .and_then(|uid| plan_calendars.get(&uid))
+            .map(String::as_str);
+        let resource = write_resource(
+            out,
+            r,
+            &id,
+            calendar.as_deref(),
+            day,
+            own,
+            project_calendar,
+            p,
+            diags,
+        );
         imported.insert(r.uid, resource);
     }
     imported
@@ -331,7 +396,11 @@ fn write_resource(
         out.line(format!("capacity {}%", number(capacity * 100.0)));
     }
     if (f64::from(units) * capacity - r.max_units).abs() > 1e-6 {
-        out.note(format!("maximum units {} rounded to {units} x {}%", r.max_units, number(capacity * 100.0)));
+        out.note(format!(
+            "maximum units {} rounded to {units} x {}%",
+            r.max_units,
+            number(capacity * 100.0)
+        ));
     }
     if let Some((per_hour, per_day)) = r.rate {
         if per_day {
@@ -410,7 +479,11 @@ impl<'p> Outline<'p> {
         let mut flattened = false;
         for (i, task) in tasks.iter().enumerate() {
             if outline.by_uid.insert(task.uid, i).is_some() {
-                diags.bad_value(task.at, len, format!("a second task with UID {}; links name the last", task.uid));
+                diags.bad_value(
+                    task.at,
+                    len,
+                    format!("a second task with UID {}; links name the last", task.uid),
+                );
             }
             let mut level = task.level as usize;
             if level > MAX_OUTLINE_DEPTH {
@@ -429,7 +502,13 @@ impl<'p> Outline<'p> {
             open.push(i);
         }
         if flattened {
-            diags.not_carried(0, len, format!("outline levels deeper than {MAX_OUTLINE_DEPTH} are flattened to that level"));
+            diags.not_carried(
+                0,
+                len,
+                format!(
+                    "outline levels deeper than {MAX_OUTLINE_DEPTH} are flattened to that level"
+                ),
+            );
         }
         outline
     }
@@ -438,7 +517,11 @@ impl<'p> Outline<'p> {
     /// resolves the same from anywhere (spec 2.2).
     fn name_all(&mut self) {
         let mut ids = Idents::new();
-        self.ids = self.tasks.iter().map(|t| ids.make(&ident_base(&t.name))).collect();
+        self.ids = self
+            .tasks
+            .iter()
+            .map(|t| ids.make(&ident_base(&t.name)))
+            .collect();
         self.paths = Vec::with_capacity(self.tasks.len());
         for i in 0..self.tasks.len() {
             // Parents come first in MSPDI order, so their paths exist.
@@ -480,8 +563,16 @@ impl TaskWriter<'_> {
     fn task(&self, out: &mut PlanText, i: usize, diags: &mut Diagnostics) {
         let t = &self.outline.tasks[i];
         let kind = self.kind(i);
-        let keyword = if kind == Kind::Milestone { "milestone" } else { "task" };
-        out.open(format!("{keyword} {} {}", self.outline.ids[i], quote(&t.name)));
+        let keyword = if kind == Kind::Milestone {
+            "milestone"
+        } else {
+            "task"
+        };
+        out.open(format!(
+            "{keyword} {} {}",
+            self.outline.ids[i],
+            quote(&t.name)
+        ));
         let effort = kind == Kind::Leaf && self.work(out, t, diags);
         self.links(out, i, diags);
         self.constraint(out, t, &kind, diags);
@@ -502,7 +593,9 @@ impl TaskWriter<'_> {
             out.line(format!("note {}", quote(notes)));
         }
         if t.calendar.is_some() {
-            out.note("the task's own calendar is not carried over: it works on its resources' calendars");
+            out.note(
+                "the task's own calendar is not carried over: it works on its resources' calendars",
+            );
         }
         for (n, (start, finish)) in t.baselines.iter().enumerate() {
             let start = start.map_or_else(|| "?".to_string(), exact_moment);
@@ -545,7 +638,11 @@ impl TaskWriter<'_> {
                 }
                 None => {
                     out.note(format!("assignment of resource UID {} not carried over: not a work resource of this file", a.resource));
-                    diags.not_carried(a.at, self.p.len, "an assignment of a resource that is not an imported work resource");
+                    diags.not_carried(
+                        a.at,
+                        self.p.len,
+                        "an assignment of a resource that is not an imported work resource",
+                    );
                 }
             }
         }
@@ -557,7 +654,10 @@ impl TaskWriter<'_> {
         } else if effort {
             out.line(format!("effort {}", minutes_text(work, Some(self.day))));
         } else {
-            out.line(format!("duration {}", minutes_text(duration, Some(self.day))));
+            out.line(format!(
+                "duration {}",
+                minutes_text(duration, Some(self.day))
+            ));
         }
         if !items.is_empty() {
             out.line(format!("assign {}", items.join(", ")));
@@ -571,12 +671,23 @@ impl TaskWriter<'_> {
         let mut finishes = Vec::new();
         for link in &t.links {
             let Some(&pred) = self.outline.by_uid.get(&link.predecessor) else {
-                diags.bad_value(link.at, self.p.len, format!("a link from task UID {}, which this file does not have", link.predecessor));
+                diags.bad_value(
+                    link.at,
+                    self.p.len,
+                    format!(
+                        "a link from task UID {}, which this file does not have",
+                        link.predecessor
+                    ),
+                );
                 continue;
             };
             if pred == i || self.outline.is_ancestor(pred, i) || self.outline.is_ancestor(i, pred) {
                 out.note(format!("link with {} not carried over: a task may not depend on itself, its group or its own tasks", self.outline.paths[pred]));
-                diags.not_carried(link.at, self.p.len, "a link between a task and its own group");
+                diags.not_carried(
+                    link.at,
+                    self.p.len,
+                    "a link between a task and its own group",
+                );
                 continue;
             }
             let lag = self.lag(out, link, diags);
@@ -602,8 +713,15 @@ impl TaskWriter<'_> {
     fn lag(&self, out: &mut PlanText, link: &Link, diags: &mut Diagnostics) -> String {
         if matches!(link.lag_format, 19 | 20 | 51 | 52) {
             if link.lag != 0 {
-                out.note(format!("a lag of {}% of the predecessor's length is not carried over", link.lag / 10));
-                diags.not_carried(link.at, self.p.len, "a lag in percent: plans have lags in time");
+                out.note(format!(
+                    "a lag of {}% of the predecessor's length is not carried over",
+                    link.lag / 10
+                ));
+                diags.not_carried(
+                    link.at,
+                    self.p.len,
+                    "a lag in percent: plans have lags in time",
+                );
             }
             return String::new();
         }
@@ -631,7 +749,11 @@ impl TaskWriter<'_> {
                 let name = constraint_name(code);
                 let when = date.map(exact_moment).unwrap_or_default();
                 out.note(format!("constraint \"{name}\" {when} not carried over"));
-                diags.not_carried(t.at, self.p.len, format!("the constraint \"{name}\" of `{}`", t.name));
+                diags.not_carried(
+                    t.at,
+                    self.p.len,
+                    format!("the constraint \"{name}\" of `{}`", t.name),
+                );
             }
         }
     }
@@ -644,7 +766,10 @@ impl TaskWriter<'_> {
         let mut started = false;
         if let Some(start) = t.actual_start.filter(|_| *kind == Kind::Leaf) {
             if after_status(start) {
-                out.note(format!("actual start {} is after the status date", exact_moment(start)));
+                out.note(format!(
+                    "actual start {} is after the status date",
+                    exact_moment(start)
+                ));
             } else {
                 out.line(format!("started {}", moment(start)));
                 started = true;
@@ -652,7 +777,10 @@ impl TaskWriter<'_> {
         }
         if let Some(end) = t.actual_finish {
             if after_status(end) || t.actual_start.is_some_and(|s| end < s) {
-                out.note(format!("actual finish {} is after the status date or before the start", exact_moment(end)));
+                out.note(format!(
+                    "actual finish {} is after the status date or before the start",
+                    exact_moment(end)
+                ));
             } else {
                 out.line(format!("finished {}", exact_moment(end)));
                 finished = true;

@@ -122,7 +122,8 @@ pub fn parse(text: &str) -> Result<(Element, Vec<Remark>), Broken> {
                 }
             }
             Event::DocType(_) => remarks.push(Remark {
-                message: "the document type declaration is ignored: its entities are not expanded".to_string(),
+                message: "the document type declaration is ignored: its entities are not expanded"
+                    .to_string(),
                 at: before,
             }),
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
