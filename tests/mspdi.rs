@@ -426,3 +426,24 @@ fn each_import_diagnostic_has_a_golden() {
         settings.bind(|| insta::assert_snapshot!(name, text(&o.stderr)));
     }
 }
+
+/// The round trip through another writer: a sample's export as MPXJ
+/// writes it again (`tests/mspdi/website-relaunch-mpxj.xml`, by
+/// `make_fixtures.py`) imports to a plan with the sample's dates.
+#[test]
+fn a_sample_rewritten_by_mpxj_imports_to_the_same_schedule() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let json = dir.path().join("sample.json");
+    let back = dir.path().join("back.plan");
+    let again = dir.path().join("again.json");
+    build(&root().join("samples/website-relaunch.plan"), &json);
+    let o = import(&root().join("tests/mspdi/website-relaunch-mpxj.xml"), &back);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    build(&back, &again);
+    let before = dates(&json);
+    let after = dates(&again);
+    assert_eq!(before.len(), after.len());
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!((&b.1, &b.2), (&a.1, &a.2), "`{}` moved", b.0);
+    }
+}

@@ -2,7 +2,8 @@
 did not write: a small construction project with every construct the
 importer reads (calendars with exceptions, work, material and cost
 resources, an outline, the four link types with lags, constraints,
-priorities, progress, actual dates and a baseline).
+priorities, progress, actual dates and a baseline), and a sample's
+export as MPXJ writes it again.
 
 Run from the repository root: python3 tests/mspdi/make_fixtures.py
 (needs `pip install mpxj JPype1` and a Java runtime). The output is
@@ -176,6 +177,25 @@ def write(project, path):
     UniversalProjectWriter(FileFormat.MSPDI).write(project, path)
 
 
+def rewritten(path):
+    """planc's own export of a sample, read and written again by MPXJ: the
+    same project as another writer lays it out."""
+    from org.mpxj.reader import UniversalProjectReader
+    return UniversalProjectReader().read(path)
+
+
 if __name__ == "__main__":
+    import subprocess
+    import tempfile
+
     write(construction(), "tests/mspdi/garden-studio.xml")
     print("wrote tests/mspdi/garden-studio.xml")
+    with tempfile.TemporaryDirectory() as tmp:
+        exported = f"{tmp}/website-relaunch.xml"
+        subprocess.run(
+            ["cargo", "run", "--release", "-q", "--", "build",
+             "samples/website-relaunch.plan", "-o", exported],
+            check=True,
+        )
+        write(rewritten(exported), "tests/mspdi/website-relaunch-mpxj.xml")
+    print("wrote tests/mspdi/website-relaunch-mpxj.xml")
