@@ -127,7 +127,14 @@ fn write_project(out: &mut Out, model: &Model, schedule: &Schedule) {
     );
     let day = model.day_minutes().0;
     out.field("MinutesPerDay", day.to_string());
-    out.field("MinutesPerWeek", (day * 5).to_string());
+    let week: i64 = model
+        .calendar(project.calendar)
+        .week
+        .iter()
+        .flatten()
+        .map(|&(from, to)| i64::from(to) - i64::from(from))
+        .sum();
+    out.field("MinutesPerWeek", week.to_string());
     if let Some(now) = project.now {
         out.field("StatusDate", date_time(now));
     }
