@@ -633,11 +633,26 @@ impl TaskWriter<'_> {
         for a in &assigned {
             match self.resources.get(&a.resource) {
                 Some(r) => {
+                    if a.units > f64::from(r.units) * r.capacity + 1e-6 {
+                        out.note(format!(
+                            "{} assigned at {}%, more than it has: booked at most in full",
+                            r.id,
+                            number(a.units * 100.0)
+                        ));
+                    }
                     items.push(assign_item(r, a.units));
                     work += a.work.unwrap_or(0);
                 }
                 None => {
-                    out.note(format!("assignment of resource UID {} not carried over: not a work resource of this file", a.resource));
+                    let name = self
+                        .p
+                        .resources
+                        .iter()
+                        .find(|r| r.uid == a.resource)
+                        .map_or_else(|| format!("UID {}", a.resource), |r| quote(&r.name));
+                    out.note(format!(
+                        "assignment of {name} not carried over: not a work resource of this file"
+                    ));
                     diags.not_carried(
                         a.at,
                         self.p.len,
