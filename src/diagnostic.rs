@@ -294,6 +294,14 @@ pub mod codes {
     pub const TJP_APPROXIMATED: Code = Code("W0915");
     pub const TJP_SKIPPED: Code = Code("W0916");
     pub const TJP_UNKNOWN_NAME: Code = Code("W0917");
+    // MS Project XML import (E0930-E0949; warnings share the numbers).
+    pub const MSPDI_MALFORMED: Code = Code("E0930");
+    pub const MSPDI_NOT_PROJECT: Code = Code("E0931");
+    pub const MSPDI_NO_START: Code = Code("E0932");
+    pub const MSPDI_BAD_VALUE: Code = Code("W0933");
+    pub const MSPDI_ENTITY: Code = Code("W0934");
+    pub const MSPDI_UNKNOWN_ELEMENT: Code = Code("W0935");
+    pub const MSPDI_NOT_CARRIED: Code = Code("W0936");
 
     /// All codes, for the documentation test.
     pub const ALL: &[Code] = &[
@@ -354,5 +362,12 @@ pub mod codes {
         TJP_APPROXIMATED,
         TJP_SKIPPED,
         TJP_UNKNOWN_NAME,
+        MSPDI_MALFORMED,
+        MSPDI_NOT_PROJECT,
+        MSPDI_NO_START,
+        MSPDI_BAD_VALUE,
+        MSPDI_ENTITY,
+        MSPDI_UNKNOWN_ELEMENT,
+        MSPDI_NOT_CARRIED,
     ];
 }

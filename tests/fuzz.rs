@@ -56,11 +56,12 @@ const FIXED_SEED: u64 = 0x706c_616e_6366_757a;
 /// executions stay fast (size limits are tested in `tests/security.rs`).
 const MAX_INPUT: usize = 256 * 1024;
 
-const FORMATS: [Format; 4] = [
+const FORMATS: [Format; 5] = [
     Format::Json,
     Format::Html,
     Format::Mermaid,
     Format::Markdown,
+    Format::Mspdi,
 ];
 
 // ------------------------------------------------------------------ targets

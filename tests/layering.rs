@@ -126,3 +126,19 @@ fn simulate_is_used_only_by_the_command_line() {
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// The MS Project XML reader writes plan text and lets `planc check` and
+/// the scheduler judge it: it never reaches into the phases itself.
+#[test]
+fn the_ms_project_reader_writes_only_plan_text() {
+    let found = uses_of(
+        "interchange/mspdi",
+        &[
+            "crate::check",
+            "crate::schedule",
+            "crate::render",
+            "crate::cli",
+        ],
+    );
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

@@ -79,6 +79,9 @@ pub fn quote(s: &str) -> String {
 #[derive(Default)]
 pub struct Idents {
     taken: FxHashSet<String>,
+    /// Per base, the suffix to try next: a file with many tasks of one
+    /// name would otherwise retry every suffix before it (quadratic).
+    next_suffix: rustc_hash::FxHashMap<String, usize>,
 }
 
 impl Idents {
@@ -92,11 +95,12 @@ impl Idents {
     pub fn make(&mut self, raw: &str) -> String {
         let base = sanitize(raw);
         let mut candidate = base.clone();
-        let mut n = 2;
+        let mut n = self.next_suffix.get(&base).copied().unwrap_or(2);
         while self.taken.contains(&candidate) {
             candidate = format!("{base}_{n}");
             n += 1;
         }
+        self.next_suffix.insert(base, n);
         self.taken.insert(candidate.clone());
         candidate
     }
