@@ -13,7 +13,7 @@ pub mod mspdi;
 pub mod tjp;
 
 use crate::diagnostic::Diagnostic;
-use crate::source::{FileId, SourceFile, SourceMap};
+use crate::source::{SourceFile, SourceMap};
 use std::path::Path;
 
 /// The foreign formats `planc import` reads.
@@ -43,7 +43,8 @@ pub struct Imported {
     pub plan: Option<String>,
     /// Errors and notes, located in the foreign file.
     pub diagnostics: Vec<Diagnostic>,
-    /// The foreign file (and nothing else), for printing the diagnostics.
+    /// The foreign file (and, for TaskJuggler, the files it includes), for
+    /// printing the diagnostics.
     pub sources: SourceMap,
 }
 
@@ -56,7 +57,7 @@ pub fn import(foreign: Foreign, path: &Path, text: String) -> Imported {
         // TaskJuggler files include others, which join `sources`.
         Foreign::TaskJuggler => tjp::read(&mut sources, file),
         Foreign::MsProject => match sources.get(file) {
-            Some(source) => read(foreign, file, &source.text),
+            Some(source) => mspdi::read(file, &source.text),
             None => (None, Vec::new()),
         },
     };
@@ -65,14 +66,6 @@ pub fn import(foreign: Foreign, path: &Path, text: String) -> Imported {
         plan,
         diagnostics,
         sources,
-    }
-}
-
-fn read(foreign: Foreign, file: FileId, text: &str) -> (Option<String>, Vec<Diagnostic>) {
-    match foreign {
-        // Read by `import` itself, with its includes.
-        Foreign::TaskJuggler => (None, Vec::new()),
-        Foreign::MsProject => mspdi::read(file, text),
     }
 }
 
