@@ -13,7 +13,10 @@
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
+
+mod common;
+use common::planc;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -35,16 +38,6 @@ fn plans() -> Vec<(&'static str, PathBuf)> {
         ("in-flight", root().join("samples/in-flight.plan")),
         ("hostile", root().join("tests/render/hostile.plan")),
     ]
-}
-
-fn planc(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_planc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("planc runs")
 }
 
 fn stderr(output: &Output) -> String {

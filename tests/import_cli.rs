@@ -14,15 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn planc(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_planc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("planc runs")
-}
+mod common;
+use common::planc;
 
 /// `planc ARGS` that must end within `limit`; killed and failed if not.
 fn planc_within(dir: &Path, args: &[&str], limit: Duration) -> (Output, Duration) {

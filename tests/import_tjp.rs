@@ -14,7 +14,10 @@
 use planc::interchange::{import, Foreign};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
+
+mod common;
+use common::planc;
 
 const EXAMPLES: &str = "/usr/share/doc/tj3/examples";
 const ALL_EXAMPLES: &[&str] = &[
@@ -63,16 +66,6 @@ fn tj3_available() -> bool {
         eprintln!("skipped: `tj3` is not on the PATH (apt-get install tj3)");
     }
     found
-}
-
-fn planc(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_planc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("planc runs")
 }
 
 fn text(bytes: &[u8]) -> String {

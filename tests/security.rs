@@ -14,6 +14,9 @@ use planc::{Diagnostics, LoadOptions};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+use common::planc;
+
 const PROJECT: &str = "project \"P\" { start 2027-01-04 }\n";
 
 fn temp() -> tempfile::TempDir {
@@ -57,16 +60,6 @@ fn assert_reports(d: &Diagnostics, code: planc::diagnostic::Code, fragment: &str
         "{}",
         all_text(d)
     );
-}
-
-fn planc(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_planc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("planc runs: {e}"))
 }
 
 fn stderr_of(out: &Output) -> String {

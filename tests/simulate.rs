@@ -7,7 +7,10 @@ use planc::schedule::calendar::{Calendar, WeekPattern};
 use planc::simulate::{self, Distribution, Report, Settings};
 use planc::units::Moment;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
+
+mod common;
+use common::planc;
 
 /// Checks and schedules `text` as `build` does.
 fn compile(text: &str) -> (planc::Model, planc::Schedule) {
@@ -430,16 +433,6 @@ risk fine { chance 100%  cost 700 }
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn planc(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_planc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("planc runs")
 }
 
 const SAMPLE: &str = "samples/software-release.plan";
