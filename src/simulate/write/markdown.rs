@@ -1,9 +1,7 @@
 //! A Markdown summary for a README or a pull request: the dates table, the
 //! plan's chance, the drivers, the risks and the cost.
 
-use super::{
-    date_rows, day, deadline, money, name, percent, plan_chance, settings_line, top_sensitive,
-};
+use super::{date_rows, day, deadline, name, percent, plan_chance, settings_line, top_sensitive};
 use crate::simulate::Report;
 use std::fmt::Write;
 
@@ -68,24 +66,7 @@ pub fn render(report: &Report) -> String {
             );
         }
     }
-    let c = &report.cost;
-    let _ = write!(
-        out,
-        "\nCost: plan {}, mean {}, P50 {}, P80 {}, P95 {}",
-        money(report, c.deterministic),
-        money(report, c.mean),
-        money(report, c.p50),
-        money(report, c.p80),
-        money(report, c.p95)
-    );
-    if let (Some(budget), Some(p)) = (c.budget, c.budget_probability) {
-        let _ = write!(
-            out,
-            "; {} chance to stay within the budget of {}",
-            percent(p),
-            money(report, budget)
-        );
-    }
+    let _ = write!(out, "\n{}", super::cost_line(report));
     let _ = writeln!(out, ".");
     out
 }

@@ -106,3 +106,25 @@ pub(crate) fn settings_line(report: &Report) -> String {
         view::plural(report.risks_open, "open risk"),
     )
 }
+
+/// "Cost: plan .., mean .., P50 .., P80 .., P95 ..; within the budget of
+/// ..: N%", without an ending: the text and Markdown summaries share it.
+pub(crate) fn cost_line(report: &Report) -> String {
+    let c = &report.cost;
+    let mut line = format!(
+        "Cost: plan {}, mean {}, P50 {}, P80 {}, P95 {}",
+        money(report, c.deterministic),
+        money(report, c.mean),
+        money(report, c.p50),
+        money(report, c.p80),
+        money(report, c.p95)
+    );
+    if let (Some(budget), Some(p)) = (c.budget, c.budget_probability) {
+        line.push_str(&format!(
+            "; within the budget of {}: {}",
+            money(report, budget),
+            percent(p)
+        ));
+    }
+    line
+}

@@ -1,9 +1,7 @@
 //! What `planc simulate` prints on the terminal: a short table of dates, a
 //! text histogram of the end, the most sensitive tasks and the risks.
 
-use super::{
-    date_rows, day, deadline, money, name, percent, plan_chance, settings_line, top_sensitive,
-};
+use super::{date_rows, day, deadline, name, percent, plan_chance, settings_line, top_sensitive};
 use crate::simulate::Report;
 use std::fmt::Write;
 
@@ -140,23 +138,5 @@ fn risks(out: &mut String, report: &Report) {
 }
 
 fn cost(out: &mut String, report: &Report) {
-    let c = &report.cost;
-    let _ = write!(
-        out,
-        "\nCost: plan {}, mean {}, P50 {}, P80 {}, P95 {}",
-        money(report, c.deterministic),
-        money(report, c.mean),
-        money(report, c.p50),
-        money(report, c.p80),
-        money(report, c.p95)
-    );
-    if let (Some(budget), Some(p)) = (c.budget, c.budget_probability) {
-        let _ = write!(
-            out,
-            "; within the budget of {}: {}",
-            money(report, budget),
-            percent(p)
-        );
-    }
-    let _ = writeln!(out);
+    let _ = writeln!(out, "\n{}", super::cost_line(report));
 }
