@@ -28,19 +28,13 @@ pub fn run(args: &BuildArgs) -> u8 {
         }
     };
     let settings = Settings::new(&args.common, args.depth).with_times(args.times);
-    let mut loaded = match load_input(&args.common.file, &settings.load) {
+    let mut loaded = match load_for_output(&args.common.file, &settings, output) {
         Ok(l) => l,
         Err(message) => {
             say!("planc: {message}");
             return exit::USAGE;
         }
     };
-    if let Some(out) = output {
-        if let Err(message) = check_not_input(out, &loaded.sources) {
-            say!("planc: {message}");
-            return exit::USAGE;
-        }
-    }
     let mut compiled = crate::compile_freeing_trees(&mut loaded, &settings.schedule);
     print_diagnostics(compiled.diagnostics.iter(), &loaded, MessageFormat::Human);
     if let Err(message) = track(&mut compiled, args, &settings) {
@@ -243,6 +237,20 @@ impl Settings {
 
 /// Loads a plan from disk, with its includes, and compiles it. Only an
 /// unreadable root file is an `Err`; everything else is a diagnostic.
+/// The plan named on the command line, refused when `output` would
+/// overwrite it or a file it includes.
+pub fn load_for_output(
+    file: &Path,
+    settings: &Settings,
+    output: Option<&Path>,
+) -> Result<Loaded, String> {
+    let loaded = load_input(file, &settings.load)?;
+    if let Some(out) = output {
+        check_not_input(out, &loaded.sources)?;
+    }
+    Ok(loaded)
+}
+
 pub fn load_and_compile(plan: &Path, settings: &Settings) -> Result<(Loaded, Compiled), LoadError> {
     let loaded = crate::load(plan, &settings.load)?;
     let mut compiled = crate::compile(&loaded, &settings.schedule);

@@ -2,9 +2,8 @@
 //! and schedules the plan as `build` does, then hands the model and its
 //! schedule to `crate::simulate` and writes the report.
 
-use super::build::{write_output, Settings};
-use super::check::{load_input, print_diagnostics};
-use super::output::check_not_input;
+use super::build::{load_for_output, write_output, Settings};
+use super::check::print_diagnostics;
 use super::{exit, CommonArgs, MessageFormat};
 use crate::simulate::{self, Distribution, Report};
 use std::io::Write;
@@ -96,19 +95,13 @@ pub fn run(args: &SimulateArgs) -> u8 {
         }
     };
     let settings = Settings::new(&args.common, None);
-    let mut loaded = match load_input(&args.common.file, &settings.load) {
+    let mut loaded = match load_for_output(&args.common.file, &settings, output) {
         Ok(l) => l,
         Err(message) => {
             say!("planc: {message}");
             return exit::USAGE;
         }
     };
-    if let Some(out) = output {
-        if let Err(message) = check_not_input(out, &loaded.sources) {
-            say!("planc: {message}");
-            return exit::USAGE;
-        }
-    }
     let compiled = crate::compile_freeing_trees(&mut loaded, &settings.schedule);
     print_diagnostics(compiled.diagnostics.iter(), &loaded, MessageFormat::Human);
     let (Some(model), Some(plan)) = (&compiled.model, &compiled.schedule) else {
