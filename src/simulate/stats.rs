@@ -40,7 +40,14 @@ pub fn working_mean(calendar: &Calendar, start: Moment, moments: &[Moment]) -> O
         .map(|m| i128::from(calendar.work_between(start, *m).0))
         .sum();
     let mean = (total as f64 / moments.len() as f64).round() as i64;
-    calendar.add_work(start, Minutes(mean))
+    // Working time does not tell the moments of one non-working stretch
+    // apart (Friday 17:00 and Monday 09:00 are the same offset): a mean
+    // lies within the values it averages, so it is kept between them.
+    let lowest = moments.iter().copied().min()?;
+    let highest = moments.iter().copied().max()?;
+    calendar
+        .add_work(start, Minutes(mean))
+        .map(|m| m.clamp(lowest, highest))
 }
 
 /// Ranks of `values` (1-based), ties sharing their average rank.
@@ -140,6 +147,23 @@ pub fn end_day(m: Moment) -> Day {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mean_stays_between_the_values_it_averages() {
+        use crate::schedule::calendar::WeekPattern;
+        use crate::units::Day;
+        let calendar = Calendar::new(WeekPattern::standard(), Vec::new());
+        // Monday 2027-01-04 at 00:00, the project start, and at 09:00.
+        let monday = Day::from_date(jiff::civil::date(2027, 1, 4)).start();
+        let nine = Moment(monday.0 + 9 * 60);
+        assert_eq!(working_mean(&calendar, monday, &[nine, nine]), Some(nine));
+        let five = Moment(monday.0 + 17 * 60);
+        // Half of the day's eight working hours after 09:00.
+        assert_eq!(
+            working_mean(&calendar, monday, &[nine, five]),
+            Some(Moment(monday.0 + 13 * 60))
+        );
+    }
 
     #[test]
     fn nearest_rank_percentiles() {
