@@ -13,7 +13,7 @@
 pub mod diff;
 mod print;
 mod source;
-mod spell;
+pub mod spell;
 mod unspan;
 
 use crate::diagnostic::Diagnostics;

@@ -3,7 +3,6 @@
 //! `# import:` notes. Layout is left to `planc fmt`.
 
 use rustc_hash::FxHashSet;
-use std::fmt::Write;
 
 /// Plan text under construction.
 #[derive(Default)]
@@ -54,24 +53,9 @@ impl PlanText {
     }
 }
 
-/// `s` as a plan string literal.
+/// `s` as a plan string literal, spelt as `planc fmt` spells strings.
 pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    crate::fmt::spell::string(s)
 }
 
 /// Hands out identifiers (`[A-Za-z_][A-Za-z0-9_]*`) made from foreign ids or
