@@ -16,29 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod common;
-use common::planc;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The sample plans and the hostile plan, with short names.
-fn plans() -> Vec<(&'static str, PathBuf)> {
-    vec![
-        ("office-move", root().join("samples/office-move.plan")),
-        (
-            "software-release",
-            root().join("samples/software-release.plan"),
-        ),
-        (
-            "website-relaunch",
-            root().join("samples/website-relaunch.plan"),
-        ),
-        ("platform", root().join("samples/platform/main.plan")),
-        ("in-flight", root().join("samples/in-flight.plan")),
-        ("hostile", root().join("tests/render/hostile.plan")),
-    ]
-}
+use common::{planc, plans};
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()

@@ -8,30 +8,11 @@
 //! (or `cargo insta review`).
 
 use planc::render::{self, Format, Input, Style};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The sample plans and the hostile plan, with short names.
-fn plans() -> Vec<(&'static str, PathBuf)> {
-    vec![
-        ("office-move", root().join("samples/office-move.plan")),
-        (
-            "software-release",
-            root().join("samples/software-release.plan"),
-        ),
-        (
-            "website-relaunch",
-            root().join("samples/website-relaunch.plan"),
-        ),
-        ("platform", root().join("samples/platform/main.plan")),
-        ("in-flight", root().join("samples/in-flight.plan")),
-        ("hostile", root().join("tests/render/hostile.plan")),
-    ]
-}
+mod common;
+use common::{plans, root};
 
 /// Compiles `path` and renders it, with the checkout's own folder taken
 /// out of file names so that snapshots do not depend on where it is.
