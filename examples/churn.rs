@@ -47,7 +47,7 @@ impl Rng {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Edit {
+pub enum Edit {
     Lengthen,
     AddTask,
     AddDependency,
@@ -69,6 +69,7 @@ struct Args {
     edits: usize,
     seed: u64,
     effort: LevelEffort,
+    verbose: bool,
     plans: Vec<PathBuf>,
 }
 
@@ -77,6 +78,7 @@ fn parse_args() -> Result<Args, String> {
         edits: 200,
         seed: 1,
         effort: LevelEffort::Normal,
+        verbose: false,
         plans: Vec::new(),
     };
     let mut it = std::env::args().skip(1);
@@ -85,11 +87,12 @@ fn parse_args() -> Result<Args, String> {
             "--edits" => args.edits = number(it.next())?,
             "--seed" => args.seed = number(it.next())?,
             "--thorough" => args.effort = LevelEffort::Thorough,
+            "--verbose" => args.verbose = true,
             _ => args.plans.push(PathBuf::from(a)),
         }
     }
     if args.plans.is_empty() {
-        return Err("usage: churn [--edits N] [--seed S] [--thorough] PLAN...".into());
+        return Err("usage: churn [--edits N] [--seed S] [--thorough] [--verbose] PLAN...".into());
     }
     Ok(args)
 }
@@ -99,7 +102,7 @@ fn number<T: std::str::FromStr>(s: Option<String>) -> Result<T, String> {
         .ok_or_else(|| "expected a number".to_string())
 }
 
-fn load(path: &Path) -> Result<Model, String> {
+pub fn load(path: &Path) -> Result<Model, String> {
     let loaded = planc::load(path, &LoadOptions::default())
         .map_err(|e| format!("{}: {e:?}", path.display()))?;
     planc::check(&loaded)
@@ -133,32 +136,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    let options = Options {
-        effort: args.effort,
-        ..Options::default()
-    };
-    let before: Vec<Option<Vec<i64>>> = plans.iter().map(|m| starts(m, &options)).collect();
-    let mut rng = Rng(args.seed);
-    let mut results: Vec<(Edit, f64)> = Vec::new();
-    let mut attempts = 0;
-    while results.len() < args.edits && attempts < args.edits * 20 {
-        attempts += 1;
-        let p = rng.below(plans.len());
-        let Some(old) = &before[p] else { continue };
-        let kind = Edit::ALL[results.len() % Edit::ALL.len()];
-        let Some((edited, task)) = edit(&plans[p], kind, &mut rng) else {
-            continue;
-        };
-        let Some(new) = starts(&edited, &options) else {
-            continue;
-        };
-        let exempt = concerned(&edited, task);
-        let n = plans[p].tasks.len();
-        let moved = (0..n)
-            .filter(|&i| !exempt.contains(&i) && old[i] != new[i])
-            .count();
-        results.push((kind, 100.0 * moved as f64 / n.max(1) as f64));
-    }
+    let results = measure(&plans, args.edits, args.seed, args.effort, args.verbose);
     println!(
         "{:<24} {:>6} {:>8} {:>8} {:>8}",
         "edit", "edits", "median", "mean", "worst"
@@ -175,7 +153,51 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn print_row(label: &str, mut figures: Vec<f64>) {
+/// Makes `edits` seeded single edits of `plans` and levels each plan
+/// before and after: per edit, its kind and the share of tasks (in
+/// percent) that moved although the edit does not concern them.
+/// `verbose` prints each edit on stderr.
+pub fn measure(
+    plans: &[Model],
+    edits: usize,
+    seed: u64,
+    effort: LevelEffort,
+    verbose: bool,
+) -> Vec<(Edit, f64)> {
+    let options = Options {
+        effort,
+        ..Options::default()
+    };
+    let before: Vec<Option<Vec<i64>>> = plans.iter().map(|m| starts(m, &options)).collect();
+    let mut rng = Rng(seed);
+    let mut results: Vec<(Edit, f64)> = Vec::new();
+    let mut attempts = 0;
+    while results.len() < edits && attempts < edits * 20 {
+        attempts += 1;
+        let p = rng.below(plans.len());
+        let Some(old) = &before[p] else { continue };
+        let kind = Edit::ALL[results.len() % Edit::ALL.len()];
+        let Some((edited, task)) = edit(&plans[p], kind, &mut rng) else {
+            continue;
+        };
+        let Some(new) = starts(&edited, &options) else {
+            continue;
+        };
+        let exempt = concerned(&edited, task);
+        let n = plans[p].tasks.len();
+        let moved = (0..n)
+            .filter(|&i| !exempt.contains(&i) && old[i] != new[i])
+            .count();
+        if verbose {
+            eprintln!("plan {p}: {}: {moved} of {n} tasks moved", kind.label());
+        }
+        results.push((kind, 100.0 * moved as f64 / n.max(1) as f64));
+    }
+    results
+}
+
+/// Median, mean and worst of some figures.
+pub fn summary(mut figures: Vec<f64>) -> (f64, f64, f64) {
     figures.sort_by(f64::total_cmp);
     let n = figures.len();
     let median = if n == 0 {
@@ -187,6 +209,12 @@ fn print_row(label: &str, mut figures: Vec<f64>) {
     };
     let mean = figures.iter().sum::<f64>() / n.max(1) as f64;
     let worst = figures.last().copied().unwrap_or(0.0);
+    (median, mean, worst)
+}
+
+fn print_row(label: &str, figures: Vec<f64>) {
+    let n = figures.len();
+    let (median, mean, worst) = summary(figures);
     println!("{label:<24} {n:>6} {median:>7.2}% {mean:>7.2}% {worst:>7.2}%");
 }
 

@@ -83,7 +83,9 @@ fn best_schedule_spending(
     // Keys are per model task; the model's nodes are network places.
     let model_id = |t: &Pos| ctx.network.model_id(*t).index();
     let lst_abstract: Vec<i64> = model.task.iter().map(|t| lst_keys[model_id(t)]).collect();
-    let (found, choice) = search::search(&model, &lst_abstract, allowance, spent);
+    let Some((found, choice)) = search::search(&model, &lst_abstract, allowance, spent) else {
+        return Ok(baseline);
+    };
     let mut keys = lst_keys;
     let mut choices = Choices::new(ctx.model.tasks.len());
     for (node, t) in model.task.iter().enumerate() {

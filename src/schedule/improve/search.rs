@@ -11,6 +11,11 @@ use super::Spent;
 
 /// Justification rounds after each starting order, at most.
 const FBI_ROUNDS: usize = 6;
+/// Abstract schedules the search beyond the starting rule must be able to
+/// afford to run at all: the other starting orders and enough children
+/// for the genetic search to stall once and restart (about three schedules
+/// a child).
+const SEARCH_MIN_DECODES: usize = 500;
 
 /// Searches for a short forward schedule; returns its start times (the
 /// keys that reproduce it) and the alternatives it books (see
@@ -20,7 +25,7 @@ pub(super) fn search(
     lst: &[i64],
     allowance: Allowance,
     spent: &mut Spent,
-) -> (Vec<i64>, Vec<u16>) {
+) -> Option<(Vec<i64>, Vec<u16>)> {
     // Plans come back in grid units then; only their order and makespan
     // matter, which scaling keeps.
     let scaled = grid_unit(model).map(|unit| model.scaled(unit));
@@ -29,24 +34,38 @@ pub(super) fn search(
         None => Decoder::new(model, false, allowance),
     };
     let mut pool: Vec<Plan> = Vec::new();
-    for keys in starting_orders(model, lst) {
+    let mut rule_makespan = i64::MAX;
+    for (k, keys) in starting_orders(model, lst).into_iter().enumerate() {
         if !dec.affords(2) {
             break;
         }
         let first = dec.decode(&keys, Direction::Forward);
+        if k == 0 {
+            rule_makespan = first.makespan;
+        }
         let plan = dec.justify(first, FBI_ROUNDS);
         pool.push(plan);
+        // The starting rule's order, justified, is a function of the plan
+        // alone, so it moves little under small edits; the rest of the
+        // search is a sample, and a sample too small to settle on a good
+        // schedule finds a different one after every edit.
+        if k == 0 && !dec.affords(SEARCH_MIN_DECODES) {
+            break;
+        }
     }
-    let mut rng = Rng(seed_of(model));
-    evolve(&mut dec, &mut pool, &mut rng);
+    let searched = pool.len() > 1;
+    if searched {
+        let mut rng = Rng(seed_of(model));
+        evolve(&mut dec, &mut pool, &mut rng);
+    }
     *spent = Spent {
         decodes: dec.decodes,
         work: dec.work,
     };
     pool.into_iter()
         .min_by_key(|p| p.makespan)
+        .filter(|p| searched || p.makespan < rule_makespan)
         .map(|p| (p.start, p.choice))
-        .unwrap_or_else(|| (lst.to_vec(), Vec::new()))
 }
 
 /// Keys from classic priority rules (smaller first): latest start, latest
@@ -110,4 +129,42 @@ fn seed_of(model: &Abstract) -> u64 {
         h = (h ^ model.preds[node].len() as u64).wrapping_mul(0x1000_0000_01B3);
     }
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Twelve independent nodes on one resource: every order is as short.
+    fn model() -> Abstract {
+        Abstract::for_tests((1..=12).map(|k| k * 60).collect(), vec![1; 12])
+    }
+
+    #[test]
+    fn a_search_too_small_to_settle_keeps_to_the_starting_rule() {
+        let model = model();
+        let lst: Vec<i64> = (0..12).collect();
+        let allowance = Allowance {
+            decodes: 100,
+            work: u64::MAX,
+        };
+        let mut spent = Spent::default();
+        let found = search(&model, &lst, allowance, &mut spent);
+        assert!(found.is_none(), "no shorter schedule, so the rule stays");
+        assert!(spent.decodes <= 1 + 2 * FBI_ROUNDS, "{spent:?}");
+    }
+
+    #[test]
+    fn a_search_that_can_settle_runs_the_genetic_search() {
+        let model = model();
+        let lst: Vec<i64> = (0..12).collect();
+        let allowance = Allowance {
+            decodes: 2_000,
+            work: u64::MAX,
+        };
+        let mut spent = Spent::default();
+        let found = search(&model, &lst, allowance, &mut spent);
+        assert!(found.is_some());
+        assert!(spent.decodes > SEARCH_MIN_DECODES, "{spent:?}");
+    }
 }
