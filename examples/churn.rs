@@ -2,7 +2,7 @@
 //! that should not concern it (issue 17, "stable under small edits").
 //!
 //! ```text
-//! cargo run --release --example churn -- [--edits N] [--seed S] [--thorough] PLAN...
+//! cargo run --release --example churn -- [--edits N] [--seed S] [--thorough] [--verbose] PLAN...
 //! ```
 //!
 //! For each of N seeded edits (default 200) it picks a plan and one of
@@ -18,7 +18,9 @@
 //! figure per edit is churned tasks over all tasks of the plan (groups and
 //! milestones included, the added task not); the program prints the
 //! median, mean and worst over all edits, overall and per kind of edit.
-//! `scripts/churn.sh` runs it on the samples and generated 1k plans.
+//! `--verbose` prints each edit and how many tasks it moved on stderr.
+//! `scripts/churn.sh` runs it on the samples and generated 1k plans;
+//! `tests/churn.rs` runs [`measure`] on them and holds the figures.
 
 use planc::check::{Assignment, DepKind, Dependency, Model, TaskId, TaskKind, Work, WorkKind};
 use planc::schedule::{LevelEffort, Options};
