@@ -135,35 +135,30 @@ fn seed_of(model: &Abstract) -> u64 {
 mod tests {
     use super::*;
 
-    /// Twelve independent nodes on one resource: every order is as short.
-    fn model() -> Abstract {
-        Abstract::for_tests((1..=12).map(|k| k * 60).collect(), vec![1; 12])
-    }
-
-    #[test]
-    fn a_search_too_small_to_settle_keeps_to_the_starting_rule() {
-        let model = model();
+    /// A search on twelve independent nodes of one resource (every order
+    /// is as short) that may spend `decodes` abstract schedules.
+    fn search_allowing(decodes: usize) -> (Option<(Vec<i64>, Vec<u16>)>, Spent) {
+        let model = Abstract::for_tests((1..=12).map(|k| k * 60).collect(), vec![1; 12]);
         let lst: Vec<i64> = (0..12).collect();
         let allowance = Allowance {
-            decodes: 100,
+            decodes,
             work: u64::MAX,
         };
         let mut spent = Spent::default();
         let found = search(&model, &lst, allowance, &mut spent);
+        (found, spent)
+    }
+
+    #[test]
+    fn a_search_too_small_to_settle_keeps_to_the_starting_rule() {
+        let (found, spent) = search_allowing(100);
         assert!(found.is_none(), "no shorter schedule, so the rule stays");
         assert!(spent.decodes <= 1 + 2 * FBI_ROUNDS, "{spent:?}");
     }
 
     #[test]
     fn a_search_that_can_settle_runs_the_genetic_search() {
-        let model = model();
-        let lst: Vec<i64> = (0..12).collect();
-        let allowance = Allowance {
-            decodes: 2_000,
-            work: u64::MAX,
-        };
-        let mut spent = Spent::default();
-        let found = search(&model, &lst, allowance, &mut spent);
+        let (found, spent) = search_allowing(2_000);
         assert!(found.is_some());
         assert!(spent.decodes > SEARCH_MIN_DECODES, "{spent:?}");
     }
