@@ -17,15 +17,20 @@ const FBI_ROUNDS: usize = 6;
 /// a child).
 const SEARCH_MIN_DECODES: usize = 500;
 
+/// A search's result: the keys that reproduce its schedule and the
+/// alternatives it books.
+pub(super) type Found = (Vec<i64>, Vec<u16>);
+
 /// Searches for a short forward schedule; returns its start times (the
 /// keys that reproduce it) and the alternatives it books (see
-/// [`Plan::choice`]).
+/// [`Plan::choice`]), or nothing when a search too small to run beyond
+/// the starting rule finds no shorter abstract schedule than the rule's.
 pub(super) fn search(
     model: &Abstract,
     lst: &[i64],
     allowance: Allowance,
     spent: &mut Spent,
-) -> Option<(Vec<i64>, Vec<u16>)> {
+) -> Option<Found> {
     // Plans come back in grid units then; only their order and makespan
     // matter, which scaling keeps.
     let scaled = grid_unit(model).map(|unit| model.scaled(unit));
@@ -137,7 +142,7 @@ mod tests {
 
     /// A search on twelve independent nodes of one resource (every order
     /// is as short) that may spend `decodes` abstract schedules.
-    fn search_allowing(decodes: usize) -> (Option<(Vec<i64>, Vec<u16>)>, Spent) {
+    fn search_allowing(decodes: usize) -> (Option<Found>, Spent) {
         let model = Abstract::for_tests((1..=12).map(|k| k * 60).collect(), vec![1; 12]);
         let lst: Vec<i64> = (0..12).collect();
         let allowance = Allowance {
