@@ -353,6 +353,22 @@ mod tests {
         println!("{work} operations, worst placement {worst}");
     }
 
+    /// A check on a grid that meets an overflow walks its cells to the
+    /// end: one person with thousands of one-unit nodes walked thousands
+    /// per check, so such a model keeps trees; a short schedule, or a
+    /// long one whose resources have few users each, keeps cells.
+    #[test]
+    fn a_busy_resource_on_a_long_schedule_keeps_steps_not_cells() {
+        let busy = Abstract::for_tests(vec![1; 5_000], vec![1; 5_000]);
+        assert_eq!(grid_unit(&busy), None);
+        let short = Abstract::for_tests(vec![1; 1_000], vec![1; 1_000]);
+        assert_eq!(grid_unit(&short), Some(1));
+        let mut spread = Abstract::for_tests(vec![1; 5_000], vec![1; 5_000]);
+        spread.limits = vec![1; 5_000 / FEW_USERS + 1];
+        spread.users = vec![FEW_USERS; spread.limits.len()];
+        assert_eq!(grid_unit(&spread), Some(1));
+    }
+
     #[test]
     fn long_lengths_in_small_units_keep_steps_not_cells() {
         // Two nodes of about 10,000 units each: a grid would read and write
