@@ -150,8 +150,9 @@ fn grid_cell(cells: &[i64], u: i64) -> i64 {
 /// The unit for grid loads, if the model suits them: the largest that
 /// divides every length, lag and release, provided the longest schedule
 /// possible (every node one after the other, every lag waited) is short in
-/// those units. A plan counted in whole days, as the RCPSP benchmarks are,
-/// has one.
+/// those units, and short enough for its busiest resource (see
+/// [`SHORT_GRID_UNITS`]). A plan counted in whole days, as the RCPSP
+/// benchmarks are, has one.
 pub(super) fn grid_unit(model: &Abstract) -> Option<i64> {
     let times = model
         .length
