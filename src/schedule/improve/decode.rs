@@ -59,7 +59,7 @@ pub(super) struct Decoder<'a> {
 
 impl<'a> Decoder<'a> {
     /// A decoder on `model`; `in_units` says its times are counted in grid
-    /// units (see [`grid_unit`]), so that its loads can be grids.
+    /// units (see [`grid_unit`](super::load::grid_unit)), so that its loads can be grids.
     pub(super) fn new(model: &'a Abstract, in_units: bool, allowance: Allowance) -> Decoder<'a> {
         let n = model.len();
         Decoder {
