@@ -2,9 +2,10 @@
 //! time, so that the same plan always gets the same search and the same
 //! schedule on any machine. An operation is one step of real work: placing
 //! a node, following a link, asking one resource, reading or writing one
-//! step (or cell) of a resource's load. An abstract schedule of n nodes
-//! with k demands each costs about n * k operations, more when the loads
-//! it reads are busy.
+//! step of a resource's load (an entry of its vector, a node of its tree,
+//! a cell of its grid: see `load.rs`). An abstract schedule of n nodes
+//! with k demands each costs about n * k operations times the logarithm
+//! of the busiest load's history.
 
 use crate::schedule::LevelEffort;
 
@@ -27,8 +28,7 @@ pub(super) const MIN_DECODES: usize = 3;
 /// charged to the budget before the search starts.
 const REAL_PASS_FACTOR: u64 = 4;
 
-/// Largest model that the default search treats as small, and most users
-/// of one resource whose load is kept in a vector.
+/// Largest model that the default search treats as small.
 pub(super) const SMALL_MODEL: usize = 2_000;
 
 /// The search's means for one effort level.

@@ -30,6 +30,10 @@ pub(super) enum Direction {
 pub(super) struct Decoder<'a> {
     pub(super) model: &'a Abstract,
     profiles: Vec<Load>,
+    /// The resources some node demands: the only ones a schedule changes,
+    /// so the only ones the next needs to reset (a plan may declare far
+    /// more resources than it books).
+    used: Vec<usize>,
     finish: Vec<i64>,
     start: Vec<i64>,
     waiting: Vec<u32>,
@@ -55,7 +59,7 @@ pub(super) struct Decoder<'a> {
 
 impl<'a> Decoder<'a> {
     /// A decoder on `model`; `in_units` says its times are counted in grid
-    /// units (see [`grid_unit`]), so that its loads can be grids.
+    /// units (see [`grid_unit`](super::load::grid_unit)), so that its loads can be grids.
     pub(super) fn new(model: &'a Abstract, in_units: bool, allowance: Allowance) -> Decoder<'a> {
         let n = model.len();
         Decoder {
@@ -65,14 +69,17 @@ impl<'a> Decoder<'a> {
             } else {
                 model.users.iter().map(|&u| Load::for_size(u)).collect()
             },
+            used: (0..model.limits.len())
+                .filter(|&r| model.users[r] > 0)
+                .collect(),
             finish: vec![0; n],
             start: vec![0; n],
             waiting: vec![0; n],
             choice: vec![0; n],
             need_all: needs(model),
-            need: Vec::new(),
+            need: needs(model),
             backlog_all: backlogs(model),
-            backlog: Vec::new(),
+            backlog: backlogs(model),
             trial: Vec::new(),
             starts: Vec::new(),
             decodes: 0,
@@ -103,11 +110,11 @@ impl<'a> Decoder<'a> {
             Direction::Forward => (&m.preds, &m.succs),
             Direction::Backward => (&m.succs, &m.preds),
         };
-        for p in &mut self.profiles {
-            p.clear();
+        for &r in &self.used {
+            self.profiles[r].clear();
+            self.need[r] = self.need_all[r];
+            self.backlog[r] = self.backlog_all[r];
         }
-        self.need.clone_from(&self.need_all);
-        self.backlog.clone_from(&self.backlog_all);
         let mut heap = BinaryHeap::with_capacity(n);
         for node in 0..n {
             self.waiting[node] = before[node].len() as u32;
@@ -318,4 +325,86 @@ fn backlogs(model: &Abstract) -> Vec<i128> {
         }
     }
     backlog
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::budget::{Budget, MIN_DECODES, THOROUGH_WORK};
+    use super::super::rng::Rng;
+    use super::super::{best_schedule_spending, Spent};
+    use super::*;
+    use crate::schedule::sgs::Context;
+    use crate::schedule::{network, work, LevelEffort, Options};
+    use std::fmt::Write;
+
+    /// A decode resets what the one before booked: the same keys give the
+    /// same schedule however many schedules came before, and resources no
+    /// node demands (a plan may declare thousands) are never touched.
+    #[test]
+    fn decodes_reset_only_the_demanded_resources_and_fully() {
+        let mut model = Abstract::for_tests(vec![3, 1, 2, 2, 4], vec![1, 1, 1, 1, 1]);
+        model.limits = vec![1; 10_000];
+        model.users.resize(10_000, 0);
+        let allowance = Budget::for_effort(LevelEffort::Thorough).allowance(5, 5);
+        let mut dec = Decoder::new(&model, false, allowance);
+        assert_eq!(dec.used, vec![0]);
+        let keys = [4, 2, 0, 1, 3];
+        let first = dec.decode(&keys, Direction::Forward);
+        let _ = dec.decode(&[0, 1, 2, 3, 4], Direction::Backward);
+        let again = dec.decode(&keys, Direction::Forward);
+        assert_eq!(first.start, again.start);
+        assert_eq!(first.makespan, 12);
+    }
+
+    /// The contention shape `team` (`examples/genplan.rs --shape team`:
+    /// five people assigned together to every task, 1-5 day efforts, a
+    /// third after a random earlier task) at 2,000 tasks.
+    fn team_plan(tasks: usize) -> String {
+        let mut rng = Rng(1);
+        let mut o = String::from("project \"team\" {\n  start 2027-01-04\n}\n");
+        for p in 0..5 {
+            let _ = writeln!(o, "resource p{p} {{}}");
+        }
+        let _ = writeln!(o, "team crew {{ resource p0, p1, p2, p3, p4 }}");
+        for i in 0..tasks {
+            let days = 1 + rng.below(5);
+            let _ = write!(o, "task t{i} {{ effort {days}d");
+            if i > 0 && rng.below(3) == 0 {
+                let _ = write!(o, "  after t{}", rng.below(i));
+            }
+            let _ = writeln!(o, "  assign crew }}");
+        }
+        o
+    }
+
+    /// On a plan where a few people share thousands of tasks, a thorough
+    /// search runs many abstract schedules and its counted work stays
+    /// within the budget: a schedule costs about its nodes and demands
+    /// times the logarithm of a load's history, not the history itself
+    /// (each once walked a person's whole past).
+    #[test]
+    fn a_thorough_search_on_a_busy_team_stays_within_its_budget() {
+        let text = team_plan(2_000);
+        let (_, checked) = crate::check_str("team", &text);
+        let Some(model) = checked.model else {
+            panic!("the plan does not check: {:?}", checked.diagnostics);
+        };
+        let network = network::Network::build(&model);
+        let calendars = work::WorkCalendars::build(&model);
+        let ctx = Context::new(&model, &network, &calendars);
+        let options = Options {
+            effort: LevelEffort::Thorough,
+            ..Options::default()
+        };
+        let mut spent = Spent::default();
+        let placed = best_schedule_spending(&ctx, &options, &mut spent);
+        assert!(placed.is_ok(), "the plan does not schedule");
+        println!("{spent:?}");
+        assert!(spent.decodes >= 10 * MIN_DECODES, "{spent:?}");
+        assert!(
+            spent.work <= THOROUGH_WORK + THOROUGH_WORK / 20,
+            "{} operations over the bound {THOROUGH_WORK}",
+            spent.work
+        );
+    }
 }
