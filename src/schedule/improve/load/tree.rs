@@ -2,6 +2,11 @@
 //! one vector): a booking and both questions a placement asks (where in a
 //! window the load first gets too high, and where that stretch ends) take
 //! time logarithmic in the steps, however many bookings the resource has.
+//!
+//! Written here because no crate fits: the std B-tree keeps no subtree
+//! maximum and cannot add to a range lazily, and the lazy segment trees on
+//! crates.io (`array_range_query`, `seg-tree`) index a fixed array, while
+//! a load's breakpoints arrive with each booking.
 
 /// No node.
 const NIL: u32 = u32::MAX;
