@@ -6,7 +6,7 @@
 
 use super::alternatives::{self, Policy, Trial, Waiting};
 use super::network::{Bound, Network, Pos};
-use super::profile::{BusyStarts, Profile, SpanKey};
+use super::profile::{BusyStarts, Profile, Retry, SpanKey, SpanTime, SHARED_MAX};
 use super::ready::{queue_key, Ranking, ReadyQueue};
 use super::work::{
     one_calendar_minutes, place, worked_minutes, PlaceError, Placement, WorkCalendars,
@@ -328,9 +328,6 @@ fn run_with(
         let booked = record_bookings(ctx, &mut f, a, placement, &chosen)?;
         if loads {
             book_loads(net, &mut f, booked, a, placement);
-            if level {
-                note_irregular(ctx, &f, booked, placement, &mut busy);
-            }
         }
         f.start[a.index()] = placement.start;
         f.end[a.index()] = placement.end;
@@ -418,27 +415,6 @@ fn book_loads(net: &Network, f: &mut Forward<Pos>, r: BookedRange, a: Pos, place
     for k in r.first as usize..(r.first + r.len) as usize {
         let b = f.bookings[k];
         f.profiles[b.resource.index()].add(placement.start, placement.end, net.demand(&b), a);
-    }
-}
-
-/// Marks the resources of a booking that does not start on their working
-/// time or end right after it ([`BusyStarts`] cannot skip there).
-fn note_irregular(
-    ctx: &Context<'_>,
-    f: &Forward<Pos>,
-    r: BookedRange,
-    placement: Placement,
-    busy: &mut BusyStarts,
-) {
-    if placement.end <= placement.start {
-        return;
-    }
-    for b in &f.bookings[r.first as usize..(r.first + r.len) as usize] {
-        let cal = &ctx.calendars.resources[b.resource.index()];
-        let regular = cal.is_working(placement.start) && cal.is_working(placement.end - Minutes(1));
-        if !regular {
-            busy.irregular(b.resource.index());
-        }
     }
 }
 
@@ -612,8 +588,13 @@ fn place_levelled(
     };
     loop {
         if let Some((r, key)) = skippable {
-            if let Some(landing) = busy.skip(r.index(), key, s) {
-                driver = Driver::Resource(r, f.profiles[r.index()].ending_at(landing));
+            let (profile, limit) = (&f.profiles[r.index()], net.limit[r.index()]);
+            if let Some(landing) = busy.skip(r.index(), key, s, profile, limit) {
+                // The walk would have retried there, and failed as below.
+                if landing > ctx.horizon {
+                    return Err(Failure::CannotFinish(a));
+                }
+                driver = Driver::Resource(r, profile.ending_at(landing));
                 s = landing;
             }
         }
@@ -626,13 +607,13 @@ fn place_levelled(
         }
         match first_conflict(net, f, p, bookings) {
             None => return Ok((p, driver)),
-            Some((t, k)) => {
+            Some((first_over, t, k)) => {
                 if t > ctx.horizon || t <= s {
                     return Err(Failure::CannotFinish(a));
                 }
                 let r = bookings[k].resource;
                 if let (Some((_, key)), 0) = (skippable, k) {
-                    learn_busy(ctx, busy, r, key, s, t);
+                    learn_busy(ctx, busy, bookings, key, s, (first_over, t));
                 }
                 driver = Driver::Resource(r, f.profiles[r.index()].ending_at(t));
                 s = t;
@@ -641,40 +622,95 @@ fn place_levelled(
     }
 }
 
-/// For a task whose span is a function of its start on the calendar of its
-/// first booking's resource ([`one_calendar_minutes`]): that resource
-/// and the key of its spans there.
+/// For a task whose span is a function of its start and of its key (see
+/// [`SpanKey`]): its first booking's resource and that key. A task of
+/// effort shared across more than [`SHARED_MAX`] calendars has none.
 fn skip_key(
     ctx: &Context<'_>,
     work: Option<Work>,
     bookings: &[Booking],
 ) -> Option<(ResourceId, SpanKey)> {
+    let work = work?;
     let first = bookings.first()?;
-    let minutes = one_calendar_minutes(ctx.network, ctx.calendars, work, bookings)?;
+    let cals = ctx.calendars;
+    let (time, minutes) = match work.kind {
+        WorkKind::Elapsed => (SpanTime::Elapsed, work.minutes),
+        WorkKind::Duration => (SpanTime::Project, work.minutes),
+        WorkKind::Effort => match one_calendar_minutes(ctx.network, cals, Some(work), bookings) {
+            Some(minutes) => {
+                let own = &cals.resources[first.resource.index()];
+                let on_project = std::sync::Arc::ptr_eq(own, &cals.project);
+                let time = if on_project {
+                    SpanTime::Project
+                } else {
+                    SpanTime::Own
+                };
+                (time, minutes)
+            }
+            None => (shared_time(ctx, bookings)?, work.minutes),
+        },
+    };
     Some((
         first.resource,
         SpanKey {
+            time,
             minutes: minutes.0,
             demand: ctx.network.demand(first).0,
         },
     ))
 }
 
-/// Every start from `s` to the end of the working time before `t`
-/// conflicts on `r` (the retry from `s` went on at `t`); from the rest,
-/// up to `t`, a task starts where it would start at `t`, so they are
-/// left to the walk.
+/// The [`SpanTime::Shared`] of effort booked on several calendars: the
+/// span starts where one of them works (so every demand must count).
+fn shared_time(ctx: &Context<'_>, bookings: &[Booking]) -> Option<SpanTime> {
+    if bookings.len() > SHARED_MAX {
+        return None;
+    }
+    let mut shared = [(u32::MAX, 0); SHARED_MAX];
+    for (place, b) in shared.iter_mut().zip(bookings) {
+        let demand = ctx.network.demand(b).0;
+        if demand <= 0 {
+            return None;
+        }
+        *place = (b.resource.index() as u32, demand);
+    }
+    Some(SpanTime::Shared(shared))
+}
+
+/// The retry from `s` found the first booking's resource overloaded from
+/// `first_over` until `t`: every start up to the end of the last minute of
+/// the span's time before `t` conflicts too (the rest, up to `t`, start
+/// where a start at `t` would, so they are left to the walk).
 fn learn_busy(
     ctx: &Context<'_>,
     busy: &mut BusyStarts,
-    r: ResourceId,
+    bookings: &[Booking],
     key: SpanKey,
     s: Moment,
-    t: Moment,
+    (first_over, t): (Moment, Moment),
 ) {
-    let cal = &ctx.calendars.resources[r.index()];
-    if let Some((_, until)) = cal.stretch_before(t) {
-        busy.learn(r.index(), key, s, until.min(t), t);
+    let Some(first) = bookings.first() else {
+        return;
+    };
+    let cals = ctx.calendars;
+    let last_work_end = |cal: &super::calendar::Calendar| cal.stretch_before(t).map(|(_, e)| e);
+    let until = match key.time {
+        SpanTime::Elapsed => Some(t),
+        SpanTime::Project => last_work_end(&cals.project),
+        SpanTime::Own => last_work_end(&cals.resources[first.resource.index()]),
+        SpanTime::Shared(_) => bookings
+            .iter()
+            .filter_map(|b| last_work_end(&cals.resources[b.resource.index()]))
+            .max(),
+    };
+    if let Some(until) = until {
+        let seen = Retry {
+            from: s,
+            first_over,
+            until: until.min(t),
+            landing: t,
+        };
+        busy.learn(first.resource.index(), key, seen);
     }
 }
 
@@ -683,18 +719,19 @@ fn learn_busy(
 /// resources are asked again from that start: each answer only bounds the
 /// start from below, so the retries end where every resource has room,
 /// and a task that books a team of thousands asks one resource per retry
-/// rather than all of them. The booking is given by its place in `bookings`.
+/// rather than all of them. The booking is given by its place in `bookings`,
+/// with where the overload it ends begins.
 fn first_conflict(
     net: &Network,
     f: &Forward<Pos>,
     p: Placement,
     bookings: &[Booking],
-) -> Option<(Moment, usize)> {
+) -> Option<(Moment, Moment, usize)> {
     bookings.iter().enumerate().find_map(|(k, b)| {
         let r = b.resource;
         f.profiles[r.index()]
-            .conflict(p.start, p.end, net.demand(b), net.limit[r.index()])
-            .map(|t| (t, k))
+            .overload_in(p.start, p.end, net.demand(b), net.limit[r.index()])
+            .map(|(first_over, t)| (first_over, t, k))
     })
 }
 
