@@ -340,7 +340,7 @@ impl BusyStarts {
             return None;
         }
         #[cfg(test)]
-        SKIPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        SKIPS.with(|n| n.set(n.get() + 1));
         busy.landing = profile.next_fit(busy.landing, Demand(key.demand), limit);
         Some(busy.landing)
     }
@@ -376,10 +376,18 @@ impl BusyStarts {
     }
 }
 
-/// How many searches [`BusyStarts`] shortened, for tests to know that
-/// they tried it.
 #[cfg(test)]
-pub static SKIPS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+thread_local! {
+    /// How many searches [`BusyStarts`] shortened on this thread, for
+    /// tests to know that they tried it.
+    static SKIPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// [`SKIPS`] so far on this thread.
+#[cfg(test)]
+pub fn skips() -> usize {
+    SKIPS.with(std::cell::Cell::get)
+}
 
 /// [`Profile::conflict`] over either storage.
 ///

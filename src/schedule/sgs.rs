@@ -827,8 +827,11 @@ mod tests {
     /// A random plan where few resources share many tasks: calendars with
     /// breaks, pools, part-time capacity, time off, effort, duration and
     /// elapsed work (bookings off the resources' working time), several
-    /// bookings, `any of`, dependencies of every kind with lags.
-    fn random_plan(next: &mut impl FnMut(u64) -> u64) -> String {
+    /// bookings, `any of`, dependencies of every kind with lags. With
+    /// `off_time`, every resource has a calendar of its own and time off,
+    /// and two tasks in three are durations or elapsed: most bookings
+    /// reach off their resources' working time.
+    fn random_plan(next: &mut impl FnMut(u64) -> u64, off_time: bool) -> String {
         let mut o = String::from(
             "project \"P\" { start 2027-01-04 }\n\
              calendar half { hours 09:00..13:00 }\n\
@@ -837,7 +840,8 @@ mod tests {
         let resources = 1 + next(3);
         for r in 0..resources {
             o.push_str(&format!("resource r{r} {{"));
-            match next(4) {
+            let calendar = if off_time { next(2) } else { next(4) };
+            match calendar {
                 0 => o.push_str(" calendar half"),
                 1 => o.push_str(" calendar split"),
                 _ => {}
@@ -847,7 +851,7 @@ mod tests {
                 1 => o.push_str(" capacity 50%"),
                 _ => {}
             }
-            if next(4) == 0 {
+            if off_time || next(4) == 0 {
                 o.push_str(&format!(" off 2027-01-{:02}", 5 + next(20)));
             }
             o.push_str(" }\n");
@@ -857,7 +861,12 @@ mod tests {
             o.push_str(&format!("task t{i} {{ "));
             // Few lengths, so that tasks share spans and the skips happen.
             let amount = [1, 3, 4, 8, 16][next(5) as usize];
-            match next(20) {
+            let kind = if off_time {
+                [0, 1, 19][next(3) as usize]
+            } else {
+                next(20)
+            };
+            match kind {
                 0 => o.push_str(&format!("elapsed {amount}h")),
                 1 | 2 => o.push_str(&format!("duration {amount}h")),
                 _ => o.push_str(&format!("effort {amount}h")),
@@ -893,47 +902,55 @@ mod tests {
 
     /// Skipping the starts known to conflict changes nothing: on random
     /// contended plans, every pass places every task where the plain walk
-    /// does, with the same driver and bookings.
+    /// does, with the same driver and bookings; also where most bookings
+    /// are off their resources' working time.
     #[test]
     fn skipping_known_conflicts_keeps_every_placement() {
         let mut next = crate::testing::xorshift(0x5851_f42d_4c95_7f2d);
-        use std::sync::atomic::Ordering;
-        let skips_before = super::super::profile::SKIPS.load(Ordering::Relaxed);
-        for case in 0..400 {
-            let text = random_plan(&mut next);
-            let (_, checked) = crate::check_str("random.plan", &text);
-            let Some(model) = checked.model else {
-                panic!("case {case} does not check:\n{text}");
-            };
-            let network = Network::build(&model);
-            let calendars = WorkCalendars::build(&model);
-            let ctx = Context::new(&model, &network, &calendars);
-            let n = model.tasks.len() as i64;
-            for keys in [(0..n).collect::<Vec<Key>>(), (0..n).rev().collect()] {
-                let order = queue_order(&network, &keys);
-                let plain = run_with(&ctx, order.clone(), true, true, Policy::Rule, false);
-                let skipping = run_with(&ctx, order, true, true, Policy::Rule, true);
-                let (plain, skipping) = match (plain, skipping) {
-                    (Ok(p), Ok(s)) => (p, s),
-                    (Err(p), Err(s)) => {
-                        assert_eq!(p, s, "case {case}:\n{text}");
-                        continue;
-                    }
-                    (p, s) => panic!("case {case}: {:?} vs {:?}\n{text}", p.err(), s.err()),
-                };
-                assert_eq!(plain.start, skipping.start, "case {case}:\n{text}");
-                assert_eq!(plain.end, skipping.end, "case {case}:\n{text}");
-                assert_eq!(plain.driver, skipping.driver, "case {case}:\n{text}");
-                for i in 0..model.tasks.len() {
-                    assert_eq!(plain.bookings_of(i), skipping.bookings_of(i));
+        for off_time in [false, true] {
+            let skips_before = super::super::profile::skips();
+            for case in 0..400 {
+                let text = random_plan(&mut next, off_time);
+                same_placements_with_and_without_skips(case, &text);
+            }
+            let skips = super::super::profile::skips() - skips_before;
+            assert!(
+                skips > 1_000,
+                "only {skips} skips (off_time: {off_time}): the plans do not test them"
+            );
+        }
+    }
+
+    /// Levelled passes over `text` (declaration order and its reverse),
+    /// with and without skips, place every task alike.
+    fn same_placements_with_and_without_skips(case: usize, text: &str) {
+        let (_, checked) = crate::check_str("random.plan", text);
+        let Some(model) = checked.model else {
+            panic!("case {case} does not check:\n{text}");
+        };
+        let network = Network::build(&model);
+        let calendars = WorkCalendars::build(&model);
+        let ctx = Context::new(&model, &network, &calendars);
+        let n = model.tasks.len() as i64;
+        for keys in [(0..n).collect::<Vec<Key>>(), (0..n).rev().collect()] {
+            let order = queue_order(&network, &keys);
+            let plain = run_with(&ctx, order.clone(), true, true, Policy::Rule, false);
+            let skipping = run_with(&ctx, order, true, true, Policy::Rule, true);
+            let (plain, skipping) = match (plain, skipping) {
+                (Ok(p), Ok(s)) => (p, s),
+                (Err(p), Err(s)) => {
+                    assert_eq!(p, s, "case {case}:\n{text}");
+                    continue;
                 }
+                (p, s) => panic!("case {case}: {:?} vs {:?}\n{text}", p.err(), s.err()),
+            };
+            assert_eq!(plain.start, skipping.start, "case {case}:\n{text}");
+            assert_eq!(plain.end, skipping.end, "case {case}:\n{text}");
+            assert_eq!(plain.driver, skipping.driver, "case {case}:\n{text}");
+            for i in 0..model.tasks.len() {
+                assert_eq!(plain.bookings_of(i), skipping.bookings_of(i));
             }
         }
-        let skips = super::super::profile::SKIPS.load(Ordering::Relaxed) - skips_before;
-        assert!(
-            skips > 1_000,
-            "only {skips} skips: the plans do not test them"
-        );
     }
 
     /// One person with 2,000 tasks, booked off their working time in each
