@@ -708,8 +708,7 @@ mod tests {
                 }
             }
             let (start, end) = cal.start_and_end(s, crate::units::Minutes(key.minutes))?;
-            let Some((first_over, t)) = p.overload_in(start, end, Demand(key.demand), limit)
-            else {
+            let Some((first_over, t)) = p.overload_in(start, end, Demand(key.demand), limit) else {
                 return Some((start, end, last_retry));
             };
             if let Some(b) = busy.as_mut() {

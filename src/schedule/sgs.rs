@@ -963,11 +963,7 @@ mod tests {
     #[test]
     fn searches_off_working_time_stay_within_their_budget() {
         const TASKS: usize = 2_000;
-        for (kind, people) in [
-            ("duration", "p"),
-            ("elapsed", "p"),
-            ("effort", "q, p"),
-        ] {
+        for (kind, people) in [("duration", "p"), ("elapsed", "p"), ("effort", "q, p")] {
             let mut text = String::from(
                 "project \"P\" { start 2027-01-04 }\n\
                  calendar half { hours 09:00..13:00 }\n\
@@ -976,7 +972,9 @@ mod tests {
             );
             for i in 0..TASKS {
                 let days = 1 + i % 3;
-                text.push_str(&format!("task t{i} {{ {kind} {days}d  assign {people} }}\n"));
+                text.push_str(&format!(
+                    "task t{i} {{ {kind} {days}d  assign {people} }}\n"
+                ));
             }
             let (_, checked) = crate::check_str("shape.plan", &text);
             let model = checked.model.expect("the plan checks");
