@@ -254,9 +254,10 @@ impl<I: Copy + 'static> Profile<I> {
 /// [`SpanKey`]: placements of one key are the same function of the start),
 /// this keeps one stretch of such starts, `[from, until)`, and a moment
 /// (`landing`) just after load too high for the demand. A walk from inside
-/// the stretch always reaches the end of that overloaded stretch, the first
-/// moment from `landing` on where the demand fits, as its next retry for
-/// this resource: a search goes on there, with the same resource to blame
+/// the stretch retries on this resource until it reaches the end of that
+/// overloaded stretch, the first moment from `landing` on where the demand
+/// fits (any retry before it ends an earlier overload, inside the stretch):
+/// a search goes on there, with the same resource to blame
 /// (docs/performance.md, "Levelling by plan shape"). That end is found in
 /// the load at each skip, so bookings anywhere, on or off the resource's
 /// working time, keep the jump exact; it is kept as the new `landing`, so
