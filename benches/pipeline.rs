@@ -67,12 +67,18 @@ const SHAPES: &[&str] = &[
     "anyof/10000",
     "chains/10000",
     "hours/10000",
+    "offcal/10000",
+    "elapsed/10000",
+    "mixed/10000",
     "one/100000",
     "five/100000",
     "team/100000",
     "anyof/100000",
     "chains/100000",
     "hours/100000",
+    "offcal/100000",
+    "elapsed/100000",
+    "mixed/100000",
 ];
 
 /// The model of a contention shape named as in [`SHAPES`].

@@ -436,8 +436,10 @@ fn main() {
     print!("{text}");
 }
 
-/// A contention shape: few people, many tasks (issue 17). Every shape is on
-/// the built-in calendar (mon..fri, 09:00..17:00).
+/// A contention shape: few people, many tasks (issue 17). The project is on
+/// the built-in calendar (mon..fri, 09:00..17:00); `offcal` and `mixed`
+/// give someone a half-day calendar, whose bookings then reach off that
+/// person's working time (or of the project's).
 ///
 /// One person has at most about 100 years of work in a plan (the
 /// scheduler's horizon), so the shapes booked in days repeat their people
@@ -462,13 +464,30 @@ pub enum Shape {
     /// One resource, `effort 1h` each, no dependencies, one block whatever
     /// the size (100,000 hours are 48 years).
     Hours,
+    /// One person on a half-day calendar with two weeks off every year,
+    /// `duration` 1-3d each (counted on the project calendar, so off the
+    /// person's working time), no dependencies; blocks of [`SMALL_BLOCK`].
+    OffCal,
+    /// One person, `elapsed` 1-3d each (nights and weekends count), no
+    /// dependencies; blocks of [`SMALL_BLOCK`].
+    Elapsed,
+    /// Two people, one full-time and one on a half-day calendar, sharing
+    /// the `effort` (1-3d) of every task, no dependencies; blocks of
+    /// [`SMALL_BLOCK`].
+    Mixed,
 }
 
 /// Tasks per block of people (see [`Shape`]).
 pub const BLOCK: usize = 20_000;
 
+/// Tasks per block of the shapes whose tasks take 2 days on average:
+/// 20,000 of them would pass the horizon.
+pub const SMALL_BLOCK: usize = 10_000;
+
 impl Shape {
-    pub const NAMES: &'static [&'static str] = &["one", "five", "team", "anyof", "chains", "hours"];
+    pub const NAMES: &'static [&'static str] = &[
+        "one", "five", "team", "anyof", "chains", "hours", "offcal", "elapsed", "mixed",
+    ];
     pub const ALL: &'static [Shape] = &[
         Shape::One,
         Shape::Five,
@@ -476,6 +495,9 @@ impl Shape {
         Shape::AnyOf,
         Shape::Chains,
         Shape::Hours,
+        Shape::OffCal,
+        Shape::Elapsed,
+        Shape::Mixed,
     ];
 
     pub fn parse(name: &str) -> Option<Shape> {
@@ -491,7 +513,8 @@ impl Shape {
     /// People per block.
     fn people(self) -> usize {
         match self {
-            Shape::One | Shape::Chains | Shape::Hours => 1,
+            Shape::One | Shape::Chains | Shape::Hours | Shape::OffCal | Shape::Elapsed => 1,
+            Shape::Mixed => 2,
             Shape::Five | Shape::Team => 5,
             Shape::AnyOf => 6,
         }
@@ -500,6 +523,7 @@ impl Shape {
     fn block(self) -> usize {
         match self {
             Shape::Hours => usize::MAX,
+            Shape::OffCal | Shape::Elapsed | Shape::Mixed => SMALL_BLOCK,
             _ => BLOCK,
         }
     }
@@ -514,10 +538,13 @@ pub fn write_shape(shape: Shape, tasks: usize, seed: u64) -> String {
         "project \"{} shape\" {{\n  start 2027-01-04\n}}\n",
         shape.name()
     );
+    if matches!(shape, Shape::OffCal | Shape::Mixed) {
+        let _ = writeln!(o, "calendar half {{ hours 09:00..13:00 }}\n");
+    }
     let blocks = tasks.div_ceil(shape.block().min(tasks.max(1)));
     for b in 0..blocks {
         for p in 0..shape.people() {
-            let _ = writeln!(o, "resource p{b}_{p} {{}}");
+            let _ = writeln!(o, "resource p{b}_{p} {{{}}}", person_attributes(shape, p));
         }
         if shape == Shape::Team {
             let members: Vec<String> = (0..5).map(|p| format!("p{b}_{p}")).collect();
@@ -533,6 +560,14 @@ pub fn write_shape(shape: Shape, tasks: usize, seed: u64) -> String {
         let (effort, assign) = match shape {
             Shape::One => ("1d".to_string(), format!("p{b}_0")),
             Shape::Hours => ("1h".to_string(), format!("p{b}_0")),
+            Shape::OffCal | Shape::Elapsed => {
+                let d = rng.random_range(1..=3u32);
+                (format!("{d}d"), format!("p{b}_0"))
+            }
+            Shape::Mixed => {
+                let d = rng.random_range(1..=3u32);
+                (format!("{d}d"), format!("p{b}_0, p{b}_1"))
+            }
             Shape::Five => {
                 if local > 0 && rng.random_range(0..2u32) == 0 {
                     after = Some(rng.random_range(first..i));
@@ -570,11 +605,33 @@ pub fn write_shape(shape: Shape, tasks: usize, seed: u64) -> String {
                 (format!("{h}h"), format!("p{b}_0"))
             }
         };
-        let _ = write!(o, "task t{i} {{ effort {effort}");
+        let kind = match shape {
+            Shape::OffCal => "duration",
+            Shape::Elapsed => "elapsed",
+            _ => "effort",
+        };
+        let _ = write!(o, "task t{i} {{ {kind} {effort}");
         if let Some(a) = after {
             let _ = write!(o, "  after t{a}");
         }
         let _ = writeln!(o, "  assign {assign} }}");
     }
     o
+}
+
+/// The attributes of person `p` of a block (inside the braces): the
+/// half-day calendar of `offcal` and of `mixed`'s second person, and
+/// `offcal`'s time off (two weeks every August, for the 100 years a
+/// person can be booked).
+fn person_attributes(shape: Shape, p: usize) -> String {
+    match (shape, p) {
+        (Shape::OffCal, _) => {
+            let off: Vec<String> = (2027..2127)
+                .map(|y| format!("off {y}-08-02..{y}-08-13"))
+                .collect();
+            format!(" calendar half {} ", off.join(" "))
+        }
+        (Shape::Mixed, 1) => " calendar half ".to_string(),
+        _ => String::new(),
+    }
 }

@@ -6,9 +6,9 @@
 #   SHAPE=one scripts/bench-e2e.sh [SIZES...]
 #
 # `--shapes` runs the table once per contention shape of the generator
-# (one, five, team, anyof, chains, hours: a few people sharing many tasks,
-# `genplan --shape`); SHAPE runs one of them. PLANC_ARGS adds arguments to
-# `planc build` (e.g. PLANC_ARGS=--no-level).
+# (one, five, team, anyof, chains, hours, offcal, elapsed, mixed: a few
+# people sharing many tasks, `genplan --shape`); SHAPE runs one of them.
+# PLANC_ARGS adds arguments to `planc build` (e.g. PLANC_ARGS=--no-level).
 #
 # Builds planc and the plan generator in release mode, generates one plan
 # per size (examples/genplan.rs, seed 1; above 500,000 tasks as a main file
@@ -29,7 +29,7 @@ cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--shapes" ]; then
   shift
   [ $# -gt 0 ] || set -- 10000 100000
-  for shape in one five team anyof chains hours; do
+  for shape in one five team anyof chains hours offcal elapsed mixed; do
     echo "== shape $shape"
     SHAPE=$shape "$0" "$@"
   done

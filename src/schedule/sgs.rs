@@ -6,7 +6,7 @@
 
 use super::alternatives::{self, Policy, Trial, Waiting};
 use super::network::{Bound, Network, Pos};
-use super::profile::{BusyStarts, Profile, SpanKey};
+use super::profile::{BusyStarts, Profile, Retry, SpanKey, SpanTime, SHARED_MAX};
 use super::ready::{queue_key, Ranking, ReadyQueue};
 use super::work::{
     one_calendar_minutes, place, worked_minutes, PlaceError, Placement, WorkCalendars,
@@ -328,9 +328,6 @@ fn run_with(
         let booked = record_bookings(ctx, &mut f, a, placement, &chosen)?;
         if loads {
             book_loads(net, &mut f, booked, a, placement);
-            if level {
-                note_irregular(ctx, &f, booked, placement, &mut busy);
-            }
         }
         f.start[a.index()] = placement.start;
         f.end[a.index()] = placement.end;
@@ -418,27 +415,6 @@ fn book_loads(net: &Network, f: &mut Forward<Pos>, r: BookedRange, a: Pos, place
     for k in r.first as usize..(r.first + r.len) as usize {
         let b = f.bookings[k];
         f.profiles[b.resource.index()].add(placement.start, placement.end, net.demand(&b), a);
-    }
-}
-
-/// Marks the resources of a booking that does not start on their working
-/// time or end right after it ([`BusyStarts`] cannot skip there).
-fn note_irregular(
-    ctx: &Context<'_>,
-    f: &Forward<Pos>,
-    r: BookedRange,
-    placement: Placement,
-    busy: &mut BusyStarts,
-) {
-    if placement.end <= placement.start {
-        return;
-    }
-    for b in &f.bookings[r.first as usize..(r.first + r.len) as usize] {
-        let cal = &ctx.calendars.resources[b.resource.index()];
-        let regular = cal.is_working(placement.start) && cal.is_working(placement.end - Minutes(1));
-        if !regular {
-            busy.irregular(b.resource.index());
-        }
     }
 }
 
@@ -612,11 +588,18 @@ fn place_levelled(
     };
     loop {
         if let Some((r, key)) = skippable {
-            if let Some(landing) = busy.skip(r.index(), key, s) {
-                driver = Driver::Resource(r, f.profiles[r.index()].ending_at(landing));
+            let (profile, limit) = (&f.profiles[r.index()], net.limit[r.index()]);
+            if let Some(landing) = busy.skip(r.index(), key, s, profile, limit) {
+                // The walk would have retried there, and failed as below.
+                if landing > ctx.horizon {
+                    return Err(Failure::CannotFinish(a));
+                }
+                driver = Driver::Resource(r, profile.ending_at(landing));
                 s = landing;
             }
         }
+        #[cfg(test)]
+        TRIES.with(|n| n.set(n.get() + 1));
         let p = place(net, ctx.calendars, work, s, bookings).map_err(fail)?;
         if p.end > ctx.horizon {
             return Err(Failure::CannotFinish(a));
@@ -626,13 +609,13 @@ fn place_levelled(
         }
         match first_conflict(net, f, p, bookings) {
             None => return Ok((p, driver)),
-            Some((t, k)) => {
+            Some((first_over, t, k)) => {
                 if t > ctx.horizon || t <= s {
                     return Err(Failure::CannotFinish(a));
                 }
                 let r = bookings[k].resource;
                 if let (Some((_, key)), 0) = (skippable, k) {
-                    learn_busy(ctx, busy, r, key, s, t);
+                    learn_busy(ctx, busy, bookings, key, s, (first_over, t));
                 }
                 driver = Driver::Resource(r, f.profiles[r.index()].ending_at(t));
                 s = t;
@@ -641,40 +624,102 @@ fn place_levelled(
     }
 }
 
-/// For a task whose span is a function of its start on the calendar of its
-/// first booking's resource ([`one_calendar_minutes`]): that resource
-/// and the key of its spans there.
+#[cfg(test)]
+thread_local! {
+    /// Placements tried by levelled searches on this thread: the work a
+    /// test holds to a budget.
+    static TRIES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// For a task whose span is a function of its start and of its key (see
+/// [`SpanKey`]): its first booking's resource and that key. A task of
+/// effort shared across more than [`SHARED_MAX`] calendars has none.
 fn skip_key(
     ctx: &Context<'_>,
     work: Option<Work>,
     bookings: &[Booking],
 ) -> Option<(ResourceId, SpanKey)> {
+    let work = work?;
     let first = bookings.first()?;
-    let minutes = one_calendar_minutes(ctx.network, ctx.calendars, work, bookings)?;
+    let cals = ctx.calendars;
+    let (time, minutes) = match work.kind {
+        WorkKind::Elapsed => (SpanTime::Elapsed, work.minutes),
+        WorkKind::Duration => (SpanTime::Project, work.minutes),
+        WorkKind::Effort => match one_calendar_minutes(ctx.network, cals, Some(work), bookings) {
+            Some(minutes) => {
+                let own = &cals.resources[first.resource.index()];
+                let on_project = std::sync::Arc::ptr_eq(own, &cals.project);
+                let time = if on_project {
+                    SpanTime::Project
+                } else {
+                    SpanTime::Own
+                };
+                (time, minutes)
+            }
+            None => (shared_time(ctx, bookings)?, work.minutes),
+        },
+    };
     Some((
         first.resource,
         SpanKey {
+            time,
             minutes: minutes.0,
             demand: ctx.network.demand(first).0,
         },
     ))
 }
 
-/// Every start from `s` to the end of the working time before `t`
-/// conflicts on `r` (the retry from `s` went on at `t`); from the rest,
-/// up to `t`, a task starts where it would start at `t`, so they are
-/// left to the walk.
+/// The [`SpanTime::Shared`] of effort booked on several calendars: the
+/// span starts where one of them works (so every demand must count).
+fn shared_time(ctx: &Context<'_>, bookings: &[Booking]) -> Option<SpanTime> {
+    if bookings.len() > SHARED_MAX {
+        return None;
+    }
+    let mut shared = [(u32::MAX, 0); SHARED_MAX];
+    for (place, b) in shared.iter_mut().zip(bookings) {
+        let demand = ctx.network.demand(b).0;
+        if demand <= 0 {
+            return None;
+        }
+        *place = (b.resource.index() as u32, demand);
+    }
+    Some(SpanTime::Shared(shared))
+}
+
+/// The retry from `s` found the first booking's resource overloaded from
+/// `first_over` until `t`: every start up to the end of the last minute of
+/// the span's time before `t` conflicts too (the rest, up to `t`, start
+/// where a start at `t` would, so they are left to the walk).
 fn learn_busy(
     ctx: &Context<'_>,
     busy: &mut BusyStarts,
-    r: ResourceId,
+    bookings: &[Booking],
     key: SpanKey,
     s: Moment,
-    t: Moment,
+    (first_over, t): (Moment, Moment),
 ) {
-    let cal = &ctx.calendars.resources[r.index()];
-    if let Some((_, until)) = cal.stretch_before(t) {
-        busy.learn(r.index(), key, s, until.min(t), t);
+    let Some(first) = bookings.first() else {
+        return;
+    };
+    let cals = ctx.calendars;
+    let last_work_end = |cal: &super::calendar::Calendar| cal.stretch_before(t).map(|(_, e)| e);
+    let until = match key.time {
+        SpanTime::Elapsed => Some(t),
+        SpanTime::Project => last_work_end(&cals.project),
+        SpanTime::Own => last_work_end(&cals.resources[first.resource.index()]),
+        SpanTime::Shared(_) => bookings
+            .iter()
+            .filter_map(|b| last_work_end(&cals.resources[b.resource.index()]))
+            .max(),
+    };
+    if let Some(until) = until {
+        let seen = Retry {
+            from: s,
+            first_over,
+            until: until.min(t),
+            landing: t,
+        };
+        busy.learn(first.resource.index(), key, seen);
     }
 }
 
@@ -683,18 +728,19 @@ fn learn_busy(
 /// resources are asked again from that start: each answer only bounds the
 /// start from below, so the retries end where every resource has room,
 /// and a task that books a team of thousands asks one resource per retry
-/// rather than all of them. The booking is given by its place in `bookings`.
+/// rather than all of them. The booking is given by its place in `bookings`,
+/// with where the overload it ends begins.
 fn first_conflict(
     net: &Network,
     f: &Forward<Pos>,
     p: Placement,
     bookings: &[Booking],
-) -> Option<(Moment, usize)> {
+) -> Option<(Moment, Moment, usize)> {
     bookings.iter().enumerate().find_map(|(k, b)| {
         let r = b.resource;
         f.profiles[r.index()]
-            .conflict(p.start, p.end, net.demand(b), net.limit[r.index()])
-            .map(|t| (t, k))
+            .overload_in(p.start, p.end, net.demand(b), net.limit[r.index()])
+            .map(|(first_over, t)| (first_over, t, k))
     })
 }
 
@@ -781,8 +827,11 @@ mod tests {
     /// A random plan where few resources share many tasks: calendars with
     /// breaks, pools, part-time capacity, time off, effort, duration and
     /// elapsed work (bookings off the resources' working time), several
-    /// bookings, `any of`, dependencies of every kind with lags.
-    fn random_plan(next: &mut impl FnMut(u64) -> u64) -> String {
+    /// bookings, `any of`, dependencies of every kind with lags. With
+    /// `off_time`, every resource has a calendar of its own and time off,
+    /// and two tasks in three are durations or elapsed: most bookings
+    /// reach off their resources' working time.
+    fn random_plan(next: &mut impl FnMut(u64) -> u64, off_time: bool) -> String {
         let mut o = String::from(
             "project \"P\" { start 2027-01-04 }\n\
              calendar half { hours 09:00..13:00 }\n\
@@ -791,7 +840,8 @@ mod tests {
         let resources = 1 + next(3);
         for r in 0..resources {
             o.push_str(&format!("resource r{r} {{"));
-            match next(4) {
+            let calendar = if off_time { next(2) } else { next(4) };
+            match calendar {
                 0 => o.push_str(" calendar half"),
                 1 => o.push_str(" calendar split"),
                 _ => {}
@@ -801,7 +851,7 @@ mod tests {
                 1 => o.push_str(" capacity 50%"),
                 _ => {}
             }
-            if next(4) == 0 {
+            if off_time || next(4) == 0 {
                 o.push_str(&format!(" off 2027-01-{:02}", 5 + next(20)));
             }
             o.push_str(" }\n");
@@ -811,7 +861,12 @@ mod tests {
             o.push_str(&format!("task t{i} {{ "));
             // Few lengths, so that tasks share spans and the skips happen.
             let amount = [1, 3, 4, 8, 16][next(5) as usize];
-            match next(20) {
+            let kind = if off_time {
+                [0, 1, 19][next(3) as usize]
+            } else {
+                next(20)
+            };
+            match kind {
                 0 => o.push_str(&format!("elapsed {amount}h")),
                 1 | 2 => o.push_str(&format!("duration {amount}h")),
                 _ => o.push_str(&format!("effort {amount}h")),
@@ -847,47 +902,95 @@ mod tests {
 
     /// Skipping the starts known to conflict changes nothing: on random
     /// contended plans, every pass places every task where the plain walk
-    /// does, with the same driver and bookings.
+    /// does, with the same driver and bookings; also where most bookings
+    /// are off their resources' working time.
     #[test]
     fn skipping_known_conflicts_keeps_every_placement() {
         let mut next = crate::testing::xorshift(0x5851_f42d_4c95_7f2d);
-        use std::sync::atomic::Ordering;
-        let skips_before = super::super::profile::SKIPS.load(Ordering::Relaxed);
-        for case in 0..400 {
-            let text = random_plan(&mut next);
-            let (_, checked) = crate::check_str("random.plan", &text);
-            let Some(model) = checked.model else {
-                panic!("case {case} does not check:\n{text}");
+        for off_time in [false, true] {
+            let skips_before = super::super::profile::skips();
+            for case in 0..400 {
+                let text = random_plan(&mut next, off_time);
+                same_placements_with_and_without_skips(case, &text);
+            }
+            let skips = super::super::profile::skips() - skips_before;
+            assert!(
+                skips > 1_000,
+                "only {skips} skips (off_time: {off_time}): the plans do not test them"
+            );
+        }
+    }
+
+    /// Levelled passes over `text` (declaration order and its reverse),
+    /// with and without skips, place every task alike.
+    fn same_placements_with_and_without_skips(case: usize, text: &str) {
+        let (_, checked) = crate::check_str("random.plan", text);
+        let Some(model) = checked.model else {
+            panic!("case {case} does not check:\n{text}");
+        };
+        let network = Network::build(&model);
+        let calendars = WorkCalendars::build(&model);
+        let ctx = Context::new(&model, &network, &calendars);
+        let n = model.tasks.len() as i64;
+        for keys in [(0..n).collect::<Vec<Key>>(), (0..n).rev().collect()] {
+            let order = queue_order(&network, &keys);
+            let plain = run_with(&ctx, order.clone(), true, true, Policy::Rule, false);
+            let skipping = run_with(&ctx, order, true, true, Policy::Rule, true);
+            let (plain, skipping) = match (plain, skipping) {
+                (Ok(p), Ok(s)) => (p, s),
+                (Err(p), Err(s)) => {
+                    assert_eq!(p, s, "case {case}:\n{text}");
+                    continue;
+                }
+                (p, s) => panic!("case {case}: {:?} vs {:?}\n{text}", p.err(), s.err()),
             };
+            assert_eq!(plain.start, skipping.start, "case {case}:\n{text}");
+            assert_eq!(plain.end, skipping.end, "case {case}:\n{text}");
+            assert_eq!(plain.driver, skipping.driver, "case {case}:\n{text}");
+            for i in 0..model.tasks.len() {
+                assert_eq!(plain.bookings_of(i), skipping.bookings_of(i));
+            }
+        }
+    }
+
+    /// One person with 2,000 tasks, booked off their working time in each
+    /// of the ways that used to stop the skips (durations on a half-day
+    /// calendar with time off, elapsed work, effort shared with someone on
+    /// another calendar): a levelled pass tries a few placements per task
+    /// (each of the three lengths walks once past the bookings of the
+    /// others), where the walk past every earlier booking tried two
+    /// million in all.
+    #[test]
+    fn searches_off_working_time_stay_within_their_budget() {
+        const TASKS: usize = 2_000;
+        for (kind, people) in [("duration", "p"), ("elapsed", "p"), ("effort", "q, p")] {
+            let mut text = String::from(
+                "project \"P\" { start 2027-01-04 }\n\
+                 calendar half { hours 09:00..13:00 }\n\
+                 resource p { calendar half off 2027-03-01..2027-03-12 off 2028-03-01 }\n\
+                 resource q {}\n",
+            );
+            for i in 0..TASKS {
+                let days = 1 + i % 3;
+                text.push_str(&format!(
+                    "task t{i} {{ {kind} {days}d  assign {people} }}\n"
+                ));
+            }
+            let (_, checked) = crate::check_str("shape.plan", &text);
+            let model = checked.model.expect("the plan checks");
             let network = Network::build(&model);
             let calendars = WorkCalendars::build(&model);
             let ctx = Context::new(&model, &network, &calendars);
-            let n = model.tasks.len() as i64;
-            for keys in [(0..n).collect::<Vec<Key>>(), (0..n).rev().collect()] {
-                let order = queue_order(&network, &keys);
-                let plain = run_with(&ctx, order.clone(), true, true, Policy::Rule, false);
-                let skipping = run_with(&ctx, order, true, true, Policy::Rule, true);
-                let (plain, skipping) = match (plain, skipping) {
-                    (Ok(p), Ok(s)) => (p, s),
-                    (Err(p), Err(s)) => {
-                        assert_eq!(p, s, "case {case}:\n{text}");
-                        continue;
-                    }
-                    (p, s) => panic!("case {case}: {:?} vs {:?}\n{text}", p.err(), s.err()),
-                };
-                assert_eq!(plain.start, skipping.start, "case {case}:\n{text}");
-                assert_eq!(plain.end, skipping.end, "case {case}:\n{text}");
-                assert_eq!(plain.driver, skipping.driver, "case {case}:\n{text}");
-                for i in 0..model.tasks.len() {
-                    assert_eq!(plain.bookings_of(i), skipping.bookings_of(i));
-                }
-            }
+            let keys: Vec<Key> = (0..model.tasks.len() as i64).collect();
+            let before = TRIES.with(|n| n.get());
+            let pass = forward(&ctx, &keys, true);
+            let tries = TRIES.with(|n| n.get()) - before;
+            assert!(pass.is_ok(), "{kind}: the plan schedules");
+            assert!(
+                tries <= 5 * TASKS,
+                "{kind}: {tries} placements tried for {TASKS} tasks"
+            );
         }
-        let skips = super::super::profile::SKIPS.load(Ordering::Relaxed) - skips_before;
-        assert!(
-            skips > 1_000,
-            "only {skips} skips: the plans do not test them"
-        );
     }
 
     /// A pass on the renumbered network, brought back to the model's
