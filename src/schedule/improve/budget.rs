@@ -18,6 +18,13 @@ const LARGE_WORK: u64 = 105_000;
 /// The same as [`NORMAL_WORK`] for `--level thorough`: sized so that any
 /// plan under 1,000 tasks levels in well under a second.
 pub(super) const THOROUGH_WORK: u64 = 30_000_000;
+/// By default, the abstract schedules that the search beyond the starting
+/// rule needs to settle: the other starting orders and enough children for
+/// the genetic search to stall once and restart (about three schedules a
+/// child). A smaller sample lands on another order after every edit
+/// (`docs/performance.md`, "Stability under edits"); `--level thorough`
+/// runs whatever it can afford.
+const NORMAL_WIDER_SEARCH: usize = 500;
 /// Abstract schedules at most, however small the plan.
 const NORMAL_MAX_DECODES: usize = 2_000;
 const THOROUGH_MAX_DECODES: usize = 50_000;
@@ -46,6 +53,9 @@ pub(super) struct Budget {
 pub(super) struct Allowance {
     pub(super) decodes: usize,
     pub(super) work: u64,
+    /// Abstract schedules the search beyond the starting rule must be able
+    /// to afford, after the rule's own, to run at all (see `search`).
+    pub(super) wider_search: usize,
 }
 
 impl Budget {
@@ -80,7 +90,15 @@ impl Budget {
         } else {
             affordable.min(self.most)
         };
-        Allowance { decodes, work }
+        let wider_search = match self.effort {
+            LevelEffort::Normal => NORMAL_WIDER_SEARCH,
+            LevelEffort::Thorough | LevelEffort::Rule => 0,
+        };
+        Allowance {
+            decodes,
+            work,
+            wider_search,
+        }
     }
 }
 

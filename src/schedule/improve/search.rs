@@ -11,11 +11,6 @@ use super::Spent;
 
 /// Justification rounds after each starting order, at most.
 const FBI_ROUNDS: usize = 6;
-/// Abstract schedules the search beyond the starting rule must be able to
-/// afford to run at all: the other starting orders and enough children
-/// for the genetic search to stall once and restart (about three schedules
-/// a child).
-const SEARCH_MIN_DECODES: usize = 500;
 
 /// A search's result: the keys that reproduce its schedule and the
 /// alternatives it books.
@@ -52,9 +47,9 @@ pub(super) fn search(
         pool.push(plan);
         // The starting rule's order, justified, is a function of the plan
         // alone, so it moves little under small edits; the rest of the
-        // search is a sample, and a sample too small to settle on a good
-        // schedule finds a different one after every edit.
-        if k == 0 && !dec.affords(SEARCH_MIN_DECODES) {
+        // search is a sample, and by default a sample too small to settle
+        // finds a different order after every edit.
+        if k == 0 && !dec.affords(allowance.wider_search) {
             break;
         }
     }
@@ -148,6 +143,7 @@ mod tests {
         let allowance = Allowance {
             decodes,
             work: u64::MAX,
+            wider_search: 500,
         };
         let mut spent = Spent::default();
         let found = search(&model, &lst, allowance, &mut spent);
@@ -165,6 +161,6 @@ mod tests {
     fn a_search_that_can_settle_runs_the_genetic_search() {
         let (found, spent) = search_allowing(2_000);
         assert!(found.is_some());
-        assert!(spent.decodes > SEARCH_MIN_DECODES, "{spent:?}");
+        assert!(spent.decodes > 500, "{spent:?}");
     }
 }
