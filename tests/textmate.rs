@@ -15,6 +15,8 @@
 //! Needs node and `npm ci` in `editors/vscode`; skipped with a message
 //! without them, unless `PLANC_REQUIRE_NODE=1` (set by `.ci/run`).
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -34,23 +36,10 @@ fn vscode_dir() -> PathBuf {
     root().join("editors/vscode")
 }
 
-/// Whether node and the extension's packages are there; panics when they
-/// must be (`PLANC_REQUIRE_NODE=1`), else prints why the test is skipped.
+/// Whether node and the extension's packages this file needs are there
+/// (see [`common::node_packages_ready`]).
 fn node_ready(test: &str) -> bool {
-    let node = Command::new("node").arg("--version").output().is_ok();
-    let modules = vscode_dir().join("node_modules/vscode-textmate").exists()
-        && vscode_dir().join("node_modules/vscode-oniguruma").exists();
-    if node && modules {
-        return true;
-    }
-    let how = "install Node.js, then (cd editors/vscode && npm ci)";
-    let required = std::env::var("PLANC_REQUIRE_NODE").is_ok_and(|v| v == "1");
-    assert!(
-        !required,
-        "PLANC_REQUIRE_NODE=1 but node or editors/vscode/node_modules is missing: {how}"
-    );
-    eprintln!("skipping {test}: node or editors/vscode/node_modules is missing; to run it: {how}");
-    false
+    common::node_packages_ready(test, &["vscode-textmate", "vscode-oniguruma"])
 }
 
 #[derive(Deserialize)]

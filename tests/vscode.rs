@@ -8,6 +8,8 @@
 //! skipped with a message without them, unless `PLANC_REQUIRE_NODE=1` (set
 //! by `.ci/run`).
 
+mod common;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -72,22 +74,10 @@ fn the_manifest_contributes_the_plan_language_its_grammar_and_settings() {
     assert!(vscode_dir().join("LICENSE").exists() && vscode_dir().join("README.md").exists());
 }
 
-/// Whether node and the extension's packages are there; panics when they
-/// must be (`PLANC_REQUIRE_NODE=1`), else prints why the test is skipped.
+/// Whether node and the extension's packages this file needs are there
+/// (see [`common::node_packages_ready`]).
 fn node_ready(test: &str) -> bool {
-    let node = Command::new("node").arg("--version").output().is_ok();
-    let vsce = vscode_dir().join("node_modules/@vscode/vsce").exists();
-    if node && vsce {
-        return true;
-    }
-    let how = "install Node.js, then (cd editors/vscode && npm ci)";
-    let required = std::env::var("PLANC_REQUIRE_NODE").is_ok_and(|v| v == "1");
-    assert!(
-        !required,
-        "PLANC_REQUIRE_NODE=1 but node or editors/vscode/node_modules is missing: {how}"
-    );
-    eprintln!("skipping {test}: node or editors/vscode/node_modules is missing; to run it: {how}");
-    false
+    common::node_packages_ready(test, &["@vscode/vsce"])
 }
 
 /// The text of `name` in the zip archive at `path`.

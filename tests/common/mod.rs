@@ -39,3 +39,22 @@ pub fn plans() -> Vec<(&'static str, PathBuf)> {
         ("hostile", root().join("tests/render/hostile.plan")),
     ]
 }
+
+/// Whether `node` runs and `editors/vscode/node_modules` holds each of
+/// `packages`; panics when they must be there (`PLANC_REQUIRE_NODE=1`),
+/// else prints why `test` is skipped.
+pub fn node_packages_ready(test: &str, packages: &[&str]) -> bool {
+    let node = Command::new("node").arg("--version").output().is_ok();
+    let modules = root().join("editors/vscode/node_modules");
+    if node && packages.iter().all(|p| modules.join(p).exists()) {
+        return true;
+    }
+    let how = "install Node.js, then (cd editors/vscode && npm ci)";
+    let required = std::env::var("PLANC_REQUIRE_NODE").is_ok_and(|v| v == "1");
+    assert!(
+        !required,
+        "PLANC_REQUIRE_NODE=1 but node or editors/vscode/node_modules is missing: {how}"
+    );
+    eprintln!("skipping {test}: node or editors/vscode/node_modules is missing; to run it: {how}");
+    false
+}
