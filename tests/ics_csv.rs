@@ -563,14 +563,7 @@ fn every_row_read_back_by_python_csv_equals_the_json() {
     if !has_python("csv", "PLANC_REQUIRE_PYTHON", "apt-get install python3") {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    for (name, plan) in plans() {
-        let json = json_of(&plan);
-        let csv = dir.path().join(format!("{name}.csv"));
-        build(dir.path(), &plan, &["-o", csv.to_str().unwrap()]);
-        let rows = python_json(READ_CSV, &[csv.to_str().unwrap()]);
-        assert_rows_match(name, &json, &rows);
-    }
+    assert_every_sample_read_back_by(READ_CSV);
 }
 
 #[test]
@@ -578,12 +571,18 @@ fn every_row_read_back_by_pandas_equals_the_json() {
     if !has_python("pandas", "PLANC_REQUIRE_PANDAS", "pip install pandas") {
         return;
     }
+    assert_every_sample_read_back_by(READ_PANDAS);
+}
+
+/// Every sample's CSV, read back by the Python `reader` script, holds the
+/// rows of its JSON.
+fn assert_every_sample_read_back_by(reader: &str) {
     let dir = tempfile::tempdir().unwrap();
     for (name, plan) in plans() {
         let json = json_of(&plan);
         let csv = dir.path().join(format!("{name}.csv"));
         build(dir.path(), &plan, &["-o", csv.to_str().unwrap()]);
-        let rows = python_json(READ_PANDAS, &[csv.to_str().unwrap()]);
+        let rows = python_json(reader, &[csv.to_str().unwrap()]);
         assert_rows_match(name, &json, &rows);
     }
 }
