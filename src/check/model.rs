@@ -107,22 +107,27 @@ pub struct CalendarDef {
     pub span: Option<Span>,
 }
 
+/// Monday to Friday, 09:00 to 17:00: the built-in calendar's week (spec).
+pub fn office_week() -> [Vec<(u16, u16)>; 7] {
+    let day = vec![(9 * 60, 17 * 60)];
+    [
+        day.clone(),
+        day.clone(),
+        day.clone(),
+        day.clone(),
+        day,
+        Vec::new(),
+        Vec::new(),
+    ]
+}
+
 impl CalendarDef {
     /// Mon..Fri 09:00..17:00, no holidays.
     pub fn builtin() -> CalendarDef {
-        let day = vec![(9 * 60, 17 * 60)];
         CalendarDef {
             id: "builtin".to_string(),
             title: "Built-in calendar".to_string(),
-            week: [
-                day.clone(),
-                day.clone(),
-                day.clone(),
-                day.clone(),
-                day,
-                Vec::new(),
-                Vec::new(),
-            ],
+            week: office_week(),
             holidays: Vec::new(),
             day_minutes: Minutes(8 * 60),
             span: None,

@@ -46,16 +46,7 @@ impl WeekPattern {
 
     /// Mon..Fri 09:00..17:00.
     pub fn standard() -> WeekPattern {
-        let day = vec![(9 * 60, 17 * 60)];
-        WeekPattern::new([
-            day.clone(),
-            day.clone(),
-            day.clone(),
-            day.clone(),
-            day,
-            Vec::new(),
-            Vec::new(),
-        ])
+        WeekPattern::new(crate::check::model::office_week())
     }
 
     /// Every day 00:00..24:00.
